@@ -1,0 +1,33 @@
+"""The NinjaAPI instance: routers of every domain, problem+json handlers."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from trygg.api import problems
+from trygg.identity.api import router as identity_router
+from trygg.kernel.errors import DomainError
+from trygg.overview.api import router as overview_router
+from trygg.parties.api import router as parties_router
+
+api = NinjaAPI(
+    title="trygg API",
+    version="1",
+    description="The customer API of trygg. Browser clients authenticate with the session "
+    "cookie set by POST /auth/login and send the CSRF token from GET /auth/csrf in the "
+    "X-CSRFToken header on every unsafe request. Errors are RFC 9457 problem details.",
+    urls_namespace="api",
+    docs_url=None,
+)
+api.add_router("", identity_router)
+api.add_router("", overview_router)
+api.add_router("", parties_router)
+api.add_exception_handler(DomainError, problems.on_domain_error)
+api.add_exception_handler(NinjaValidationError, problems.on_validation_error)
+api.add_exception_handler(AuthenticationError, problems.on_authentication_error)
+api.add_exception_handler(HttpError, problems.on_http_error)
+api.add_exception_handler(Http404, problems.on_not_found)
+api.add_exception_handler(Exception, problems.on_unexpected)

@@ -1,0 +1,42 @@
+"""The ``trygg`` command: Django's management commands under readable names.
+
+    trygg run                 migrate, load demo data, start simulators, serve the portal
+    trygg demo                load demo data (idempotent) and print the demo log-ins
+    trygg migrate             bring the database schema up to date
+    trygg worker              run background tasks (django-tasks, database backend)
+    trygg audit verify        check the audit log's hash chain
+    trygg otp USERNAME        current TOTP code of a demo staff user (development only)
+    trygg manage COMMAND ...  any Django management command
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+ALIASES = {
+    "run": ["trygg_run"],
+    "serve": ["runserver"],
+    "worker": ["db_worker"],
+    "check-deploy": ["check", "--deploy"],
+}
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trygg.settings")
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help", "help"}:
+        print(__doc__)
+        return
+    from django.core.management import execute_from_command_line
+
+    name, rest = args[0], args[1:]
+    if name == "manage":
+        command = rest
+    else:
+        command = [*ALIASES.get(name, [name]), *rest]
+    execute_from_command_line(["trygg", *command])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+"""API authentication: the customer's session cookie, with CSRF on unsafe methods."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja.security import APIKeyCookie
+from ninja.utils import check_csrf
+
+from trygg.kernel.errors import AuthenticationFailed, PermissionDenied
+from trygg.parties.models import Party
+
+
+class CsrfFailed(PermissionDenied):
+    def __init__(self) -> None:
+        super().__init__(
+            message=_("The request lacks a valid CSRF token: send the token from "
+                      "GET /api/v1/auth/csrf in the X-CSRFToken header."),
+            code="csrf.failed")
+        self.field = "X-CSRFToken"
+        self.problems[0] = type(self.problems[0])("X-CSRFToken", self.code, self.message)
+
+
+def require_csrf(request: HttpRequest) -> None:
+    if check_csrf(request) is not None:
+        raise CsrfFailed()
+
+
+class CustomerSessionAuth(APIKeyCookie):
+    """A logged-in customer's session. With ``allow_pin_change_pending`` the customer who must
+    still replace a letter PIN is let through (only the PIN change endpoint uses that)."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def __init__(self, *, allow_pin_change_pending: bool = False) -> None:
+        super().__init__(csrf=False)
+        self.allow_pin_change_pending = allow_pin_change_pending
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        session = getattr(request, "customer_session", None)
+        if session is None:
+            if getattr(request, "session_expired", None):
+                raise AuthenticationFailed(
+                    _("Your session has ended after a period without activity. Log in again."),
+                    code="session.expired")
+            raise AuthenticationFailed(_("Log in to continue."), code="session.required")
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            require_csrf(request)
+        if session.must_change_pin and not self.allow_pin_change_pending:
+            raise PermissionDenied(_("Choose a new PIN before you continue."),
+                                   code="pin.change_required")
+        party: Party | None = request.customer  # type: ignore[attr-defined]
+        if party is None:
+            raise AuthenticationFailed(_("Log in to continue."), code="session.required")
+        return party

@@ -1,0 +1,225 @@
+"""Back office for customers (the hub of customer service): register, look up (audited), contact details, PIN letters,
+unlocking and the customer's audit trail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from trygg.identity.models import LoginEvent, PinLetter
+from trygg.identity.services import credential_is_locked, pin_letter_issue, pin_unlock
+from trygg.kernel import idnumbers
+from trygg.kernel.admin import AuditedReadAdmin
+from trygg.kernel.audit import audit_record, staff_context
+from trygg.kernel.errors import DomainError
+from trygg.kernel.models import AuditAction, AuditEvent
+from trygg.parties.models import Address, ContactMethod, Party, PartyKind, SoleTrader
+from trygg.parties.services import organisation_register, person_register
+
+
+class AddressInline(admin.StackedInline):  # type: ignore[type-arg]
+    model = Address
+    extra = 0
+    fields = ("kind", "care_of", "street", "postal_code", "city", "country")
+
+
+class ContactMethodInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = ContactMethod
+    extra = 0
+    fields = ("kind", "value")
+
+
+class FirmInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = SoleTrader
+    fk_name = "person"
+    extra = 0
+    verbose_name = _("sole trader's firm")
+    verbose_name_plural = _("sole trader's firms")
+    fields = ("firm", "since")
+    raw_id_fields = ("firm",)
+
+
+class PartyRegisterForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Party
+        fields = ("kind", "id_number", "given_name", "family_name", "legal_name",
+                  "preferred_language")
+
+    def clean_id_number(self) -> str:
+        text = self.cleaned_data.get("id_number", "")
+        try:
+            parsed = idnumbers.parse(text)
+        except idnumbers.IdNumberError as exc:
+            raise forms.ValidationError(_(exc.message), code=exc.code) from exc
+        return parsed.value
+
+
+class UnlockForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=500,
+        help_text=_("How the customer's identity was confirmed, and why the PIN is unlocked."),
+    )
+
+
+@admin.register(Party)
+class PartyAdmin(AuditedReadAdmin):
+    audit_object_type = "party"
+    list_display = ("customer_number", "display_name", "kind", "country", "created_at")
+    list_filter = ("kind", "country")
+    search_fields = ("=customer_number", "=id_number", "family_name", "legal_name")
+    readonly_fields = ("customer_number", "created_at", "updated_at", "id_kind", "birth_date")
+    fields = ("kind", "customer_number", "country", "id_number", "id_kind", "given_name",
+              "family_name", "legal_name", "birth_date", "preferred_language", "created_at",
+              "updated_at")
+    list_per_page = 50
+    show_full_result_count = False
+
+    def audit_subject(self, obj: Any) -> str | int | None:
+        if obj.kind == PartyKind.PERSON:
+            return obj.pk  # type: ignore[no-any-return]
+        link = SoleTrader.objects.filter(firm=obj).first()
+        return link.person_id if link else obj.pk
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False,
+                 **kwargs: Any) -> Any:
+        if obj is None:
+            kwargs["form"] = PartyRegisterForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return PartyRegisterForm.Meta.fields
+        return self.fields
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return ()
+        return (*self.readonly_fields, "kind", "country", "id_number")
+
+    def get_inlines(self, request: HttpRequest, obj: Any) -> Any:
+        if obj is None:
+            return []
+        return [AddressInline, ContactMethodInline, FirmInline] if obj.is_person else [
+            AddressInline, ContactMethodInline]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        ctx = staff_context(request)
+        if change:
+            super().save_model(request, obj, form, change)
+            audit_record(ctx=ctx, action=AuditAction.UPDATE, subject_id=self.audit_subject(obj),
+                         object_type="party", object_id=obj.pk,
+                         detail={"fields": sorted(form.changed_data)})
+            return
+        data = form.cleaned_data
+        if data["kind"] == PartyKind.PERSON:
+            party = person_register(ctx=ctx, id_number=data["id_number"],
+                                    given_name=data["given_name"],
+                                    family_name=data["family_name"],
+                                    preferred_language=data["preferred_language"])
+        else:
+            party = organisation_register(ctx=ctx, id_number=data["id_number"],
+                                          legal_name=data["legal_name"])
+        obj.pk = party.pk
+        obj.__dict__.update({k: v for k, v in party.__dict__.items() if not k.startswith("_")})
+
+    def add_view(self, request: HttpRequest, form_url: str = "",
+                 extra_context: Any = None) -> HttpResponse:
+        try:
+            return super().add_view(request, form_url, extra_context)
+        except DomainError as error:
+            messages.error(request, str(error.message))
+            return HttpResponseRedirect(request.path)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        super().save_formset(request, form, formset, change)
+        if formset.has_changed():
+            audit_record(ctx=staff_context(request), action=AuditAction.UPDATE,
+                         subject_id=self.audit_subject(form.instance),
+                         object_type=formset.model._meta.model_name,
+                         object_id=form.instance.pk)
+
+    # Customer service tools -----------------------------------------------------------------
+    def get_urls(self) -> list[Any]:
+        own = [
+            path("<int:party_id>/pin-letter/", self.admin_site.admin_view(self.pin_letter_view),
+                 name="parties_party_pin_letter"),
+            path("<int:party_id>/unlock/", self.admin_site.admin_view(self.unlock_view),
+                 name="parties_party_unlock"),
+            path("<int:party_id>/audit/", self.admin_site.admin_view(self.audit_view),
+                 name="parties_party_audit"),
+        ]
+        return own + super().get_urls()
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
+                    extra_context: Any = None) -> HttpResponse:
+        extra = dict(extra_context or {})
+        party = Party.objects.filter(pk=object_id).first()
+        if party is not None and party.is_person:
+            extra["pin_locked"] = credential_is_locked(party)
+            extra["has_pin"] = hasattr(party, "pin_credential")
+        return super().change_view(request, object_id, form_url, extra)
+
+    def _party(self, request: HttpRequest, party_id: int, permission: str) -> Party:
+        if not request.user.has_perm(permission):
+            raise DjangoPermissionDenied
+        return get_object_or_404(Party, pk=party_id, kind=PartyKind.PERSON)
+
+    def pin_letter_view(self, request: HttpRequest, party_id: int) -> HttpResponse:
+        party = self._party(request, party_id, "identity.issue_pin_letter")
+        if request.method == "POST":
+            try:
+                letter = pin_letter_issue(ctx=staff_context(request), party=party)
+            except DomainError as error:
+                messages.error(request, str(error.message))
+            else:
+                messages.success(request, _(
+                    "A new PIN letter is waiting to be printed (letter %(id)s). The old PIN no "
+                    "longer works and any lock is lifted.") % {"id": letter.pk})
+            return HttpResponseRedirect(reverse("admin:parties_party_change", args=[party.pk]))
+        return TemplateResponse(request, "admin/parties/party/pin_letter.html", {
+            **self.admin_site.each_context(request), "party": party, "opts": self.model._meta,
+            "title": _("Issue a PIN letter"),
+        })
+
+    def unlock_view(self, request: HttpRequest, party_id: int) -> HttpResponse:
+        party = self._party(request, party_id, "identity.unlock_pin")
+        form = UnlockForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                pin_unlock(ctx=staff_context(request), party=party,
+                           reason=form.cleaned_data["reason"])
+            except DomainError as error:
+                form.add_error("reason", str(error.message))
+            else:
+                messages.success(request, _("The PIN is unlocked."))
+                return HttpResponseRedirect(reverse("admin:parties_party_change",
+                                                    args=[party.pk]))
+        return TemplateResponse(request, "admin/parties/party/unlock.html", {
+            **self.admin_site.each_context(request), "party": party, "form": form,
+            "opts": self.model._meta, "title": _("Unlock PIN"),
+            "locked": credential_is_locked(party),
+        })
+
+    def audit_view(self, request: HttpRequest, party_id: int) -> HttpResponse:
+        if not request.user.has_perm("identity.view_customer_audit"):
+            raise DjangoPermissionDenied
+        party = get_object_or_404(Party, pk=party_id)
+        subject = self.audit_subject(party)
+        events = list(AuditEvent.objects.filter(subject_id=str(subject)).order_by("-seq")[:500])
+        logins = list(LoginEvent.objects.filter(party_id=subject).order_by("-occurred_at")[:50])
+        letters = list(PinLetter.objects.filter(party_id=subject).order_by("-issued_at")[:20])
+        audit_record(ctx=staff_context(request), action=AuditAction.READ, subject_id=subject,
+                     object_type="audit_trail", object_id=party.pk)
+        return TemplateResponse(request, "admin/parties/party/audit.html", {
+            **self.admin_site.each_context(request), "party": party, "events": events,
+            "logins": logins, "letters": letters, "opts": self.model._meta,
+            "title": _("Audit trail of %(name)s") % {"name": party.display_name},
+        })

@@ -1,0 +1,126 @@
+"""State of identity: staff users, customers' PIN credentials, the shared failure counter,
+log-in history and PIN letters."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from trygg.parties.models import Party
+
+
+class StaffUser(AbstractUser):
+    """A member of staff (back office). Customers never log in as a StaffUser."""
+
+    class Meta:
+        verbose_name = _("staff user")
+        verbose_name_plural = _("staff users")
+        permissions = [
+            ("issue_pin_letter", "Can issue a PIN letter"),
+            ("unlock_pin", "Can unlock a locked PIN"),
+            ("view_customer_audit", "Can see the audit trail of a customer"),
+        ]
+
+
+class PinCredential(models.Model):
+    party = models.OneToOneField(Party, on_delete=models.CASCADE, related_name="pin_credential")
+    pin_hash = models.CharField(max_length=200)
+    must_change = models.BooleanField(
+        _("must change at next log-in"), default=True,
+        help_text=_("Set when staff issue a PIN letter; cleared when the customer chooses a PIN."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("PIN")
+        verbose_name_plural = _("PINs")
+
+    def __str__(self) -> str:
+        return f"PIN of {self.party.customer_number}"
+
+
+class LoginThrottle(models.Model):
+    """Consecutive failed authentications for one identity number, shared by every channel and
+    method (web, API, telephone; PIN, token). Kept for unknown numbers too, so they behave
+    exactly like known ones. ``key`` is an HMAC of the identity number, never the number itself."""
+
+    key = models.CharField(max_length=64, unique=True)
+    failures = models.PositiveSmallIntegerField(default=0)
+    locked_at = models.DateTimeField(null=True, blank=True)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="throttle_locked_means_five",
+                condition=Q(locked_at__isnull=True) | Q(failures__gte=5),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]}… {self.failures}"
+
+
+class LoginMethod(models.TextChoices):
+    PIN = "pin", _("PIN")
+    TOKEN = "token", _("Security token")
+    BANKID = "bankid", _("BankID")
+
+
+class LoginChannel(models.TextChoices):
+    WEB = "web", _("Internet service")
+    API = "api", _("App / API")
+    PHONE = "phone", _("Telephone bank")
+
+
+class LoginEvent(models.Model):
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="login_events")
+    occurred_at = models.DateTimeField(db_index=True)
+    method = models.CharField(max_length=16, choices=LoginMethod.choices)
+    channel = models.CharField(max_length=16, choices=LoginChannel.choices)
+    success = models.BooleanField()
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["party", "-occurred_at"], name="login_party_time")]
+
+    def __str__(self) -> str:
+        return f"{self.party_id} {self.method} {self.success}"
+
+
+class PinLetterStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting to be printed")
+    DISPATCHED = "dispatched", _("Printed and sent")
+    VOID = "void", _("Replaced by a newer letter")
+
+
+class PinLetter(models.Model):
+    """A letter carrying an initial PIN. The PDF is kept only until it is printed for dispatch;
+    then the content (which holds the PIN) is wiped and only the record remains."""
+
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="pin_letters")
+    issued_at = models.DateTimeField()
+    issued_by = models.CharField(max_length=150)
+    status = models.CharField(max_length=16, choices=PinLetterStatus.choices,
+                              default=PinLetterStatus.WAITING)
+    document = models.BinaryField(null=True, blank=True, editable=False)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    dispatched_by = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("PIN letter")
+        verbose_name_plural = _("PIN letters")
+        ordering = ["-issued_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="pin_letter_content_only_while_waiting",
+                condition=Q(status="waiting") | Q(document__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"PIN letter {self.pk} ({self.status})"

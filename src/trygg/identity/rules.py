@@ -1,0 +1,89 @@
+"""Pure rules of customer authentication: what a PIN may be, how many attempts, messages' codes.
+
+No Django here; tested exhaustively.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Final
+
+PIN_MIN_LENGTH: Final = 4
+PIN_MAX_LENGTH: Final = 6
+MAX_CONSECUTIVE_FAILURES: Final = 5
+
+# PINs that studies of chosen PINs find among the most common, beyond the structural rules below.
+COMMON_PINS: Final = frozenset(
+    {
+        "1004", "2000", "6969", "1122", "1313", "2001", "1010", "2580", "0852", "1470",
+        "0007", "1007", "4200", "1969", "2468", "1357", "1998", "2020",
+        "147258", "258369", "159753", "123321", "112233", "102030", "111222", "131313",
+        "696969", "753951", "147852", "000007",
+    }
+)
+
+
+@dataclass(frozen=True)
+class PinProblem:
+    code: str
+    message: str  # English; translated where shown
+
+
+def _is_run(digits: str, step: int) -> bool:
+    return all(int(b) - int(a) == step for a, b in zip(digits, digits[1:], strict=False))
+
+
+def _repeats_with_period(digits: str, period: int) -> bool:
+    return len(digits) > period and len(digits) % period == 0 and digits == digits[:period] * (
+        len(digits) // period
+    )
+
+
+def _date_forms(birth_date: dt.date) -> set[str]:
+    y, m, d = f"{birth_date.year:04d}", f"{birth_date.month:02d}", f"{birth_date.day:02d}"
+    return {y, m + d, d + m, y[2:] + m + d, d + m + y[2:], y[2:] + m, m + y[2:]}
+
+
+def pin_problems(
+    pin: str, *, birth_date: dt.date | None = None, id_number: str | None = None
+) -> list[PinProblem]:
+    """Why ``pin`` may not be chosen; empty when it may.
+
+    A PIN is 4 to 6 digits (the customer's choice) and must not be trivial: one repeated digit,
+    a run up or down (1234, 9876), a repeated pattern (1212, 123123), a well-known common PIN,
+    the customer's birth date in a usual form, or the last digits of the identity number.
+    """
+    if not isinstance(pin, str) or not pin.isascii() or not pin.isdigit():
+        return [PinProblem("pin.digits_only", "A PIN consists of digits only.")]
+    if not PIN_MIN_LENGTH <= len(pin) <= PIN_MAX_LENGTH:
+        return [PinProblem("pin.length", "A PIN has 4, 5 or 6 digits.")]
+    problems: list[PinProblem] = []
+    if len(set(pin)) == 1:
+        problems.append(PinProblem("pin.repeated_digit", "A PIN must not repeat one digit."))
+    elif _is_run(pin, 1) or _is_run(pin, -1):
+        problems.append(PinProblem("pin.sequence", "A PIN must not be a run of digits such as 1234."))
+    elif any(_repeats_with_period(pin, p) for p in (2, 3)):
+        problems.append(PinProblem("pin.pattern", "A PIN must not repeat a pattern such as 1212."))
+    elif pin in COMMON_PINS:
+        problems.append(PinProblem("pin.common", "This PIN is among the most common; choose another."))
+    if birth_date is not None and pin in _date_forms(birth_date):
+        problems.append(PinProblem("pin.birth_date", "A PIN must not be your birth date or year."))
+    if id_number and id_number.endswith(pin):
+        problems.append(
+            PinProblem("pin.id_number", "A PIN must not be the end of your identity number.")
+        )
+    return problems
+
+
+def attempts_left(consecutive_failures: int) -> int:
+    return max(0, MAX_CONSECUTIVE_FAILURES - consecutive_failures)
+
+
+def is_locked(consecutive_failures: int) -> bool:
+    return consecutive_failures >= MAX_CONSECUTIVE_FAILURES
+
+
+def must_warn(consecutive_failures: int) -> bool:
+    """True when exactly one attempt remains: the customer is warned before the last one."""
+    return attempts_left(consecutive_failures) == 1

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Schema
+from pydantic import Field
+
+
+class LoginIn(Schema):
+    id_number: str = Field(max_length=20, description="Personal identity number, 10 or 12 digits")
+    pin: str = Field(max_length=6, description="PIN, 4 to 6 digits")
+
+
+class LoginOut(Schema):
+    party_id: int
+    customer_number: str
+    name: str
+    must_change_pin: bool
+
+
+class PinChangeIn(Schema):
+    current_pin: str = Field(max_length=6)
+    new_pin: str = Field(max_length=6)
+    new_pin_repeat: str = Field(max_length=6)
+
+
+class CsrfOut(Schema):
+    csrf_token: str
+    header: str = "X-CSRFToken"
+
+
+class LoginEventOut(Schema):
+    occurred_at: dt.datetime
+    method: str
+    channel: str
+    success: bool

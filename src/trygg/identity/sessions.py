@@ -1,0 +1,99 @@
+"""The customer's session: who is logged in, how, since when; idle and absolute limits.
+
+One place decides whether a session is still alive (``session_expired``), used by the web
+middleware for every request, whether it comes from the portal, the API or the back office.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
+from django.http import HttpRequest
+
+from trygg.kernel import clock
+from trygg.parties.models import Party
+
+CUSTOMER_KEY = "trygg.customer"
+STARTED_KEY = "trygg.started"
+SEEN_KEY = "trygg.seen"
+# Last-seen is written at most this often (seconds): the idle limit can only come earlier.
+SEEN_RESOLUTION = 15
+
+
+@dataclass(frozen=True)
+class CustomerSession:
+    party_id: int
+    method: str
+    level: int  # 1 = one factor (PIN), 2 = two factors (token, BankID)
+    authenticated_at: dt.datetime
+    must_change_pin: bool
+
+
+def customer_session_start(request: HttpRequest, *, party: Party, method: str, level: int,
+                           must_change_pin: bool) -> None:
+    """Begin a logged-in session under a new session key (no fixation)."""
+    request.session.cycle_key()
+    now = clock.now()
+    request.session[CUSTOMER_KEY] = {
+        "party_id": party.pk, "method": method, "level": level,
+        "at": now.isoformat(), "must_change_pin": must_change_pin,
+    }
+    request.session[STARTED_KEY] = now.timestamp()
+    request.session[SEEN_KEY] = now.timestamp()
+
+
+def customer_session_pin_changed(request: HttpRequest) -> None:
+    data = dict(request.session.get(CUSTOMER_KEY) or {})
+    if data:
+        data["must_change_pin"] = False
+        request.session[CUSTOMER_KEY] = data
+
+
+def customer_session_end(request: HttpRequest) -> None:
+    """Log out: the server-side session is deleted, the cookie no longer opens anything."""
+    request.session.flush()
+
+
+def customer_session(request: HttpRequest) -> CustomerSession | None:
+    data: dict[str, Any] | None = request.session.get(CUSTOMER_KEY)
+    if not data:
+        return None
+    return CustomerSession(
+        party_id=int(data["party_id"]), method=str(data["method"]), level=int(data["level"]),
+        authenticated_at=dt.datetime.fromisoformat(data["at"]),
+        must_change_pin=bool(data.get("must_change_pin")),
+    )
+
+
+def session_expired(session: SessionBase) -> str | None:
+    """``"idle"`` or ``"absolute"`` when the session has outlived a limit, else None.
+    A session that holds no log-in never expires here."""
+    started = session.get(STARTED_KEY)
+    if started is None:
+        return None
+    now = clock.now().timestamp()
+    if now - float(session.get(SEEN_KEY, started)) > settings.TRYGG_SESSION_IDLE_SECONDS:
+        return "idle"
+    if now - float(started) > settings.TRYGG_SESSION_ABSOLUTE_SECONDS:
+        return "absolute"
+    return None
+
+
+def session_touch(session: SessionBase) -> None:
+    """Note activity; written only when the stored time is older than the resolution."""
+    if STARTED_KEY not in session:
+        return
+    now = clock.now().timestamp()
+    if now - float(session.get(SEEN_KEY, 0)) >= SEEN_RESOLUTION:
+        session[SEEN_KEY] = now
+
+
+def staff_session_start(session: SessionBase) -> None:
+    """Staff sessions obey the same limits; called when a staff member logs in."""
+    now = clock.now().timestamp()
+    session[STARTED_KEY] = now
+    session[SEEN_KEY] = now

@@ -1,0 +1,1 @@
+"""Kernel: money, the business clock, identity numbers, domain errors, audit and tasks."""

@@ -1,0 +1,73 @@
+"""Back office: the audit log (read-only) and the mixin that audits staff reads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+
+from trygg.kernel.audit import audit_record, audit_record_many, staff_context
+from trygg.kernel.models import AuditAction, AuditEvent
+
+
+class AuditedReadAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Every list or detail page of personal data writes a read event per data subject shown."""
+
+    audit_object_type = ""
+    # The attribute path (``__``-separated) from a row to its data subject's id.
+    audit_subject_path = "pk"
+
+    def audit_subject(self, obj: Any) -> str | int | None:
+        value = obj
+        for part in self.audit_subject_path.split("__"):
+            value = getattr(value, part, None)
+            if value is None:
+                return None
+        return value  # type: ignore[no-any-return]
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        response = super().changelist_view(request, extra_context)
+        if isinstance(response, TemplateResponse) and response.context_data:
+            changelist = response.context_data.get("cl")
+            if changelist is not None:
+                audit_record_many(
+                    ctx=staff_context(request), action=AuditAction.READ,
+                    object_type=self.audit_object_type or self.model._meta.model_name or "",
+                    items=[(self.audit_subject(o), o.pk) for o in changelist.result_list],
+                    detail={"view": "list"},
+                )
+        return response
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
+                    extra_context: Any = None) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        obj: Model | None = (response.context_data or {}).get("original") if isinstance(
+            response, TemplateResponse) else None
+        if obj is not None:
+            audit_record(ctx=staff_context(request), action=AuditAction.READ,
+                         subject_id=self.audit_subject(obj),
+                         object_type=self.audit_object_type or self.model._meta.model_name or "",
+                         object_id=obj.pk, detail={"view": "detail"})
+        return response
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("seq", "occurred_at", "action", "actor_kind", "actor_label", "channel",
+                    "subject_id", "object_type", "object_id", "ip")
+    list_filter = ("action", "channel", "actor_kind", "object_type")
+    search_fields = ("=subject_id", "=actor_id", "=object_id", "actor_label")
+    ordering = ("-seq",)
+    list_per_page = 100
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

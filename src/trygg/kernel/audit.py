@@ -1,0 +1,193 @@
+"""The audit log: append an event, verify the chain.
+
+Every event's hash is HMAC-SHA256 (keyed by ``TRYGG_AUDIT_KEY``) over its canonical content and
+the previous event's hash, so changing, inserting or removing a row breaks the chain, and nobody
+without the key can forge a consistent replacement.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from trygg.kernel import clock
+from trygg.kernel.models import AuditAction, AuditChainHead, AuditChannel, AuditEvent
+
+GENESIS = "0" * 64
+
+
+@dataclass(frozen=True)
+class AuditContext:
+    """Who acts, through which channel, from where. Built once per request or batch run."""
+
+    actor_kind: str  # customer, staff, system, anonymous
+    actor_id: str = ""
+    actor_label: str = ""
+    channel: str = AuditChannel.SYSTEM
+    ip: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+SYSTEM = AuditContext(actor_kind="system", actor_label="trygg", channel=AuditChannel.SYSTEM)
+
+
+def _canonical(event: AuditEvent) -> bytes:
+    payload = {
+        "seq": event.seq,
+        "occurred_at": event.occurred_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+        "actor_kind": event.actor_kind,
+        "actor_id": event.actor_id,
+        "actor_label": event.actor_label,
+        "action": event.action,
+        "channel": event.channel,
+        "subject_id": event.subject_id,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "ip": event.ip or "",
+        "detail": event.detail,
+        "prev_hash": event.prev_hash,
+    }
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def compute_hash(event: AuditEvent) -> str:
+    key = settings.TRYGG_AUDIT_KEY.encode()
+    return hmac.new(key, _canonical(event), hashlib.sha256).hexdigest()
+
+
+def audit_record(
+    *,
+    ctx: AuditContext,
+    action: AuditAction | str,
+    subject_id: str | int | None = None,
+    object_type: str = "",
+    object_id: str | int | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event to the chain (inside the caller's transaction, if any)."""
+    with transaction.atomic():
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+        event = AuditEvent(
+            seq=head.seq + 1,
+            occurred_at=clock.now(),
+            actor_kind=ctx.actor_kind,
+            actor_id=str(ctx.actor_id or ""),
+            actor_label=ctx.actor_label[:200],
+            action=str(action),
+            channel=str(ctx.channel),
+            subject_id="" if subject_id is None else str(subject_id),
+            object_type=object_type,
+            object_id="" if object_id is None else str(object_id),
+            ip=ctx.ip,
+            detail={**ctx.extra, **(detail or {})},
+            prev_hash=head.hash,
+        )
+        event.hash = compute_hash(event)
+        event.save(force_insert=True)
+        head.seq = event.seq
+        head.hash = event.hash
+        head.save(update_fields=["seq", "hash"])
+    return event
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    seq: int
+    problem: str
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    checked: int
+    breaks: list[ChainBreak]
+
+    @property
+    def ok(self) -> bool:
+        return not self.breaks
+
+
+def _events() -> Iterator[AuditEvent]:
+    return AuditEvent.objects.order_by("seq").iterator(chunk_size=5000)
+
+
+def audit_verify(*, limit_breaks: int = 100) -> VerifyResult:
+    """Walk the whole chain in order; report changed, inserted or removed rows."""
+    breaks: list[ChainBreak] = []
+    expected_seq = 1
+    prev = GENESIS
+    checked = 0
+    for event in _events():
+        checked += 1
+        if event.seq != expected_seq:
+            breaks.append(
+                ChainBreak(
+                    expected_seq,
+                    f"rows {expected_seq}..{event.seq - 1} are missing"
+                    if event.seq > expected_seq
+                    else f"sequence {event.seq} is out of order",
+                )
+            )
+        if event.prev_hash != prev:
+            breaks.append(ChainBreak(event.seq, "does not link to the previous row's hash"))
+        if compute_hash(event) != event.hash:
+            breaks.append(ChainBreak(event.seq, "content does not match its hash (changed)"))
+        prev = event.hash
+        expected_seq = event.seq + 1
+        if len(breaks) >= limit_breaks:
+            break
+    head = AuditChainHead.objects.get(pk=1)
+    if len(breaks) < limit_breaks and (head.seq != expected_seq - 1 or head.hash != prev):
+        breaks.append(
+            ChainBreak(
+                expected_seq,
+                f"the chain head records row {head.seq}, the log ends at row {expected_seq - 1} "
+                "(newest rows removed or head changed)",
+            )
+        )
+    return VerifyResult(checked=checked, breaks=breaks)
+
+
+def audit_record_many(
+    *, ctx: AuditContext, action: AuditAction | str, object_type: str,
+    items: list[tuple[str | int | None, str | int | None]], detail: dict[str, Any] | None = None,
+) -> int:
+    """Append one event per (subject_id, object_id) pair under a single lock (list views)."""
+    if not items:
+        return 0
+    with transaction.atomic():
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+        seq, prev = head.seq, head.hash
+        events = []
+        now = clock.now()
+        for subject_id, object_id in items:
+            seq += 1
+            event = AuditEvent(
+                seq=seq, occurred_at=now, actor_kind=ctx.actor_kind,
+                actor_id=str(ctx.actor_id or ""), actor_label=ctx.actor_label[:200],
+                action=str(action), channel=str(ctx.channel),
+                subject_id="" if subject_id is None else str(subject_id),
+                object_type=object_type, object_id="" if object_id is None else str(object_id),
+                ip=ctx.ip, detail={**ctx.extra, **(detail or {})}, prev_hash=prev,
+            )
+            event.hash = compute_hash(event)
+            prev = event.hash
+            events.append(event)
+        AuditEvent.objects.bulk_create(events)
+        head.seq, head.hash = seq, prev
+        head.save(update_fields=["seq", "hash"])
+    return len(events)
+
+
+def staff_context(request: Any, channel: str = AuditChannel.BACK_OFFICE) -> AuditContext:
+    """The audit context of a member of staff acting through the back office."""
+    user = request.user
+    return AuditContext(actor_kind="staff", actor_id=str(user.pk), actor_label=user.get_username(),
+                        channel=channel, ip=request.META.get("REMOTE_ADDR") or None)

@@ -1,0 +1,79 @@
+"""Kernel state: the append-only audit log and its chain head."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class AuditAction(models.TextChoices):
+    READ = "read", "read"
+    CREATE = "create", "create"
+    UPDATE = "update", "update"
+    DELETE = "delete", "delete"
+    LOGIN = "login", "login"
+    LOGOUT = "logout", "logout"
+    FAILED_LOGIN = "failed-login", "failed login"
+    LOCKED = "locked", "locked"
+    UNLOCK = "unlock", "unlock"
+    EXPORT = "export", "export"
+    SIGN = "sign", "sign"
+
+
+class AuditChannel(models.TextChoices):
+    WEB = "web", "web"
+    API = "api", "api"
+    PHONE = "phone", "phone"
+    BACK_OFFICE = "back-office", "back office"
+    BATCH = "batch", "batch"
+    SYSTEM = "system", "system"
+
+
+class AuditEvent(models.Model):
+    """One audited event. Rows are never updated or deleted (database triggers refuse it);
+    each row's ``hash`` covers its content and the previous row's hash."""
+
+    seq = models.BigIntegerField(unique=True)
+    occurred_at = models.DateTimeField()
+    actor_kind = models.CharField(max_length=16)
+    actor_id = models.CharField(max_length=64, blank=True)
+    actor_label = models.CharField(max_length=200, blank=True)
+    action = models.CharField(max_length=16, choices=AuditAction.choices)
+    channel = models.CharField(max_length=16, choices=AuditChannel.choices)
+    subject_id = models.CharField(
+        max_length=64, blank=True, db_index=True, help_text="The data subject (a person's id)."
+    )
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-seq"]
+        indexes = [models.Index(fields=["subject_id", "-seq"], name="audit_subject_seq")]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+
+class AuditChainHead(models.Model):
+    """The single row holding the last sequence number and hash; locked while appending, so the
+    chain stays linear, and compared by verification, so removing the newest rows is detected."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="audit_head_single_row")]
+
+
+class Counter(models.Model):
+    """A named gap-free counter (customer numbers, policy numbers, ...), advanced under a lock."""
+
+    name = models.CharField(max_length=64, primary_key=True)
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"

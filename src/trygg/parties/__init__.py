@@ -1,0 +1,1 @@
+"""Parties: persons and organisations, customer numbers, contact details, sole-trader links."""

@@ -1,0 +1,81 @@
+"""Reads of parties for views and APIs. Every read of personal data is audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from trygg.kernel.audit import AuditContext, audit_record
+from trygg.kernel.errors import NotFound
+from trygg.kernel.models import AuditAction
+from trygg.parties.models import AddressKind, ContactKind, Party, PartyKind, SoleTrader
+
+
+def person_by_id_number(*, country: str, id_number: str) -> Party | None:
+    """The person with this normalised identity number, if any (not audited: used by log-in,
+    which audits its own outcome)."""
+    return Party.objects.filter(country=country, kind=PartyKind.PERSON, id_number=id_number).first()
+
+
+def accessible_parties(person: Party) -> list[Party]:
+    """The parties whose engagements ``person`` sees: the person and the firms they own."""
+    firms = [link.firm for link in SoleTrader.objects.select_related("firm").filter(person=person)]
+    return [person, *firms]
+
+
+def party_for_viewer(*, viewer: Party, party_id: int) -> Party:
+    """The party ``party_id`` if ``viewer`` may see it, else NotFound (never a hint that it
+    exists)."""
+    if party_id == viewer.pk:
+        return viewer
+    link = SoleTrader.objects.select_related("firm").filter(person=viewer, firm_id=party_id).first()
+    if link is None:
+        raise NotFound(_("No such customer engagement."), code="party.not_found")
+    return link.firm
+
+
+def data_subject_of(party: Party) -> int:
+    """The natural person whose personal data a party's records are: the owner for a sole
+    trader's firm, the person itself otherwise (a company's own data is not personal data, but
+    its contacts may be: the company id stands in)."""
+    if party.is_person:
+        return party.pk
+    link = getattr(party, "sole_trader", None)
+    return link.person_id if link is not None else party.pk
+
+
+@dataclass(frozen=True)
+class ContactDetails:
+    party_id: int
+    customer_number: str
+    name: str
+    care_of: str
+    street: str
+    postal_code: str
+    city: str
+    country: str
+    email: str
+    mobile: str
+    home_phone: str
+
+
+def contact_details_read(*, ctx: AuditContext, party: Party) -> ContactDetails:
+    """The party's contact details (an audited read of personal data)."""
+    address = next((a for a in party.addresses.all() if a.kind == AddressKind.POSTAL), None)
+    methods = {c.kind: c.value for c in party.contact_methods.all()}
+    audit_record(ctx=ctx, action=AuditAction.READ, subject_id=data_subject_of(party),
+                 object_type="contact_details", object_id=party.pk)
+    return ContactDetails(
+        party_id=party.pk,
+        customer_number=party.customer_number,
+        name=party.display_name,
+        care_of=address.care_of if address else "",
+        street=address.street if address else "",
+        postal_code=address.postal_code if address else "",
+        city=address.city if address else "",
+        country=address.country if address else party.country,
+        email=methods.get(ContactKind.EMAIL, ""),
+        mobile=methods.get(ContactKind.MOBILE, ""),
+        home_phone=methods.get(ContactKind.HOME_PHONE, ""),
+    )

@@ -1,0 +1,283 @@
+"""Django settings, read from ``TRYGG_*`` environment variables.
+
+Development (the default) keeps everything under ``var/``: an embedded SQLite database and
+generated secrets. Production (``TRYGG_ENV=production``) refuses to start without its secrets.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = Path(os.environ.get("TRYGG_HOME", BASE_DIR.parent.parent)).resolve()
+VAR_DIR = Path(os.environ.get("TRYGG_VAR_DIR", PROJECT_DIR / "var")).resolve()
+
+ENV = os.environ.get("TRYGG_ENV", "development").strip().lower()
+if ENV not in {"development", "production"}:
+    raise ImproperlyConfigured(f"TRYGG_ENV must be 'development' or 'production', not {ENV!r}.")
+PRODUCTION = ENV == "production"
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from exc
+
+
+def _development_secrets() -> dict[str, str]:
+    """Secrets for a development machine, generated once and kept in ``var/``."""
+    path = VAR_DIR / "dev-secrets.json"
+    stored: dict[str, str] = {}
+    if path.exists():
+        stored = json.loads(path.read_text())
+    changed = False
+    for key in ("secret_key", "pin_pepper", "audit_key"):
+        if key not in stored:
+            stored[key] = secrets.token_urlsafe(48)
+            changed = True
+    if changed:
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(stored, indent=2))
+        path.chmod(0o600)
+    return stored
+
+
+def _required(name: str, fallback: str | None) -> str:
+    value = os.environ.get(name, "").strip()
+    if value:
+        return value
+    if fallback is None:
+        raise ImproperlyConfigured(
+            f"{name} is not set. In production (TRYGG_ENV=production) trygg does not start without "
+            f"it; set it in the service's environment."
+        )
+    return fallback
+
+
+_dev = {} if PRODUCTION else _development_secrets()
+SECRET_KEY = _required("TRYGG_SECRET_KEY", _dev.get("secret_key"))
+PIN_PEPPER = _required("TRYGG_PIN_PEPPER", _dev.get("pin_pepper"))
+TRYGG_PIN_PEPPER = PIN_PEPPER
+TRYGG_AUDIT_KEY = _required("TRYGG_AUDIT_KEY", _dev.get("audit_key"))
+if PRODUCTION and (len(SECRET_KEY) < 50 or len(PIN_PEPPER) < 32 or len(TRYGG_AUDIT_KEY) < 32):
+    raise ImproperlyConfigured(
+        "TRYGG_SECRET_KEY must be at least 50 characters, TRYGG_PIN_PEPPER and TRYGG_AUDIT_KEY "
+        "at least 32."
+    )
+
+DEBUG = _env_bool("TRYGG_DEBUG", not PRODUCTION)
+if PRODUCTION:
+    ALLOWED_HOSTS = [
+        h.strip() for h in _required("TRYGG_ALLOWED_HOSTS", None).split(",") if h.strip()
+    ]
+else:
+    ALLOWED_HOSTS = [
+        h.strip()
+        for h in os.environ.get("TRYGG_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
+        if h.strip()
+    ]
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("TRYGG_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
+
+INSTALLED_APPS = [
+    "trygg.web.admin_apps.TryggAdminConfig",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "trygg.kernel",
+    "trygg.parties",
+    "trygg.identity",
+    "trygg.overview",
+    "trygg.web",
+    "trygg.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "trygg.web.middleware.SecurityHeadersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "trygg.web.middleware.SessionTimeoutMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "trygg.web.middleware.CustomerMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "trygg.urls"
+WSGI_APPLICATION = "trygg.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "trygg.web.context.portal",
+            ],
+        },
+    },
+]
+
+# Database: SQLite under var/ unless TRYGG_DATABASE_URL names another (PostgreSQL in production).
+DATABASE_URL = os.environ.get("TRYGG_DATABASE_URL", "").strip()
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+else:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(VAR_DIR / "trygg.sqlite3"),
+        }
+    }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock at BEGIN
+    # so that read-then-write transactions (audit chain, counters) never deadlock.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+        ),
+    }
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "identity.StaffUser"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+LOGIN_URL = "web:login"
+
+# Sessions: server-side, ended by log-out; idle and absolute limits enforced by middleware.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_NAME = "trygg_session"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = _env_int("TRYGG_SESSION_ABSOLUTE_SECONDS", 60 * 60)
+TRYGG_SESSION_IDLE_SECONDS = _env_int("TRYGG_SESSION_IDLE_SECONDS", 5 * 60)
+TRYGG_SESSION_ABSOLUTE_SECONDS = SESSION_COOKIE_AGE
+CSRF_COOKIE_NAME = "trygg_csrftoken"
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "trygg.web.views.csrf_failure"
+
+# PIN hashing: argon2id over an HMAC-SHA256 pepper. Parameters per RFC 9106's second recommended
+# option (64 MiB, t=3) in production; lighter ones may be set for test machines.
+TRYGG_ARGON2_TIME_COST = _env_int("TRYGG_ARGON2_TIME_COST", 3)
+TRYGG_ARGON2_MEMORY_KIB = _env_int("TRYGG_ARGON2_MEMORY_KIB", 64 * 1024)
+TRYGG_ARGON2_PARALLELISM = _env_int("TRYGG_ARGON2_PARALLELISM", 1)
+TRYGG_MAX_FAILED_LOGINS = 5
+
+# Security headers.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = _env_bool("TRYGG_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 63072000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+# Internationalisation: Swedish first, Norwegian Bokmål and English.
+LANGUAGE_CODE = "sv"
+LANGUAGES = [("sv", "Svenska"), ("nb", "Norsk bokmål"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "trygg_language"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+TIME_ZONE = os.environ.get("TRYGG_TIME_ZONE", "Europe/Stockholm")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+MEDIA_ROOT = VAR_DIR / "documents"
+
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TRYGG_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+
+# Business clock: a fixed business date for batch runs and tests (ISO date), else today.
+TRYGG_BUSINESS_DATE = os.environ.get("TRYGG_BUSINESS_DATE", "").strip() or None
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("TRYGG_LOG_LEVEL", "WARNING")},
+}
+
+EMAIL_BACKEND = os.environ.get(
+    "TRYGG_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+OTP_TOTP_ISSUER = "trygg"
+TRYGG_COMPANY_NAME = os.environ.get("TRYGG_COMPANY_NAME", "Trygg Försäkring och Bank")

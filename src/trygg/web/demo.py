@@ -1,0 +1,145 @@
+"""Demo data: fictitious customers and staff, created through the services, idempotently.
+
+Names come from Faker (sv_SE, nb_NO) with a fixed seed; identity numbers are generated with valid
+check digits from fixed birth dates, so running the command again finds everything in place.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from faker import Faker
+
+from trygg.identity.models import PinCredential, StaffUser
+from trygg.identity.services import pin_credential_set
+from trygg.kernel import idnumbers
+from trygg.kernel.audit import AuditContext
+from trygg.kernel.models import AuditChannel
+from trygg.parties.models import Party, PartyKind, SoleTrader
+from trygg.parties.selectors import person_by_id_number
+from trygg.parties.services import ContactInput, person_register, sole_trader_firm_register
+
+CTX = AuditContext(actor_kind="system", actor_label="demo", channel=AuditChannel.BATCH)
+
+
+@dataclass(frozen=True)
+class DemoCustomer:
+    id_number: str
+    display: str
+    pin: str
+    name: str
+    note: str
+
+
+@dataclass(frozen=True)
+class DemoStaff:
+    username: str
+    password: str
+    role: str
+    totp_secret_b32: str
+
+
+# (birth date, serial, country, PIN, must change PIN, note)
+_CUSTOMERS = [
+    (dt.date(1981, 12, 18), 987, "SE", "4826", False, "private customer"),
+    (dt.date(1975, 3, 4), 221, "SE", "7391", False, "sole trader: sees the firm too"),
+    (dt.date(1990, 7, 30), 342, "SE", "5067", True, "must replace the letter PIN at log-in"),
+    (dt.date(1962, 11, 2), 118, "SE", "62950", False, "private customer"),
+    (dt.date(2001, 1, 25), 563, "SE", "308417", False, "private customer"),
+    (dt.date(1958, 5, 9), 774, "SE", "1593", False, "private customer"),
+    (dt.date(1988, 9, 14), 512, "NO", "8264", False, "Norwegian customer"),
+    (dt.date(1970, 2, 21), 476, "NO", "3718", False, "Norwegian customer"),
+]
+
+STAFF = [
+    ("kundtjanst", "customer_service", "Kundtjänst Demo"),
+    ("underwriter", "underwriter", "Riskbedömare Demo"),
+    ("skador", "claims_handler", "Skadereglerare Demo"),
+    ("premier", "billing_clerk", "Premiehandläggare Demo"),
+    ("dataskydd", "privacy_officer", "Dataskyddsombud Demo"),
+    ("sparr", "blocking_agent", "Spärrhandläggare Demo"),
+]
+
+
+def _totp_key(username: str) -> bytes:
+    # A fixed, per-user demo secret so the printed secret stays valid across runs.
+    return f"trygg-demo-{username}".encode().ljust(20, b"!")[:20]
+
+
+def _faker(country: str, index: int) -> Faker:
+    fake = Faker("sv_SE" if country == "SE" else "no_NO")
+    fake.seed_instance(4711 + index)
+    return fake
+
+
+def _safe(text: str) -> str:
+    return text.encode("latin-1", "replace").decode("latin-1")
+
+
+def load_demo() -> tuple[list[DemoCustomer], list[DemoStaff]]:
+    customers: list[DemoCustomer] = []
+    with transaction.atomic():
+        for index, (born, serial, country, pin, must_change, note) in enumerate(_CUSTOMERS):
+            if country == "SE":
+                number = idnumbers.generate_swedish_personal(born, serial)
+            else:
+                number = idnumbers.generate_norwegian_personal(born, serial)
+            parsed = idnumbers.parse(number)
+            party = person_by_id_number(country=parsed.country, id_number=parsed.value)
+            fake = _faker(country, index)
+            if party is None:
+                male = serial % 2 == 1
+                given = fake.first_name_male() if male else fake.first_name_female()
+                party = person_register(
+                    ctx=CTX, id_number=number, given_name=_safe(given),
+                    family_name=_safe(fake.last_name()),
+                    preferred_language="sv" if country == "SE" else "nb",
+                    contact=ContactInput(
+                        street=_safe(fake.street_address()),
+                        postal_code=fake.postcode().replace(" ", "")[: 5 if country == "SE" else 4],
+                        city=_safe(fake.city()),
+                        email=f"demo{index + 1}@example.org",
+                        mobile="070-123 45 %02d" % (10 + index) if country == "SE"
+                        else "412 34 %03d" % (100 + index),
+                    ),
+                )
+            if not PinCredential.objects.filter(party=party).exists():
+                pin_credential_set(ctx=CTX, party=party, pin=pin, must_change=must_change)
+            if "sole trader" in note and not SoleTrader.objects.filter(person=party).exists():
+                sole_trader_firm_register(
+                    ctx=CTX, person=party, firm_name=f"{party.family_name}s Snickeri",
+                    since=dt.date(2015, 4, 1),
+                    contact=ContactInput(street="Verkstadsgatan 4", postal_code="41701",
+                                         city="Göteborg", email="firma@example.org"),
+                )
+            customers.append(DemoCustomer(id_number=number, display=parsed.display(), pin=pin,
+                                          name=party.display_name, note=note))
+    staff: list[DemoStaff] = []
+    for username, group_name, full_name in STAFF:
+        password = f"demo-{username}-2026"
+        user, created = StaffUser.objects.get_or_create(
+            username=username,
+            defaults={"is_staff": True, "first_name": full_name.split()[0],
+                      "last_name": full_name.split()[-1]},
+        )
+        if created:
+            user.set_password(password)
+            user.save()
+        user.groups.add(Group.objects.get(name=group_name))
+        key = _totp_key(username)
+        TOTPDevice.objects.get_or_create(user=user, name="demo",
+                                         defaults={"key": key.hex(), "confirmed": True})
+        staff.append(DemoStaff(username, password, group_name,
+                               base64.b32encode(key).decode().rstrip("=")))
+    return customers, staff
+
+
+def demo_counts() -> dict[str, int]:
+    return {"persons": Party.objects.filter(kind=PartyKind.PERSON).count(),
+            "organisations": Party.objects.filter(kind=PartyKind.ORGANISATION).count(),
+            "staff": StaffUser.objects.count()}

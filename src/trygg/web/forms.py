@@ -1,0 +1,62 @@
+"""Portal forms: they render labels and errors; the rules live in the services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from trygg.kernel.errors import DomainError
+
+
+def apply_problems(form: forms.Form, error: DomainError) -> None:
+    """Show a service's refusal on the form, each problem beside its field."""
+    for problem in error.problems:
+        field = problem.field if problem.field in form.fields else None
+        form.add_error(field, problem.message)
+
+
+class LoginForm(forms.Form):
+    id_number = forms.CharField(
+        label=_("Personal identity number"), max_length=20, required=False,
+        help_text=_("12 digits: YYYYMMDDNNNN"),
+        widget=forms.TextInput(attrs={"autocomplete": "username", "inputmode": "numeric",
+                                      "autofocus": True}),
+    )
+    pin = forms.CharField(
+        label=_("PIN"), max_length=6, required=False, strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password",
+                                          "inputmode": "numeric"}),
+    )
+
+
+class PinChangeForm(forms.Form):
+    current_pin = forms.CharField(
+        label=_("Current PIN"), max_length=6, required=False, strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password",
+                                          "inputmode": "numeric"}),
+    )
+    new_pin = forms.CharField(
+        label=_("New PIN"), max_length=6, required=False, strip=False,
+        help_text=_("4 to 6 digits; not 1234, 1111, 1212 or your birth date."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "inputmode": "numeric"}),
+    )
+    new_pin_repeat = forms.CharField(
+        label=_("New PIN again"), max_length=6, required=False, strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "inputmode": "numeric"}),
+    )
+
+
+class ContactForm(forms.Form):
+    care_of = forms.CharField(label=_("c/o"), max_length=100, required=False)
+    street = forms.CharField(label=_("Street address"), max_length=100, required=False,
+                             widget=forms.TextInput(attrs={"autocomplete": "street-address"}))
+    postal_code = forms.CharField(label=_("Postal code"), max_length=10, required=False,
+                                  widget=forms.TextInput(attrs={"autocomplete": "postal-code"}))
+    city = forms.CharField(label=_("City"), max_length=60, required=False,
+                           widget=forms.TextInput(attrs={"autocomplete": "address-level2"}))
+    email = forms.CharField(label=_("E-mail"), max_length=254, required=False,
+                            widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    mobile = forms.CharField(label=_("Mobile phone"), max_length=30, required=False,
+                             widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}))
+    home_phone = forms.CharField(label=_("Home phone"), max_length=30, required=False,
+                                 widget=forms.TextInput(attrs={"type": "tel"}))

@@ -1,0 +1,26 @@
+"""``trygg demo``: load the demo customers and staff (idempotent) and print the log-ins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from trygg.web.demo import load_demo
+
+
+class Command(BaseCommand):
+    help = "Create demo customers and staff (running it again changes nothing) and print log-ins."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        customers, staff = load_demo()
+        out = self.stdout
+        out.write("\nDemo log-ins (fictitious people)\n")
+        out.write("Customer portal: personal identity number + PIN\n")
+        for c in customers:
+            out.write(f"  {c.display:<16} PIN {c.pin:<7} {c.name} – {c.note}\n")
+        out.write("\nBack office (/backoffice/): user name, password and a TOTP code.\n")
+        out.write("  Current code: .venv/bin/trygg otp USERNAME   (or add the secret to an "
+                  "authenticator app)\n")
+        for s in staff:
+            out.write(f"  {s.username:<12} {s.password:<24} {s.role:<18} TOTP {s.totp_secret_b32}\n")

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from trygg.web import views
+
+app_name = "web"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("overview/", views.overview_view, name="overview"),
+    path("profile/", views.profile_view, name="profile"),
+    path("profile/<int:party_id>/", views.profile_view, name="profile_party"),
+    path("pin/", views.pin_change_view, name="pin_change"),
+]

@@ -1,0 +1,167 @@
+"""Portal pages. They parse input and call services and selectors; nothing else."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from trygg.identity.actors import audit_context
+from trygg.identity.models import LoginChannel, LoginMethod
+from trygg.identity.services import pin_change, pin_login
+from trygg.identity.sessions import (
+    customer_session_end,
+    customer_session_pin_changed,
+    customer_session_start,
+)
+from trygg.kernel.audit import audit_record
+from trygg.kernel.errors import DomainError
+from trygg.kernel.models import AuditAction, AuditChannel
+from trygg.overview.selectors import customer_overview
+from trygg.parties.models import Party
+from trygg.parties.selectors import contact_details_read, party_for_viewer
+from trygg.parties.services import ContactInput, contact_details_update
+from trygg.web.forms import ContactForm, LoginForm, PinChangeForm, apply_problems
+
+View = Callable[..., HttpResponseBase]
+
+
+def customer_required(*, allow_pin_change_pending: bool = False) -> Callable[[View], View]:
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            session = request.customer_session  # type: ignore[attr-defined]
+            if session is None or request.customer is None:  # type: ignore[attr-defined]
+                if request.session_expired:  # type: ignore[attr-defined]
+                    messages.warning(request, _(
+                        "You were logged out because you were inactive for too long. "
+                        "Log in again to continue."))
+                return redirect(f"{reverse('web:login')}?next={request.path}")
+            if session.must_change_pin and not allow_pin_change_pending:
+                return redirect("web:pin_change")
+            return view(request, *args, **kwargs)
+        return wrapper
+    return decorator
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    if request.customer_session is not None:  # type: ignore[attr-defined]
+        return redirect("web:overview")
+    return redirect("web:login")
+
+
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponseBase:
+    form = LoginForm(request.POST or None)
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = pin_login(ctx=audit_context(request, AuditChannel.WEB),
+                               id_number=form.cleaned_data["id_number"],
+                               pin=form.cleaned_data["pin"], channel=LoginChannel.WEB)
+        except DomainError as error:
+            apply_problems(form, error)
+        else:
+            customer_session_start(request, party=result.party, method=LoginMethod.PIN, level=1,
+                                   must_change_pin=result.must_change_pin)
+            if result.must_change_pin:
+                return redirect("web:pin_change")
+            if next_url and url_has_allowed_host_and_scheme(
+                    next_url, allowed_hosts={request.get_host()},
+                    require_https=request.is_secure()):
+                return redirect(next_url)
+            return redirect("web:overview")
+    status = 401 if request.method == "POST" else 200
+    return render(request, "web/login.html", {"form": form, "next": next_url}, status=status)
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponseBase:
+    session = request.customer_session  # type: ignore[attr-defined]
+    if session is not None:
+        audit_record(ctx=audit_context(request, AuditChannel.WEB), action=AuditAction.LOGOUT,
+                     subject_id=session.party_id, object_type="session")
+    customer_session_end(request)
+    messages.success(request, _("You are logged out. Close the browser if others use this "
+                                "computer."))
+    return redirect("web:login")
+
+
+@require_GET
+@customer_required()
+def overview_view(request: HttpRequest) -> HttpResponse:
+    overview = customer_overview(ctx=audit_context(request, AuditChannel.WEB),
+                                 person=request.customer)  # type: ignore[attr-defined]
+    return render(request, "web/overview.html", {"overview": overview})
+
+
+def _contact_initial(request: HttpRequest, party: Party) -> dict[str, str]:
+    details = contact_details_read(ctx=audit_context(request, AuditChannel.WEB), party=party)
+    return {name: getattr(details, name) for name in ContactForm.base_fields}
+
+
+@require_http_methods(["GET", "POST"])
+@customer_required()
+def profile_view(request: HttpRequest, party_id: int | None = None) -> HttpResponse:
+    viewer: Party = request.customer  # type: ignore[attr-defined]
+    try:
+        party = party_for_viewer(viewer=viewer, party_id=party_id or viewer.pk)
+    except DomainError:
+        return render(request, "web/not_found.html", status=404)
+    if request.method == "POST":
+        form = ContactForm(request.POST)
+        if form.is_valid():
+            try:
+                changes = contact_details_update(
+                    ctx=audit_context(request, AuditChannel.WEB), party=party,
+                    data=ContactInput(**form.cleaned_data))
+            except DomainError as error:
+                apply_problems(form, error)
+            else:
+                messages.success(request, _("Your contact details are saved.") if changes
+                                 else _("Nothing was changed."))
+                if not request.htmx:  # type: ignore[attr-defined]
+                    return redirect(request.path)
+                form = ContactForm(initial=_contact_initial(request, party))
+    else:
+        form = ContactForm(initial=_contact_initial(request, party))
+    template = "web/_contact_form.html" if request.htmx else "web/profile.html"  # type: ignore[attr-defined]
+    status = 422 if form.errors else 200
+    return render(request, template, {"form": form, "party": party}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@customer_required(allow_pin_change_pending=True)
+def pin_change_view(request: HttpRequest) -> HttpResponseBase:
+    form = PinChangeForm(request.POST or None)
+    session = request.customer_session  # type: ignore[attr-defined]
+    if request.method == "POST" and form.is_valid():
+        try:
+            pin_change(ctx=audit_context(request, AuditChannel.WEB),
+                       party=request.customer,  # type: ignore[attr-defined]
+                       current_pin=form.cleaned_data["current_pin"],
+                       new_pin=form.cleaned_data["new_pin"],
+                       new_pin_repeat=form.cleaned_data["new_pin_repeat"])
+        except DomainError as error:
+            apply_problems(form, error)
+        else:
+            customer_session_pin_changed(request)
+            messages.success(request, _("Your new PIN is saved. Use it next time you log in, "
+                                        "on the web and in the telephone bank."))
+            return redirect("web:overview")
+    status = 422 if form.errors else 200
+    return render(request, "web/pin_change.html",
+                  {"form": form, "forced": session.must_change_pin}, status=status)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "web/csrf_failure.html", status=403)
