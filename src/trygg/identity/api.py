@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
-from ninja import Router
+from ninja import Router, Status
 
 from trygg.identity.actors import audit_context
 from trygg.identity.auth import CustomerSessionAuth, require_csrf
@@ -43,22 +43,22 @@ def login(request: HttpRequest, payload: LoginIn) -> LoginOut:
 
 @router.post("/auth/logout", response={204: None},
              auth=CustomerSessionAuth(allow_pin_change_pending=True), summary="Log out")
-def logout(request: HttpRequest) -> tuple[int, None]:
+def logout(request: HttpRequest) -> Status:
     audit_record(ctx=audit_context(request, AuditChannel.API), action=AuditAction.LOGOUT,
                  subject_id=request.auth.pk, object_type="session")  # type: ignore[attr-defined]
     customer_session_end(request)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/auth/pin", response={204: None},
              auth=CustomerSessionAuth(allow_pin_change_pending=True), summary="Change PIN")
-def change_pin(request: HttpRequest, payload: PinChangeIn) -> tuple[int, None]:
+def change_pin(request: HttpRequest, payload: PinChangeIn) -> Status:
     pin_change(ctx=audit_context(request, AuditChannel.API),
                party=request.auth,  # type: ignore[attr-defined]
                current_pin=payload.current_pin, new_pin=payload.new_pin,
                new_pin_repeat=payload.new_pin_repeat)
     customer_session_pin_changed(request)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/me/logins", response=list[LoginEventOut], auth=CustomerSessionAuth(),

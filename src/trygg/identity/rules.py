@@ -54,7 +54,7 @@ def pin_problems(
     a run up or down (1234, 9876), a repeated pattern (1212, 123123), a well-known common PIN,
     the customer's birth date in a usual form, or the last digits of the identity number.
     """
-    if not isinstance(pin, str) or not pin.isascii() or not pin.isdigit():
+    if not isinstance(pin, str) or (pin and not (pin.isascii() and pin.isdigit())):
         return [PinProblem("pin.digits_only", "A PIN consists of digits only.")]
     if not PIN_MIN_LENGTH <= len(pin) <= PIN_MAX_LENGTH:
         return [PinProblem("pin.length", "A PIN has 4, 5 or 6 digits.")]

@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest
+from django.middleware.csrf import rotate_token
 
 from trygg.kernel import clock
 from trygg.parties.models import Party
@@ -37,6 +38,7 @@ def customer_session_start(request: HttpRequest, *, party: Party, method: str, l
                            must_change_pin: bool) -> None:
     """Begin a logged-in session under a new session key (no fixation)."""
     request.session.cycle_key()
+    rotate_token(request)
     now = clock.now()
     request.session[CUSTOMER_KEY] = {
         "party_id": party.pk, "method": method, "level": level,

@@ -47,16 +47,19 @@ class PinChangeForm(forms.Form):
 
 
 class ContactForm(forms.Form):
-    care_of = forms.CharField(label=_("c/o"), max_length=100, required=False)
-    street = forms.CharField(label=_("Street address"), max_length=100, required=False,
+    """Limits and formats are checked by the service, which names every broken field at once;
+    the browser gets ``maxlength`` hints only."""
+
+    care_of = forms.CharField(label=_("c/o"), required=False)
+    street = forms.CharField(label=_("Street address"), required=False,
                              widget=forms.TextInput(attrs={"autocomplete": "street-address"}))
-    postal_code = forms.CharField(label=_("Postal code"), max_length=10, required=False,
+    postal_code = forms.CharField(label=_("Postal code"), required=False,
                                   widget=forms.TextInput(attrs={"autocomplete": "postal-code"}))
-    city = forms.CharField(label=_("City"), max_length=60, required=False,
+    city = forms.CharField(label=_("City"), required=False,
                            widget=forms.TextInput(attrs={"autocomplete": "address-level2"}))
-    email = forms.CharField(label=_("E-mail"), max_length=254, required=False,
+    email = forms.CharField(label=_("E-mail"), required=False,
                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    mobile = forms.CharField(label=_("Mobile phone"), max_length=30, required=False,
+    mobile = forms.CharField(label=_("Mobile phone"), required=False,
                              widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}))
-    home_phone = forms.CharField(label=_("Home phone"), max_length=30, required=False,
+    home_phone = forms.CharField(label=_("Home phone"), required=False,
                                  widget=forms.TextInput(attrs={"type": "tel"}))

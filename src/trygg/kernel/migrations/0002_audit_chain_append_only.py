@@ -4,26 +4,7 @@ from django.db import migrations
 
 GENESIS = "0" * 64
 
-SQLITE = [
-    """CREATE TRIGGER kernel_auditevent_no_update BEFORE UPDATE ON kernel_auditevent
-       BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
-    """CREATE TRIGGER kernel_auditevent_no_delete BEFORE DELETE ON kernel_auditevent
-       BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
-]
-SQLITE_REVERSE = [
-    "DROP TRIGGER IF EXISTS kernel_auditevent_no_update",
-    "DROP TRIGGER IF EXISTS kernel_auditevent_no_delete",
-]
-POSTGRES = [
-    """CREATE OR REPLACE FUNCTION kernel_auditevent_append_only() RETURNS trigger AS $$
-       BEGIN RAISE EXCEPTION 'the audit log is append-only'; END; $$ LANGUAGE plpgsql""",
-    """CREATE TRIGGER kernel_auditevent_append_only BEFORE UPDATE OR DELETE ON kernel_auditevent
-       FOR EACH ROW EXECUTE FUNCTION kernel_auditevent_append_only()""",
-]
-POSTGRES_REVERSE = [
-    "DROP TRIGGER IF EXISTS kernel_auditevent_append_only ON kernel_auditevent",
-    "DROP FUNCTION IF EXISTS kernel_auditevent_append_only()",
-]
+from trygg.kernel.dbtriggers import install_append_only, remove_append_only
 
 
 def create_head(apps, schema_editor):
@@ -32,16 +13,11 @@ def create_head(apps, schema_editor):
 
 
 def triggers(apps, schema_editor):
-    statements = {"sqlite": SQLITE, "postgresql": POSTGRES}.get(schema_editor.connection.vendor, [])
-    for sql in statements:
-        schema_editor.execute(sql)
+    install_append_only(schema_editor.connection)
 
 
 def drop_triggers(apps, schema_editor):
-    statements = {"sqlite": SQLITE_REVERSE, "postgresql": POSTGRES_REVERSE}.get(
-        schema_editor.connection.vendor, [])
-    for sql in statements:
-        schema_editor.execute(sql)
+    remove_append_only(schema_editor.connection)
 
 
 class Migration(migrations.Migration):

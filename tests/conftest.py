@@ -1,0 +1,152 @@
+"""Shared fixtures: customers made through the services, clients that enforce CSRF."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from trygg.identity.services import pin_credential_set
+from trygg.kernel import idnumbers
+from trygg.kernel.audit import SYSTEM
+from trygg.parties.models import Party
+from trygg.parties.services import ContactInput, person_register, sole_trader_firm_register
+
+
+@pytest.fixture(autouse=True)
+def _light_argon2(settings: Any) -> None:
+    """Tests use cheap argon2 parameters; production keeps 64 MiB, t=3 (see settings)."""
+    settings.TRYGG_ARGON2_TIME_COST = 1
+    settings.TRYGG_ARGON2_MEMORY_KIB = 1024
+
+
+@pytest.fixture(autouse=True)
+def _audit_triggers(request: Any) -> Iterator[None]:
+    """Transactional tests end with a flush, which the append-only triggers of the audit log
+    would refuse on SQLite: lift them just before the flush, and put them back for every test."""
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        names & {"transactional_db", "live_server"})
+    if not (marker or names & {"db", "transactional_db", "live_server"}):
+        yield
+        return
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from django.db import connection
+
+    from trygg.kernel.dbtriggers import install_append_only, remove_append_only
+
+    if connection.vendor == "sqlite":
+        install_append_only(connection)
+    yield
+    if transactional and connection.vendor == "sqlite":
+        remove_append_only(connection)
+
+
+@dataclass
+class Customer:
+    party: Party
+    id_number: str
+    pin: str
+
+
+_serial = iter(range(100, 999))
+
+
+def make_customer(*, born: dt.date = dt.date(1981, 12, 18), pin: str = "4826",
+                  must_change: bool = False, given: str = "Anna", family: str = "Berg",
+                  with_pin: bool = True) -> Customer:
+    number = idnumbers.generate_swedish_personal(born, next(_serial))
+    party = person_register(
+        ctx=SYSTEM, id_number=number, given_name=given, family_name=family,
+        contact=ContactInput(street="Storgatan 1", postal_code="11122", city="Stockholm",
+                             email="anna@example.org", mobile="0701234567"),
+    )
+    if with_pin:
+        pin_credential_set(ctx=SYSTEM, party=party, pin=pin, must_change=must_change)
+    return Customer(party=party, id_number=number, pin=pin)
+
+
+@pytest.fixture
+def customer(db: Any) -> Customer:
+    return make_customer()
+
+
+@pytest.fixture
+def other_customer(db: Any) -> Customer:
+    return make_customer(born=dt.date(1970, 5, 5), pin="7391", given="Erik", family="Lund")
+
+
+@pytest.fixture
+def sole_trader(db: Any) -> tuple[Customer, Party]:
+    owner = make_customer(born=dt.date(1975, 3, 4), pin="5067", given="Jörgen", family="Ek")
+    firm = sole_trader_firm_register(ctx=SYSTEM, person=owner.party, firm_name="Eks Snickeri",
+                                     since=dt.date(2015, 4, 1),
+                                     contact=ContactInput(street="Verkstadsgatan 4",
+                                                          postal_code="41701", city="Göteborg"))
+    return owner, firm
+
+
+class ApiClient:
+    """A browser-like API client: keeps cookies and sends the CSRF token as a browser would."""
+
+    def __init__(self) -> None:
+        self.client = Client(enforce_csrf_checks=True)
+        self.token = ""
+
+    def csrf(self) -> str:
+        self.token = self.client.get("/api/v1/auth/csrf").json()["csrf_token"]
+        return self.token
+
+    def call(self, method: str, path: str, body: Any = None, *, csrf: bool = True,
+             raw: str | None = None) -> Any:
+        headers = {"HTTP_X_CSRFTOKEN": self.token} if csrf and self.token else {}
+        data = raw if raw is not None else (json.dumps(body) if body is not None else None)
+        handler = getattr(self.client, method.lower())
+        if data is None:
+            return handler(f"/api/v1{path}", **headers)
+        return handler(f"/api/v1{path}", data=data, content_type="application/json", **headers)
+
+    def login(self, id_number: str, pin: str) -> Any:
+        if not self.token:
+            self.csrf()
+        response = self.call("POST", "/auth/login", {"id_number": id_number, "pin": pin})
+        # A new session rotates the CSRF token.
+        self.token = self.client.cookies["trygg_csrftoken"].value
+        return response
+
+
+@pytest.fixture
+def api(db: Any) -> ApiClient:
+    return ApiClient()
+
+
+@pytest.fixture
+def browser_client(db: Any) -> Client:
+    return Client(enforce_csrf_checks=True)
+
+
+def portal_login(client: Client, id_number: str, pin: str) -> Any:
+    """Log in through the portal form, as a browser does (fetch the form for its CSRF token)."""
+    page = client.get("/login/")
+    token = page.cookies["trygg_csrftoken"].value if "trygg_csrftoken" in page.cookies else (
+        client.cookies["trygg_csrftoken"].value)
+    return client.post("/login/", {"id_number": id_number, "pin": pin,
+                                   "csrfmiddlewaretoken": token})
+
+
+def csrf_of(client: Client) -> str:
+    return client.cookies["trygg_csrftoken"].value
+
+
+@pytest.fixture
+def frozen() -> Iterator[Any]:
+    from trygg.kernel import clock
+
+    with clock.frozen_now(dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC)) as advance:
+        yield advance

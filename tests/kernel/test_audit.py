@@ -1,0 +1,116 @@
+"""The audit log: append-only, hash-chained, and `trygg audit verify` finds tampering."""
+
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import IntegrityError, InternalError, OperationalError, connection, transaction
+
+from trygg.kernel.audit import AuditContext, audit_record, audit_verify
+from trygg.kernel.models import AuditAction, AuditChainHead, AuditEvent
+
+CTX = AuditContext(actor_kind="staff", actor_id="7", actor_label="kundtjanst", channel="back-office",
+                   ip="10.0.0.1")
+
+
+def _events(n: int) -> list[AuditEvent]:
+    return [audit_record(ctx=CTX, action=AuditAction.READ, subject_id=42, object_type="party",
+                         object_id=i) for i in range(n)]
+
+
+def _raw(sql: str, params: list[Any]) -> None:
+    """Tamper as someone with database access would: around the append-only triggers."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE kernel_auditevent DISABLE TRIGGER USER")
+            cursor.execute(sql, params)
+            cursor.execute("ALTER TABLE kernel_auditevent ENABLE TRIGGER USER")
+        else:
+            cursor.execute("DROP TRIGGER kernel_auditevent_no_update")
+            cursor.execute("DROP TRIGGER kernel_auditevent_no_delete")
+            cursor.execute(sql, params)
+
+
+@pytest.mark.django_db
+def test_events_form_a_chain_and_verify_passes(capsys: Any) -> None:
+    events = _events(5)
+    assert [e.seq for e in events] == [1, 2, 3, 4, 5]
+    assert all(b.prev_hash == a.hash for a, b in zip(events, events[1:], strict=False))
+    assert audit_verify().ok
+    call_command("audit", "verify")
+    assert "5 rows verified" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_event_records_who_what_whom_where() -> None:
+    event = _events(1)[0]
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert (stored.actor_kind, stored.actor_label, stored.action, stored.channel) == (
+        "staff", "kundtjanst", "read", "back-office")
+    assert (stored.subject_id, stored.object_type, stored.ip) == ("42", "party", "10.0.0.1")
+
+
+@pytest.mark.django_db
+def test_database_refuses_update_and_delete() -> None:
+    event = _events(1)[0]
+    errors = (IntegrityError, InternalError, OperationalError)
+    with pytest.raises(errors), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).update(actor_label="someone else")
+    with pytest.raises(errors), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).delete()
+    assert AuditEvent.objects.get(pk=event.pk).actor_label == "kundtjanst"
+
+
+@pytest.mark.django_db
+def test_verify_detects_a_changed_row() -> None:
+    events = _events(4)
+    _raw("UPDATE kernel_auditevent SET subject_id = %s WHERE seq = %s", ["43", events[1].seq])
+    result = audit_verify()
+    assert not result.ok
+    assert result.breaks[0].seq == 2
+    assert "changed" in result.breaks[0].problem
+    with pytest.raises(CommandError, match="audit chain broken"):
+        call_command("audit", "verify")
+
+
+@pytest.mark.django_db
+def test_verify_detects_a_removed_row_in_the_middle() -> None:
+    events = _events(4)
+    _raw("DELETE FROM kernel_auditevent WHERE seq = %s", [events[2].seq])
+    result = audit_verify()
+    assert not result.ok
+    assert result.breaks[0].seq == 3
+    assert "missing" in result.breaks[0].problem
+
+
+@pytest.mark.django_db
+def test_verify_detects_the_newest_row_removed() -> None:
+    events = _events(3)
+    _raw("DELETE FROM kernel_auditevent WHERE seq = %s", [events[2].seq])
+    result = audit_verify()
+    assert not result.ok
+    assert "head" in result.breaks[-1].problem
+
+
+@pytest.mark.django_db
+def test_verify_detects_a_recomputed_hash_without_the_key() -> None:
+    import hashlib
+
+    events = _events(3)
+    forged = hashlib.sha256(b"forged").hexdigest()
+    _raw("UPDATE kernel_auditevent SET detail = %s, hash = %s WHERE seq = %s",
+         ['{"x": 1}', forged, events[0].seq])
+    result = audit_verify()
+    assert {b.seq for b in result.breaks} >= {1, 2}
+
+
+@pytest.mark.django_db
+def test_failed_transaction_leaves_no_event_and_no_gap() -> None:
+    _events(1)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        audit_record(ctx=CTX, action=AuditAction.CREATE, object_type="party", object_id=1)
+        raise RuntimeError("rolled back")
+    _events(1)
+    assert list(AuditEvent.objects.order_by("seq").values_list("seq", flat=True)) == [1, 2]
+    assert AuditChainHead.objects.get().seq == 2
+    assert audit_verify().ok
