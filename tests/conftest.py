@@ -32,7 +32,8 @@ def _audit_triggers(request: Any) -> Iterator[None]:
     marker = request.node.get_closest_marker("django_db")
     names = set(request.fixturenames)
     transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
-        names & {"transactional_db", "live_server"})
+        names & {"transactional_db", "live_server"}
+    )
     if not (marker or names & {"db", "transactional_db", "live_server"}):
         yield
         return
@@ -58,14 +59,28 @@ class Customer:
 _serial = iter(range(100, 999))
 
 
-def make_customer(*, born: dt.date = dt.date(1981, 12, 18), pin: str = "4826",
-                  must_change: bool = False, given: str = "Anna", family: str = "Berg",
-                  with_pin: bool = True) -> Customer:
+def make_customer(
+    *,
+    born: dt.date = dt.date(1981, 12, 18),
+    pin: str = "4826",
+    must_change: bool = False,
+    given: str = "Anna",
+    family: str = "Berg",
+    with_pin: bool = True,
+) -> Customer:
     number = idnumbers.generate_swedish_personal(born, next(_serial))
     party = person_register(
-        ctx=SYSTEM, id_number=number, given_name=given, family_name=family,
-        contact=ContactInput(street="Storgatan 1", postal_code="11122", city="Stockholm",
-                             email="anna@example.org", mobile="0701234567"),
+        ctx=SYSTEM,
+        id_number=number,
+        given_name=given,
+        family_name=family,
+        contact=ContactInput(
+            street="Storgatan 1",
+            postal_code="11122",
+            city="Stockholm",
+            email="anna@example.org",
+            mobile="0701234567",
+        ),
     )
     if with_pin:
         pin_credential_set(ctx=SYSTEM, party=party, pin=pin, must_change=must_change)
@@ -85,10 +100,13 @@ def other_customer(db: Any) -> Customer:
 @pytest.fixture
 def sole_trader(db: Any) -> tuple[Customer, Party]:
     owner = make_customer(born=dt.date(1975, 3, 4), pin="5067", given="Jörgen", family="Ek")
-    firm = sole_trader_firm_register(ctx=SYSTEM, person=owner.party, firm_name="Eks Snickeri",
-                                     since=dt.date(2015, 4, 1),
-                                     contact=ContactInput(street="Verkstadsgatan 4",
-                                                          postal_code="41701", city="Göteborg"))
+    firm = sole_trader_firm_register(
+        ctx=SYSTEM,
+        person=owner.party,
+        firm_name="Eks Snickeri",
+        since=dt.date(2015, 4, 1),
+        contact=ContactInput(street="Verkstadsgatan 4", postal_code="41701", city="Göteborg"),
+    )
     return owner, firm
 
 
@@ -103,8 +121,9 @@ class ApiClient:
         self.token = self.client.get("/api/v1/auth/csrf").json()["csrf_token"]
         return self.token
 
-    def call(self, method: str, path: str, body: Any = None, *, csrf: bool = True,
-             raw: str | None = None) -> Any:
+    def call(
+        self, method: str, path: str, body: Any = None, *, csrf: bool = True, raw: str | None = None
+    ) -> Any:
         headers = {"HTTP_X_CSRFTOKEN": self.token} if csrf and self.token else {}
         data = raw if raw is not None else (json.dumps(body) if body is not None else None)
         handler = getattr(self.client, method.lower())
@@ -134,10 +153,14 @@ def browser_client(db: Any) -> Client:
 def portal_login(client: Client, id_number: str, pin: str) -> Any:
     """Log in through the portal form, as a browser does (fetch the form for its CSRF token)."""
     page = client.get("/login/")
-    token = page.cookies["trygg_csrftoken"].value if "trygg_csrftoken" in page.cookies else (
-        client.cookies["trygg_csrftoken"].value)
-    return client.post("/login/", {"id_number": id_number, "pin": pin,
-                                   "csrfmiddlewaretoken": token})
+    token = (
+        page.cookies["trygg_csrftoken"].value
+        if "trygg_csrftoken" in page.cookies
+        else (client.cookies["trygg_csrftoken"].value)
+    )
+    return client.post(
+        "/login/", {"id_number": id_number, "pin": pin, "csrfmiddlewaretoken": token}
+    )
 
 
 def csrf_of(client: Client) -> str:

@@ -1,12 +1,12 @@
 """The ``trygg`` command: Django's management commands under readable names.
 
-    trygg run                 migrate, load demo data, start simulators, serve the portal
-    trygg demo                load demo data (idempotent) and print the demo log-ins
-    trygg migrate             bring the database schema up to date
-    trygg worker              run background tasks (django-tasks, database backend)
-    trygg audit verify        check the audit log's hash chain
-    trygg otp USERNAME        current TOTP code of a demo staff user (development only)
-    trygg manage COMMAND ...  any Django management command
+trygg run                 migrate, load demo data, start simulators, serve the portal
+trygg demo                load demo data (idempotent) and print the demo log-ins
+trygg migrate             bring the database schema up to date
+trygg worker              run background tasks (django-tasks, database backend)
+trygg audit verify        check the audit log's hash chain
+trygg otp USERNAME        current TOTP code of a demo staff user (development only)
+trygg manage COMMAND ...  any Django management command
 """
 
 from __future__ import annotations
@@ -31,10 +31,7 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import execute_from_command_line
 
     name, rest = args[0], args[1:]
-    if name == "manage":
-        command = rest
-    else:
-        command = [*ALIASES.get(name, [name]), *rest]
+    command = rest if name == "manage" else [*ALIASES.get(name, [name]), *rest]
     execute_from_command_line(["trygg", *command])
 
 

@@ -90,7 +90,9 @@ if PRODUCTION:
 else:
     ALLOWED_HOSTS = [
         h.strip()
-        for h in os.environ.get("TRYGG_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
+        for h in os.environ.get(
+            "TRYGG_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver"
+        ).split(",")
         if h.strip()
     ]
 CSRF_TRUSTED_ORIGINS = [

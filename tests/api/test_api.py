@@ -26,8 +26,13 @@ def _problem(response: Any, status: int, code: str) -> dict[str, Any]:
 def test_openapi_spec_is_served() -> None:
     spec = Client().get("/api/v1/openapi.json").json()
     assert spec["openapi"].startswith("3.")
-    for path in ("/api/v1/auth/login", "/api/v1/auth/logout", "/api/v1/me", "/api/v1/overview",
-                 "/api/v1/parties/{party_id}/contact-details"):
+    for path in (
+        "/api/v1/auth/login",
+        "/api/v1/auth/logout",
+        "/api/v1/me",
+        "/api/v1/overview",
+        "/api/v1/parties/{party_id}/contact-details",
+    ):
         assert path in spec["paths"]
 
 
@@ -48,8 +53,9 @@ def test_login_me_overview_logout(api: ApiClient, customer: Customer) -> None:
 
 @pytest.mark.django_db
 def test_login_without_csrf_is_refused(api: ApiClient, customer: Customer) -> None:
-    response = api.call("POST", "/auth/login", {"id_number": customer.id_number,
-                                                "pin": customer.pin}, csrf=False)
+    response = api.call(
+        "POST", "/auth/login", {"id_number": customer.id_number, "pin": customer.pin}, csrf=False
+    )
     body = _problem(response, 403, "csrf.failed")
     assert body["errors"][0]["field"] == "X-CSRFToken"
     assert not AuditEvent.objects.filter(action="login").exists()
@@ -60,8 +66,9 @@ def test_unsafe_call_without_csrf_changes_nothing(api: ApiClient, customer: Cust
     api.login(customer.id_number, customer.pin)
     pid = customer.party.pk
     body = {"street": "Ny 1", "postal_code": "11122", "city": "Stockholm"}
-    _problem(api.call("PUT", f"/parties/{pid}/contact-details", body, csrf=False), 403,
-             "csrf.failed")
+    _problem(
+        api.call("PUT", f"/parties/{pid}/contact-details", body, csrf=False), 403, "csrf.failed"
+    )
     assert customer.party.addresses.get().street == "Storgatan 1"
     _problem(api.call("POST", "/auth/logout", csrf=False), 403, "csrf.failed")
     assert api.call("GET", "/me").status_code == 200
@@ -74,16 +81,20 @@ def test_wrong_pin_problem_tells_attempts_left(api: ApiClient, customer: Custome
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("payload", "field", "code"), [
-    ({"id_number": "19811218-9877", "pin": "4826"}, "id_number", "id_number.checksum"),
-    ({"id_number": "19810229-1234", "pin": "4826"}, "id_number", "id_number.date"),
-    ({"id_number": 198112189876, "pin": "4826"}, "id_number", "type.string"),
-    ({"id_number": "1" * 21, "pin": "4826"}, "id_number", "text.too_long"),
-    ({"pin": "4826"}, "id_number", "field.required"),
-    ({"id_number": "198112189876", "pin": "48a6"}, "pin", "pin.format"),
-])
-def test_bad_login_input_names_field_and_rule(api: ApiClient, payload: dict[str, Any],
-                                              field: str, code: str) -> None:
+@pytest.mark.parametrize(
+    ("payload", "field", "code"),
+    [
+        ({"id_number": "19811218-9877", "pin": "4826"}, "id_number", "id_number.checksum"),
+        ({"id_number": "19810229-1234", "pin": "4826"}, "id_number", "id_number.date"),
+        ({"id_number": 198112189876, "pin": "4826"}, "id_number", "type.string"),
+        ({"id_number": "1" * 21, "pin": "4826"}, "id_number", "text.too_long"),
+        ({"pin": "4826"}, "id_number", "field.required"),
+        ({"id_number": "198112189876", "pin": "48a6"}, "pin", "pin.format"),
+    ],
+)
+def test_bad_login_input_names_field_and_rule(
+    api: ApiClient, payload: dict[str, Any], field: str, code: str
+) -> None:
     api.csrf()
     response = api.call("POST", "/auth/login", payload)
     status = 422
@@ -101,8 +112,9 @@ def test_malformed_json_is_a_problem_not_a_crash(api: ApiClient) -> None:
 
 
 @pytest.mark.django_db
-def test_another_customers_data_is_not_found(api: ApiClient, customer: Customer,
-                                              other_customer: Customer) -> None:
+def test_another_customers_data_is_not_found(
+    api: ApiClient, customer: Customer, other_customer: Customer
+) -> None:
     api.login(customer.id_number, customer.pin)
     other = other_customer.party.pk
     _problem(api.call("GET", f"/parties/{other}/contact-details"), 404, "party.not_found")
@@ -116,13 +128,24 @@ def test_another_customers_data_is_not_found(api: ApiClient, customer: Customer,
 def test_contact_details_update_and_validation(api: ApiClient, customer: Customer) -> None:
     api.login(customer.id_number, customer.pin)
     pid = customer.party.pk
-    good = api.call("PUT", f"/parties/{pid}/contact-details", {
-        "street": "Nygatan 5", "postal_code": "411 01", "city": "Göteborg",
-        "email": "Ny@Example.org", "mobile": "+46 70 765 43 21"})
+    good = api.call(
+        "PUT",
+        f"/parties/{pid}/contact-details",
+        {
+            "street": "Nygatan 5",
+            "postal_code": "411 01",
+            "city": "Göteborg",
+            "email": "Ny@Example.org",
+            "mobile": "+46 70 765 43 21",
+        },
+    )
     assert good.status_code == 200
     assert good.json()["email"] == "ny@example.org" and good.json()["mobile"] == "+46707654321"
-    bad = api.call("PUT", f"/parties/{pid}/contact-details", {
-        "street": "", "postal_code": "4110", "city": "Göteborg", "email": "nope"})
+    bad = api.call(
+        "PUT",
+        f"/parties/{pid}/contact-details",
+        {"street": "", "postal_code": "4110", "city": "Göteborg", "email": "nope"},
+    )
     body = _problem(bad, 422, "text.required")
     assert {e["field"] for e in body["errors"]} == {"street", "postal_code", "email"}
     assert api.call("GET", f"/parties/{pid}/contact-details").json()["street"] == "Nygatan 5"
@@ -154,8 +177,9 @@ def test_pin_change_pending_blocks_everything_else(api: ApiClient) -> None:
     person = make_customer(pin="5067", must_change=True)
     assert api.login(person.id_number, "5067").json()["must_change_pin"] is True
     _problem(api.call("GET", "/overview"), 403, "pin.change_required")
-    response = api.call("POST", "/auth/pin", {"current_pin": "5067", "new_pin": "7391",
-                                              "new_pin_repeat": "7391"})
+    response = api.call(
+        "POST", "/auth/pin", {"current_pin": "5067", "new_pin": "7391", "new_pin_repeat": "7391"}
+    )
     assert response.status_code == 204
     assert api.call("GET", "/overview").status_code == 200
 
@@ -163,9 +187,15 @@ def test_pin_change_pending_blocks_everything_else(api: ApiClient) -> None:
 @pytest.mark.django_db
 def test_trivial_new_pin_refused_with_reason(api: ApiClient, customer: Customer) -> None:
     api.login(customer.id_number, customer.pin)
-    body = _problem(api.call("POST", "/auth/pin", {"current_pin": customer.pin,
-                                                   "new_pin": "0000", "new_pin_repeat": "0000"}),
-                    422, "pin.repeated_digit")
+    body = _problem(
+        api.call(
+            "POST",
+            "/auth/pin",
+            {"current_pin": customer.pin, "new_pin": "0000", "new_pin_repeat": "0000"},
+        ),
+        422,
+        "pin.repeated_digit",
+    )
     assert body["errors"][0]["field"] == "new_pin"
 
 

@@ -28,8 +28,9 @@ from trygg.kernel.errors import ValidationFailed
 from trygg.kernel.models import AuditEvent
 
 UNKNOWN = idnumbers.generate_swedish_personal(__import__("datetime").date(1966, 6, 6), 123)
-STAFF = AuditContext(actor_kind="staff", actor_id="1", actor_label="kundtjanst",
-                     channel="back-office")
+STAFF = AuditContext(
+    actor_kind="staff", actor_id="1", actor_label="kundtjanst", channel="back-office"
+)
 
 
 def _attempt(id_number: str, pin: str) -> LoginRefused | None:
@@ -61,17 +62,21 @@ def test_the_ten_and_twelve_digit_forms_both_work(customer: Customer, form: str)
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("id_number", "pin", "field", "code"), [
-    ("19811218-9877", "4826", "id_number", "id_number.checksum"),
-    ("19811318-9876", "4826", "id_number", "id_number.date"),
-    ("abc", "4826", "id_number", "id_number.format"),
-    ("", "4826", "id_number", "id_number.required"),
-    ("19811218-9876", "12", "pin", "pin.format"),
-    ("19811218-9876", "12ab", "pin", "pin.format"),
-    ("19811218-9876", "", "pin", "pin.required"),
-])
+@pytest.mark.parametrize(
+    ("id_number", "pin", "field", "code"),
+    [
+        ("19811218-9877", "4826", "id_number", "id_number.checksum"),
+        ("19811318-9876", "4826", "id_number", "id_number.date"),
+        ("abc", "4826", "id_number", "id_number.format"),
+        ("", "4826", "id_number", "id_number.required"),
+        ("19811218-9876", "12", "pin", "pin.format"),
+        ("19811218-9876", "12ab", "pin", "pin.format"),
+        ("19811218-9876", "", "pin", "pin.required"),
+    ],
+)
 def test_malformed_input_names_the_field_and_counts_nothing(
-        id_number: str, pin: str, field: str, code: str) -> None:
+    id_number: str, pin: str, field: str, code: str
+) -> None:
     with pytest.raises(ValidationFailed) as exc:
         pin_login(ctx=SYSTEM, id_number=id_number, pin=pin)
     assert (exc.value.problems[0].field, exc.value.problems[0].code) == (field, code)
@@ -89,7 +94,9 @@ def test_five_wrong_pins_lock_with_a_warning_before_the_last(customer: Customer)
     # Locked: even the right PIN is refused now.
     locked = _attempt(customer.id_number, customer.pin)
     assert locked is not None and locked.code == "login.locked"
-    assert AuditEvent.objects.filter(action="locked", subject_id=str(customer.party.pk)).count() == 1
+    assert (
+        AuditEvent.objects.filter(action="locked", subject_id=str(customer.party.pk)).count() == 1
+    )
 
 
 @pytest.mark.django_db
@@ -120,7 +127,8 @@ def test_unknown_number_answers_exactly_like_a_wrong_pin(customer: Customer) -> 
     known = [_attempt(customer.id_number, "9999") for _ in range(6)]
     unknown = [_attempt(UNKNOWN, "9999") for _ in range(6)]
     assert [(r.code, r.message, r.attempts_left, r.status) for r in known if r] == [
-        (r.code, r.message, r.attempts_left, r.status) for r in unknown if r]
+        (r.code, r.message, r.attempts_left, r.status) for r in unknown if r
+    ]
 
 
 @pytest.mark.django_db
@@ -131,7 +139,7 @@ def test_unknown_number_and_portal_response_identical(customer: Customer) -> Non
 
     def error_text(response: Any) -> str:
         html = response.content.decode()
-        return html[html.index('role="alert"'):html.index("</div>", html.index('role="alert"'))]
+        return html[html.index('role="alert"') : html.index("</div>", html.index('role="alert"'))]
 
     assert error_text(a) == error_text(b)
 
@@ -244,11 +252,25 @@ def test_first_login_with_letter_pin_must_choose_a_new_one(monkeypatch: Any) -> 
     assert response["Location"] == "/pin/"
     assert client.get("/overview/")["Location"] == "/pin/"
     token = client.cookies["trygg_csrftoken"].value
-    bad = client.post("/pin/", {"current_pin": "602913", "new_pin": "1234",
-                                "new_pin_repeat": "1234", "csrfmiddlewaretoken": token})
+    bad = client.post(
+        "/pin/",
+        {
+            "current_pin": "602913",
+            "new_pin": "1234",
+            "new_pin_repeat": "1234",
+            "csrfmiddlewaretoken": token,
+        },
+    )
     assert bad.status_code == 422
-    good = client.post("/pin/", {"current_pin": "602913", "new_pin": "5829",
-                                 "new_pin_repeat": "5829", "csrfmiddlewaretoken": token})
+    good = client.post(
+        "/pin/",
+        {
+            "current_pin": "602913",
+            "new_pin": "5829",
+            "new_pin_repeat": "5829",
+            "csrfmiddlewaretoken": token,
+        },
+    )
     assert good["Location"] == "/overview/"
     assert client.get("/overview/").status_code == 200
     assert _attempt(person.id_number, "602913") is not None

@@ -12,17 +12,35 @@ from trygg.identity.pins import PinHasher, generate_initial_pin
 BORN = dt.date(1981, 12, 18)
 
 
-@pytest.mark.parametrize(("pin", "code"), [
-    ("0000", "pin.repeated_digit"), ("1111", "pin.repeated_digit"), ("999999", "pin.repeated_digit"),
-    ("1234", "pin.sequence"), ("12345", "pin.sequence"), ("0123", "pin.sequence"),
-    ("4321", "pin.sequence"), ("987654", "pin.sequence"),
-    ("1212", "pin.pattern"), ("121212", "pin.pattern"), ("123123", "pin.pattern"),
-    ("2580", "pin.common"), ("1004", "pin.common"), ("112233", "pin.common"),
-    ("1981", "pin.birth_date"), ("1218", "pin.birth_date"), ("811218", "pin.birth_date"),
-    ("1812", "pin.birth_date"),
-    ("123", "pin.length"), ("1234567", "pin.length"), ("", "pin.length"),
-    ("12a4", "pin.digits_only"), ("١٢٣٤", "pin.digits_only"), ("12 34", "pin.digits_only"),
-])
+@pytest.mark.parametrize(
+    ("pin", "code"),
+    [
+        ("0000", "pin.repeated_digit"),
+        ("1111", "pin.repeated_digit"),
+        ("999999", "pin.repeated_digit"),
+        ("1234", "pin.sequence"),
+        ("12345", "pin.sequence"),
+        ("0123", "pin.sequence"),
+        ("4321", "pin.sequence"),
+        ("987654", "pin.sequence"),
+        ("1212", "pin.pattern"),
+        ("121212", "pin.pattern"),
+        ("123123", "pin.pattern"),
+        ("2580", "pin.common"),
+        ("1004", "pin.common"),
+        ("112233", "pin.common"),
+        ("1981", "pin.birth_date"),
+        ("1218", "pin.birth_date"),
+        ("811218", "pin.birth_date"),
+        ("1812", "pin.birth_date"),
+        ("123", "pin.length"),
+        ("1234567", "pin.length"),
+        ("", "pin.length"),
+        ("12a4", "pin.digits_only"),
+        ("١٢٣٤", "pin.digits_only"),
+        ("12 34", "pin.digits_only"),
+    ],
+)
 def test_trivial_or_malformed_pins_refused(pin: str, code: str) -> None:
     codes = [p.code for p in rules.pin_problems(pin, birth_date=BORN, id_number="198112189876")]
     assert code in codes

@@ -1,5 +1,6 @@
 """The audit log: append-only, hash-chained, and `trygg audit verify` finds tampering."""
 
+import itertools
 from typing import Any
 
 import pytest
@@ -9,13 +10,18 @@ from django.db import IntegrityError, InternalError, OperationalError, connectio
 from trygg.kernel.audit import AuditContext, audit_record, audit_verify
 from trygg.kernel.models import AuditAction, AuditChainHead, AuditEvent
 
-CTX = AuditContext(actor_kind="staff", actor_id="7", actor_label="kundtjanst", channel="back-office",
-                   ip="10.0.0.1")
+CTX = AuditContext(
+    actor_kind="staff", actor_id="7", actor_label="kundtjanst", channel="back-office", ip="10.0.0.1"
+)
 
 
 def _events(n: int) -> list[AuditEvent]:
-    return [audit_record(ctx=CTX, action=AuditAction.READ, subject_id=42, object_type="party",
-                         object_id=i) for i in range(n)]
+    return [
+        audit_record(
+            ctx=CTX, action=AuditAction.READ, subject_id=42, object_type="party", object_id=i
+        )
+        for i in range(n)
+    ]
 
 
 def _raw(sql: str, params: list[Any]) -> None:
@@ -35,7 +41,7 @@ def _raw(sql: str, params: list[Any]) -> None:
 def test_events_form_a_chain_and_verify_passes(capsys: Any) -> None:
     events = _events(5)
     assert [e.seq for e in events] == [1, 2, 3, 4, 5]
-    assert all(b.prev_hash == a.hash for a, b in zip(events, events[1:], strict=False))
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(events))
     assert audit_verify().ok
     call_command("audit", "verify")
     assert "5 rows verified" in capsys.readouterr().out
@@ -46,7 +52,11 @@ def test_event_records_who_what_whom_where() -> None:
     event = _events(1)[0]
     stored = AuditEvent.objects.get(pk=event.pk)
     assert (stored.actor_kind, stored.actor_label, stored.action, stored.channel) == (
-        "staff", "kundtjanst", "read", "back-office")
+        "staff",
+        "kundtjanst",
+        "read",
+        "back-office",
+    )
     assert (stored.subject_id, stored.object_type, stored.ip) == ("42", "party", "10.0.0.1")
 
 
@@ -98,8 +108,10 @@ def test_verify_detects_a_recomputed_hash_without_the_key() -> None:
 
     events = _events(3)
     forged = hashlib.sha256(b"forged").hexdigest()
-    _raw("UPDATE kernel_auditevent SET detail = %s, hash = %s WHERE seq = %s",
-         ['{"x": 1}', forged, events[0].seq])
+    _raw(
+        "UPDATE kernel_auditevent SET detail = %s, hash = %s WHERE seq = %s",
+        ['{"x": 1}', forged, events[0].seq],
+    )
     result = audit_verify()
     assert {b.seq for b in result.breaks} >= {1, 2}
 
@@ -107,9 +119,13 @@ def test_verify_detects_a_recomputed_hash_without_the_key() -> None:
 @pytest.mark.django_db
 def test_failed_transaction_leaves_no_event_and_no_gap() -> None:
     _events(1)
-    with pytest.raises(RuntimeError), transaction.atomic():
-        audit_record(ctx=CTX, action=AuditAction.CREATE, object_type="party", object_id=1)
-        raise RuntimeError("rolled back")
+    def failing_service() -> None:
+        with transaction.atomic():
+            audit_record(ctx=CTX, action=AuditAction.CREATE, object_type="party", object_id=1)
+            raise RuntimeError("rolled back")
+
+    with pytest.raises(RuntimeError):
+        failing_service()
     _events(1)
     assert list(AuditEvent.objects.order_by("seq").values_list("seq", flat=True)) == [1, 2]
     assert AuditChainHead.objects.get().seq == 2

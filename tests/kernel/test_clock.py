@@ -27,7 +27,10 @@ def test_frozen_instant_moves_only_when_advanced() -> None:
 
 
 def test_naive_instant_refused() -> None:
-    with pytest.raises(ValueError, match="timezone-aware"), clock.frozen_now(dt.datetime(2026, 1, 1)):
+    with (
+        pytest.raises(ValueError, match="timezone-aware"),
+        clock.frozen_now(dt.datetime(2026, 1, 1)),
+    ):
         pass
 
 

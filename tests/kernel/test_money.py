@@ -6,14 +6,26 @@ from hypothesis import strategies as st
 
 from trygg.kernel.money import Money, MoneyError
 
-amounts = st.decimals(min_value=Decimal("-1e9"), max_value=Decimal("1e9"), places=4,
-                      allow_nan=False, allow_infinity=False)
+amounts = st.decimals(
+    min_value=Decimal("-1e9"),
+    max_value=Decimal("1e9"),
+    places=4,
+    allow_nan=False,
+    allow_infinity=False,
+)
 
 
-@pytest.mark.parametrize(("raw", "rounded"), [
-    ("10.005", "10.01"), ("10.004", "10.00"), ("-10.005", "-10.01"), ("0.125", "0.13"),
-    ("11075", "11075.00"), ("2.5", "2.50"),
-])
+@pytest.mark.parametrize(
+    ("raw", "rounded"),
+    [
+        ("10.005", "10.01"),
+        ("10.004", "10.00"),
+        ("-10.005", "-10.01"),
+        ("0.125", "0.13"),
+        ("11075", "11075.00"),
+        ("2.5", "2.50"),
+    ],
+)
 def test_one_rounding_rule_half_up(raw: str, rounded: str) -> None:
     assert Money.of(raw).rounded().amount == Decimal(rounded)
 
@@ -52,8 +64,12 @@ def test_format_per_language() -> None:
     assert Money.of("-5", "NOK").format("sv") == "-5,00\u00a0kr"
 
 
-@given(amounts, st.lists(st.integers(min_value=0, max_value=50), min_size=1, max_size=12)
-       .filter(lambda r: sum(r) > 0))
+@given(
+    amounts,
+    st.lists(st.integers(min_value=0, max_value=50), min_size=1, max_size=12).filter(
+        lambda r: sum(r) > 0
+    ),
+)
 def test_allocation_never_loses_or_creates_money(amount: Decimal, ratios: list[int]) -> None:
     whole = Money.of(amount)
     parts = whole.allocate(ratios)
@@ -71,6 +87,6 @@ def test_addition_is_exact(a: Decimal, b: Decimal) -> None:
     assert (Money.of(a) - Money.of(a)).is_zero()
 
 
-@given(st.integers(min_value=-10**12, max_value=10**12))
+@given(st.integers(min_value=-(10**12), max_value=10**12))
 def test_minor_units_round_trip(minor: int) -> None:
     assert Money.from_minor(minor).to_minor() == minor

@@ -26,8 +26,10 @@ def test_language_can_be_switched_to_english_and_norwegian() -> None:
     client = Client()
     client.get("/login/")
     for code, word in (("en", "Log in"), ("nb", "Logg inn")):
-        client.post("/i18n/setlang/", {"language": code, "next": "/login/",
-                                        "csrfmiddlewaretoken": csrf_of(client)})
+        client.post(
+            "/i18n/setlang/",
+            {"language": code, "next": "/login/", "csrfmiddlewaretoken": csrf_of(client)},
+        )
         html = client.get("/login/").content.decode()
         assert f'<html lang="{code}">' in html and word in html
 
@@ -153,10 +155,19 @@ def test_profile_change_is_saved_and_audited(customer: Customer) -> None:
     client = Client()
     portal_login(client, customer.id_number, customer.pin)
     client.get("/profile/")
-    response = client.post("/profile/", {
-        "street": "Nygatan 5", "postal_code": "41101", "city": "Göteborg", "care_of": "",
-        "email": "ny@example.org", "mobile": "070 765 43 21", "home_phone": "",
-        "csrfmiddlewaretoken": csrf_of(client)})
+    response = client.post(
+        "/profile/",
+        {
+            "street": "Nygatan 5",
+            "postal_code": "41101",
+            "city": "Göteborg",
+            "care_of": "",
+            "email": "ny@example.org",
+            "mobile": "070 765 43 21",
+            "home_phone": "",
+            "csrfmiddlewaretoken": csrf_of(client),
+        },
+    )
     assert response.status_code == 302
     html = client.get("/overview/").content.decode()
     assert "Nygatan 5" in html and "411 01" in html and "+46707654321" in html
@@ -170,10 +181,18 @@ def test_profile_bad_input_names_fields_and_changes_nothing(customer: Customer) 
     client = Client()
     portal_login(client, customer.id_number, customer.pin)
     client.get("/profile/")
-    response = client.post("/profile/", {
-        "street": "x" * 101, "postal_code": "1234", "city": "Göteborg",
-        "email": "not-an-email", "mobile": "12", "home_phone": "",
-        "csrfmiddlewaretoken": csrf_of(client)})
+    response = client.post(
+        "/profile/",
+        {
+            "street": "x" * 101,
+            "postal_code": "1234",
+            "city": "Göteborg",
+            "email": "not-an-email",
+            "mobile": "12",
+            "home_phone": "",
+            "csrfmiddlewaretoken": csrf_of(client),
+        },
+    )
     assert response.status_code == 422
     html = response.content.decode()
     assert 'id="id_email-error"' in html and 'id="id_postal_code-error"' in html
@@ -188,23 +207,34 @@ def test_profile_htmx_returns_the_form_fragment(customer: Customer) -> None:
     client = Client()
     portal_login(client, customer.id_number, customer.pin)
     client.get("/profile/")
-    response = client.post("/profile/", {
-        "street": "Nygatan 5", "postal_code": "41101", "city": "Göteborg",
-        "csrfmiddlewaretoken": csrf_of(client)}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        "/profile/",
+        {
+            "street": "Nygatan 5",
+            "postal_code": "41101",
+            "city": "Göteborg",
+            "csrfmiddlewaretoken": csrf_of(client),
+        },
+        HTTP_HX_REQUEST="true",
+    )
     html = response.content.decode()
     assert response.status_code == 200 and "<html" not in html and 'name="street"' in html
 
 
 @pytest.mark.django_db
-def test_another_customers_profile_is_not_found(customer: Customer, other_customer: Customer) -> None:
+def test_another_customers_profile_is_not_found(
+    customer: Customer, other_customer: Customer
+) -> None:
     client = Client()
     portal_login(client, customer.id_number, customer.pin)
     response = client.get(f"/profile/{other_customer.party.pk}/")
     assert response.status_code == 404
     assert "Erik" not in response.content.decode()
     token = csrf_of(client)
-    client.post(f"/profile/{other_customer.party.pk}/", {
-        "street": "Hack 1", "postal_code": "11122", "city": "X", "csrfmiddlewaretoken": token})
+    client.post(
+        f"/profile/{other_customer.party.pk}/",
+        {"street": "Hack 1", "postal_code": "11122", "city": "X", "csrfmiddlewaretoken": token},
+    )
     assert not Party.objects.filter(addresses__street="Hack 1").exists()
 
 
@@ -216,7 +246,9 @@ def test_every_overview_read_is_audited(customer: Customer) -> None:
     client.get("/overview/")
     reads = AuditEvent.objects.filter(action="read").order_by("seq")[before:]
     assert {(e.object_type, e.subject_id) for e in reads} == {
-        ("contact_details", str(customer.party.pk)), ("login_history", str(customer.party.pk))}
+        ("contact_details", str(customer.party.pk)),
+        ("login_history", str(customer.party.pk)),
+    }
 
 
 @pytest.mark.django_db

@@ -11,7 +11,7 @@ from trygg.api import problems
 from trygg.identity.api import router as identity_router
 from trygg.kernel.errors import DomainError
 from trygg.overview.api import router as overview_router
-from trygg.parties.api import router as parties_router
+from trygg.overview.contact_api import router as parties_router
 
 api = NinjaAPI(
     title="trygg API",
@@ -25,9 +25,9 @@ api = NinjaAPI(
 api.add_router("", identity_router)
 api.add_router("", overview_router)
 api.add_router("", parties_router)
-api.add_exception_handler(DomainError, problems.on_domain_error)
-api.add_exception_handler(NinjaValidationError, problems.on_validation_error)
-api.add_exception_handler(AuthenticationError, problems.on_authentication_error)
-api.add_exception_handler(HttpError, problems.on_http_error)
-api.add_exception_handler(Http404, problems.on_not_found)
-api.add_exception_handler(Exception, problems.on_unexpected)
+api.add_exception_handler(DomainError, problems.on_domain_error)  # type: ignore[arg-type]
+api.add_exception_handler(NinjaValidationError, problems.on_validation_error)  # type: ignore[arg-type]
+api.add_exception_handler(AuthenticationError, problems.on_authentication_error)  # type: ignore[arg-type]
+api.add_exception_handler(HttpError, problems.on_http_error)  # type: ignore[arg-type]
+api.add_exception_handler(Http404, problems.on_not_found)  # type: ignore[arg-type]
+api.add_exception_handler(Exception, problems.on_unexpected)  # type: ignore[arg-type]

@@ -15,14 +15,28 @@ from trygg.kernel.errors import DomainError
 
 logger = logging.getLogger("trygg.api")
 PROBLEM_TYPE_BASE = "https://trygg.dev/problems/"
-TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
-          405: "Method not allowed", 409: "Conflict", 422: "Unprocessable content",
-          429: "Too many requests", 500: "Internal server error"}
+TITLES = {
+    400: "Bad request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    422: "Unprocessable content",
+    429: "Too many requests",
+    500: "Internal server error",
+}
 
 
-def problem_response(request: HttpRequest, *, status: int, code: str, detail: str,
-                     errors: list[dict[str, Any]] | None = None,
-                     extra: dict[str, Any] | None = None) -> HttpResponse:
+def problem_response(
+    request: HttpRequest,
+    *,
+    status: int,
+    code: str,
+    detail: str,
+    errors: list[dict[str, Any]] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
     body: dict[str, Any] = {
         "type": PROBLEM_TYPE_BASE + code,
         "title": TITLES.get(status, "Error"),
@@ -34,8 +48,9 @@ def problem_response(request: HttpRequest, *, status: int, code: str, detail: st
     if errors:
         body["errors"] = errors
     body.update(extra or {})
-    return HttpResponse(json.dumps(body, ensure_ascii=False), status=status,
-                        content_type="application/problem+json")
+    return HttpResponse(
+        json.dumps(body, ensure_ascii=False), status=status, content_type="application/problem+json"
+    )
 
 
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
@@ -44,17 +59,24 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     if attempts_left is not None:
         extra["attempts_left"] = attempts_left
     return problem_response(
-        request, status=exc.status, code=exc.code, detail=str(exc.message),
-        errors=[{"field": p.field, "code": p.code, "detail": str(p.message)}
-                for p in exc.problems],
+        request,
+        status=exc.status,
+        code=exc.code,
+        detail=str(exc.message),
+        errors=[{"field": p.field, "code": p.code, "detail": str(p.message)} for p in exc.problems],
         extra=extra,
     )
 
 
 _PYDANTIC_RULES = {
-    "string_too_long": "text.too_long", "string_type": "type.string", "int_parsing": "type.integer",
-    "int_type": "type.integer", "missing": "field.required", "json_invalid": "json.invalid",
-    "bool_type": "type.boolean", "model_attributes_type": "type.object",
+    "string_too_long": "text.too_long",
+    "string_type": "type.string",
+    "int_parsing": "type.integer",
+    "int_type": "type.integer",
+    "missing": "field.required",
+    "json_invalid": "json.invalid",
+    "bool_type": "type.boolean",
+    "model_attributes_type": "type.object",
     "extra_forbidden": "field.unknown",
 }
 
@@ -68,25 +90,30 @@ def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> Http
     errors = []
     for error in exc.errors:
         kind = str(error.get("type", "invalid"))
-        errors.append({
-            "field": _field_of(list(error.get("loc", []))),
-            "code": _PYDANTIC_RULES.get(kind, f"schema.{kind}"),
-            "detail": str(error.get("msg", "")),
-        })
+        errors.append(
+            {
+                "field": _field_of(list(error.get("loc", []))),
+                "code": _PYDANTIC_RULES.get(kind, f"schema.{kind}"),
+                "detail": str(error.get("msg", "")),
+            }
+        )
     first = errors[0] if errors else {"field": None, "detail": _("Invalid request.")}
-    detail = (f"{first['field']}: {first['detail']}" if first["field"] else str(first["detail"]))
-    return problem_response(request, status=422, code="request.invalid", detail=detail,
-                            errors=errors)
+    detail = f"{first['field']}: {first['detail']}" if first["field"] else str(first["detail"])
+    return problem_response(
+        request, status=422, code="request.invalid", detail=detail, errors=errors
+    )
 
 
 def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return problem_response(request, status=401, code="session.required",
-                            detail=_("Log in to continue."))
+    return problem_response(
+        request, status=401, code="session.required", detail=_("Log in to continue.")
+    )
 
 
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return problem_response(request, status=exc.status_code, code=f"http.{exc.status_code}",
-                            detail=str(exc.message))
+    return problem_response(
+        request, status=exc.status_code, code=f"http.{exc.status_code}", detail=str(exc.message)
+    )
 
 
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
@@ -95,5 +122,9 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("Unhandled API error", exc_info=exc)
-    return problem_response(request, status=500, code="server.error",
-                            detail=_("Something went wrong on our side. Nothing was changed."))
+    return problem_response(
+        request,
+        status=500,
+        code="server.error",
+        detail=_("Something went wrong on our side. Nothing was changed."),
+    )

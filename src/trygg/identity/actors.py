@@ -17,10 +17,20 @@ def audit_context(request: HttpRequest, channel: str) -> AuditContext:
     ip = client_ip(request)
     user = getattr(request, "user", None)
     if channel == AuditChannel.BACK_OFFICE and user is not None and user.is_authenticated:
-        return AuditContext(actor_kind="staff", actor_id=str(user.pk),
-                            actor_label=user.get_username(), channel=channel, ip=ip)
+        return AuditContext(
+            actor_kind="staff",
+            actor_id=str(user.pk),
+            actor_label=user.get_username(),
+            channel=channel,
+            ip=ip,
+        )
     session = customer_session(request) if hasattr(request, "session") else None
     if session is not None:
-        return AuditContext(actor_kind="customer", actor_id=str(session.party_id),
-                            actor_label=f"party:{session.party_id}", channel=channel, ip=ip)
+        return AuditContext(
+            actor_kind="customer",
+            actor_id=str(session.party_id),
+            actor_label=f"party:{session.party_id}",
+            channel=channel,
+            ip=ip,
+        )
     return AuditContext(actor_kind="anonymous", channel=channel, ip=ip)

@@ -11,12 +11,12 @@ from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from trygg.identity import customer_admin  # noqa: F401  (registers the customer admin)
 from trygg.identity.models import PinLetter, PinLetterStatus, StaffUser
 from trygg.identity.services import pin_letter_dispatch
 from trygg.kernel.admin import AuditedReadAdmin
 from trygg.kernel.audit import staff_context
 from trygg.kernel.errors import DomainError
-from trygg.identity import customer_admin  # noqa: F401  (registers the customer admin)
 
 
 @admin.register(StaffUser)
@@ -28,11 +28,24 @@ class StaffUserAdmin(UserAdmin):  # type: ignore[type-arg]
 class PinLetterAdmin(AuditedReadAdmin):
     audit_object_type = "pin_letter"
     audit_subject_path = "party_id"
-    list_display = ("id", "party", "issued_at", "issued_by", "status", "dispatched_at",
-                    "print_link")
+    list_display = (
+        "id",
+        "party",
+        "issued_at",
+        "issued_by",
+        "status",
+        "dispatched_at",
+        "print_link",
+    )
     list_filter = ("status",)
-    readonly_fields = ("party", "issued_at", "issued_by", "status", "dispatched_at",
-                       "dispatched_by")
+    readonly_fields = (
+        "party",
+        "issued_at",
+        "issued_by",
+        "status",
+        "dispatched_at",
+        "dispatched_by",
+    )
     fields = readonly_fields
     list_select_related = ("party",)
 
@@ -51,8 +64,14 @@ class PinLetterAdmin(AuditedReadAdmin):
         return format_html('<a href="{}/print/">{}</a>', obj.pk, _("Print and mark sent"))
 
     def get_urls(self) -> list[Any]:
-        return [path("<int:letter_id>/print/", self.admin_site.admin_view(self.print_view),
-                     name="identity_pinletter_print"), *super().get_urls()]
+        return [
+            path(
+                "<int:letter_id>/print/",
+                self.admin_site.admin_view(self.print_view),
+                name="identity_pinletter_print",
+            ),
+            *super().get_urls(),
+        ]
 
     def print_view(self, request: HttpRequest, letter_id: int) -> HttpResponseBase:
         if not request.user.has_perm("identity.issue_pin_letter"):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from ninja import Router, Status
 
 from trygg.identity.actors import audit_context
 from trygg.identity.auth import CustomerSessionAuth, require_csrf
 from trygg.identity.models import LoginChannel, LoginMethod
+from trygg.identity.requests import PortalRequest
 from trygg.identity.schemas import CsrfOut, LoginEventOut, LoginIn, LoginOut, PinChangeIn
 from trygg.identity.selectors import login_history
 from trygg.identity.services import pin_change, pin_login
@@ -24,49 +24,81 @@ router = Router(tags=["authentication"])
 
 
 @router.get("/auth/csrf", response=CsrfOut, auth=None, summary="Get a CSRF token")
-def csrf(request: HttpRequest) -> CsrfOut:
+def csrf(request: PortalRequest) -> CsrfOut:
     """Sets the CSRF cookie and returns the token to send in ``X-CSRFToken``."""
     return CsrfOut(csrf_token=get_token(request))
 
 
 @router.post("/auth/login", response={200: LoginOut}, auth=None, summary="Log in with PIN")
-def login(request: HttpRequest, payload: LoginIn) -> LoginOut:
+def login(request: PortalRequest, payload: LoginIn) -> LoginOut:
     require_csrf(request)
-    result = pin_login(ctx=audit_context(request, AuditChannel.API), id_number=payload.id_number,
-                       pin=payload.pin, channel=LoginChannel.API)
-    customer_session_start(request, party=result.party, method=LoginMethod.PIN, level=1,
-                           must_change_pin=result.must_change_pin)
+    result = pin_login(
+        ctx=audit_context(request, AuditChannel.API),
+        id_number=payload.id_number,
+        pin=payload.pin,
+        channel=LoginChannel.API,
+    )
+    customer_session_start(
+        request,
+        party=result.party,
+        method=LoginMethod.PIN,
+        level=1,
+        must_change_pin=result.must_change_pin,
+    )
     get_token(request)
-    return LoginOut(party_id=result.party.pk, customer_number=result.party.customer_number,
-                    name=result.party.display_name, must_change_pin=result.must_change_pin)
+    return LoginOut(
+        party_id=result.party.pk,
+        customer_number=result.party.customer_number,
+        name=result.party.display_name,
+        must_change_pin=result.must_change_pin,
+    )
 
 
-@router.post("/auth/logout", response={204: None},
-             auth=CustomerSessionAuth(allow_pin_change_pending=True), summary="Log out")
-def logout(request: HttpRequest) -> Status:
-    audit_record(ctx=audit_context(request, AuditChannel.API), action=AuditAction.LOGOUT,
-                 subject_id=request.auth.pk, object_type="session")  # type: ignore[attr-defined]
+@router.post(
+    "/auth/logout",
+    response={204: None},
+    auth=CustomerSessionAuth(allow_pin_change_pending=True),
+    summary="Log out",
+)
+def logout(request: PortalRequest) -> Status[None]:
+    audit_record(
+        ctx=audit_context(request, AuditChannel.API),
+        action=AuditAction.LOGOUT,
+        subject_id=request.auth.pk,
+        object_type="session",
+    )
     customer_session_end(request)
     return Status(204, None)
 
 
-@router.post("/auth/pin", response={204: None},
-             auth=CustomerSessionAuth(allow_pin_change_pending=True), summary="Change PIN")
-def change_pin(request: HttpRequest, payload: PinChangeIn) -> Status:
-    pin_change(ctx=audit_context(request, AuditChannel.API),
-               party=request.auth,  # type: ignore[attr-defined]
-               current_pin=payload.current_pin, new_pin=payload.new_pin,
-               new_pin_repeat=payload.new_pin_repeat)
+@router.post(
+    "/auth/pin",
+    response={204: None},
+    auth=CustomerSessionAuth(allow_pin_change_pending=True),
+    summary="Change PIN",
+)
+def change_pin(request: PortalRequest, payload: PinChangeIn) -> Status[None]:
+    pin_change(
+        ctx=audit_context(request, AuditChannel.API),
+        party=request.auth,
+        current_pin=payload.current_pin,
+        new_pin=payload.new_pin,
+        new_pin_repeat=payload.new_pin_repeat,
+    )
     customer_session_pin_changed(request)
     return Status(204, None)
 
 
-@router.get("/me/logins", response=list[LoginEventOut], auth=CustomerSessionAuth(),
-            summary="Log-in history")
-def logins(request: HttpRequest) -> list[LoginEventOut]:
-    events = login_history(ctx=audit_context(request, AuditChannel.API),
-                           party=request.auth, limit=50)  # type: ignore[attr-defined]
-    return [LoginEventOut(occurred_at=e.occurred_at, method=e.method, channel=e.channel,
-                          success=e.success) for e in events]
-
-
+@router.get(
+    "/me/logins", response=list[LoginEventOut], auth=CustomerSessionAuth(), summary="Log-in history"
+)
+def logins(request: PortalRequest) -> list[LoginEventOut]:
+    events = login_history(
+        ctx=audit_context(request, AuditChannel.API), party=request.auth, limit=50
+    )
+    return [
+        LoginEventOut(
+            occurred_at=e.occurred_at, method=e.method, channel=e.channel, success=e.success
+        )
+        for e in events
+    ]

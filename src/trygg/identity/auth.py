@@ -17,9 +17,12 @@ from trygg.parties.models import Party
 class CsrfFailed(PermissionDenied):
     def __init__(self) -> None:
         super().__init__(
-            message=_("The request lacks a valid CSRF token: send the token from "
-                      "GET /api/v1/auth/csrf in the X-CSRFToken header."),
-            code="csrf.failed")
+            message=_(
+                "The request lacks a valid CSRF token: send the token from "
+                "GET /api/v1/auth/csrf in the X-CSRFToken header."
+            ),
+            code="csrf.failed",
+        )
         self.field = "X-CSRFToken"
         self.problems[0] = type(self.problems[0])("X-CSRFToken", self.code, self.message)
 
@@ -45,13 +48,15 @@ class CustomerSessionAuth(APIKeyCookie):
             if getattr(request, "session_expired", None):
                 raise AuthenticationFailed(
                     _("Your session has ended after a period without activity. Log in again."),
-                    code="session.expired")
+                    code="session.expired",
+                )
             raise AuthenticationFailed(_("Log in to continue."), code="session.required")
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             require_csrf(request)
         if session.must_change_pin and not self.allow_pin_change_pending:
-            raise PermissionDenied(_("Choose a new PIN before you continue."),
-                                   code="pin.change_required")
+            raise PermissionDenied(
+                _("Choose a new PIN before you continue."), code="pin.change_required"
+            )
         party: Party | None = request.customer  # type: ignore[attr-defined]
         if party is None:
             raise AuthenticationFailed(_("Log in to continue."), code="session.required")

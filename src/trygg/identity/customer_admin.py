@@ -1,5 +1,5 @@
-"""Back office for customers (the hub of customer service): register, look up (audited), contact details, PIN letters,
-unlocking and the customer's audit trail."""
+"""Back office for customers, the hub of customer service: register, look up (audited),
+contact details, PIN letters, unlocking and the customer's audit trail."""
 
 from __future__ import annotations
 
@@ -50,8 +50,14 @@ class FirmInline(admin.TabularInline):  # type: ignore[type-arg]
 class PartyRegisterForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Party
-        fields = ("kind", "id_number", "given_name", "family_name", "legal_name",
-                  "preferred_language")
+        fields = (
+            "kind",
+            "id_number",
+            "given_name",
+            "family_name",
+            "legal_name",
+            "preferred_language",
+        )
 
     def clean_id_number(self) -> str:
         text = self.cleaned_data.get("id_number", "")
@@ -64,7 +70,9 @@ class PartyRegisterForm(forms.ModelForm):  # type: ignore[type-arg]
 
 class UnlockForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=500,
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=500,
         help_text=_("How the customer's identity was confirmed, and why the PIN is unlocked."),
     )
 
@@ -76,9 +84,20 @@ class PartyAdmin(AuditedReadAdmin):
     list_filter = ("kind", "country")
     search_fields = ("=customer_number", "=id_number", "family_name", "legal_name")
     readonly_fields = ("customer_number", "created_at", "updated_at", "id_kind", "birth_date")
-    fields = ("kind", "customer_number", "country", "id_number", "id_kind", "given_name",
-              "family_name", "legal_name", "birth_date", "preferred_language", "created_at",
-              "updated_at")
+    fields = (
+        "kind",
+        "customer_number",
+        "country",
+        "id_number",
+        "id_kind",
+        "given_name",
+        "family_name",
+        "legal_name",
+        "birth_date",
+        "preferred_language",
+        "created_at",
+        "updated_at",
+    )
     list_per_page = 50
     show_full_result_count = False
 
@@ -88,8 +107,9 @@ class PartyAdmin(AuditedReadAdmin):
         link = SoleTrader.objects.filter(firm=obj).first()
         return link.person_id if link else obj.pk
 
-    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False,
-                 **kwargs: Any) -> Any:
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
         if obj is None:
             kwargs["form"] = PartyRegisterForm
         return super().get_form(request, obj, change, **kwargs)
@@ -107,31 +127,44 @@ class PartyAdmin(AuditedReadAdmin):
     def get_inlines(self, request: HttpRequest, obj: Any) -> Any:
         if obj is None:
             return []
-        return [AddressInline, ContactMethodInline, FirmInline] if obj.is_person else [
-            AddressInline, ContactMethodInline]
+        return (
+            [AddressInline, ContactMethodInline, FirmInline]
+            if obj.is_person
+            else [AddressInline, ContactMethodInline]
+        )
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         ctx = staff_context(request)
         if change:
             super().save_model(request, obj, form, change)
-            audit_record(ctx=ctx, action=AuditAction.UPDATE, subject_id=self.audit_subject(obj),
-                         object_type="party", object_id=obj.pk,
-                         detail={"fields": sorted(form.changed_data)})
+            audit_record(
+                ctx=ctx,
+                action=AuditAction.UPDATE,
+                subject_id=self.audit_subject(obj),
+                object_type="party",
+                object_id=obj.pk,
+                detail={"fields": sorted(form.changed_data)},
+            )
             return
         data = form.cleaned_data
         if data["kind"] == PartyKind.PERSON:
-            party = person_register(ctx=ctx, id_number=data["id_number"],
-                                    given_name=data["given_name"],
-                                    family_name=data["family_name"],
-                                    preferred_language=data["preferred_language"])
+            party = person_register(
+                ctx=ctx,
+                id_number=data["id_number"],
+                given_name=data["given_name"],
+                family_name=data["family_name"],
+                preferred_language=data["preferred_language"],
+            )
         else:
-            party = organisation_register(ctx=ctx, id_number=data["id_number"],
-                                          legal_name=data["legal_name"])
+            party = organisation_register(
+                ctx=ctx, id_number=data["id_number"], legal_name=data["legal_name"]
+            )
         obj.pk = party.pk
         obj.__dict__.update({k: v for k, v in party.__dict__.items() if not k.startswith("_")})
 
-    def add_view(self, request: HttpRequest, form_url: str = "",
-                 extra_context: Any = None) -> HttpResponse:
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
         try:
             return super().add_view(request, form_url, extra_context)
         except DomainError as error:
@@ -141,25 +174,38 @@ class PartyAdmin(AuditedReadAdmin):
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         super().save_formset(request, form, formset, change)
         if formset.has_changed():
-            audit_record(ctx=staff_context(request), action=AuditAction.UPDATE,
-                         subject_id=self.audit_subject(form.instance),
-                         object_type=formset.model._meta.model_name,
-                         object_id=form.instance.pk)
+            audit_record(
+                ctx=staff_context(request),
+                action=AuditAction.UPDATE,
+                subject_id=self.audit_subject(form.instance),
+                object_type=formset.model._meta.model_name,
+                object_id=form.instance.pk,
+            )
 
     # Customer service tools -----------------------------------------------------------------
     def get_urls(self) -> list[Any]:
         own = [
-            path("<int:party_id>/pin-letter/", self.admin_site.admin_view(self.pin_letter_view),
-                 name="parties_party_pin_letter"),
-            path("<int:party_id>/unlock/", self.admin_site.admin_view(self.unlock_view),
-                 name="parties_party_unlock"),
-            path("<int:party_id>/audit/", self.admin_site.admin_view(self.audit_view),
-                 name="parties_party_audit"),
+            path(
+                "<int:party_id>/pin-letter/",
+                self.admin_site.admin_view(self.pin_letter_view),
+                name="parties_party_pin_letter",
+            ),
+            path(
+                "<int:party_id>/unlock/",
+                self.admin_site.admin_view(self.unlock_view),
+                name="parties_party_unlock",
+            ),
+            path(
+                "<int:party_id>/audit/",
+                self.admin_site.admin_view(self.audit_view),
+                name="parties_party_audit",
+            ),
         ]
         return own + super().get_urls()
 
-    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
-                    extra_context: Any = None) -> HttpResponse:
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
         extra = dict(extra_context or {})
         party = Party.objects.filter(pk=object_id).first()
         if party is not None and party.is_person:
@@ -180,46 +226,77 @@ class PartyAdmin(AuditedReadAdmin):
             except DomainError as error:
                 messages.error(request, str(error.message))
             else:
-                messages.success(request, _(
-                    "A new PIN letter is waiting to be printed (letter %(id)s). The old PIN no "
-                    "longer works and any lock is lifted.") % {"id": letter.pk})
+                messages.success(
+                    request,
+                    _(
+                        "A new PIN letter is waiting to be printed (letter %(id)s). The old PIN no "
+                        "longer works and any lock is lifted."
+                    )
+                    % {"id": letter.pk},
+                )
             return HttpResponseRedirect(reverse("admin:parties_party_change", args=[party.pk]))
-        return TemplateResponse(request, "admin/parties/party/pin_letter.html", {
-            **self.admin_site.each_context(request), "party": party, "opts": self.model._meta,
-            "title": _("Issue a PIN letter"),
-        })
+        return TemplateResponse(
+            request,
+            "admin/parties/party/pin_letter.html",
+            {
+                **self.admin_site.each_context(request),
+                "party": party,
+                "opts": self.model._meta,
+                "title": _("Issue a PIN letter"),
+            },
+        )
 
     def unlock_view(self, request: HttpRequest, party_id: int) -> HttpResponse:
         party = self._party(request, party_id, "identity.unlock_pin")
         form = UnlockForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                pin_unlock(ctx=staff_context(request), party=party,
-                           reason=form.cleaned_data["reason"])
+                pin_unlock(
+                    ctx=staff_context(request), party=party, reason=form.cleaned_data["reason"]
+                )
             except DomainError as error:
                 form.add_error("reason", str(error.message))
             else:
                 messages.success(request, _("The PIN is unlocked."))
-                return HttpResponseRedirect(reverse("admin:parties_party_change",
-                                                    args=[party.pk]))
-        return TemplateResponse(request, "admin/parties/party/unlock.html", {
-            **self.admin_site.each_context(request), "party": party, "form": form,
-            "opts": self.model._meta, "title": _("Unlock PIN"),
-            "locked": credential_is_locked(party),
-        })
+                return HttpResponseRedirect(reverse("admin:parties_party_change", args=[party.pk]))
+        return TemplateResponse(
+            request,
+            "admin/parties/party/unlock.html",
+            {
+                **self.admin_site.each_context(request),
+                "party": party,
+                "form": form,
+                "opts": self.model._meta,
+                "title": _("Unlock PIN"),
+                "locked": credential_is_locked(party),
+            },
+        )
 
     def audit_view(self, request: HttpRequest, party_id: int) -> HttpResponse:
         if not request.user.has_perm("identity.view_customer_audit"):
             raise DjangoPermissionDenied
         party = get_object_or_404(Party, pk=party_id)
-        subject = self.audit_subject(party)
+        subject = str(self.audit_subject(party))
         events = list(AuditEvent.objects.filter(subject_id=str(subject)).order_by("-seq")[:500])
         logins = list(LoginEvent.objects.filter(party_id=subject).order_by("-occurred_at")[:50])
         letters = list(PinLetter.objects.filter(party_id=subject).order_by("-issued_at")[:20])
-        audit_record(ctx=staff_context(request), action=AuditAction.READ, subject_id=subject,
-                     object_type="audit_trail", object_id=party.pk)
-        return TemplateResponse(request, "admin/parties/party/audit.html", {
-            **self.admin_site.each_context(request), "party": party, "events": events,
-            "logins": logins, "letters": letters, "opts": self.model._meta,
-            "title": _("Audit trail of %(name)s") % {"name": party.display_name},
-        })
+        audit_record(
+            ctx=staff_context(request),
+            action=AuditAction.READ,
+            subject_id=subject,
+            object_type="audit_trail",
+            object_id=party.pk,
+        )
+        return TemplateResponse(
+            request,
+            "admin/parties/party/audit.html",
+            {
+                **self.admin_site.each_context(request),
+                "party": party,
+                "events": events,
+                "logins": logins,
+                "letters": letters,
+                "opts": self.model._meta,
+                "title": _("Audit trail of %(name)s") % {"name": party.display_name},
+            },
+        )

@@ -13,13 +13,18 @@ from trygg.identity.pins import PinHasher
 
 @functools.lru_cache(maxsize=4)
 def _hasher(pepper: str, time_cost: int, memory_kib: int, parallelism: int) -> PinHasher:
-    return PinHasher(pepper=pepper, time_cost=time_cost, memory_kib=memory_kib,
-                     parallelism=parallelism)
+    return PinHasher(
+        pepper=pepper, time_cost=time_cost, memory_kib=memory_kib, parallelism=parallelism
+    )
 
 
 def pin_hasher() -> PinHasher:
-    return _hasher(settings.TRYGG_PIN_PEPPER, settings.TRYGG_ARGON2_TIME_COST,
-                   settings.TRYGG_ARGON2_MEMORY_KIB, settings.TRYGG_ARGON2_PARALLELISM)
+    return _hasher(
+        settings.TRYGG_PIN_PEPPER,
+        settings.TRYGG_ARGON2_TIME_COST,
+        settings.TRYGG_ARGON2_MEMORY_KIB,
+        settings.TRYGG_ARGON2_PARALLELISM,
+    )
 
 
 def throttle_key(country: str, id_number: str) -> str:

@@ -34,12 +34,14 @@ def render_pin_letter(*, party: Party, pin: str, issued_on: dt.date, company: st
             pdf.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
         pdf.set_xy(20, 90)
         pdf.set_font("Helvetica", "B", 13)
-        pdf.cell(0, 8, _("Your PIN for the internet and telephone bank"), new_x="LMARGIN",
-                 new_y="NEXT")
+        pdf.cell(
+            0, 8, _("Your PIN for the internet and telephone bank"), new_x="LMARGIN", new_y="NEXT"
+        )
         pdf.set_font("Helvetica", size=11)
         pdf.ln(2)
         pdf.multi_cell(
-            170, 6,
+            170,
+            6,
             _("Customer number: %(number)s. Date: %(date)s.")
             % {"number": party.customer_number, "date": issued_on.isoformat()},
         )
@@ -49,9 +51,13 @@ def render_pin_letter(*, party: Party, pin: str, issued_on: dt.date, company: st
         pdf.set_font("Helvetica", size=11)
         pdf.ln(4)
         pdf.multi_cell(
-            170, 6,
-            _("Log in with your personal identity number and this PIN. You will be asked to "
-              "choose a PIN of your own, 4 to 6 digits, at your first log-in. Destroy this letter "
-              "once you have done so. Never tell anyone your PIN: we will never ask for it."),
+            170,
+            6,
+            _(
+                "Log in with your personal identity number and this PIN. You will be asked "
+                "to choose a PIN of your own, 4 to 6 digits, at your first log-in. Destroy this "
+                "letter once you have done so. Never tell anyone your PIN: we will never ask "
+                "for it."
+            ),
         )
         return bytes(pdf.output())

@@ -28,7 +28,8 @@ class PinCredential(models.Model):
     party = models.OneToOneField(Party, on_delete=models.CASCADE, related_name="pin_credential")
     pin_hash = models.CharField(max_length=200)
     must_change = models.BooleanField(
-        _("must change at next log-in"), default=True,
+        _("must change at next log-in"),
+        default=True,
         help_text=_("Set when staff issue a PIN letter; cleared when the customer chooses a PIN."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -105,8 +106,9 @@ class PinLetter(models.Model):
     party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="pin_letters")
     issued_at = models.DateTimeField()
     issued_by = models.CharField(max_length=150)
-    status = models.CharField(max_length=16, choices=PinLetterStatus.choices,
-                              default=PinLetterStatus.WAITING)
+    status = models.CharField(
+        max_length=16, choices=PinLetterStatus.choices, default=PinLetterStatus.WAITING
+    )
     document = models.BinaryField(null=True, blank=True, editable=False)
     dispatched_at = models.DateTimeField(null=True, blank=True)
     dispatched_by = models.CharField(max_length=150, blank=True)

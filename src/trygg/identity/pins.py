@@ -22,8 +22,12 @@ class PinHasher:
             raise ValueError("A PIN pepper is required.")
         self._pepper = pepper.encode()
         self._hasher = PasswordHasher(
-            time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism,
-            hash_len=32, salt_len=16, type=Type.ID,
+            time_cost=time_cost,
+            memory_cost=memory_kib,
+            parallelism=parallelism,
+            hash_len=32,
+            salt_len=16,
+            type=Type.ID,
         )
         # Verifying against this when there is no credential takes the same time as a real check.
         self._dummy = self._hasher.hash(secrets.token_hex(16))
@@ -38,7 +42,7 @@ class PinHasher:
         """True if ``pin`` matches ``encoded``; with ``None`` it spends the same time and fails."""
         target = encoded or self._dummy
         try:
-            ok = self._hasher.verify(target, self._peppered(pin))
+            ok: bool = self._hasher.verify(target, self._peppered(pin))
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             ok = False
         return ok and encoded is not None

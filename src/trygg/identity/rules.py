@@ -6,6 +6,7 @@ No Django here; tested exhaustively.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 from typing import Final
 
@@ -16,10 +17,36 @@ MAX_CONSECUTIVE_FAILURES: Final = 5
 # PINs that studies of chosen PINs find among the most common, beyond the structural rules below.
 COMMON_PINS: Final = frozenset(
     {
-        "1004", "2000", "6969", "1122", "1313", "2001", "1010", "2580", "0852", "1470",
-        "0007", "1007", "4200", "1969", "2468", "1357", "1998", "2020",
-        "147258", "258369", "159753", "123321", "112233", "102030", "111222", "131313",
-        "696969", "753951", "147852", "000007",
+        "1004",
+        "2000",
+        "6969",
+        "1122",
+        "1313",
+        "2001",
+        "1010",
+        "2580",
+        "0852",
+        "1470",
+        "0007",
+        "1007",
+        "4200",
+        "1969",
+        "2468",
+        "1357",
+        "1998",
+        "2020",
+        "147258",
+        "258369",
+        "159753",
+        "123321",
+        "112233",
+        "102030",
+        "111222",
+        "131313",
+        "696969",
+        "753951",
+        "147852",
+        "000007",
     }
 )
 
@@ -31,12 +58,14 @@ class PinProblem:
 
 
 def _is_run(digits: str, step: int) -> bool:
-    return all(int(b) - int(a) == step for a, b in zip(digits, digits[1:], strict=False))
+    return all(int(b) - int(a) == step for a, b in itertools.pairwise(digits))
 
 
 def _repeats_with_period(digits: str, period: int) -> bool:
-    return len(digits) > period and len(digits) % period == 0 and digits == digits[:period] * (
-        len(digits) // period
+    return (
+        len(digits) > period
+        and len(digits) % period == 0
+        and digits == digits[:period] * (len(digits) // period)
     )
 
 
@@ -62,11 +91,15 @@ def pin_problems(
     if len(set(pin)) == 1:
         problems.append(PinProblem("pin.repeated_digit", "A PIN must not repeat one digit."))
     elif _is_run(pin, 1) or _is_run(pin, -1):
-        problems.append(PinProblem("pin.sequence", "A PIN must not be a run of digits such as 1234."))
+        problems.append(
+            PinProblem("pin.sequence", "A PIN must not be a run of digits such as 1234.")
+        )
     elif any(_repeats_with_period(pin, p) for p in (2, 3)):
         problems.append(PinProblem("pin.pattern", "A PIN must not repeat a pattern such as 1212."))
     elif pin in COMMON_PINS:
-        problems.append(PinProblem("pin.common", "This PIN is among the most common; choose another."))
+        problems.append(
+            PinProblem("pin.common", "This PIN is among the most common; choose another.")
+        )
     if birth_date is not None and pin in _date_forms(birth_date):
         problems.append(PinProblem("pin.birth_date", "A PIN must not be your birth date or year."))
     if id_number and id_number.endswith(pin):

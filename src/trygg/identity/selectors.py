@@ -13,8 +13,14 @@ from trygg.parties.models import Party
 def login_history(*, ctx: AuditContext, party: Party, limit: int = 20) -> list[LoginEvent]:
     """The newest log-ins and failed attempts of ``party`` (an audited read)."""
     events: QuerySet[LoginEvent] = LoginEvent.objects.filter(party=party).order_by(
-        "-occurred_at", "-id")
+        "-occurred_at", "-id"
+    )
     rows = list(events[:limit])
-    audit_record(ctx=ctx, action=AuditAction.READ, subject_id=party.pk,
-                 object_type="login_history", object_id=party.pk)
+    audit_record(
+        ctx=ctx,
+        action=AuditAction.READ,
+        subject_id=party.pk,
+        object_type="login_history",
+        object_id=party.pk,
+    )
     return rows

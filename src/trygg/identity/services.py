@@ -53,15 +53,18 @@ def _failure_message(failures: int) -> LoginRefused:
     if rules.is_locked(failures):
         return LoginRefused(
             code="login.locked",
-            message=_("Your PIN is locked after five failed attempts. Call customer service to "
-                      "have it unlocked, or order a new PIN."),
+            message=_(
+                "Your PIN is locked after five failed attempts. Call customer service to "
+                "have it unlocked, or order a new PIN."
+            ),
             attempts_left=0,
         )
     message = _("The personal identity number or the PIN is wrong.")
     if rules.must_warn(failures):
         message += " " + _("One attempt remains: after one more wrong PIN it will be locked.")
-    return LoginRefused(code="login.failed", message=message,
-                        attempts_left=rules.attempts_left(failures))
+    return LoginRefused(
+        code="login.failed", message=message, attempts_left=rules.attempts_left(failures)
+    )
 
 
 def _parse_login_input(id_number: object, pin: object) -> idnumbers.IdNumber:
@@ -76,8 +79,9 @@ def _parse_login_input(id_number: object, pin: object) -> idnumbers.IdNumber:
             problems.add("id_number", exc.code, _(exc.message))
     if not isinstance(pin, str) or not pin:
         problems.add("pin", "pin.required", _("Enter your PIN."))
-    elif not (pin.isascii() and pin.isdigit() and
-              rules.PIN_MIN_LENGTH <= len(pin) <= rules.PIN_MAX_LENGTH):
+    elif not (
+        pin.isascii() and pin.isdigit() and rules.PIN_MIN_LENGTH <= len(pin) <= rules.PIN_MAX_LENGTH
+    ):
         problems.add("pin", "pin.format", _("A PIN has 4, 5 or 6 digits."))
     problems.raise_if_any()
     assert parsed is not None
@@ -107,19 +111,33 @@ def _attempt_failed(key: str, attempt: _Attempt) -> bool:
     """Settle a failed attempt; True if it is the one that locked the credential."""
     if attempt.refused_unchecked or not rules.is_locked(attempt.failures):
         return False
-    return bool(LoginThrottle.objects.filter(key=key, locked_at__isnull=True).update(
-        locked_at=clock.now()))
+    return bool(
+        LoginThrottle.objects.filter(key=key, locked_at__isnull=True).update(locked_at=clock.now())
+    )
 
 
 def _attempt_succeeded(key: str) -> None:
     LoginThrottle.objects.filter(key=key).update(failures=0, locked_at=None, last_failure_at=None)
 
 
-def _record_login(party: Party | None, *, ctx: AuditContext, method: str, channel: str,
-                  success: bool, detail: dict[str, object]) -> None:
+def _record_login(
+    party: Party | None,
+    *,
+    ctx: AuditContext,
+    method: str,
+    channel: str,
+    success: bool,
+    detail: dict[str, object],
+) -> None:
     if party is not None:
-        LoginEvent.objects.create(party=party, occurred_at=clock.now(), method=method,
-                                  channel=channel, success=success, ip=ctx.ip)
+        LoginEvent.objects.create(
+            party=party,
+            occurred_at=clock.now(),
+            method=method,
+            channel=channel,
+            success=success,
+            ip=ctx.ip,
+        )
     audit_record(
         ctx=ctx,
         action=AuditAction.LOGIN if success else AuditAction.FAILED_LOGIN,
@@ -129,8 +147,9 @@ def _record_login(party: Party | None, *, ctx: AuditContext, method: str, channe
     )
 
 
-def pin_login(*, ctx: AuditContext, id_number: object, pin: object,
-              channel: str = LoginChannel.WEB) -> LoginResult:
+def pin_login(
+    *, ctx: AuditContext, id_number: object, pin: object, channel: str = LoginChannel.WEB
+) -> LoginResult:
     """Authenticate with personal identity number and PIN.
 
     Raises ValidationFailed for malformed input (nothing counted), LoginRefused for a wrong
@@ -151,18 +170,29 @@ def pin_login(*, ctx: AuditContext, id_number: object, pin: object,
             if pin_hasher().needs_rehash(credential.pin_hash):
                 credential.pin_hash = pin_hasher().hash(pin)
                 credential.save(update_fields=["pin_hash"])
-            _record_login(party, ctx=ctx, method=LoginMethod.PIN, channel=channel, success=True,
-                          detail={})
+            _record_login(
+                party, ctx=ctx, method=LoginMethod.PIN, channel=channel, success=True, detail={}
+            )
         return LoginResult(party=party, must_change_pin=credential.must_change)
     refusal = _failure_message(attempt.failures)
     with transaction.atomic():
         just_locked = _attempt_failed(key, attempt)
-        _record_login(party, ctx=ctx, method=LoginMethod.PIN, channel=channel, success=False,
-                      detail={"reason": refusal.code, "key": key[:16]})
+        _record_login(
+            party,
+            ctx=ctx,
+            method=LoginMethod.PIN,
+            channel=channel,
+            success=False,
+            detail={"reason": refusal.code, "key": key[:16]},
+        )
         if just_locked:
-            audit_record(ctx=ctx, action=AuditAction.LOCKED,
-                         subject_id=party.pk if party else None, object_type="credential",
-                         detail={"key": key[:16]})
+            audit_record(
+                ctx=ctx,
+                action=AuditAction.LOCKED,
+                subject_id=party.pk if party else None,
+                object_type="credential",
+                detail={"key": key[:16]},
+            )
     raise refusal
 
 
@@ -170,16 +200,18 @@ def _new_pin_problems(problems: Problems, party: Party, new_pin: object, repeat:
     if not isinstance(new_pin, str) or not new_pin:
         problems.add("new_pin", "pin.required", _("Choose a new PIN."))
         return ""
-    for problem in rules.pin_problems(new_pin, birth_date=party.birth_date,
-                                      id_number=party.id_number):
+    for problem in rules.pin_problems(
+        new_pin, birth_date=party.birth_date, id_number=party.id_number
+    ):
         problems.add("new_pin", problem.code, _(problem.message))
     if new_pin != repeat:
         problems.add("new_pin_repeat", "pin.repeat_mismatch", _("The two new PINs differ."))
     return new_pin
 
 
-def pin_change(*, ctx: AuditContext, party: Party, current_pin: object, new_pin: object,
-               new_pin_repeat: object) -> None:
+def pin_change(
+    *, ctx: AuditContext, party: Party, current_pin: object, new_pin: object, new_pin_repeat: object
+) -> None:
     """The customer chooses a new PIN, proving the current one (a wrong one counts as a failed
     attempt on the shared counter)."""
     problems = Problems()
@@ -198,8 +230,13 @@ def pin_change(*, ctx: AuditContext, party: Party, current_pin: object, new_pin:
         refusal = _failure_message(attempt.failures)
         with transaction.atomic():
             _attempt_failed(key, attempt)
-            audit_record(ctx=ctx, action=AuditAction.FAILED_LOGIN, subject_id=party.pk,
-                         object_type="pin_change", detail={"reason": refusal.code})
+            audit_record(
+                ctx=ctx,
+                action=AuditAction.FAILED_LOGIN,
+                subject_id=party.pk,
+                object_type="pin_change",
+                detail={"reason": refusal.code},
+            )
         message = _("The current PIN is wrong.")
         if refusal.code == "login.locked" or rules.must_warn(attempt.failures):
             message = refusal.message
@@ -210,32 +247,49 @@ def pin_change(*, ctx: AuditContext, party: Party, current_pin: object, new_pin:
         credential.must_change = False
         credential.changed_at = clock.now()
         credential.save(update_fields=["pin_hash", "must_change", "changed_at"])
-        audit_record(ctx=ctx, action=AuditAction.UPDATE, subject_id=party.pk,
-                     object_type="pin", object_id=credential.pk)
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.UPDATE,
+            subject_id=party.pk,
+            object_type="pin",
+            object_id=credential.pk,
+        )
 
 
 def pin_letter_issue(*, ctx: AuditContext, party: Party) -> PinLetter:
     """Issue an initial PIN: a new credential that must be changed at first log-in, a letter
     to print and post, and the shared counter unlocked (a new PIN is how a lock is lifted)."""
     if not party.is_person:
-        raise ValidationFailed(code="pin.person_only", field="party",
-                               message=_("Only a person can have a PIN."))
+        raise ValidationFailed(
+            code="pin.person_only", field="party", message=_("Only a person can have a PIN.")
+        )
     pin = generate_initial_pin()
-    document = render_pin_letter(party=party, pin=pin, issued_on=clock.today(),
-                                 company=settings.TRYGG_COMPANY_NAME)
+    document = render_pin_letter(
+        party=party, pin=pin, issued_on=clock.today(), company=settings.TRYGG_COMPANY_NAME
+    )
     with transaction.atomic():
         PinCredential.objects.update_or_create(
             party=party,
-            defaults={"pin_hash": pin_hasher().hash(pin), "must_change": True,
-                      "changed_at": clock.now()},
+            defaults={
+                "pin_hash": pin_hasher().hash(pin),
+                "must_change": True,
+                "changed_at": clock.now(),
+            },
         )
         PinLetter.objects.filter(party=party, status=PinLetterStatus.WAITING).update(
-            status=PinLetterStatus.VOID, document=None)
-        letter = PinLetter.objects.create(party=party, issued_at=clock.now(),
-                                          issued_by=ctx.actor_label, document=document)
+            status=PinLetterStatus.VOID, document=None
+        )
+        letter = PinLetter.objects.create(
+            party=party, issued_at=clock.now(), issued_by=ctx.actor_label, document=document
+        )
         _attempt_succeeded(throttle_key(party.country, party.id_number))
-        audit_record(ctx=ctx, action=AuditAction.CREATE, subject_id=party.pk,
-                     object_type="pin_letter", object_id=letter.pk)
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.CREATE,
+            subject_id=party.pk,
+            object_type="pin_letter",
+            object_id=letter.pk,
+        )
     return letter
 
 
@@ -244,16 +298,24 @@ def pin_letter_dispatch(*, ctx: AuditContext, letter: PinLetter) -> bytes:
     with transaction.atomic():
         locked = PinLetter.objects.select_for_update().get(pk=letter.pk)
         if locked.status != PinLetterStatus.WAITING or locked.document is None:
-            raise ValidationFailed(code="pin_letter.not_waiting", field="letter",
-                                   message=_("This letter has already been printed or replaced."))
+            raise ValidationFailed(
+                code="pin_letter.not_waiting",
+                field="letter",
+                message=_("This letter has already been printed or replaced."),
+            )
         document = bytes(locked.document)
         locked.status = PinLetterStatus.DISPATCHED
         locked.document = None
         locked.dispatched_at = clock.now()
         locked.dispatched_by = ctx.actor_label
         locked.save(update_fields=["status", "document", "dispatched_at", "dispatched_by"])
-        audit_record(ctx=ctx, action=AuditAction.EXPORT, subject_id=locked.party_id,
-                     object_type="pin_letter", object_id=locked.pk)
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.EXPORT,
+            subject_id=locked.party_id,
+            object_type="pin_letter",
+            object_id=locked.pk,
+        )
     return document
 
 
@@ -262,22 +324,32 @@ def pin_unlock(*, ctx: AuditContext, party: Party, reason: object) -> None:
     problems = Problems()
     text = reason.strip() if isinstance(reason, str) else ""
     if len(text) < 10:
-        problems.add("reason", "unlock.reason_required",
-                     _("Give the reason for unlocking (at least 10 characters)."))
+        problems.add(
+            "reason",
+            "unlock.reason_required",
+            _("Give the reason for unlocking (at least 10 characters)."),
+        )
     if len(text) > 500:
         problems.add("reason", "text.too_long", _("At most 500 characters."))
     problems.raise_if_any()
     key = throttle_key(party.country, party.id_number)
     with transaction.atomic():
         updated = LoginThrottle.objects.filter(key=key).update(
-            failures=0, locked_at=None, last_failure_at=None)
-        audit_record(ctx=ctx, action=AuditAction.UNLOCK, subject_id=party.pk,
-                     object_type="credential", detail={"reason": text, "was_counted": bool(updated)})
+            failures=0, locked_at=None, last_failure_at=None
+        )
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.UNLOCK,
+            subject_id=party.pk,
+            object_type="credential",
+            detail={"reason": text, "was_counted": bool(updated)},
+        )
 
 
 def credential_is_locked(party: Party) -> bool:
     return LoginThrottle.objects.filter(
-        key=throttle_key(party.country, party.id_number), locked_at__isnull=False).exists()
+        key=throttle_key(party.country, party.id_number), locked_at__isnull=False
+    ).exists()
 
 
 def pin_credential_set(*, ctx: AuditContext, party: Party, pin: str, must_change: bool) -> None:
@@ -289,6 +361,11 @@ def pin_credential_set(*, ctx: AuditContext, party: Party, pin: str, must_change
     problems.raise_if_any()
     with transaction.atomic():
         PinCredential.objects.update_or_create(
-            party=party, defaults={"pin_hash": pin_hasher().hash(pin), "must_change": must_change,
-                                   "changed_at": clock.now()})
+            party=party,
+            defaults={
+                "pin_hash": pin_hasher().hash(pin),
+                "must_change": must_change,
+                "changed_at": clock.now(),
+            },
+        )
         audit_record(ctx=ctx, action=AuditAction.UPDATE, subject_id=party.pk, object_type="pin")

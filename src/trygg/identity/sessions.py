@@ -34,15 +34,19 @@ class CustomerSession:
     must_change_pin: bool
 
 
-def customer_session_start(request: HttpRequest, *, party: Party, method: str, level: int,
-                           must_change_pin: bool) -> None:
+def customer_session_start(
+    request: HttpRequest, *, party: Party, method: str, level: int, must_change_pin: bool
+) -> None:
     """Begin a logged-in session under a new session key (no fixation)."""
     request.session.cycle_key()
     rotate_token(request)
     now = clock.now()
     request.session[CUSTOMER_KEY] = {
-        "party_id": party.pk, "method": method, "level": level,
-        "at": now.isoformat(), "must_change_pin": must_change_pin,
+        "party_id": party.pk,
+        "method": method,
+        "level": level,
+        "at": now.isoformat(),
+        "must_change_pin": must_change_pin,
     }
     request.session[STARTED_KEY] = now.timestamp()
     request.session[SEEN_KEY] = now.timestamp()
@@ -65,7 +69,9 @@ def customer_session(request: HttpRequest) -> CustomerSession | None:
     if not data:
         return None
     return CustomerSession(
-        party_id=int(data["party_id"]), method=str(data["method"]), level=int(data["level"]),
+        party_id=int(data["party_id"]),
+        method=str(data["method"]),
+        level=int(data["level"]),
         authenticated_at=dt.datetime.fromisoformat(data["at"]),
         must_change_pin=bool(data.get("must_change_pin")),
     )

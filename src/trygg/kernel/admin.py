@@ -34,30 +34,49 @@ class AuditedReadAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             changelist = response.context_data.get("cl")
             if changelist is not None:
                 audit_record_many(
-                    ctx=staff_context(request), action=AuditAction.READ,
+                    ctx=staff_context(request),
+                    action=AuditAction.READ,
                     object_type=self.audit_object_type or self.model._meta.model_name or "",
                     items=[(self.audit_subject(o), o.pk) for o in changelist.result_list],
                     detail={"view": "list"},
                 )
         return response
 
-    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
-                    extra_context: Any = None) -> HttpResponse:
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
         response = super().change_view(request, object_id, form_url, extra_context)
-        obj: Model | None = (response.context_data or {}).get("original") if isinstance(
-            response, TemplateResponse) else None
+        obj: Model | None = (
+            (response.context_data or {}).get("original")
+            if isinstance(response, TemplateResponse)
+            else None
+        )
         if obj is not None:
-            audit_record(ctx=staff_context(request), action=AuditAction.READ,
-                         subject_id=self.audit_subject(obj),
-                         object_type=self.audit_object_type or self.model._meta.model_name or "",
-                         object_id=obj.pk, detail={"view": "detail"})
+            audit_record(
+                ctx=staff_context(request),
+                action=AuditAction.READ,
+                subject_id=self.audit_subject(obj),
+                object_type=self.audit_object_type or self.model._meta.model_name or "",
+                object_id=obj.pk,
+                detail={"view": "detail"},
+            )
         return response
 
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("seq", "occurred_at", "action", "actor_kind", "actor_label", "channel",
-                    "subject_id", "object_type", "object_id", "ip")
+    list_display = (
+        "seq",
+        "occurred_at",
+        "action",
+        "actor_kind",
+        "actor_label",
+        "channel",
+        "subject_id",
+        "object_type",
+        "object_id",
+        "ip",
+    )
     list_filter = ("action", "channel", "actor_kind", "object_type")
     search_fields = ("=subject_id", "=actor_id", "=object_id", "actor_label")
     ordering = ("-seq",)

@@ -63,6 +63,18 @@ def compute_hash(event: AuditEvent) -> str:
     return hmac.new(key, _canonical(event), hashlib.sha256).hexdigest()
 
 
+def _locked_head() -> AuditChainHead:
+    """The chain head, locked for this transaction. Created on first use in an empty log (the
+    migration creates it too); a log with rows but no head has been tampered with."""
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        if AuditEvent.objects.exists():
+            raise RuntimeError("The audit chain head is missing: run `trygg audit verify`.")
+        AuditChainHead.objects.get_or_create(pk=1, defaults={"seq": 0, "hash": GENESIS})
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+    return head
+
+
 def audit_record(
     *,
     ctx: AuditContext,
@@ -74,7 +86,7 @@ def audit_record(
 ) -> AuditEvent:
     """Append one event to the chain (inside the caller's transaction, if any)."""
     with transaction.atomic():
-        head = AuditChainHead.objects.select_for_update().get(pk=1)
+        head = _locked_head()
         event = AuditEvent(
             seq=head.seq + 1,
             occurred_at=clock.now(),
@@ -143,7 +155,7 @@ def audit_verify(*, limit_breaks: int = 100) -> VerifyResult:
         expected_seq = event.seq + 1
         if len(breaks) >= limit_breaks:
             break
-    head = AuditChainHead.objects.get(pk=1)
+    head = AuditChainHead.objects.filter(pk=1).first() or AuditChainHead(seq=0, hash=GENESIS)
     if len(breaks) < limit_breaks and (head.seq != expected_seq - 1 or head.hash != prev):
         breaks.append(
             ChainBreak(
@@ -156,26 +168,37 @@ def audit_verify(*, limit_breaks: int = 100) -> VerifyResult:
 
 
 def audit_record_many(
-    *, ctx: AuditContext, action: AuditAction | str, object_type: str,
-    items: list[tuple[str | int | None, str | int | None]], detail: dict[str, Any] | None = None,
+    *,
+    ctx: AuditContext,
+    action: AuditAction | str,
+    object_type: str,
+    items: list[tuple[str | int | None, str | int | None]],
+    detail: dict[str, Any] | None = None,
 ) -> int:
     """Append one event per (subject_id, object_id) pair under a single lock (list views)."""
     if not items:
         return 0
     with transaction.atomic():
-        head = AuditChainHead.objects.select_for_update().get(pk=1)
+        head = _locked_head()
         seq, prev = head.seq, head.hash
         events = []
         now = clock.now()
         for subject_id, object_id in items:
             seq += 1
             event = AuditEvent(
-                seq=seq, occurred_at=now, actor_kind=ctx.actor_kind,
-                actor_id=str(ctx.actor_id or ""), actor_label=ctx.actor_label[:200],
-                action=str(action), channel=str(ctx.channel),
+                seq=seq,
+                occurred_at=now,
+                actor_kind=ctx.actor_kind,
+                actor_id=str(ctx.actor_id or ""),
+                actor_label=ctx.actor_label[:200],
+                action=str(action),
+                channel=str(ctx.channel),
                 subject_id="" if subject_id is None else str(subject_id),
-                object_type=object_type, object_id="" if object_id is None else str(object_id),
-                ip=ctx.ip, detail={**ctx.extra, **(detail or {})}, prev_hash=prev,
+                object_type=object_type,
+                object_id="" if object_id is None else str(object_id),
+                ip=ctx.ip,
+                detail={**ctx.extra, **(detail or {})},
+                prev_hash=prev,
             )
             event.hash = compute_hash(event)
             prev = event.hash
@@ -189,5 +212,10 @@ def audit_record_many(
 def staff_context(request: Any, channel: str = AuditChannel.BACK_OFFICE) -> AuditContext:
     """The audit context of a member of staff acting through the back office."""
     user = request.user
-    return AuditContext(actor_kind="staff", actor_id=str(user.pk), actor_label=user.get_username(),
-                        channel=channel, ip=request.META.get("REMOTE_ADDR") or None)
+    return AuditContext(
+        actor_kind="staff",
+        actor_id=str(user.pk),
+        actor_label=user.get_username(),
+        channel=channel,
+        ip=request.META.get("REMOTE_ADDR") or None,
+    )

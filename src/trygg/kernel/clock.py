@@ -14,7 +14,13 @@ from zoneinfo import ZoneInfo
 
 _BUSINESS_TZ = ZoneInfo("Europe/Stockholm")
 _fixed_date: dt.date | None = None
-_now_source: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
+
+
+def _system_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+_now_source: Callable[[], dt.datetime] = _system_now
 
 
 def configure(*, business_date: dt.date | None, time_zone: str = "Europe/Stockholm") -> None:
@@ -68,7 +74,10 @@ def frozen_now(instant: dt.datetime) -> Iterator[Callable[[dt.timedelta], None]]
     def advance(delta: dt.timedelta) -> None:
         current[0] = current[0] + delta
 
-    _now_source = lambda: current[0]
+    def frozen() -> dt.datetime:
+        return current[0]
+
+    _now_source = frozen
     try:
         yield advance
     finally:

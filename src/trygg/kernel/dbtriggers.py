@@ -40,5 +40,7 @@ def install_append_only(connection: Any) -> None:
 
 
 def remove_append_only(connection: Any) -> None:
-    _run(connection, {"sqlite": SQLITE_REVERSE, "postgresql": POSTGRES_REVERSE}.get(
-        connection.vendor, []))
+    _run(
+        connection,
+        {"sqlite": SQLITE_REVERSE, "postgresql": POSTGRES_REVERSE}.get(connection.vendor, []),
+    )

@@ -66,7 +66,12 @@ class AuditChainHead(models.Model):
     hash = models.CharField(max_length=64)
 
     class Meta:
-        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="audit_head_single_row")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="audit_head_single_row")
+        ]
+
+    def __str__(self) -> str:
+        return f"audit head #{self.seq}"
 
 
 class Counter(models.Model):

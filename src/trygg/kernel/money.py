@@ -95,7 +95,7 @@ class Money:
         return Money(-self.amount, self.currency)
 
     def __mul__(self, factor: Decimal | int) -> Money:
-        if isinstance(factor, (float, Money)) or isinstance(factor, bool):
+        if isinstance(factor, (float, Money, bool)):
             raise MoneyError("money.type", "Money is multiplied by a Decimal or an int only.")
         return Money(self.amount * Decimal(factor), self.currency)
 
@@ -145,7 +145,7 @@ class Money:
         value = self.rounded().amount
         sign = "-" if value < 0 else ""
         whole, _, fraction = f"{abs(value):.{self.exponent}f}".partition(".")
-        groups = []
+        groups: list[str] = []
         while len(whole) > 3:
             groups.insert(0, whole[-3:])
             whole = whole[:-3]

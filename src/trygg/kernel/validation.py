@@ -47,7 +47,9 @@ def clean_text(
         return ""
     text = " ".join(value.split())
     if _CONTROL.search(value):
-        problems.add(field_name, "text.control_characters", _("Must not contain control characters."))
+        problems.add(
+            field_name, "text.control_characters", _("Must not contain control characters.")
+        )
     if required and not text:
         problems.add(field_name, "text.required", _("This field is required."))
     if len(text) > max_length:

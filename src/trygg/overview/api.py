@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 
 from trygg.identity.actors import audit_context
 from trygg.identity.auth import CustomerSessionAuth
+from trygg.identity.requests import PortalRequest
 from trygg.identity.schemas import LoginEventOut
 from trygg.kernel.models import AuditChannel
+from trygg.overview.contact_api import ContactDetailsOut
 from trygg.overview.selectors import customer_overview
-from trygg.parties.api import ContactDetailsOut
 from trygg.parties.selectors import accessible_parties
 
 router = Router(tags=["overview"], auth=CustomerSessionAuth())
@@ -52,28 +52,47 @@ class OverviewOut(Schema):
 
 
 @router.get("/me", response=MeOut, summary="The logged-in customer")
-def me(request: HttpRequest) -> MeOut:
-    person = request.auth  # type: ignore[attr-defined]
-    session = request.customer_session  # type: ignore[attr-defined]
+def me(request: PortalRequest) -> MeOut:
+    person = request.auth
+    session = request.customer_session
+    assert session is not None  # the auth class let the request through
     return MeOut(
-        party_id=person.pk, customer_number=person.customer_number, name=person.display_name,
-        authentication_method=session.method, authentication_level=session.level,
+        party_id=person.pk,
+        customer_number=person.customer_number,
+        name=person.display_name,
+        authentication_method=session.method,
+        authentication_level=session.level,
         authenticated_at=session.authenticated_at,
-        parties=[PartyRef(party_id=p.pk, customer_number=p.customer_number, name=p.display_name,
-                          kind=p.kind) for p in accessible_parties(person)],
+        parties=[
+            PartyRef(
+                party_id=p.pk, customer_number=p.customer_number, name=p.display_name, kind=p.kind
+            )
+            for p in accessible_parties(person)
+        ],
     )
 
 
 @router.get("/overview", response=OverviewOut, summary="Overview of your engagements")
-def overview(request: HttpRequest) -> OverviewOut:
-    data = customer_overview(ctx=audit_context(request, AuditChannel.API),
-                             person=request.auth)  # type: ignore[attr-defined]
+def overview(request: PortalRequest) -> OverviewOut:
+    data = customer_overview(ctx=audit_context(request, AuditChannel.API), person=request.auth)
     return OverviewOut(
-        party_id=data.party_id, customer_number=data.customer_number, name=data.name,
-        engagements=[EngagementOut(party_id=e.party_id, customer_number=e.customer_number,
-                                   name=e.name, relation=e.relation,
-                                   contact=ContactDetailsOut(**e.contact.__dict__))
-                     for e in data.engagements],
-        logins=[LoginEventOut(occurred_at=e.occurred_at, method=e.method, channel=e.channel,
-                              success=e.success) for e in data.logins],
+        party_id=data.party_id,
+        customer_number=data.customer_number,
+        name=data.name,
+        engagements=[
+            EngagementOut(
+                party_id=e.party_id,
+                customer_number=e.customer_number,
+                name=e.name,
+                relation=e.relation,
+                contact=ContactDetailsOut(**e.contact.__dict__),
+            )
+            for e in data.engagements
+        ],
+        logins=[
+            LoginEventOut(
+                occurred_at=e.occurred_at, method=e.method, channel=e.channel, success=e.success
+            )
+            for e in data.logins
+        ],
     )

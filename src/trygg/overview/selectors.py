@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
-
 from trygg.identity.models import LoginEvent
 from trygg.identity.selectors import login_history
 from trygg.kernel.audit import AuditContext
-from trygg.parties.models import Address, ContactMethod, Party, SoleTrader
+from trygg.parties.models import Party, SoleTrader
 from trygg.parties.selectors import ContactDetails, contact_details_read
 
 
@@ -31,28 +29,39 @@ class Overview:
     logins: list[LoginEvent]
 
 
-def _with_contacts() -> list[Prefetch[Address] | Prefetch[ContactMethod]]:
-    return [Prefetch("addresses"), Prefetch("contact_methods")]
-
-
 def customer_overview(*, ctx: AuditContext, person: Party) -> Overview:
     """Everything the person's overview shows; each read of personal data is audited."""
-    own = Party.objects.prefetch_related(*_with_contacts()).get(pk=person.pk)
+    own = Party.objects.prefetch_related("addresses", "contact_methods").get(pk=person.pk)
     firms = [
         link.firm
         for link in SoleTrader.objects.filter(person=person)
         .select_related("firm")
-        .prefetch_related(*(Prefetch(f"firm__{p.prefetch_through}") for p in _with_contacts()))
+        .prefetch_related("firm__addresses", "firm__contact_methods")
         .order_by("firm__customer_number")
     ]
-    engagements = [Engagement(own.pk, own.customer_number, own.display_name, "private",
-                              contact_details_read(ctx=ctx, party=own))]
+    engagements = [
+        Engagement(
+            own.pk,
+            own.customer_number,
+            own.display_name,
+            "private",
+            contact_details_read(ctx=ctx, party=own),
+        )
+    ]
     engagements += [
-        Engagement(firm.pk, firm.customer_number, firm.display_name, "sole_trader",
-                   contact_details_read(ctx=ctx, party=firm))
+        Engagement(
+            firm.pk,
+            firm.customer_number,
+            firm.display_name,
+            "sole_trader",
+            contact_details_read(ctx=ctx, party=firm),
+        )
         for firm in firms
     ]
     return Overview(
-        party_id=own.pk, customer_number=own.customer_number, name=own.display_name,
-        engagements=engagements, logins=login_history(ctx=ctx, party=own, limit=10),
+        party_id=own.pk,
+        customer_number=own.customer_number,
+        name=own.display_name,
+        engagements=engagements,
+        logins=login_history(ctx=ctx, party=own, limit=10),
     )

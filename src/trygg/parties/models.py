@@ -21,8 +21,10 @@ class Party(models.Model):
     id_number = models.CharField(
         _("identity number"),
         max_length=12,
-        help_text=_("Normalised: 12 digits for a Swedish person, 10 for a Swedish organisation, "
-                    "11 for a Norwegian person, 9 for a Norwegian organisation."),
+        help_text=_(
+            "Normalised: 12 digits for a Swedish person, 10 for a Swedish organisation, "
+            "11 for a Norwegian person, 9 for a Norwegian organisation."
+        ),
     )
     id_kind = models.CharField(_("identity number kind"), max_length=20)
     given_name = models.CharField(_("given name"), max_length=100, blank=True)
@@ -75,8 +77,9 @@ class AddressKind(models.TextChoices):
 
 class Address(models.Model):
     party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="addresses")
-    kind = models.CharField(_("kind"), max_length=16, choices=AddressKind.choices,
-                            default=AddressKind.POSTAL)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=AddressKind.choices, default=AddressKind.POSTAL
+    )
     care_of = models.CharField(_("c/o"), max_length=100, blank=True)
     street = models.CharField(_("street address"), max_length=100)
     postal_code = models.CharField(_("postal code"), max_length=10)
@@ -131,7 +134,9 @@ class SoleTrader(models.Model):
         verbose_name = _("sole trader")
         verbose_name_plural = _("sole traders")
         constraints = [
-            models.CheckConstraint(name="sole_trader_not_self", condition=~Q(person=models.F("firm"))),
+            models.CheckConstraint(
+                name="sole_trader_not_self", condition=~Q(person=models.F("firm"))
+            ),
         ]
 
     def __str__(self) -> str:

@@ -64,8 +64,13 @@ def contact_details_read(*, ctx: AuditContext, party: Party) -> ContactDetails:
     """The party's contact details (an audited read of personal data)."""
     address = next((a for a in party.addresses.all() if a.kind == AddressKind.POSTAL), None)
     methods = {c.kind: c.value for c in party.contact_methods.all()}
-    audit_record(ctx=ctx, action=AuditAction.READ, subject_id=data_subject_of(party),
-                 object_type="contact_details", object_id=party.pk)
+    audit_record(
+        ctx=ctx,
+        action=AuditAction.READ,
+        subject_id=data_subject_of(party),
+        object_type="contact_details",
+        object_id=party.pk,
+    )
     return ContactDetails(
         party_id=party.pk,
         customer_number=party.customer_number,

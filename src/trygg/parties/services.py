@@ -47,10 +47,17 @@ class ContactInput:
     home_phone: str = ""
 
 
-def _parse_id(problems: Problems, field_name: str, text: object, *, person: bool) -> idnumbers.IdNumber | None:
+def _parse_id(
+    problems: Problems, field_name: str, text: object, *, person: bool
+) -> idnumbers.IdNumber | None:
     if not isinstance(text, str) or not text.strip():
-        problems.add(field_name, "id_number.required", _("Enter a personal identity number.")
-                     if person else _("Enter an organisation number."))
+        problems.add(
+            field_name,
+            "id_number.required",
+            _("Enter a personal identity number.")
+            if person
+            else _("Enter an organisation number."),
+        )
         return None
     try:
         if person:
@@ -65,17 +72,25 @@ def _next_customer_number() -> str:
     return customer_number_from_serial(counter_next(name="customer_number", start=100001))
 
 
-def _clean_contact(problems: Problems, data: ContactInput, *, country: str, address_required: bool) -> dict[str, str]:
+def _clean_contact(
+    problems: Problems, data: ContactInput, *, country: str, address_required: bool
+) -> dict[str, str]:
     cleaned = {
         "care_of": clean_text(problems, "care_of", data.care_of, max_length=100, required=False),
-        "street": clean_text(problems, "street", data.street, max_length=100, required=address_required),
+        "street": clean_text(
+            problems, "street", data.street, max_length=100, required=address_required
+        ),
         "city": clean_text(problems, "city", data.city, max_length=60, required=address_required),
         "email": clean_email(problems, "email", data.email, required=False),
         "mobile": clean_phone(problems, "mobile", data.mobile, region=country, required=False),
-        "home_phone": clean_phone(problems, "home_phone", data.home_phone, region=country, required=False),
+        "home_phone": clean_phone(
+            problems, "home_phone", data.home_phone, region=country, required=False
+        ),
     }
     if address_required or data.postal_code:
-        cleaned["postal_code"] = clean_postal_code(problems, "postal_code", data.postal_code, country=country)
+        cleaned["postal_code"] = clean_postal_code(
+            problems, "postal_code", data.postal_code, country=country
+        )
     else:
         cleaned["postal_code"] = ""
     return cleaned
@@ -96,8 +111,11 @@ def _write_contact(party: Party, cleaned: dict[str, str]) -> dict[str, list[str]
         if changes:
             address.save()
     existing = {c.kind: c for c in party.contact_methods.all()}
-    for name, kind in (("email", ContactKind.EMAIL), ("mobile", ContactKind.MOBILE),
-                       ("home_phone", ContactKind.HOME_PHONE)):
+    for name, kind in (
+        ("email", ContactKind.EMAIL),
+        ("mobile", ContactKind.MOBILE),
+        ("home_phone", ContactKind.HOME_PHONE),
+    ):
         new = cleaned[name]
         current = existing.get(kind)
         old = current.value if current else ""
@@ -129,17 +147,25 @@ def person_register(
     given = clean_text(problems, "given_name", given_name, max_length=100)
     family = clean_text(problems, "family_name", family_name, max_length=100)
     if preferred_language not in {"sv", "nb", "en"}:
-        problems.add("preferred_language", "language.unknown", _("Choose Swedish, Norwegian or English."))
+        problems.add(
+            "preferred_language", "language.unknown", _("Choose Swedish, Norwegian or English.")
+        )
     country = parsed.country if parsed else "SE"
-    cleaned = _clean_contact(problems, contact or ContactInput(), country=country, address_required=False)
+    cleaned = _clean_contact(
+        problems, contact or ContactInput(), country=country, address_required=False
+    )
     problems.raise_if_any()
     assert parsed is not None
     if Party.objects.filter(
-        country=parsed.country, kind=PartyKind.PERSON if parsed.is_person else PartyKind.ORGANISATION,
+        country=parsed.country,
+        kind=PartyKind.PERSON if parsed.is_person else PartyKind.ORGANISATION,
         id_number=parsed.value,
     ).exists():
-        raise Conflict(_("A customer with this identity number already exists."),
-                       code="party.duplicate", field="id_number")
+        raise Conflict(
+            _("A customer with this identity number already exists."),
+            code="party.duplicate",
+            field="id_number",
+        )
     try:
         with transaction.atomic():
             party = Party.objects.create(
@@ -154,11 +180,19 @@ def person_register(
                 preferred_language=preferred_language,
             )
             _write_contact(party, cleaned)
-            audit_record(ctx=ctx, action=AuditAction.CREATE, subject_id=party.pk,
-                         object_type="party", object_id=party.pk)
+            audit_record(
+                ctx=ctx,
+                action=AuditAction.CREATE,
+                subject_id=party.pk,
+                object_type="party",
+                object_id=party.pk,
+            )
     except IntegrityError as exc:
-        raise Conflict(_("A customer with this identity number already exists."),
-                       code="party.duplicate", field="id_number") from exc
+        raise Conflict(
+            _("A customer with this identity number already exists."),
+            code="party.duplicate",
+            field="id_number",
+        ) from exc
     return party
 
 
@@ -169,23 +203,37 @@ def organisation_register(
     parsed = _parse_id(problems, "id_number", id_number, person=False)
     name = clean_text(problems, "legal_name", legal_name, max_length=200)
     country = parsed.country if parsed else "SE"
-    cleaned = _clean_contact(problems, contact or ContactInput(), country=country, address_required=False)
+    cleaned = _clean_contact(
+        problems, contact or ContactInput(), country=country, address_required=False
+    )
     problems.raise_if_any()
     assert parsed is not None
     if parsed.is_person:
         raise Conflict(
-            _("A sole trader's firm uses the owner's personal identity number; register the person "
-              "and link the firm instead."), code="party.person_number_for_firm", field="id_number")
+            _(
+                "A sole trader's firm uses the owner's personal identity number; register the "
+                "person and link the firm instead."
+            ),
+            code="party.person_number_for_firm",
+            field="id_number",
+        )
     if Party.objects.filter(
-        country=parsed.country, kind=PartyKind.PERSON if parsed.is_person else PartyKind.ORGANISATION,
+        country=parsed.country,
+        kind=PartyKind.PERSON if parsed.is_person else PartyKind.ORGANISATION,
         id_number=parsed.value,
     ).exists():
-        raise Conflict(_("A customer with this identity number already exists."),
-                       code="party.duplicate", field="id_number")
+        raise Conflict(
+            _("A customer with this identity number already exists."),
+            code="party.duplicate",
+            field="id_number",
+        )
     with transaction.atomic():
         party = Party.objects.create(
-            kind=PartyKind.ORGANISATION, customer_number=_next_customer_number(),
-            country=parsed.country, id_number=parsed.value, id_kind=parsed.kind.value,
+            kind=PartyKind.ORGANISATION,
+            customer_number=_next_customer_number(),
+            country=parsed.country,
+            id_number=parsed.value,
+            id_kind=parsed.kind.value,
             legal_name=name,
         )
         _write_contact(party, cleaned)
@@ -194,7 +242,11 @@ def organisation_register(
 
 
 def sole_trader_firm_register(
-    *, ctx: AuditContext, person: Party, firm_name: str, since: dt.date,
+    *,
+    ctx: AuditContext,
+    person: Party,
+    firm_name: str,
+    since: dt.date,
     contact: ContactInput | None = None,
 ) -> Party:
     """Register a sole trader's firm (enskild firma) and link it to its owner.
@@ -207,25 +259,40 @@ def sole_trader_firm_register(
     name = clean_text(problems, "firm_name", firm_name, max_length=200)
     if not person.is_person:
         problems.add("person", "sole_trader.not_a_person", _("A sole trader is a natural person."))
-    cleaned = _clean_contact(problems, contact or ContactInput(), country=person.country, address_required=False)
+    cleaned = _clean_contact(
+        problems, contact or ContactInput(), country=person.country, address_required=False
+    )
     problems.raise_if_any()
     if SoleTrader.objects.filter(person=person).exists():
-        raise Conflict(_("This person already has a sole trader's firm."),
-                       code="sole_trader.exists", field="person")
+        raise Conflict(
+            _("This person already has a sole trader's firm."),
+            code="sole_trader.exists",
+            field="person",
+        )
     with transaction.atomic():
         firm = Party.objects.create(
-            kind=PartyKind.ORGANISATION, customer_number=_next_customer_number(),
-            country=person.country, id_number=person.id_number, id_kind="sole_trader",
+            kind=PartyKind.ORGANISATION,
+            customer_number=_next_customer_number(),
+            country=person.country,
+            id_number=person.id_number,
+            id_kind="sole_trader",
             legal_name=name,
         )
         _write_contact(firm, cleaned)
         SoleTrader.objects.create(person=person, firm=firm, since=since)
-        audit_record(ctx=ctx, action=AuditAction.CREATE, subject_id=person.pk,
-                     object_type="sole_trader", object_id=firm.pk)
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.CREATE,
+            subject_id=person.pk,
+            object_type="sole_trader",
+            object_id=firm.pk,
+        )
     return firm
 
 
-def contact_details_update(*, ctx: AuditContext, party: Party, data: ContactInput) -> dict[str, list[str]]:
+def contact_details_update(
+    *, ctx: AuditContext, party: Party, data: ContactInput
+) -> dict[str, list[str]]:
     """Change a party's postal address, e-mail and phones; returns what changed (audited)."""
     problems = Problems()
     cleaned = _clean_contact(problems, data, country=party.country, address_required=True)
@@ -233,7 +300,12 @@ def contact_details_update(*, ctx: AuditContext, party: Party, data: ContactInpu
     with transaction.atomic():
         changes = _write_contact(party, cleaned)
         if changes:
-            audit_record(ctx=ctx, action=AuditAction.UPDATE, subject_id=party.pk,
-                         object_type="contact_details", object_id=party.pk,
-                         detail={"fields": sorted(changes)})
+            audit_record(
+                ctx=ctx,
+                action=AuditAction.UPDATE,
+                subject_id=party.pk,
+                object_type="contact_details",
+                object_id=party.pk,
+                detail={"fields": sorted(changes)},
+            )
     return changes

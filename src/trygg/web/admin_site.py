@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminSite
 
 
-class TryggAdminSite(OTPAdminSite):
+class TryggAdminSite(OTPAdminSite):  # type: ignore[misc]
     site_header = _("trygg back office")
     site_title = _("trygg back office")
     index_title = _("Back office")

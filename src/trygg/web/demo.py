@@ -96,7 +96,9 @@ def load_demo() -> tuple[list[DemoCustomer], list[DemoStaff]]:
                 male = serial % 2 == 1
                 given = fake.first_name_male() if male else fake.first_name_female()
                 party = person_register(
-                    ctx=CTX, id_number=number, given_name=_safe(given),
+                    ctx=CTX,
+                    id_number=number,
+                    given_name=_safe(given),
                     family_name=_safe(fake.last_name()),
                     preferred_language="sv" if country == "SE" else "nb",
                     contact=ContactInput(
@@ -104,42 +106,63 @@ def load_demo() -> tuple[list[DemoCustomer], list[DemoStaff]]:
                         postal_code=fake.postcode().replace(" ", "")[: 5 if country == "SE" else 4],
                         city=_safe(fake.city()),
                         email=f"demo{index + 1}@example.org",
-                        mobile="070-123 45 %02d" % (10 + index) if country == "SE"
-                        else "412 34 %03d" % (100 + index),
+                        mobile=f"070-123 45 {10 + index:02d}"
+                        if country == "SE"
+                        else f"412 34 {100 + index:03d}",
                     ),
                 )
             if not PinCredential.objects.filter(party=party).exists():
                 pin_credential_set(ctx=CTX, party=party, pin=pin, must_change=must_change)
             if "sole trader" in note and not SoleTrader.objects.filter(person=party).exists():
                 sole_trader_firm_register(
-                    ctx=CTX, person=party, firm_name=f"{party.family_name}s Snickeri",
+                    ctx=CTX,
+                    person=party,
+                    firm_name=f"{party.family_name}s Snickeri",
                     since=dt.date(2015, 4, 1),
-                    contact=ContactInput(street="Verkstadsgatan 4", postal_code="41701",
-                                         city="Göteborg", email="firma@example.org"),
+                    contact=ContactInput(
+                        street="Verkstadsgatan 4",
+                        postal_code="41701",
+                        city="Göteborg",
+                        email="firma@example.org",
+                    ),
                 )
-            customers.append(DemoCustomer(id_number=number, display=parsed.display(), pin=pin,
-                                          name=party.display_name, note=note))
+            customers.append(
+                DemoCustomer(
+                    id_number=number,
+                    display=parsed.display(),
+                    pin=pin,
+                    name=party.display_name,
+                    note=note,
+                )
+            )
     staff: list[DemoStaff] = []
     for username, group_name, full_name in STAFF:
         password = f"demo-{username}-2026"
         user, created = StaffUser.objects.get_or_create(
             username=username,
-            defaults={"is_staff": True, "first_name": full_name.split()[0],
-                      "last_name": full_name.split()[-1]},
+            defaults={
+                "is_staff": True,
+                "first_name": full_name.split()[0],
+                "last_name": full_name.split()[-1],
+            },
         )
         if created:
             user.set_password(password)
             user.save()
         user.groups.add(Group.objects.get(name=group_name))
         key = _totp_key(username)
-        TOTPDevice.objects.get_or_create(user=user, name="demo",
-                                         defaults={"key": key.hex(), "confirmed": True})
-        staff.append(DemoStaff(username, password, group_name,
-                               base64.b32encode(key).decode().rstrip("=")))
+        TOTPDevice.objects.get_or_create(
+            user=user, name="demo", defaults={"key": key.hex(), "confirmed": True}
+        )
+        staff.append(
+            DemoStaff(username, password, group_name, base64.b32encode(key).decode().rstrip("="))
+        )
     return customers, staff
 
 
 def demo_counts() -> dict[str, int]:
-    return {"persons": Party.objects.filter(kind=PartyKind.PERSON).count(),
-            "organisations": Party.objects.filter(kind=PartyKind.ORGANISATION).count(),
-            "staff": StaffUser.objects.count()}
+    return {
+        "persons": Party.objects.filter(kind=PartyKind.PERSON).count(),
+        "organisations": Party.objects.filter(kind=PartyKind.ORGANISATION).count(),
+        "staff": StaffUser.objects.count(),
+    }

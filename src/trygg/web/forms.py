@@ -17,31 +17,48 @@ def apply_problems(form: forms.Form, error: DomainError) -> None:
 
 class LoginForm(forms.Form):
     id_number = forms.CharField(
-        label=_("Personal identity number"), max_length=20, required=False,
+        label=_("Personal identity number"),
+        max_length=20,
+        required=False,
         help_text=_("12 digits: YYYYMMDDNNNN"),
-        widget=forms.TextInput(attrs={"autocomplete": "username", "inputmode": "numeric",
-                                      "autofocus": True}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "username", "inputmode": "numeric", "autofocus": True}
+        ),
     )
     pin = forms.CharField(
-        label=_("PIN"), max_length=6, required=False, strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password",
-                                          "inputmode": "numeric"}),
+        label=_("PIN"),
+        max_length=6,
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(
+            attrs={"autocomplete": "current-password", "inputmode": "numeric"}
+        ),
     )
 
 
 class PinChangeForm(forms.Form):
     current_pin = forms.CharField(
-        label=_("Current PIN"), max_length=6, required=False, strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password",
-                                          "inputmode": "numeric"}),
+        label=_("Current PIN"),
+        max_length=6,
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(
+            attrs={"autocomplete": "current-password", "inputmode": "numeric"}
+        ),
     )
     new_pin = forms.CharField(
-        label=_("New PIN"), max_length=6, required=False, strip=False,
+        label=_("New PIN"),
+        max_length=6,
+        required=False,
+        strip=False,
         help_text=_("4 to 6 digits; not 1234, 1111, 1212 or your birth date."),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "inputmode": "numeric"}),
     )
     new_pin_repeat = forms.CharField(
-        label=_("New PIN again"), max_length=6, required=False, strip=False,
+        label=_("New PIN again"),
+        max_length=6,
+        required=False,
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "inputmode": "numeric"}),
     )
 
@@ -51,15 +68,29 @@ class ContactForm(forms.Form):
     the browser gets ``maxlength`` hints only."""
 
     care_of = forms.CharField(label=_("c/o"), required=False)
-    street = forms.CharField(label=_("Street address"), required=False,
-                             widget=forms.TextInput(attrs={"autocomplete": "street-address"}))
-    postal_code = forms.CharField(label=_("Postal code"), required=False,
-                                  widget=forms.TextInput(attrs={"autocomplete": "postal-code"}))
-    city = forms.CharField(label=_("City"), required=False,
-                           widget=forms.TextInput(attrs={"autocomplete": "address-level2"}))
-    email = forms.CharField(label=_("E-mail"), required=False,
-                            widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    mobile = forms.CharField(label=_("Mobile phone"), required=False,
-                             widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}))
-    home_phone = forms.CharField(label=_("Home phone"), required=False,
-                                 widget=forms.TextInput(attrs={"type": "tel"}))
+    street = forms.CharField(
+        label=_("Street address"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
+    postal_code = forms.CharField(
+        label=_("Postal code"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
+    )
+    city = forms.CharField(
+        label=_("City"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
+    )
+    email = forms.CharField(
+        label=_("E-mail"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    mobile = forms.CharField(
+        label=_("Mobile phone"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
+    home_phone = forms.CharField(
+        label=_("Home phone"), required=False, widget=forms.TextInput(attrs={"type": "tel"})
+    )

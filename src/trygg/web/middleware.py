@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.functional import SimpleLazyObject
 
 from trygg.identity.sessions import (
     STARTED_KEY,
@@ -16,18 +15,20 @@ from trygg.identity.sessions import (
 )
 from trygg.parties.models import Party
 
-CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-])
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 
@@ -63,25 +64,23 @@ class SessionTimeoutMiddleware:
             session_touch(request.session)
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if (user is not None and user.is_authenticated and STARTED_KEY not in request.session):
+        if user is not None and user.is_authenticated and STARTED_KEY not in request.session:
             staff_session_start(request.session)
         return response
 
 
-def _customer(request: HttpRequest) -> Party | None:
-    session = customer_session(request)
-    if session is None:
-        return None
-    return Party.objects.filter(pk=session.party_id).first()
-
-
 class CustomerMiddleware:
-    """``request.customer``: the logged-in customer's Party (loaded on first use) or None."""
+    """``request.customer``: the logged-in customer's Party, or None."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.customer_session = customer_session(request)  # type: ignore[attr-defined]
-        request.customer = SimpleLazyObject(lambda: _customer(request))  # type: ignore[attr-defined]
+        session = customer_session(request)
+        party = Party.objects.filter(pk=session.party_id).first() if session else None
+        if session is not None and party is None:
+            request.session.flush()  # the customer no longer exists
+            session = None
+        request.customer_session = session  # type: ignore[attr-defined]
+        request.customer = party  # type: ignore[attr-defined]
         return self.get_response(request)

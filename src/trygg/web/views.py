@@ -7,7 +7,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from trygg.identity.actors import audit_context
 from trygg.identity.models import LoginChannel, LoginMethod
+from trygg.identity.requests import PortalRequest
 from trygg.identity.services import pin_change, pin_login
 from trygg.identity.sessions import (
     customer_session_end,
@@ -34,50 +35,70 @@ from trygg.web.forms import ContactForm, LoginForm, PinChangeForm, apply_problem
 View = Callable[..., HttpResponseBase]
 
 
+def _me(request: PortalRequest) -> Party:
+    """The logged-in customer (views behind ``customer_required`` only)."""
+    assert request.customer is not None
+    return request.customer
+
+
 def customer_required(*, allow_pin_change_pending: bool = False) -> Callable[[View], View]:
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            session = request.customer_session  # type: ignore[attr-defined]
-            if session is None or request.customer is None:  # type: ignore[attr-defined]
-                if request.session_expired:  # type: ignore[attr-defined]
-                    messages.warning(request, _(
-                        "You were logged out because you were inactive for too long. "
-                        "Log in again to continue."))
+        def wrapper(request: PortalRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            session = request.customer_session
+            if session is None or request.customer is None:
+                if request.session_expired:
+                    messages.warning(
+                        request,
+                        _(
+                            "You were logged out because you were inactive for too long. "
+                            "Log in again to continue."
+                        ),
+                    )
                 return redirect(f"{reverse('web:login')}?next={request.path}")
             if session.must_change_pin and not allow_pin_change_pending:
                 return redirect("web:pin_change")
             return view(request, *args, **kwargs)
+
         return wrapper
+
     return decorator
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    if request.customer_session is not None:  # type: ignore[attr-defined]
+def home(request: PortalRequest) -> HttpResponse:
+    if request.customer_session is not None:
         return redirect("web:overview")
     return redirect("web:login")
 
 
 @require_http_methods(["GET", "POST"])
-def login_view(request: HttpRequest) -> HttpResponseBase:
+def login_view(request: PortalRequest) -> HttpResponseBase:
     form = LoginForm(request.POST or None)
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if request.method == "POST" and form.is_valid():
         try:
-            result = pin_login(ctx=audit_context(request, AuditChannel.WEB),
-                               id_number=form.cleaned_data["id_number"],
-                               pin=form.cleaned_data["pin"], channel=LoginChannel.WEB)
+            result = pin_login(
+                ctx=audit_context(request, AuditChannel.WEB),
+                id_number=form.cleaned_data["id_number"],
+                pin=form.cleaned_data["pin"],
+                channel=LoginChannel.WEB,
+            )
         except DomainError as error:
             apply_problems(form, error)
         else:
-            customer_session_start(request, party=result.party, method=LoginMethod.PIN, level=1,
-                                   must_change_pin=result.must_change_pin)
+            customer_session_start(
+                request,
+                party=result.party,
+                method=LoginMethod.PIN,
+                level=1,
+                must_change_pin=result.must_change_pin,
+            )
             if result.must_change_pin:
                 return redirect("web:pin_change")
             if next_url and url_has_allowed_host_and_scheme(
-                    next_url, allowed_hosts={request.get_host()},
-                    require_https=request.is_secure()):
+                next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            ):
                 return redirect(next_url)
             return redirect("web:overview")
     status = 401 if request.method == "POST" else 200
@@ -85,34 +106,40 @@ def login_view(request: HttpRequest) -> HttpResponseBase:
 
 
 @require_POST
-def logout_view(request: HttpRequest) -> HttpResponseBase:
-    session = request.customer_session  # type: ignore[attr-defined]
+def logout_view(request: PortalRequest) -> HttpResponseBase:
+    session = request.customer_session
     if session is not None:
-        audit_record(ctx=audit_context(request, AuditChannel.WEB), action=AuditAction.LOGOUT,
-                     subject_id=session.party_id, object_type="session")
+        audit_record(
+            ctx=audit_context(request, AuditChannel.WEB),
+            action=AuditAction.LOGOUT,
+            subject_id=session.party_id,
+            object_type="session",
+        )
     customer_session_end(request)
-    messages.success(request, _("You are logged out. Close the browser if others use this "
-                                "computer."))
+    messages.success(
+        request, _("You are logged out. Close the browser if others use this computer.")
+    )
     return redirect("web:login")
 
 
 @require_GET
 @customer_required()
-def overview_view(request: HttpRequest) -> HttpResponse:
-    overview = customer_overview(ctx=audit_context(request, AuditChannel.WEB),
-                                 person=request.customer)  # type: ignore[attr-defined]
+def overview_view(request: PortalRequest) -> HttpResponse:
+    overview = customer_overview(
+        ctx=audit_context(request, AuditChannel.WEB), person=_me(request)
+    )
     return render(request, "web/overview.html", {"overview": overview})
 
 
-def _contact_initial(request: HttpRequest, party: Party) -> dict[str, str]:
+def _contact_initial(request: PortalRequest, party: Party) -> dict[str, str]:
     details = contact_details_read(ctx=audit_context(request, AuditChannel.WEB), party=party)
     return {name: getattr(details, name) for name in ContactForm.base_fields}
 
 
 @require_http_methods(["GET", "POST"])
 @customer_required()
-def profile_view(request: HttpRequest, party_id: int | None = None) -> HttpResponse:
-    viewer: Party = request.customer  # type: ignore[attr-defined]
+def profile_view(request: PortalRequest, party_id: int | None = None) -> HttpResponse:
+    viewer = _me(request)
     try:
         party = party_for_viewer(viewer=viewer, party_id=party_id or viewer.pk)
     except DomainError:
@@ -122,46 +149,61 @@ def profile_view(request: HttpRequest, party_id: int | None = None) -> HttpRespo
         if form.is_valid():
             try:
                 changes = contact_details_update(
-                    ctx=audit_context(request, AuditChannel.WEB), party=party,
-                    data=ContactInput(**form.cleaned_data))
+                    ctx=audit_context(request, AuditChannel.WEB),
+                    party=party,
+                    data=ContactInput(**form.cleaned_data),
+                )
             except DomainError as error:
                 apply_problems(form, error)
             else:
-                messages.success(request, _("Your contact details are saved.") if changes
-                                 else _("Nothing was changed."))
-                if not request.htmx:  # type: ignore[attr-defined]
+                messages.success(
+                    request,
+                    _("Your contact details are saved.") if changes else _("Nothing was changed."),
+                )
+                if not request.htmx:
                     return redirect(request.path)
                 form = ContactForm(initial=_contact_initial(request, party))
     else:
         form = ContactForm(initial=_contact_initial(request, party))
-    template = "web/_contact_form.html" if request.htmx else "web/profile.html"  # type: ignore[attr-defined]
+    template = "web/_contact_form.html" if request.htmx else "web/profile.html"
     status = 422 if form.errors else 200
     return render(request, template, {"form": form, "party": party}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
 @customer_required(allow_pin_change_pending=True)
-def pin_change_view(request: HttpRequest) -> HttpResponseBase:
+def pin_change_view(request: PortalRequest) -> HttpResponseBase:
     form = PinChangeForm(request.POST or None)
-    session = request.customer_session  # type: ignore[attr-defined]
+    session = request.customer_session
     if request.method == "POST" and form.is_valid():
         try:
-            pin_change(ctx=audit_context(request, AuditChannel.WEB),
-                       party=request.customer,  # type: ignore[attr-defined]
-                       current_pin=form.cleaned_data["current_pin"],
-                       new_pin=form.cleaned_data["new_pin"],
-                       new_pin_repeat=form.cleaned_data["new_pin_repeat"])
+            pin_change(
+                ctx=audit_context(request, AuditChannel.WEB),
+                party=_me(request),
+                current_pin=form.cleaned_data["current_pin"],
+                new_pin=form.cleaned_data["new_pin"],
+                new_pin_repeat=form.cleaned_data["new_pin_repeat"],
+            )
         except DomainError as error:
             apply_problems(form, error)
         else:
             customer_session_pin_changed(request)
-            messages.success(request, _("Your new PIN is saved. Use it next time you log in, "
-                                        "on the web and in the telephone bank."))
+            messages.success(
+                request,
+                _(
+                    "Your new PIN is saved. Use it next time you log in, "
+                    "on the web and in the telephone bank."
+                ),
+            )
             return redirect("web:overview")
     status = 422 if form.errors else 200
-    return render(request, "web/pin_change.html",
-                  {"form": form, "forced": session.must_change_pin}, status=status)
+    return render(
+        request,
+        "web/pin_change.html",
+        {"form": form, "forced": bool(session and session.must_change_pin)},
+        status=status,
+    )
 
 
-def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+def csrf_failure(request: PortalRequest, reason: str = "") -> HttpResponse:
     return render(request, "web/csrf_failure.html", status=403)

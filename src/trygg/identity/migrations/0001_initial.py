@@ -8,102 +8,269 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('parties', '0001_initial'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("parties", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StaffUser',
+            name="StaffUser",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'staff user',
-                'verbose_name_plural': 'staff users',
-                'permissions': [('issue_pin_letter', 'Can issue a PIN letter'), ('unlock_pin', 'Can unlock a locked PIN'), ('view_customer_audit', 'Can see the audit trail of a customer')],
+                "verbose_name": "staff user",
+                "verbose_name_plural": "staff users",
+                "permissions": [
+                    ("issue_pin_letter", "Can issue a PIN letter"),
+                    ("unlock_pin", "Can unlock a locked PIN"),
+                    ("view_customer_audit", "Can see the audit trail of a customer"),
+                ],
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='LoginThrottle',
+            name="LoginThrottle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=64, unique=True)),
-                ('failures', models.PositiveSmallIntegerField(default=0)),
-                ('locked_at', models.DateTimeField(blank=True, null=True)),
-                ('last_failure_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=64, unique=True)),
+                ("failures", models.PositiveSmallIntegerField(default=0)),
+                ("locked_at", models.DateTimeField(blank=True, null=True)),
+                ("last_failure_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('locked_at__isnull', True), ('failures__gte', 5), _connector='OR'), name='throttle_locked_means_five')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("locked_at__isnull", True), ("failures__gte", 5), _connector="OR"
+                        ),
+                        name="throttle_locked_means_five",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PinCredential',
+            name="PinCredential",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('pin_hash', models.CharField(max_length=200)),
-                ('must_change', models.BooleanField(default=True, help_text='Set when staff issue a PIN letter; cleared when the customer chooses a PIN.', verbose_name='must change at next log-in')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('changed_at', models.DateTimeField(blank=True, null=True)),
-                ('party', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='pin_credential', to='parties.party')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("pin_hash", models.CharField(max_length=200)),
+                (
+                    "must_change",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Set when staff issue a PIN letter; cleared when the customer chooses a PIN.",
+                        verbose_name="must change at next log-in",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("changed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "party",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pin_credential",
+                        to="parties.party",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'PIN',
-                'verbose_name_plural': 'PINs',
+                "verbose_name": "PIN",
+                "verbose_name_plural": "PINs",
             },
         ),
         migrations.CreateModel(
-            name='LoginEvent',
+            name="LoginEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_at', models.DateTimeField(db_index=True)),
-                ('method', models.CharField(choices=[('pin', 'PIN'), ('token', 'Security token'), ('bankid', 'BankID')], max_length=16)),
-                ('channel', models.CharField(choices=[('web', 'Internet service'), ('api', 'App / API'), ('phone', 'Telephone bank')], max_length=16)),
-                ('success', models.BooleanField()),
-                ('ip', models.GenericIPAddressField(blank=True, null=True)),
-                ('party', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='login_events', to='parties.party')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField(db_index=True)),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[("pin", "PIN"), ("token", "Security token"), ("bankid", "BankID")],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("web", "Internet service"),
+                            ("api", "App / API"),
+                            ("phone", "Telephone bank"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("success", models.BooleanField()),
+                ("ip", models.GenericIPAddressField(blank=True, null=True)),
+                (
+                    "party",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="login_events",
+                        to="parties.party",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-occurred_at', '-id'],
-                'indexes': [models.Index(fields=['party', '-occurred_at'], name='login_party_time')],
+                "ordering": ["-occurred_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["party", "-occurred_at"], name="login_party_time")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PinLetter',
+            name="PinLetter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('issued_at', models.DateTimeField()),
-                ('issued_by', models.CharField(max_length=150)),
-                ('status', models.CharField(choices=[('waiting', 'Waiting to be printed'), ('dispatched', 'Printed and sent'), ('void', 'Replaced by a newer letter')], default='waiting', max_length=16)),
-                ('document', models.BinaryField(blank=True, null=True)),
-                ('dispatched_at', models.DateTimeField(blank=True, null=True)),
-                ('dispatched_by', models.CharField(blank=True, max_length=150)),
-                ('party', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pin_letters', to='parties.party')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("issued_at", models.DateTimeField()),
+                ("issued_by", models.CharField(max_length=150)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("waiting", "Waiting to be printed"),
+                            ("dispatched", "Printed and sent"),
+                            ("void", "Replaced by a newer letter"),
+                        ],
+                        default="waiting",
+                        max_length=16,
+                    ),
+                ),
+                ("document", models.BinaryField(blank=True, null=True)),
+                ("dispatched_at", models.DateTimeField(blank=True, null=True)),
+                ("dispatched_by", models.CharField(blank=True, max_length=150)),
+                (
+                    "party",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pin_letters",
+                        to="parties.party",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'PIN letter',
-                'verbose_name_plural': 'PIN letters',
-                'ordering': ['-issued_at'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('status', 'waiting'), ('document__isnull', True), _connector='OR'), name='pin_letter_content_only_while_waiting')],
+                "verbose_name": "PIN letter",
+                "verbose_name_plural": "PIN letters",
+                "ordering": ["-issued_at"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("status", "waiting"), ("document__isnull", True), _connector="OR"
+                        ),
+                        name="pin_letter_content_only_while_waiting",
+                    )
+                ],
             },
         ),
     ]

@@ -4,24 +4,36 @@ from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 READ_CUSTOMERS = [
-    ("parties", "view_party"), ("parties", "view_address"), ("parties", "view_contactmethod"),
+    ("parties", "view_party"),
+    ("parties", "view_address"),
+    ("parties", "view_contactmethod"),
     ("parties", "view_soletrader"),
 ]
 ROLES = {
-    "customer_service": READ_CUSTOMERS + [
-        ("parties", "add_party"), ("parties", "change_party"),
-        ("parties", "add_address"), ("parties", "change_address"), ("parties", "delete_address"),
-        ("parties", "add_contactmethod"), ("parties", "change_contactmethod"),
-        ("parties", "delete_contactmethod"), ("parties", "add_soletrader"),
+    "customer_service": READ_CUSTOMERS
+    + [
+        ("parties", "add_party"),
+        ("parties", "change_party"),
+        ("parties", "add_address"),
+        ("parties", "change_address"),
+        ("parties", "delete_address"),
+        ("parties", "add_contactmethod"),
+        ("parties", "change_contactmethod"),
+        ("parties", "delete_contactmethod"),
+        ("parties", "add_soletrader"),
         ("parties", "change_soletrader"),
-        ("identity", "issue_pin_letter"), ("identity", "unlock_pin"),
-        ("identity", "view_customer_audit"), ("identity", "view_pinletter"),
+        ("identity", "issue_pin_letter"),
+        ("identity", "unlock_pin"),
+        ("identity", "view_customer_audit"),
+        ("identity", "view_pinletter"),
     ],
     "underwriter": READ_CUSTOMERS,
     "claims_handler": READ_CUSTOMERS,
     "billing_clerk": READ_CUSTOMERS,
-    "privacy_officer": READ_CUSTOMERS + [
-        ("kernel", "view_auditevent"), ("identity", "view_customer_audit"),
+    "privacy_officer": READ_CUSTOMERS
+    + [
+        ("kernel", "view_auditevent"),
+        ("identity", "view_customer_audit"),
     ],
     "blocking_agent": READ_CUSTOMERS,
 }
@@ -38,7 +50,8 @@ def create_roles(apps, schema_editor):
         group, _ = Group.objects.get_or_create(name=name)
         for app_label, codename in perms:
             group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename))
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
 
 
 def remove_roles(apps, schema_editor):

@@ -2,14 +2,14 @@
 
 from django.db import migrations
 
-GENESIS = "0" * 64
-
 from trygg.kernel.dbtriggers import install_append_only, remove_append_only
 
+GENESIS = "0" * 64
 
 def create_head(apps, schema_editor):
     apps.get_model("kernel", "AuditChainHead").objects.get_or_create(
-        pk=1, defaults={"seq": 0, "hash": GENESIS})
+        pk=1, defaults={"seq": 0, "hash": GENESIS}
+    )
 
 
 def triggers(apps, schema_editor):

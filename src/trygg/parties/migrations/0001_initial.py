@@ -5,83 +5,214 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Party',
+            name="Party",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('person', 'Person'), ('organisation', 'Organisation')], max_length=16, verbose_name='kind')),
-                ('customer_number', models.CharField(max_length=12, unique=True, verbose_name='customer number')),
-                ('country', models.CharField(default='SE', max_length=2, verbose_name='country')),
-                ('id_number', models.CharField(help_text='Normalised: 12 digits for a Swedish person, 10 for a Swedish organisation, 11 for a Norwegian person, 9 for a Norwegian organisation.', max_length=12, verbose_name='identity number')),
-                ('id_kind', models.CharField(max_length=20, verbose_name='identity number kind')),
-                ('given_name', models.CharField(blank=True, max_length=100, verbose_name='given name')),
-                ('family_name', models.CharField(blank=True, max_length=100, verbose_name='family name')),
-                ('legal_name', models.CharField(blank=True, max_length=200, verbose_name='legal name')),
-                ('birth_date', models.DateField(blank=True, null=True, verbose_name='birth date')),
-                ('preferred_language', models.CharField(default='sv', max_length=5, verbose_name='language')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("person", "Person"), ("organisation", "Organisation")],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "customer_number",
+                    models.CharField(max_length=12, unique=True, verbose_name="customer number"),
+                ),
+                ("country", models.CharField(default="SE", max_length=2, verbose_name="country")),
+                (
+                    "id_number",
+                    models.CharField(
+                        help_text="Normalised: 12 digits for a Swedish person, 10 for a Swedish organisation, 11 for a Norwegian person, 9 for a Norwegian organisation.",
+                        max_length=12,
+                        verbose_name="identity number",
+                    ),
+                ),
+                ("id_kind", models.CharField(max_length=20, verbose_name="identity number kind")),
+                (
+                    "given_name",
+                    models.CharField(blank=True, max_length=100, verbose_name="given name"),
+                ),
+                (
+                    "family_name",
+                    models.CharField(blank=True, max_length=100, verbose_name="family name"),
+                ),
+                (
+                    "legal_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="legal name"),
+                ),
+                ("birth_date", models.DateField(blank=True, null=True, verbose_name="birth date")),
+                (
+                    "preferred_language",
+                    models.CharField(default="sv", max_length=5, verbose_name="language"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
             ],
             options={
-                'verbose_name': 'customer',
-                'verbose_name_plural': 'customers',
-                'ordering': ['customer_number'],
-                'constraints': [models.UniqueConstraint(fields=('country', 'kind', 'id_number'), name='party_unique_id_number'), models.CheckConstraint(condition=models.Q(('kind', 'organisation'), models.Q(models.Q(('given_name', ''), _negated=True), models.Q(('family_name', ''), _negated=True)), _connector='OR'), name='party_person_has_names'), models.CheckConstraint(condition=models.Q(('kind', 'person'), models.Q(('legal_name', ''), _negated=True), _connector='OR'), name='party_organisation_has_legal_name'), models.CheckConstraint(condition=models.Q(('kind__in', ['person', 'organisation'])), name='party_kind_valid')],
+                "verbose_name": "customer",
+                "verbose_name_plural": "customers",
+                "ordering": ["customer_number"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("country", "kind", "id_number"), name="party_unique_id_number"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("kind", "organisation"),
+                            models.Q(
+                                models.Q(("given_name", ""), _negated=True),
+                                models.Q(("family_name", ""), _negated=True),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="party_person_has_names",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("kind", "person"),
+                            models.Q(("legal_name", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="party_organisation_has_legal_name",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("kind__in", ["person", "organisation"])),
+                        name="party_kind_valid",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ContactMethod',
+            name="ContactMethod",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('email', 'E-mail'), ('mobile', 'Mobile phone'), ('home_phone', 'Home phone'), ('work_phone', 'Work phone')], max_length=16, verbose_name='kind')),
-                ('value', models.CharField(max_length=254, verbose_name='value')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('party', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contact_methods', to='parties.party')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("email", "E-mail"),
+                            ("mobile", "Mobile phone"),
+                            ("home_phone", "Home phone"),
+                            ("work_phone", "Work phone"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("value", models.CharField(max_length=254, verbose_name="value")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "party",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contact_methods",
+                        to="parties.party",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'contact method',
-                'verbose_name_plural': 'contact methods',
-                'constraints': [models.UniqueConstraint(fields=('party', 'kind'), name='contact_one_per_kind')],
+                "verbose_name": "contact method",
+                "verbose_name_plural": "contact methods",
+                "constraints": [
+                    models.UniqueConstraint(fields=("party", "kind"), name="contact_one_per_kind")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Address',
+            name="Address",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('postal', 'Postal address'), ('visiting', 'Visiting address')], default='postal', max_length=16, verbose_name='kind')),
-                ('care_of', models.CharField(blank=True, max_length=100, verbose_name='c/o')),
-                ('street', models.CharField(max_length=100, verbose_name='street address')),
-                ('postal_code', models.CharField(max_length=10, verbose_name='postal code')),
-                ('city', models.CharField(max_length=60, verbose_name='city')),
-                ('country', models.CharField(default='SE', max_length=2, verbose_name='country')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('party', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='addresses', to='parties.party')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("postal", "Postal address"), ("visiting", "Visiting address")],
+                        default="postal",
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("care_of", models.CharField(blank=True, max_length=100, verbose_name="c/o")),
+                ("street", models.CharField(max_length=100, verbose_name="street address")),
+                ("postal_code", models.CharField(max_length=10, verbose_name="postal code")),
+                ("city", models.CharField(max_length=60, verbose_name="city")),
+                ("country", models.CharField(default="SE", max_length=2, verbose_name="country")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "party",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="addresses",
+                        to="parties.party",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'address',
-                'verbose_name_plural': 'addresses',
-                'constraints': [models.UniqueConstraint(fields=('party', 'kind'), name='address_one_per_kind')],
+                "verbose_name": "address",
+                "verbose_name_plural": "addresses",
+                "constraints": [
+                    models.UniqueConstraint(fields=("party", "kind"), name="address_one_per_kind")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SoleTrader',
+            name="SoleTrader",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('since', models.DateField(verbose_name='since')),
-                ('firm', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='sole_trader', to='parties.party')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='firms', to='parties.party')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("since", models.DateField(verbose_name="since")),
+                (
+                    "firm",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sole_trader",
+                        to="parties.party",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="firms",
+                        to="parties.party",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sole trader',
-                'verbose_name_plural': 'sole traders',
-                'constraints': [models.CheckConstraint(condition=models.Q(('person', models.F('firm')), _negated=True), name='sole_trader_not_self')],
+                "verbose_name": "sole trader",
+                "verbose_name_plural": "sole traders",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("person", models.F("firm")), _negated=True),
+                        name="sole_trader_not_self",
+                    )
+                ],
             },
         ),
     ]

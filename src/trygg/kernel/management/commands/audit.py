@@ -23,4 +23,5 @@ class Command(BaseCommand):
         for chain_break in result.breaks:
             self.stderr.write(f"row {chain_break.seq}: {chain_break.problem}")
         raise CommandError(
-            f"audit chain broken: {len(result.breaks)} problem(s) in {result.checked} rows")
+            f"audit chain broken: {len(result.breaks)} problem(s) in {result.checked} rows"
+        )

@@ -20,7 +20,11 @@ class Command(BaseCommand):
         for c in customers:
             out.write(f"  {c.display:<16} PIN {c.pin:<7} {c.name} – {c.note}\n")
         out.write("\nBack office (/backoffice/): user name, password and a TOTP code.\n")
-        out.write("  Current code: .venv/bin/trygg otp USERNAME   (or add the secret to an "
-                  "authenticator app)\n")
+        out.write(
+            "  Current code: .venv/bin/trygg otp USERNAME   (or add the secret to an "
+            "authenticator app)\n"
+        )
         for s in staff:
-            out.write(f"  {s.username:<12} {s.password:<24} {s.role:<18} TOTP {s.totp_secret_b32}\n")
+            out.write(
+                f"  {s.username:<12} {s.password:<24} {s.role:<18} TOTP {s.totp_secret_b32}\n"
+            )

@@ -20,6 +20,8 @@ class Command(BaseCommand):
         self.stdout.write("Database ready.")
         call_command("demo")
         addr = options["addr"]
-        self.stdout.write(f"\nPortal:       http://{addr}/\nBack office:  http://{addr}/backoffice/\n"
-                          f"API:          http://{addr}/api/v1/openapi.json\n")
+        self.stdout.write(
+            f"\nPortal:       http://{addr}/\nBack office:  http://{addr}/backoffice/\n"
+            f"API:          http://{addr}/api/v1/openapi.json\n"
+        )
         call_command("runserver", addr, use_reloader=False)

@@ -1,13 +1,13 @@
-"""API: contact details of the parties the logged-in customer may see."""
+"""API: contact details of the parties the logged-in customer may see (own and firms)."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import Field
 
 from trygg.identity.actors import audit_context
 from trygg.identity.auth import CustomerSessionAuth
+from trygg.identity.requests import PortalRequest
 from trygg.kernel.models import AuditChannel
 from trygg.parties.selectors import ContactDetails, contact_details_read, party_for_viewer
 from trygg.parties.services import ContactInput, contact_details_update
@@ -43,18 +43,25 @@ def _out(details: ContactDetails) -> ContactDetailsOut:
     return ContactDetailsOut(**details.__dict__)
 
 
-@router.get("/parties/{party_id}/contact-details", response=ContactDetailsOut,
-            summary="Contact details of one of your engagements")
-def get_contact_details(request: HttpRequest, party_id: int) -> ContactDetailsOut:
-    party = party_for_viewer(viewer=request.auth, party_id=party_id)  # type: ignore[attr-defined]
+@router.get(
+    "/parties/{party_id}/contact-details",
+    response=ContactDetailsOut,
+    summary="Contact details of one of your engagements",
+)
+def get_contact_details(request: PortalRequest, party_id: int) -> ContactDetailsOut:
+    party = party_for_viewer(viewer=request.auth, party_id=party_id)
     return _out(contact_details_read(ctx=audit_context(request, AuditChannel.API), party=party))
 
 
-@router.put("/parties/{party_id}/contact-details", response=ContactDetailsOut,
-            summary="Change contact details")
-def put_contact_details(request: HttpRequest, party_id: int,
-                        payload: ContactDetailsIn) -> ContactDetailsOut:
-    party = party_for_viewer(viewer=request.auth, party_id=party_id)  # type: ignore[attr-defined]
+@router.put(
+    "/parties/{party_id}/contact-details",
+    response=ContactDetailsOut,
+    summary="Change contact details",
+)
+def put_contact_details(
+    request: PortalRequest, party_id: int, payload: ContactDetailsIn
+) -> ContactDetailsOut:
+    party = party_for_viewer(viewer=request.auth, party_id=party_id)
     ctx = audit_context(request, AuditChannel.API)
     contact_details_update(ctx=ctx, party=party, data=ContactInput(**payload.model_dump()))
     return _out(contact_details_read(ctx=ctx, party=party))
