@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint types contracts migrations-check e2e clean
+.PHONY: run test install lint types contracts migrations-check messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ contracts: $(STAMP)
 
 migrations-check: $(STAMP)
 	$(BIN)/trygg manage makemigrations --check --dry-run
+
+messages: $(STAMP)
+	cd src/trygg && ../../$(BIN)/trygg manage makemessages -l sv -l nb -l en --ignore "autogiro/*"
+	cd src/trygg && ../../$(BIN)/trygg manage compilemessages
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

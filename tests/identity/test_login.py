@@ -89,8 +89,8 @@ def test_five_wrong_pins_lock_with_a_warning_before_the_last(customer: Customer)
     refusals = [_attempt(customer.id_number, "9999") for _ in range(5)]
     assert [r.code for r in refusals if r] == ["login.failed"] * 4 + ["login.locked"]
     assert [r.attempts_left for r in refusals if r] == [4, 3, 2, 1, 0]
-    assert "One attempt remains" not in refusals[2].message  # type: ignore[union-attr]
-    assert "One attempt remains" in refusals[3].message  # type: ignore[union-attr]
+    assert "Ett försök återstår" not in refusals[2].message  # type: ignore[union-attr]
+    assert "Ett försök återstår" in refusals[3].message  # type: ignore[union-attr]
     # Locked: even the right PIN is refused now.
     locked = _attempt(customer.id_number, customer.pin)
     assert locked is not None and locked.code == "login.locked"

@@ -20,6 +20,7 @@ from trygg.kernel import idnumbers
 from trygg.kernel.admin import AuditedReadAdmin
 from trygg.kernel.audit import audit_record, staff_context
 from trygg.kernel.errors import DomainError
+from trygg.kernel.idnumber_messages import id_number_message
 from trygg.kernel.models import AuditAction, AuditEvent
 from trygg.parties.models import Address, ContactMethod, Party, PartyKind, SoleTrader
 from trygg.parties.services import organisation_register, person_register
@@ -42,12 +43,21 @@ class FirmInline(admin.TabularInline):  # type: ignore[type-arg]
     fk_name = "person"
     extra = 0
     verbose_name = _("sole trader's firm")
-    verbose_name_plural = _("sole trader's firms")
+    verbose_name_plural = _("sole traders' firms")
     fields = ("firm", "since")
     raw_id_fields = ("firm",)
 
 
 class PartyRegisterForm(forms.ModelForm):  # type: ignore[type-arg]
+    id_number = forms.CharField(
+        label=_("identity number"),
+        max_length=20,
+        help_text=_(
+            "Personal identity number (YYYYMMDD-NNNN), coordination number, "
+            "organisation number, or a Norwegian fødselsnummer / organisasjonsnummer."
+        ),
+    )
+
     class Meta:
         model = Party
         fields = (
@@ -64,7 +74,7 @@ class PartyRegisterForm(forms.ModelForm):  # type: ignore[type-arg]
         try:
             parsed = idnumbers.parse(text)
         except idnumbers.IdNumberError as exc:
-            raise forms.ValidationError(_(exc.message), code=exc.code) from exc
+            raise forms.ValidationError(id_number_message(exc), code=exc.code) from exc
         return parsed.value
 
 

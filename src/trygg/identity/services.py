@@ -29,6 +29,7 @@ from trygg.identity.pins import generate_initial_pin
 from trygg.kernel import clock, idnumbers
 from trygg.kernel.audit import AuditContext, audit_record
 from trygg.kernel.errors import AuthenticationFailed, ValidationFailed
+from trygg.kernel.idnumber_messages import id_number_message
 from trygg.kernel.models import AuditAction
 from trygg.kernel.validation import Problems
 from trygg.parties.models import Party
@@ -76,7 +77,7 @@ def _parse_login_input(id_number: object, pin: object) -> idnumbers.IdNumber:
         try:
             parsed = idnumbers.parse(id_number, person_only=True)
         except idnumbers.IdNumberError as exc:
-            problems.add("id_number", exc.code, _(exc.message))
+            problems.add("id_number", exc.code, id_number_message(exc))
     if not isinstance(pin, str) or not pin:
         problems.add("pin", "pin.required", _("Enter your PIN."))
     elif not (

@@ -89,7 +89,10 @@ def clean_phone(
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-_POSTAL = {"SE": (re.compile(r"^\d{3} ?\d{2}$"), "NNN NN"), "NO": (re.compile(r"^\d{4}$"), "NNNN")}
+_POSTAL = {
+    "SE": (re.compile(r"^\d{3} ?\d{2}$"), "NNN NN"),
+    "NO": (re.compile(r"^\d{4}$"), "NNNN"),
+}
 
 
 def clean_postal_code(problems: Problems, field_name: str, value: object, *, country: str) -> str:
@@ -98,12 +101,11 @@ def clean_postal_code(problems: Problems, field_name: str, value: object, *, cou
         return ""
     rule = _POSTAL.get(country)
     if rule and not rule[0].match(text):
-        problems.add(
-            field_name,
-            "postal_code.format",
-            _("A postal code in %(country)s has the form %(form)s.")
-            % {"country": country, "form": rule[1]},
-        )
+        message = {
+            "SE": _("A Swedish postal code has five digits: NNN NN."),
+            "NO": _("A Norwegian postal code has four digits: NNNN."),
+        }[country]
+        problems.add(field_name, "postal_code.format", message)
         return text
     if country == "SE":
         digits = text.replace(" ", "")

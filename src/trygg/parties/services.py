@@ -16,6 +16,7 @@ from trygg.kernel import idnumbers
 from trygg.kernel.audit import AuditContext, audit_record
 from trygg.kernel.counters import counter_next
 from trygg.kernel.errors import Conflict
+from trygg.kernel.idnumber_messages import id_number_message
 from trygg.kernel.models import AuditAction
 from trygg.kernel.validation import (
     Problems,
@@ -64,7 +65,7 @@ def _parse_id(
             return idnumbers.parse(text, person_only=True)
         return idnumbers.parse(text)
     except idnumbers.IdNumberError as exc:
-        problems.add(field_name, exc.code, _(exc.message))
+        problems.add(field_name, exc.code, id_number_message(exc))
         return None
 
 

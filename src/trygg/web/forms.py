@@ -20,7 +20,7 @@ class LoginForm(forms.Form):
         label=_("Personal identity number"),
         max_length=20,
         required=False,
-        help_text=_("12 digits: YYYYMMDDNNNN"),
+        help_text=_("Sweden: YYYYMMDD-NNNN. Norway: 11 digits."),
         widget=forms.TextInput(
             attrs={"autocomplete": "username", "inputmode": "numeric", "autofocus": True}
         ),

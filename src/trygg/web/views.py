@@ -125,9 +125,7 @@ def logout_view(request: PortalRequest) -> HttpResponseBase:
 @require_GET
 @customer_required()
 def overview_view(request: PortalRequest) -> HttpResponse:
-    overview = customer_overview(
-        ctx=audit_context(request, AuditChannel.WEB), person=_me(request)
-    )
+    overview = customer_overview(ctx=audit_context(request, AuditChannel.WEB), person=_me(request))
     return render(request, "web/overview.html", {"overview": overview})
 
 

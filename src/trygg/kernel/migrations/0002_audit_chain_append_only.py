@@ -6,6 +6,7 @@ from trygg.kernel.dbtriggers import install_append_only, remove_append_only
 
 GENESIS = "0" * 64
 
+
 def create_head(apps, schema_editor):
     apps.get_model("kernel", "AuditChainHead").objects.get_or_create(
         pk=1, defaults={"seq": 0, "hash": GENESIS}
