@@ -26,7 +26,7 @@ def _entries(po: Path) -> list[tuple[str, str, bool]]:
             elif not line.startswith('"'):
                 continue
             if current:
-                parts[current] += json.loads(line[line.index('"'):])
+                parts[current] += json.loads(line[line.index('"') :])
         if parts["msgid"]:
             entries.append((parts["msgid"], parts["msgstr"], fuzzy))
     return entries
@@ -45,6 +45,9 @@ def test_compiled_catalogue_matches_source(language: str) -> None:
     folder = LOCALE / language / "LC_MESSAGES"
     with (folder / "django.mo").open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
-    stale = [msgid for msgid, msgstr, _ in _entries(folder / "django.po")
-             if compiled.gettext(msgid) != msgstr]
+    stale = [
+        msgid
+        for msgid, msgstr, _ in _entries(folder / "django.po")
+        if compiled.gettext(msgid) != msgstr
+    ]
     assert stale == [], "run `make messages` to compile the catalogues"
