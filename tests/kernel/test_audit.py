@@ -130,3 +130,31 @@ def test_failed_transaction_leaves_no_event_and_no_gap() -> None:
     assert list(AuditEvent.objects.order_by("seq").values_list("seq", flat=True)) == [1, 2]
     assert AuditChainHead.objects.get().seq == 2
     assert audit_verify().ok
+
+
+@pytest.mark.django_db
+def test_read_batch_appends_reads_together_and_never_defers_writes() -> None:
+    from trygg.kernel.audit import audit_read_batch
+
+    with audit_read_batch():
+        audit_record(ctx=CTX, action=AuditAction.READ, subject_id=1, object_type="a")
+        audit_record(ctx=CTX, action=AuditAction.UPDATE, subject_id=1, object_type="b")
+        assert list(AuditEvent.objects.values_list("action", flat=True)) == ["update"]
+        audit_record(ctx=CTX, action=AuditAction.READ, subject_id=1, object_type="c")
+    rows = list(AuditEvent.objects.order_by("seq").values_list("seq", "object_type"))
+    assert rows == [(1, "b"), (2, "a"), (3, "c")]
+    assert audit_verify().ok
+
+
+@pytest.mark.django_db
+def test_reads_are_recorded_even_when_the_block_fails() -> None:
+    from trygg.kernel.audit import audit_read_batch
+
+    def page() -> None:
+        with audit_read_batch():
+            audit_record(ctx=CTX, action=AuditAction.READ, subject_id=1, object_type="a")
+            raise ValueError("rendering failed after the read")
+
+    with pytest.raises(ValueError, match="rendering failed"):
+        page()
+    assert AuditEvent.objects.filter(action="read").count() == 1

@@ -12,6 +12,8 @@ import hashlib
 import hmac
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,6 +77,67 @@ def _locked_head() -> AuditChainHead:
     return head
 
 
+def _event(
+    ctx: AuditContext,
+    action: AuditAction | str,
+    subject_id: str | int | None,
+    object_type: str,
+    object_id: str | int | None,
+    detail: dict[str, Any] | None,
+) -> AuditEvent:
+    return AuditEvent(
+        occurred_at=clock.now(),
+        actor_kind=ctx.actor_kind,
+        actor_id=str(ctx.actor_id or ""),
+        actor_label=ctx.actor_label[:200],
+        action=str(action),
+        channel=str(ctx.channel),
+        subject_id="" if subject_id is None else str(subject_id),
+        object_type=object_type,
+        object_id="" if object_id is None else str(object_id),
+        ip=ctx.ip,
+        detail={**ctx.extra, **(detail or {})},
+    )
+
+
+def _append(events: list[AuditEvent]) -> None:
+    """Chain and store events under one lock of the head (inside the caller's transaction)."""
+    if not events:
+        return
+    with transaction.atomic():
+        head = _locked_head()
+        seq, prev = head.seq, head.hash
+        for event in events:
+            seq += 1
+            event.seq, event.prev_hash = seq, prev
+            event.hash = prev = compute_hash(event)
+        if len(events) == 1:
+            events[0].save(force_insert=True)
+        else:
+            AuditEvent.objects.bulk_create(events)
+        head.seq, head.hash = seq, prev
+        head.save(update_fields=["seq", "hash"])
+
+
+_read_batch: ContextVar[list[AuditEvent] | None] = ContextVar("audit_read_batch", default=None)
+
+
+@contextmanager
+def audit_read_batch() -> Iterator[None]:
+    """Collect the read events of a block and append them together when it ends (one lock,
+    one insert): a page that shows several kinds of personal data. Writes are never deferred."""
+    if _read_batch.get() is not None:  # already batching: the outer block appends
+        yield
+        return
+    pending: list[AuditEvent] = []
+    token = _read_batch.set(pending)
+    try:
+        yield
+    finally:
+        _read_batch.reset(token)
+        _append(pending)
+
+
 def audit_record(
     *,
     ctx: AuditContext,
@@ -84,29 +147,14 @@ def audit_record(
     object_id: str | int | None = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain (inside the caller's transaction, if any)."""
-    with transaction.atomic():
-        head = _locked_head()
-        event = AuditEvent(
-            seq=head.seq + 1,
-            occurred_at=clock.now(),
-            actor_kind=ctx.actor_kind,
-            actor_id=str(ctx.actor_id or ""),
-            actor_label=ctx.actor_label[:200],
-            action=str(action),
-            channel=str(ctx.channel),
-            subject_id="" if subject_id is None else str(subject_id),
-            object_type=object_type,
-            object_id="" if object_id is None else str(object_id),
-            ip=ctx.ip,
-            detail={**ctx.extra, **(detail or {})},
-            prev_hash=head.hash,
-        )
-        event.hash = compute_hash(event)
-        event.save(force_insert=True)
-        head.seq = event.seq
-        head.hash = event.hash
-        head.save(update_fields=["seq", "hash"])
+    """Append one event to the chain (inside the caller's transaction, if any). Reads inside
+    :func:`audit_read_batch` are appended when the batch ends."""
+    event = _event(ctx, action, subject_id, object_type, object_id, detail)
+    pending = _read_batch.get()
+    if pending is not None and event.action == AuditAction.READ:
+        pending.append(event)
+    else:
+        _append([event])
     return event
 
 
@@ -176,37 +224,8 @@ def audit_record_many(
     detail: dict[str, Any] | None = None,
 ) -> int:
     """Append one event per (subject_id, object_id) pair under a single lock (list views)."""
-    if not items:
-        return 0
-    with transaction.atomic():
-        head = _locked_head()
-        seq, prev = head.seq, head.hash
-        events = []
-        now = clock.now()
-        for subject_id, object_id in items:
-            seq += 1
-            event = AuditEvent(
-                seq=seq,
-                occurred_at=now,
-                actor_kind=ctx.actor_kind,
-                actor_id=str(ctx.actor_id or ""),
-                actor_label=ctx.actor_label[:200],
-                action=str(action),
-                channel=str(ctx.channel),
-                subject_id="" if subject_id is None else str(subject_id),
-                object_type=object_type,
-                object_id="" if object_id is None else str(object_id),
-                ip=ctx.ip,
-                detail={**ctx.extra, **(detail or {})},
-                prev_hash=prev,
-            )
-            event.hash = compute_hash(event)
-            prev = event.hash
-            events.append(event)
-        AuditEvent.objects.bulk_create(events)
-        head.seq, head.hash = seq, prev
-        head.save(update_fields=["seq", "hash"])
-    return len(events)
+    _append([_event(ctx, action, subject, object_type, obj, detail) for subject, obj in items])
+    return len(items)
 
 
 def staff_context(request: Any, channel: str = AuditChannel.BACK_OFFICE) -> AuditContext:

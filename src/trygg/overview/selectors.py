@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from trygg.identity.models import LoginEvent
 from trygg.identity.selectors import login_history
-from trygg.kernel.audit import AuditContext
+from trygg.kernel.audit import AuditContext, audit_read_batch
 from trygg.parties.models import Party, SoleTrader
 from trygg.parties.selectors import ContactDetails, contact_details_read
 
@@ -30,7 +30,13 @@ class Overview:
 
 
 def customer_overview(*, ctx: AuditContext, person: Party) -> Overview:
-    """Everything the person's overview shows; each read of personal data is audited."""
+    """Everything the person's overview shows; each read of personal data is audited (the
+    page's reads are appended to the audit log together)."""
+    with audit_read_batch():
+        return _overview(ctx, person)
+
+
+def _overview(ctx: AuditContext, person: Party) -> Overview:
     own = Party.objects.prefetch_related("addresses", "contact_methods").get(pk=person.pk)
     firms = [
         link.firm
