@@ -7,7 +7,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -201,6 +201,12 @@ def pin_change_view(request: PortalRequest) -> HttpResponseBase:
         {"form": form, "forced": bool(session and session.must_change_pin)},
         status=status,
     )
+
+
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness for load balancers: the process answers (nothing else is checked)."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 def csrf_failure(request: PortalRequest, reason: str = "") -> HttpResponse:

@@ -1,0 +1,210 @@
+"""Benchmark: the logged-in overview page under load, against a bare "hello" view.
+
+Serves trygg with gunicorn (production settings, PostgreSQL, N customers) and drives it with wrk
+on loopback: first ``/healthz`` (a bare view through the same middleware), then ``/overview/``
+with the session cookies of logged-in customers. Prints a table and the ratio.
+
+    .venv/bin/python bench/portal_overview.py [--customers 10000] [--duration 20]
+        [--connections 20] [--workers 2] [--database-url postgresql://postgres@127.0.0.1/trygg_bench]
+
+Needs wrk (apt-get install wrk) and a PostgreSQL server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+PORT = 8765
+LUA = """
+cookies = {%s}
+counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", "/overview/", {["Cookie"] = cookies[(counter %% #cookies) + 1],
+                                          ["X-Forwarded-Proto"] = "https"})
+end
+"""
+
+
+def run(args: list[str], env: dict[str, str], **kw: object) -> str:
+    result = subprocess.run(
+        args, env=env, cwd=ROOT, check=True, capture_output=True, text=True, **kw
+    )  # type: ignore[call-overload]
+    return str(result.stdout)
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+
+    parts = urllib.parse.urlparse(url)
+    name = parts.path.lstrip("/")
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def login(base: str, id_number: str, pin: str) -> str:
+    """Log in as a browser behind the TLS proxy would (cookies are Secure in production)."""
+    import http.client
+
+    host = base.removeprefix("http://")
+    proxy = {"X-Forwarded-Proto": "https", "Host": host}
+    conn = http.client.HTTPConnection(host)
+    conn.request("GET", "/login/", headers=proxy)
+    page = conn.getresponse()
+    html = page.read().decode()
+    cookies = dict(c.split(";", 1)[0].split("=", 1) for c in page.headers.get_all("Set-Cookie"))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    assert token, "no CSRF token on the log-in page"
+    body = urllib.parse.urlencode(
+        {"id_number": id_number, "pin": pin, "csrfmiddlewaretoken": token.group(1)}
+    )
+    conn.request(
+        "POST",
+        "/login/",
+        body=body,
+        headers={
+            **proxy,
+            "Referer": f"https://{host}/login/",
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items()),
+        },
+    )
+    answer = conn.getresponse()
+    answer.read()
+    for cookie in answer.headers.get_all("Set-Cookie") or []:
+        name, value = cookie.split(";", 1)[0].split("=", 1)
+        cookies[name] = value
+    assert answer.status == 302 and "trygg_session" in cookies, f"log-in failed: {answer.status}"
+    return f"trygg_session={cookies['trygg_session']}"
+
+
+def wrk(url: str, connections: int, duration: int, script: str | None) -> dict[str, float]:
+    args = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url]
+    if script:
+        args[1:1] = ["-s", script]
+    out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+    if "Non-2xx" in out:
+        raise SystemExit(f"errors under load:\n{out}")
+
+    def latency(label: str) -> float:
+        match = re.search(rf"\s{label}\s+([\d.]+)(us|ms|s)\b", out)
+        assert match, out
+        value, unit = float(match.group(1)), match.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    assert rps, out
+    return {
+        "rps": float(rps.group(1)),
+        "p50": latency("50%"),
+        "p90": latency("90%"),
+        "p99": latency("99%"),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
+    parser.add_argument("--customers", type=int, default=10000)
+    parser.add_argument("--duration", type=int, default=20)
+    parser.add_argument("--connections", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument(
+        "--database-url", default="postgresql://postgres@127.0.0.1:5432/trygg_bench"
+    )
+    opts = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is needed: apt-get install wrk")
+    ensure_database(opts.database_url)
+    var = Path(tempfile.mkdtemp(prefix="trygg-bench-"))
+    env = {
+        **os.environ,
+        "TRYGG_ENV": "production",
+        "TRYGG_DATABASE_URL": opts.database_url,
+        "TRYGG_SECRET_KEY": secrets.token_urlsafe(50),
+        "TRYGG_PIN_PEPPER": "bench-" * 8,
+        "TRYGG_AUDIT_KEY": "bench-audit-" * 4,
+        "TRYGG_ALLOWED_HOSTS": "127.0.0.1",
+        "TRYGG_SSL_REDIRECT": "0",
+        "TRYGG_VAR_DIR": str(var),
+        "DJANGO_SETTINGS_MODULE": "trygg.settings",
+        "PYTHONPATH": str(ROOT / "src"),
+    }
+    print("migrating, collecting static files, seeding ...", flush=True)
+    run([PY, "-m", "trygg.cli", "migrate", "--verbosity", "0"], env)
+    run([PY, "-m", "trygg.cli", "collectstatic", "--noinput", "--verbosity", "0"], env)
+    started = time.perf_counter()
+    print(
+        run([PY, "bench/seed_customers.py", str(opts.customers)], env).strip().splitlines()[-1],
+        f"({time.perf_counter() - started:.1f} s)",
+        flush=True,
+    )
+    numbers = run([PY, "bench/seed_customers.py", "numbers", str(opts.sessions)], env).split()
+    server = subprocess.Popen(
+        [
+            str(Path(PY).parent / "gunicorn"),
+            "trygg.wsgi:application",
+            "-w",
+            str(opts.workers),
+            "-b",
+            f"127.0.0.1:{PORT}",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+    base = f"http://127.0.0.1:{PORT}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/healthz")
+                break
+            except OSError:
+                time.sleep(0.1)
+        cookies = [login(base, n, "4826") for n in numbers]
+        script = var / "overview.lua"
+        script.write_text(LUA % ", ".join(f'"{c}"' for c in cookies))
+        wrk(f"{base}/healthz", opts.connections, 3, None)  # warm-up
+        hello = wrk(f"{base}/healthz", opts.connections, opts.duration, None)
+        wrk(f"{base}/overview/", opts.connections, 3, str(script))  # warm-up
+        overview = wrk(f"{base}/overview/", opts.connections, opts.duration, str(script))
+    finally:
+        server.terminate()
+        server.wait(10)
+        shutil.rmtree(var, ignore_errors=True)
+    ratio = overview["rps"] / hello["rps"]
+    print(
+        f"\nmachine: {platform.node()} {os.cpu_count()} cores, Python {platform.python_version()},"
+        f" gunicorn {opts.workers} sync workers, {opts.connections} connections, "
+        f"{opts.duration} s, {opts.customers} customers, PostgreSQL"
+    )
+    print(f"{'view':<12}{'req/s':>10}{'p50 ms':>10}{'p90 ms':>10}{'p99 ms':>10}")
+    for name, row in (("hello", hello), ("overview", overview)):
+        print(
+            f"{name:<12}{row['rps']:>10.0f}{row['p50']:>10.1f}{row['p90']:>10.1f}"
+            f"{row['p99']:>10.1f}"
+        )
+    print(f"overview / hello throughput: {ratio:.2f}")
+    targets = overview["rps"] >= 300 and overview["p99"] < 100 and ratio >= 0.5
+    print("targets (>= 300 req/s, p99 < 100 ms, ratio >= 0.5):", "met" if targets else "NOT met")
+
+
+if __name__ == "__main__":
+    main()
