@@ -10,18 +10,18 @@ import sys
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trygg.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.db import transaction  # noqa: E402
+from django.db import transaction
 
-from trygg.identity.hashing import pin_hasher  # noqa: E402
-from trygg.identity.models import LoginEvent, PinCredential  # noqa: E402
-from trygg.kernel import clock, idnumbers  # noqa: E402
-from trygg.kernel.models import Counter  # noqa: E402
-from trygg.parties.models import Address, ContactMethod, Party, SoleTrader  # noqa: E402
-from trygg.parties.rules import customer_number_from_serial  # noqa: E402
+from trygg.identity.hashing import pin_hasher
+from trygg.identity.models import LoginEvent, PinCredential
+from trygg.kernel import clock, idnumbers
+from trygg.kernel.models import Counter
+from trygg.parties.models import Address, ContactMethod, Party, SoleTrader
+from trygg.parties.rules import customer_number_from_serial
 
 PIN = "4826"
 BATCH = 2000

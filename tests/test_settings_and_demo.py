@@ -29,15 +29,25 @@ PROD = {
 }
 
 
-def _trygg(args: list[str], env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+def _trygg(
+    args: list[str], env: dict[str, str], tmp_path: Path
+) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("TRYGG_")}
     clean.update({"TRYGG_VAR_DIR": str(tmp_path), **env})
-    return subprocess.run([sys.executable, "-m", "trygg.cli", *args], env=clean, cwd=ROOT,
-                          capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "trygg.cli", *args],
+        env=clean,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
-@pytest.mark.parametrize("missing", ["TRYGG_SECRET_KEY", "TRYGG_PIN_PEPPER", "TRYGG_AUDIT_KEY",
-                                     "TRYGG_ALLOWED_HOSTS"])
+@pytest.mark.parametrize(
+    "missing", ["TRYGG_SECRET_KEY", "TRYGG_PIN_PEPPER", "TRYGG_AUDIT_KEY", "TRYGG_ALLOWED_HOSTS"]
+)
 def test_production_refuses_to_start_without_a_secret(missing: str, tmp_path: Path) -> None:
     env = {k: v for k, v in PROD.items() if k != missing}
     result = _trygg(["check"], env, tmp_path)
