@@ -32,7 +32,11 @@ PROD = {
 def _trygg(
     args: list[str], env: dict[str, str], tmp_path: Path
 ) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("TRYGG_")}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("TRYGG_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     clean.update({"TRYGG_VAR_DIR": str(tmp_path), **env})
     return subprocess.run(
         [sys.executable, "-m", "trygg.cli", *args],

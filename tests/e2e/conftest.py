@@ -30,7 +30,7 @@ def _chromium() -> str | None:
 
 
 @pytest.fixture
-def page(live_server: Any) -> Iterator[Any]:
+def page(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     executable = _chromium()
     if executable is None:
         if os.environ.get("TRYGG_REQUIRE_BROWSER"):
@@ -38,7 +38,7 @@ def page(live_server: Any) -> Iterator[Any]:
         pytest.skip("chromium is not installed (apt-get install chromium); .ci/run installs it")
     # Playwright's sync API runs an event loop in this thread; the live server's ORM calls
     # happen in the server's own thread, the test's setup calls before the loop starts.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import prefetch_related_objects
+
 from trygg.identity.models import LoginEvent
 from trygg.identity.selectors import login_history
 from trygg.kernel.audit import AuditContext, audit_read_batch
@@ -37,7 +39,8 @@ def customer_overview(*, ctx: AuditContext, person: Party) -> Overview:
 
 
 def _overview(ctx: AuditContext, person: Party) -> Overview:
-    own = Party.objects.prefetch_related("addresses", "contact_methods").get(pk=person.pk)
+    own = person
+    prefetch_related_objects([own], "addresses", "contact_methods")
     firms = [
         link.firm
         for link in SoleTrader.objects.filter(person=person)
