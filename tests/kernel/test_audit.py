@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError, InternalError, OperationalError, connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from trygg.kernel.audit import AuditContext, audit_record, audit_verify
 from trygg.kernel.models import AuditAction, AuditChainHead, AuditEvent
@@ -63,10 +63,9 @@ def test_event_records_who_what_whom_where() -> None:
 @pytest.mark.django_db
 def test_database_refuses_update_and_delete() -> None:
     event = _events(1)[0]
-    errors = (IntegrityError, InternalError, OperationalError)
-    with pytest.raises(errors), transaction.atomic():
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AuditEvent.objects.filter(pk=event.pk).update(actor_label="someone else")
-    with pytest.raises(errors), transaction.atomic():
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AuditEvent.objects.filter(pk=event.pk).delete()
     assert AuditEvent.objects.get(pk=event.pk).actor_label == "kundtjanst"
 
