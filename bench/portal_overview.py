@@ -125,6 +125,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
     parser.add_argument(
         "--database-url", default="postgresql://postgres@127.0.0.1:5432/trygg_bench"
     )
@@ -192,7 +193,7 @@ def main() -> None:
     ratio = overview["rps"] / hello["rps"]
     print(
         f"\nmachine: {platform.node()} {os.cpu_count()} cores, Python {platform.python_version()},"
-        f" gunicorn {opts.workers} sync workers, {opts.connections} connections, "
+        f" gunicorn {opts.workers} workers x {opts.threads} threads, {opts.connections} connections, "
         f"{opts.duration} s, {opts.customers} customers, PostgreSQL"
     )
     print(f"{'view':<12}{'req/s':>10}{'p50 ms':>10}{'p90 ms':>10}{'p99 ms':>10}")

@@ -49,6 +49,8 @@ from stdnum.no import orgnr as no_orgnr
 from stdnum.se import orgnr as se_orgnr
 from stdnum.util import clean as stdnum_clean
 
+from trygg.kernel import clock
+
 __all__ = [
     "CODE_CHECKSUM",
     "CODE_DATE",
@@ -257,7 +259,7 @@ def parse_swedish_personal(text: str, *, today: datetime.date | None = None) -> 
     day_field = int(ten[4:6])
     coordination = day_field > _SE_COORDINATION_OFFSET
     day = day_field - _SE_COORDINATION_OFFSET if coordination else day_field
-    reference = today if today is not None else datetime.date.today()
+    reference = today if today is not None else clock.today()
 
     if len(date_part) == 8:
         year = int(date_part[:4])
@@ -327,7 +329,7 @@ def parse_norwegian_personal(text: str, *, today: datetime.date | None = None) -
         )
 
     birth_date = _norwegian_birth_date(digits)
-    reference = today if today is not None else datetime.date.today()
+    reference = today if today is not None else clock.today()
     if birth_date > reference:
         raise IdNumberError(CODE_DATE, f"The birth date {birth_date.isoformat()} is in the future.")
 
