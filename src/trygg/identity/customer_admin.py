@@ -287,7 +287,7 @@ class PartyAdmin(AuditedReadAdmin):
             raise DjangoPermissionDenied
         party = get_object_or_404(Party, pk=party_id)
         subject = str(self.audit_subject(party))
-        events = list(AuditEvent.objects.filter(subject_id=str(subject)).order_by("-seq")[:500])
+        events = list(AuditEvent.objects.filter(subject_id=str(subject)).order_by("-id")[:500])
         logins = list(LoginEvent.objects.filter(party_id=subject).order_by("-occurred_at")[:50])
         letters = list(PinLetter.objects.filter(party_id=subject).order_by("-issued_at")[:20])
         audit_record(

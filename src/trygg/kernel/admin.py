@@ -79,7 +79,7 @@ class AuditEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     )
     list_filter = ("action", "channel", "actor_kind", "object_type")
     search_fields = ("=subject_id", "=actor_id", "=object_id", "actor_label")
-    ordering = ("-seq",)
+    ordering = ("-id",)
     list_per_page = 100
 
     def has_add_permission(self, request: HttpRequest) -> bool:

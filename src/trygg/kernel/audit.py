@@ -1,8 +1,13 @@
-"""The audit log: append an event, verify the chain.
+"""The audit log: append events, seal them into a chain, verify the chain.
 
-Every event's hash is HMAC-SHA256 (keyed by ``TRYGG_AUDIT_KEY``) over its canonical content and
-the previous event's hash, so changing, inserting or removing a row breaks the chain, and nobody
-without the key can forge a consistent replacement.
+Every event carries ``hash``: HMAC-SHA256 (keyed by ``TRYGG_AUDIT_KEY``) over its canonical
+content, computed when it is written, so a changed row shows at once. Appending is a plain insert:
+no lock, nothing shared between requests. Events are then *sealed* in batches: under the lock of a
+single head row each gets the next sequence number and ``chain`` = HMAC(previous chain, seq,
+hash), so removing, inserting or reordering rows breaks the chain too, and the head's record of
+the last sealed row shows removal of the newest. Sealing runs at most once a second per process
+after an append (skipping when another process holds the head), in the worker, and before every
+verification; without the key nobody can forge a consistent replacement.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -24,6 +30,8 @@ from trygg.kernel import clock
 from trygg.kernel.models import AuditAction, AuditChainHead, AuditChannel, AuditEvent
 
 GENESIS = "0" * 64
+SEAL_INTERVAL_SECONDS = 1.0
+SEAL_BATCH = 5000
 
 
 @dataclass(frozen=True)
@@ -41,9 +49,12 @@ class AuditContext:
 SYSTEM = AuditContext(actor_kind="system", actor_label="trygg", channel=AuditChannel.SYSTEM)
 
 
+def _key() -> bytes:
+    return str(settings.TRYGG_AUDIT_KEY).encode()
+
+
 def _canonical(event: AuditEvent) -> bytes:
     payload = {
-        "seq": event.seq,
         "occurred_at": event.occurred_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
         "actor_kind": event.actor_kind,
         "actor_id": event.actor_id,
@@ -55,26 +66,18 @@ def _canonical(event: AuditEvent) -> bytes:
         "object_id": event.object_id,
         "ip": event.ip or "",
         "detail": event.detail,
-        "prev_hash": event.prev_hash,
     }
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def compute_hash(event: AuditEvent) -> str:
-    key = settings.TRYGG_AUDIT_KEY.encode()
-    return hmac.new(key, _canonical(event), hashlib.sha256).hexdigest()
+    """The HMAC of an event's content."""
+    return hmac.new(_key(), _canonical(event), hashlib.sha256).hexdigest()
 
 
-def _locked_head() -> AuditChainHead:
-    """The chain head, locked for this transaction. Created on first use in an empty log (the
-    migration creates it too); a log with rows but no head has been tampered with."""
-    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        if AuditEvent.objects.exists():
-            raise RuntimeError("The audit chain head is missing: run `trygg audit verify`.")
-        AuditChainHead.objects.get_or_create(pk=1, defaults={"seq": 0, "hash": GENESIS})
-        head = AuditChainHead.objects.select_for_update().get(pk=1)
-    return head
+def compute_chain(previous: str, seq: int, content_hash: str) -> str:
+    """The chain value of the event sealed as ``seq`` after one whose chain is ``previous``."""
+    return hmac.new(_key(), f"{previous}:{seq}:{content_hash}".encode(), hashlib.sha256).hexdigest()
 
 
 def _event(
@@ -85,7 +88,7 @@ def _event(
     object_id: str | int | None,
     detail: dict[str, Any] | None,
 ) -> AuditEvent:
-    return AuditEvent(
+    event = AuditEvent(
         occurred_at=clock.now(),
         actor_kind=ctx.actor_kind,
         actor_id=str(ctx.actor_id or ""),
@@ -98,36 +101,69 @@ def _event(
         ip=ctx.ip,
         detail={**ctx.extra, **(detail or {})},
     )
+    event.hash = compute_hash(event)
+    return event
+
+
+_last_seal = [0.0]
+
+
+def _seal_soon() -> None:
+    """Seal what is waiting, at most once a second per process, never waiting for the lock."""
+    now = time.monotonic()
+    if now - _last_seal[0] < SEAL_INTERVAL_SECONDS:
+        return
+    _last_seal[0] = now
+    audit_seal(wait=False)
 
 
 def _append(events: list[AuditEvent]) -> None:
-    """Chain and store events under one lock of the head (inside the caller's transaction)."""
+    """Store events (inside the caller's transaction, if any): one insert, no lock."""
     if not events:
         return
-    reads_alone = not connection.in_atomic_block and all(
-        e.action == AuditAction.READ for e in events
-    )
-    with transaction.atomic():
-        if reads_alone and connection.vendor == "postgresql":
-            # A transaction holding only read events commits without waiting for the WAL
-            # flush: the head lock is then held for microseconds, not a disk sync, so pages
-            # that read personal data do not queue behind each other's fsync. A database crash
-            # can lose the last fraction of a second of read events (with their head update:
-            # the chain stays consistent); never a change, which commits with its own data.
+    if len(events) == 1:
+        events[0].save(force_insert=True)
+    else:
+        AuditEvent.objects.bulk_create(events)
+    transaction.on_commit(_seal_soon)
+
+
+def audit_seal(*, wait: bool = True, limit: int = SEAL_BATCH) -> int:
+    """Give the waiting events their place in the chain; returns how many were sealed. With
+    ``wait=False`` it returns 0 at once if another process is sealing."""
+    sealed = 0
+    while True:
+        with transaction.atomic():
+            heads = AuditChainHead.objects.select_for_update(skip_locked=not wait).filter(pk=1)
+            head = heads.first()
+            if head is None:
+                if wait and not AuditChainHead.objects.filter(pk=1).exists():
+                    AuditChainHead.objects.get_or_create(pk=1, defaults={"seq": 0, "hash": GENESIS})
+                    continue
+                return sealed
+            batch = list(
+                AuditEvent.objects.filter(seq__isnull=True)
+                .order_by("id")
+                .only("id", "hash")[:limit]
+            )
+            if not batch:
+                return sealed
+            seq, chain = head.seq, head.hash
+            for event in batch:
+                seq += 1
+                chain = compute_chain(chain, seq, event.hash)
+                event.seq, event.chain = seq, chain
+            table = AuditEvent._meta.db_table
             with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        head = _locked_head()
-        seq, prev = head.seq, head.hash
-        for event in events:
-            seq += 1
-            event.seq, event.prev_hash = seq, prev
-            event.hash = prev = compute_hash(event)
-        if len(events) == 1:
-            events[0].save(force_insert=True)
-        else:
-            AuditEvent.objects.bulk_create(events)
-        head.seq, head.hash = seq, prev
-        head.save(update_fields=["seq", "hash"])
+                cursor.executemany(
+                    f"UPDATE {table} SET seq = %s, chain = %s WHERE id = %s",  # noqa: S608
+                    [(e.seq, e.chain, e.pk) for e in batch],
+                )
+            head.seq, head.hash = seq, chain
+            head.save(update_fields=["seq", "hash"])
+            sealed += len(batch)
+        if len(batch) < limit:
+            return sealed
 
 
 _read_batch: ContextVar[list[AuditEvent] | None] = ContextVar("audit_read_batch", default=None)
@@ -135,8 +171,8 @@ _read_batch: ContextVar[list[AuditEvent] | None] = ContextVar("audit_read_batch"
 
 @contextmanager
 def audit_read_batch() -> Iterator[None]:
-    """Collect the read events of a block and append them together when it ends (one lock,
-    one insert): a page that shows several kinds of personal data. Writes are never deferred."""
+    """Collect the read events of a block and append them together when it ends (one insert):
+    a page that shows several kinds of personal data. Writes are never deferred."""
     if _read_batch.get() is not None:  # already batching: the outer block appends
         yield
         return
@@ -158,7 +194,7 @@ def audit_record(
     object_id: str | int | None = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain (inside the caller's transaction, if any). Reads inside
+    """Append one event (inside the caller's transaction, if any). Reads inside
     :func:`audit_read_batch` are appended when the batch ends."""
     event = _event(ctx, action, subject_id, object_type, object_id, detail)
     pending = _read_batch.get()
@@ -185,18 +221,21 @@ class VerifyResult:
         return not self.breaks
 
 
-def _events() -> Iterator[AuditEvent]:
-    return AuditEvent.objects.order_by("seq").iterator(chunk_size=5000)
-
-
 def audit_verify(*, limit_breaks: int = 100) -> VerifyResult:
-    """Walk the whole chain in order; report changed, inserted or removed rows."""
+    """Seal what waits, then walk the whole log: report changed rows, rows missing from the
+    chain, rows inserted into it, and a head that does not match the end of the log."""
+    audit_seal()
     breaks: list[ChainBreak] = []
     expected_seq = 1
-    prev = GENESIS
+    chain = GENESIS
     checked = 0
-    for event in _events():
+    events = AuditEvent.objects.order_by("seq").iterator(chunk_size=5000)
+    for event in events:
         checked += 1
+        if event.seq is None:  # written after sealing began (a transaction committing now)
+            if compute_hash(event) != event.hash:
+                breaks.append(ChainBreak(0, f"unsealed row {event.pk}: content was changed"))
+            continue
         if event.seq != expected_seq:
             breaks.append(
                 ChainBreak(
@@ -206,16 +245,16 @@ def audit_verify(*, limit_breaks: int = 100) -> VerifyResult:
                     else f"sequence {event.seq} is out of order",
                 )
             )
-        if event.prev_hash != prev:
-            breaks.append(ChainBreak(event.seq, "does not link to the previous row's hash"))
         if compute_hash(event) != event.hash:
             breaks.append(ChainBreak(event.seq, "content does not match its hash (changed)"))
-        prev = event.hash
+        if compute_chain(chain, event.seq, event.hash) != event.chain:
+            breaks.append(ChainBreak(event.seq, "does not link to the previous row (chain)"))
+        chain = event.chain
         expected_seq = event.seq + 1
         if len(breaks) >= limit_breaks:
             break
     head = AuditChainHead.objects.filter(pk=1).first() or AuditChainHead(seq=0, hash=GENESIS)
-    if len(breaks) < limit_breaks and (head.seq != expected_seq - 1 or head.hash != prev):
+    if len(breaks) < limit_breaks and (head.seq != expected_seq - 1 or head.hash != chain):
         breaks.append(
             ChainBreak(
                 expected_seq,
@@ -234,7 +273,7 @@ def audit_record_many(
     items: list[tuple[str | int | None, str | int | None]],
     detail: dict[str, Any] | None = None,
 ) -> int:
-    """Append one event per (subject_id, object_id) pair under a single lock (list views)."""
+    """Append one event per (subject_id, object_id) pair in one insert (list views)."""
     _append([_event(ctx, action, subject, object_type, obj, detail) for subject, obj in items])
     return len(items)
 

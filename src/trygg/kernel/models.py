@@ -29,10 +29,11 @@ class AuditChannel(models.TextChoices):
 
 
 class AuditEvent(models.Model):
-    """One audited event. Rows are never updated or deleted (database triggers refuse it);
-    each row's ``hash`` covers its content and the previous row's hash."""
+    """One audited event. ``hash`` covers its content from the moment it is written; sealing
+    gives it ``seq`` and ``chain`` once, and database triggers refuse every other update and
+    every delete."""
 
-    seq = models.BigIntegerField(unique=True)
+    seq = models.BigIntegerField(unique=True, null=True, blank=True)
     occurred_at = models.DateTimeField()
     actor_kind = models.CharField(max_length=16)
     actor_id = models.CharField(max_length=64, blank=True)
@@ -46,20 +47,26 @@ class AuditEvent(models.Model):
     object_id = models.CharField(max_length=64, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
     detail = models.JSONField(default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    chain = models.CharField(max_length=64, blank=True)
 
     class Meta:
-        ordering = ["-seq"]
-        indexes = [models.Index(fields=["subject_id", "-seq"], name="audit_subject_seq")]
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["subject_id", "-id"], name="audit_subject_id"),
+            models.Index(
+                fields=["id"], condition=models.Q(seq__isnull=True), name="audit_unsealed"
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+        return f"#{self.pk} {self.action} {self.object_type}:{self.object_id}"
 
 
 class AuditChainHead(models.Model):
-    """The single row holding the last sequence number and hash; locked while appending, so the
-    chain stays linear, and compared by verification, so removing the newest rows is detected."""
+    """The single row holding the last sealed sequence number and chain value; locked while
+    sealing, so the chain stays linear, and compared by verification, so removing the newest
+    rows is detected."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     seq = models.BigIntegerField(default=0)

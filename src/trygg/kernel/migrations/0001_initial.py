@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("seq", models.BigIntegerField(unique=True)),
+                ("seq", models.BigIntegerField(blank=True, null=True, unique=True)),
                 ("occurred_at", models.DateTimeField()),
                 ("actor_kind", models.CharField(max_length=16)),
                 ("actor_id", models.CharField(blank=True, max_length=64)),
@@ -94,12 +94,19 @@ class Migration(migrations.Migration):
                 ("object_id", models.CharField(blank=True, max_length=64)),
                 ("ip", models.GenericIPAddressField(blank=True, null=True)),
                 ("detail", models.JSONField(blank=True, default=dict)),
-                ("prev_hash", models.CharField(max_length=64)),
                 ("hash", models.CharField(max_length=64)),
+                ("chain", models.CharField(blank=True, max_length=64)),
             ],
             options={
-                "ordering": ["-seq"],
-                "indexes": [models.Index(fields=["subject_id", "-seq"], name="audit_subject_seq")],
+                "ordering": ["-id"],
+                "indexes": [
+                    models.Index(fields=["subject_id", "-id"], name="audit_subject_id"),
+                    models.Index(
+                        condition=models.Q(("seq__isnull", True)),
+                        fields=["id"],
+                        name="audit_unsealed",
+                    ),
+                ],
             },
         ),
     ]
