@@ -193,7 +193,8 @@ def main() -> None:
     ratio = overview["rps"] / hello["rps"]
     print(
         f"\nmachine: {platform.node()} {os.cpu_count()} cores, Python {platform.python_version()},"
-        f" gunicorn {opts.workers} workers x {opts.threads} threads, {opts.connections} connections, "
+        f" gunicorn {opts.workers} workers x {opts.threads} threads,"
+        f" {opts.connections} connections, "
         f"{opts.duration} s, {opts.customers} customers, PostgreSQL"
     )
     print(f"{'view':<12}{'req/s':>10}{'p50 ms':>10}{'p90 ms':>10}{'p99 ms':>10}")

@@ -216,3 +216,18 @@ def test_audit_log_is_read_only_in_the_back_office(customer: Customer) -> None:
     assert event is not None
     assert client.get("/backoffice/kernel/auditevent/").status_code == 200
     assert client.post(f"/backoffice/kernel/auditevent/{event.pk}/delete/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_staff_sessions_end_after_five_idle_minutes(frozen: Any) -> None:
+    import datetime as dt
+
+    user, device = _staff("customer_service")
+    client = Client()
+    _login(client, user, device)
+    assert client.get("/backoffice/").status_code == 200
+    frozen(dt.timedelta(minutes=4))
+    assert client.get("/backoffice/").status_code == 200
+    frozen(dt.timedelta(minutes=5, seconds=1))
+    response = client.get("/backoffice/")
+    assert response.status_code == 302 and "/backoffice/login/" in response["Location"]
