@@ -12,11 +12,11 @@ from django.db import connection
 from django.test import Client
 
 from tests.conftest import ApiClient, Customer, make_customer, portal_login
+from trygg.identity.attempts import LoginRefused
 from trygg.identity.hashing import throttle_key
 from trygg.identity.models import LoginEvent, LoginThrottle, PinCredential, PinLetter
 from trygg.identity.pins import PinHasher
 from trygg.identity.services import (
-    LoginRefused,
     pin_letter_dispatch,
     pin_letter_issue,
     pin_login,

@@ -14,11 +14,17 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from trygg.identity import rules
+from trygg.identity.attempts import (
+    attempt_count,
+    attempt_failed,
+    attempt_succeeded,
+    failure_message,
+    login_record,
+)
 from trygg.identity.hashing import pin_hasher, throttle_key
 from trygg.identity.letters import render_pin_letter
 from trygg.identity.models import (
     LoginChannel,
-    LoginEvent,
     LoginMethod,
     LoginThrottle,
     PinCredential,
@@ -28,7 +34,7 @@ from trygg.identity.models import (
 from trygg.identity.pins import generate_initial_pin
 from trygg.kernel import clock, idnumbers
 from trygg.kernel.audit import AuditContext, audit_record
-from trygg.kernel.errors import AuthenticationFailed, ValidationFailed
+from trygg.kernel.errors import ValidationFailed
 from trygg.kernel.idnumber_messages import id_number_message
 from trygg.kernel.models import AuditAction
 from trygg.kernel.validation import Problems
@@ -42,30 +48,20 @@ class LoginResult:
     must_change_pin: bool
 
 
-class LoginRefused(AuthenticationFailed):
-    """Wrong number or PIN (the same answer for both), or a locked credential."""
-
-    def __init__(self, *, code: str, message: str, attempts_left: int | None) -> None:
-        super().__init__(message=message, code=code)
-        self.attempts_left = attempts_left
-
-
-def _failure_message(failures: int) -> LoginRefused:
-    if rules.is_locked(failures):
-        return LoginRefused(
-            code="login.locked",
-            message=_(
-                "Your PIN is locked after five failed attempts. Call customer service to "
-                "have it unlocked, or order a new PIN."
-            ),
-            attempts_left=0,
-        )
-    message = _("The personal identity number or the PIN is wrong.")
-    if rules.must_warn(failures):
-        message += " " + _("One attempt remains: after one more wrong PIN it will be locked.")
-    return LoginRefused(
-        code="login.failed", message=message, attempts_left=rules.attempts_left(failures)
-    )
+def parse_id_number(id_number: object) -> idnumbers.IdNumber:
+    """A person's identity number from log-in input, or ValidationFailed naming the field."""
+    problems = Problems()
+    parsed: idnumbers.IdNumber | None = None
+    if not isinstance(id_number, str) or not id_number.strip():
+        problems.add("id_number", "id_number.required", _("Enter your personal identity number."))
+    else:
+        try:
+            parsed = idnumbers.parse(id_number, person_only=True)
+        except idnumbers.IdNumberError as exc:
+            problems.add("id_number", exc.code, id_number_message(exc))
+    problems.raise_if_any()
+    assert parsed is not None
+    return parsed
 
 
 def _parse_login_input(id_number: object, pin: object) -> idnumbers.IdNumber:
@@ -89,65 +85,6 @@ def _parse_login_input(id_number: object, pin: object) -> idnumbers.IdNumber:
     return parsed
 
 
-@dataclass(frozen=True)
-class _Attempt:
-    failures: int  # consecutive failures, this attempt counted as one until it succeeds
-    refused_unchecked: bool  # the counter was already at the limit: the PIN is not checked
-
-
-def _count_attempt(key: str) -> _Attempt:
-    """Count one attempt against ``key`` before checking it. At most five attempts can ever be
-    in flight or failed in a row, whatever the concurrency."""
-    with transaction.atomic():
-        throttle, _created = LoginThrottle.objects.select_for_update().get_or_create(key=key)
-        if rules.is_locked(throttle.failures):
-            return _Attempt(throttle.failures, refused_unchecked=True)
-        throttle.failures = throttle.failures + 1
-        throttle.last_failure_at = clock.now()
-        throttle.save(update_fields=["failures", "last_failure_at"])
-        return _Attempt(throttle.failures, refused_unchecked=False)
-
-
-def _attempt_failed(key: str, attempt: _Attempt) -> bool:
-    """Settle a failed attempt; True if it is the one that locked the credential."""
-    if attempt.refused_unchecked or not rules.is_locked(attempt.failures):
-        return False
-    return bool(
-        LoginThrottle.objects.filter(key=key, locked_at__isnull=True).update(locked_at=clock.now())
-    )
-
-
-def _attempt_succeeded(key: str) -> None:
-    LoginThrottle.objects.filter(key=key).update(failures=0, locked_at=None, last_failure_at=None)
-
-
-def _record_login(
-    party: Party | None,
-    *,
-    ctx: AuditContext,
-    method: str,
-    channel: str,
-    success: bool,
-    detail: dict[str, object],
-) -> None:
-    if party is not None:
-        LoginEvent.objects.create(
-            party=party,
-            occurred_at=clock.now(),
-            method=method,
-            channel=channel,
-            success=success,
-            ip=ctx.ip,
-        )
-    audit_record(
-        ctx=ctx,
-        action=AuditAction.LOGIN if success else AuditAction.FAILED_LOGIN,
-        subject_id=party.pk if party else None,
-        object_type="login",
-        detail={"method": method, "channel": channel, **detail},
-    )
-
-
 def pin_login(
     *, ctx: AuditContext, id_number: object, pin: object, channel: str = LoginChannel.WEB
 ) -> LoginResult:
@@ -161,24 +98,24 @@ def pin_login(
     key = throttle_key(parsed.country, parsed.value)
     party = person_by_id_number(country=parsed.country, id_number=parsed.value)
     credential = PinCredential.objects.filter(party=party).first() if party else None
-    attempt = _count_attempt(key)
+    attempt = attempt_count(key)
     # The hash is checked whatever happened above, so every refusal takes the same time.
     matches = pin_hasher().verify(credential.pin_hash if credential else None, pin)
     if matches and not attempt.refused_unchecked:
         assert party is not None and credential is not None
         with transaction.atomic():
-            _attempt_succeeded(key)
+            attempt_succeeded(key)
             if pin_hasher().needs_rehash(credential.pin_hash):
                 credential.pin_hash = pin_hasher().hash(pin)
                 credential.save(update_fields=["pin_hash"])
-            _record_login(
+            login_record(
                 party, ctx=ctx, method=LoginMethod.PIN, channel=channel, success=True, detail={}
             )
         return LoginResult(party=party, must_change_pin=credential.must_change)
-    refusal = _failure_message(attempt.failures)
+    refusal = failure_message(attempt.failures)
     with transaction.atomic():
-        just_locked = _attempt_failed(key, attempt)
-        _record_login(
+        just_locked = attempt_failed(key, attempt)
+        login_record(
             party,
             ctx=ctx,
             method=LoginMethod.PIN,
@@ -225,12 +162,12 @@ def pin_change(
     assert isinstance(current_pin, str)
     credential = PinCredential.objects.get(party=party)
     key = throttle_key(party.country, party.id_number)
-    attempt = _count_attempt(key)
+    attempt = attempt_count(key)
     matches = pin_hasher().verify(credential.pin_hash, current_pin)
     if attempt.refused_unchecked or not matches:
-        refusal = _failure_message(attempt.failures)
+        refusal = failure_message(attempt.failures)
         with transaction.atomic():
-            _attempt_failed(key, attempt)
+            attempt_failed(key, attempt)
             audit_record(
                 ctx=ctx,
                 action=AuditAction.FAILED_LOGIN,
@@ -243,7 +180,7 @@ def pin_change(
             message = refusal.message
         raise ValidationFailed(code="pin.current_wrong", field="current_pin", message=message)
     with transaction.atomic():
-        _attempt_succeeded(key)
+        attempt_succeeded(key)
         credential.pin_hash = pin_hasher().hash(chosen)
         credential.must_change = False
         credential.changed_at = clock.now()
@@ -283,7 +220,7 @@ def pin_letter_issue(*, ctx: AuditContext, party: Party) -> PinLetter:
         letter = PinLetter.objects.create(
             party=party, issued_at=clock.now(), issued_by=ctx.actor_label, document=document
         )
-        _attempt_succeeded(throttle_key(party.country, party.id_number))
+        attempt_succeeded(throttle_key(party.country, party.id_number))
         audit_record(
             ctx=ctx,
             action=AuditAction.CREATE,

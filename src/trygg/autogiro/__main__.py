@@ -1,0 +1,7 @@
+"""``python -m trygg.autogiro show FILE``."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

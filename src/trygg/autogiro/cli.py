@@ -1,0 +1,78 @@
+"""Command line: ``python -m trygg.autogiro show FILE``.
+
+:func:`show` is what a later ``trygg autogiro show FILE`` command calls: it
+prints the records of the file as a JSON list, or refuses the file, printing
+every problem, and returns the exit code (0 or 1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from .errors import AutogiroError
+from .reader import iter_records, validate
+from .serialize import to_json
+
+__all__ = ["main", "show"]
+
+
+def show(
+    path: str | os.PathLike[str],
+    *,
+    strict: bool = True,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    """Print the file at ``path`` as a JSON list of records; return 0.
+
+    A file with problems is refused: every problem is printed to ``err``
+    (one per line) and 1 is returned. The file is read twice (first checked,
+    then printed) so memory use does not grow with its size.
+    """
+    out = sys.stdout if out is None else out
+    err = sys.stderr if err is None else err
+    try:
+        with open(path, "rb") as stream:
+            errors = validate(stream, strict=strict)
+    except OSError as problem:
+        print(f"autogiro: {path}: {problem.strerror or problem}", file=err)
+        return 1
+    if errors:
+        print(f"autogiro: {path}: refused, {len(errors)} error(s):", file=err)
+        for error in errors:
+            print(f"  {error}", file=err)
+        return 1
+    try:
+        with open(path, "rb") as stream:
+            out.write("[")
+            first = True
+            for record in iter_records(stream, strict=strict):
+                out.write("\n  " if first else ",\n  ")
+                out.write(json.dumps(to_json(record), ensure_ascii=False))
+                first = False
+            out.write("\n]\n" if not first else "]\n")
+    except AutogiroError as error:  # the file changed between the two readings
+        print(f"autogiro: {path}: refused: {error}", file=err)
+        return 1
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m trygg.autogiro", description="Read Bankgirot Autogiro files."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    show_parser = commands.add_parser("show", help="print a file as JSON, or its errors")
+    show_parser.add_argument("file")
+    show_parser.add_argument(
+        "--lenient",
+        action="store_true",
+        help="accept LF line ends and records shorter than 80 characters",
+    )
+    arguments = parser.parse_args(argv)
+    return show(arguments.file, strict=not arguments.lenient)

@@ -1,0 +1,693 @@
+"""File structure: which records may follow which, and closing-record totals.
+
+A file consists of sections. Each section starts with an opening record
+whose layout tells the kind of file (the *family*):
+
+* files to Bankgirot: ``01`` + date + ``AUTOGIRO`` in positions 11-18; any
+  of the mandate, payment and amendment records may follow, no closing;
+* files from Bankgirot: ``01AUTOGIRO`` with a content name in 45-64, and a
+  closing ``09`` record;
+* mandates via the Internet bank: ``51`` ... ``59``.
+
+The :class:`StructureChecker` consumes typed records one by one, in constant
+memory, and reports records in the wrong place and closing records whose
+counts or sums do not match the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from enum import Enum
+from types import MappingProxyType
+from typing import Final, cast
+
+from . import codes
+from .errors import AutogiroError
+from .records import (
+    AllPaymentsCancelled,
+    AllPaymentsMoved,
+    AllPaymentsOnDateCancelled,
+    AmendmentAnswer,
+    AmendmentsClosing,
+    CancelPayerPayments,
+    CancelPayerPaymentsOnDate,
+    CancelPayment,
+    CreditOrder,
+    CreditPayment,
+    DebitOrder,
+    DebitPayment,
+    Deposit,
+    InternetMandate,
+    InternetMandateAddress,
+    InternetMandateClosing,
+    InternetMandateInformation,
+    InternetMandateName,
+    InternetMandateOpening,
+    InternetMandatePostalAddress,
+    MandateDeletion,
+    MandateNotice,
+    MandateNoticeClosing,
+    MoveAllPayments,
+    MovePayerPaymentsOnDate,
+    MovePayment,
+    MovePaymentsOnDate,
+    NewMandate,
+    Opening,
+    PayerNumberChange,
+    PayerPaymentsCancelled,
+    PayerPaymentsOnDateCancelled,
+    PayerPaymentsOnDateMoved,
+    PaymentCancelled,
+    PaymentCancelledByPayer,
+    PaymentCancelledMandateDeleted,
+    PaymentMoved,
+    PaymentsOnDateMoved,
+    PaymentSpecificationClosing,
+    Record,
+    Refund,
+    RefundWithdrawal,
+    RejectedCredit,
+    RejectedDebit,
+    RejectedPaymentsClosing,
+    RejectMandate,
+    ReportedPayment,
+    ReportOpening,
+    SectionOpening,
+    Withdrawal,
+)
+
+__all__ = ["Family", "StructureChecker", "column_of", "detect_family", "family_of_opening"]
+
+
+class Family(Enum):
+    """The kind of file a section belongs to."""
+
+    REQUEST = "file to Bankgirot"
+    PAYMENT_SPECIFICATION = "payment specification (BET. SPEC & STOPP TK)"
+    MANDATE_NOTICES = "mandate notice file (AG-MEDAVI)"
+    REJECTED_PAYMENTS = "rejected payments file (AVVISADE BET UPPDR)"
+    AMENDMENTS = "cancellation/amendment file (MAKULERING/ÄNDRING)"
+    INTERNET_MANDATES = "Internet bank mandate file (AG-EMEDGIV)"
+
+
+_BY_CONTENT: Final = MappingProxyType(
+    {
+        codes.CONTENT_PAYMENT_SPECIFICATION: Family.PAYMENT_SPECIFICATION,
+        codes.CONTENT_MANDATE_NOTICES: Family.MANDATE_NOTICES,
+        codes.CONTENT_REJECTED_PAYMENTS: Family.REJECTED_PAYMENTS,
+        codes.CONTENT_AMENDMENTS: Family.AMENDMENTS,
+    }
+)
+
+Selector = Callable[[str], type[Record]]
+
+
+def _tk04(text: str) -> type[Record]:
+    return RejectMandate if text[76:78] == "AV" else NewMandate
+
+
+_DISPATCH: Final[Mapping[Family, Mapping[str, type[Record] | Selector]]] = MappingProxyType(
+    {
+        Family.REQUEST: {
+            "03": MandateDeletion,
+            "04": _tk04,
+            "05": PayerNumberChange,
+            "82": DebitOrder,
+            "32": CreditOrder,
+            "23": CancelPayerPayments,
+            "24": CancelPayerPaymentsOnDate,
+            "25": CancelPayment,
+            "26": MoveAllPayments,
+            "27": MovePaymentsOnDate,
+            "28": MovePayerPaymentsOnDate,
+            "29": MovePayment,
+        },
+        Family.PAYMENT_SPECIFICATION: {
+            "15": Deposit,
+            "82": DebitPayment,
+            "16": Withdrawal,
+            "32": CreditPayment,
+            "17": RefundWithdrawal,
+            "77": Refund,
+            "09": PaymentSpecificationClosing,
+        },
+        Family.MANDATE_NOTICES: {"73": MandateNotice, "09": MandateNoticeClosing},
+        Family.REJECTED_PAYMENTS: {
+            "82": RejectedDebit,
+            "32": RejectedCredit,
+            "09": RejectedPaymentsClosing,
+        },
+        Family.AMENDMENTS: {
+            "03": PaymentCancelledMandateDeleted,
+            "11": PaymentCancelledByPayer,
+            "21": AllPaymentsCancelled,
+            "22": AllPaymentsOnDateCancelled,
+            "23": PayerPaymentsCancelled,
+            "24": PayerPaymentsOnDateCancelled,
+            "25": PaymentCancelled,
+            "26": AllPaymentsMoved,
+            "27": PaymentsOnDateMoved,
+            "28": PayerPaymentsOnDateMoved,
+            "29": PaymentMoved,
+            "09": AmendmentsClosing,
+        },
+        Family.INTERNET_MANDATES: {
+            "52": InternetMandate,
+            "53": InternetMandateInformation,
+            "54": InternetMandateName,
+            "55": InternetMandateAddress,
+            "56": InternetMandatePostalAddress,
+            "59": InternetMandateClosing,
+        },
+    }
+)
+
+
+def _allowed(table: Mapping[str, type[Record] | Selector]) -> frozenset[type[Record]]:
+    allowed: set[type[Record]] = set()
+    for entry in table.values():
+        if isinstance(entry, type):
+            allowed.add(entry)
+        else:  # the TK04 selector
+            allowed.update((NewMandate, RejectMandate))
+    return frozenset(allowed)
+
+
+_ALLOWED: Final[Mapping[Family, frozenset[type[Record]]]] = MappingProxyType(
+    {family: _allowed(table) for family, table in _DISPATCH.items()}
+)
+
+_CLOSING: Final[Mapping[Family, type[Record]]] = MappingProxyType(
+    {
+        Family.PAYMENT_SPECIFICATION: PaymentSpecificationClosing,
+        Family.MANDATE_NOTICES: MandateNoticeClosing,
+        Family.REJECTED_PAYMENTS: RejectedPaymentsClosing,
+        Family.AMENDMENTS: AmendmentsClosing,
+        Family.INTERNET_MANDATES: InternetMandateClosing,
+    }
+)
+
+_OPENINGS: Final = (Opening, ReportOpening, InternetMandateOpening)
+
+_SECTION_OF: Final[Mapping[type[Record], type[SectionOpening]]] = MappingProxyType(
+    {DebitPayment: Deposit, CreditPayment: Withdrawal, Refund: RefundWithdrawal}
+)
+
+_INTERNET_GROUP_ORDER: Final = MappingProxyType(
+    {
+        InternetMandateInformation: 1,
+        InternetMandateName: 2,
+        InternetMandateAddress: 3,
+        InternetMandatePostalAddress: 4,
+    }
+)
+
+
+def column_of(cls: type[Record], name: str) -> int:
+    """The 1-based start position of field ``name`` in ``cls``."""
+    for item in cls.LAYOUT:
+        if item.name == name:
+            return item.start
+    raise KeyError(name)
+
+
+def detect_family(text: str) -> tuple[Family | None, AutogiroError | None]:
+    """Tell the family of an opening line (``01`` or ``51``) from its text."""
+    if text[:2] == "51":
+        return Family.INTERNET_MANDATES, None
+    if text[2:10] == "AUTOGIRO":
+        content = text[44:64].rstrip(" ")
+        family = _BY_CONTENT.get(content)
+        if family is None:
+            return None, AutogiroError(
+                "unknown content name; the section is not read",
+                column=45,
+                field="content",
+                got=text[44:64],
+            )
+        return family, None
+    if text[10:14] == "9900" or text[18:22] == "9900":
+        return None, AutogiroError(
+            "old (pre-2016) file layout is not supported; the section is not read",
+            column=11,
+            field="layout",
+            got=text[10:22],
+        )
+    if text[10:18] == "AUTOGIRO":
+        return Family.REQUEST, None
+    return None, AutogiroError(
+        "must be 'AUTOGIRO' (positions 3-10 from Bankgirot, 11-18 to Bankgirot); "
+        "the section is not read",
+        column=3,
+        field="layout_name",
+        got=text[2:18],
+    )
+
+
+def family_of_opening(record: Record) -> tuple[Family | None, AutogiroError | None]:
+    """The family an opening record starts."""
+    if isinstance(record, Opening):
+        return Family.REQUEST, None
+    if isinstance(record, InternetMandateOpening):
+        return Family.INTERNET_MANDATES, None
+    if isinstance(record, ReportOpening):
+        family = _BY_CONTENT.get(record.content)
+        if family is None:
+            return None, AutogiroError(
+                "unknown content name", column=45, field="content", got=record.content
+            )
+        return family, None
+    return None, None
+
+
+class StructureChecker:
+    """Checks record order and closing totals, one record at a time."""
+
+    def __init__(self) -> None:
+        self.family: Family | None = None
+        self._started = False
+        self._skipping = False
+        self._opening: Record | None = None
+        self._opening_line = 0
+        self._closed_at = 0
+        self._damaged = False
+        self._dispatch: Mapping[str, type[Record] | Selector] = {}
+        self._allowed: frozenset[type[Record]] = frozenset()
+        self._handler: Callable[[StructureChecker, Record, int], list[AutogiroError]] = (
+            StructureChecker._request
+        )
+        self._ready = False
+        self._reset_counters()
+
+    # -- counters ---------------------------------------------------------
+
+    def _reset_counters(self) -> None:
+        self._counts: dict[str, int] = dict.fromkeys(("82", "32", "77", "73", "52", "5x"), 0)
+        self._sums: dict[str, Decimal] = {}
+        self._uncertain_sums = False
+        self._sub: SectionOpening | None = None
+        self._sub_line = 0
+        self._sub_count = 0
+        self._sub_sum = Decimal(0)
+        self._sub_damaged = False
+        self._group_position = 99  # no TK52 yet
+
+    def _add(self, key: str, amount: Decimal | None = None) -> None:
+        self._counts[key] = self._counts.get(key, 0) + 1
+        if amount is not None:
+            self._sums[key] = self._sums.get(key, Decimal(0)) + amount
+
+    def _count(self, key: str) -> int:
+        return self._counts.get(key, 0)
+
+    def _sum(self, key: str) -> Decimal:
+        return self._sums.get(key, Decimal(0))
+
+    # -- public API -------------------------------------------------------
+
+    @property
+    def skipping(self) -> bool:
+        """True while lines are ignored after an unreadable opening record."""
+        return self._skipping
+
+    def record_class(self, tk: str, text: str) -> type[Record] | None:
+        """The record type of a non-opening line in the current section."""
+        entry = self._dispatch.get(tk)
+        if entry is None or isinstance(entry, type):
+            return entry
+        return entry(text)
+
+    def damage(self) -> None:
+        """A line of the current section could not be read."""
+        self._damaged = True
+        self._sub_damaged = True
+
+    def open(self, family: Family | None, opening: Record | None, line: int) -> list[AutogiroError]:
+        """Start a section at ``line``; ``family`` None means unreadable."""
+        errors = self._unclosed(line)
+        self._started = True
+        self.family = family
+        self._skipping = family is None
+        self._opening = opening
+        self._opening_line = line
+        self._closed_at = 0
+        self._damaged = opening is None
+        if family is None:
+            self._dispatch = {}
+            self._allowed = frozenset()
+            self._ready = False
+        else:
+            self._dispatch = _DISPATCH[family]
+            self._allowed = _ALLOWED[family]
+            self._handler = _HANDLERS[family]
+            self._ready = True
+        self._reset_counters()
+        return errors
+
+    def accept(self, record: Record, line: int) -> list[AutogiroError]:
+        """Check a record read from (or written to) ``line``."""
+        if self._ready and type(record) in self._allowed:
+            return self._handler(self, record, line)
+        return self._accept_slowly(record, line)
+
+    def _accept_slowly(self, record: Record, line: int) -> list[AutogiroError]:
+        if isinstance(record, _OPENINGS):
+            family, error = family_of_opening(record)
+            errors = self.open(family, record, line)
+            if error is not None:
+                errors.append(error.located(line))
+            return errors
+        if self._skipping:
+            return []
+        if not self._started:
+            self._started = True
+            self._skipping = True
+            self._ready = False
+            return [
+                AutogiroError(
+                    "a file must begin with an opening record (TK01 or TK51)",
+                    line=line,
+                    column=1,
+                    field="tk",
+                    got=record.TK,
+                )
+            ]
+        family = self.family
+        assert family is not None
+        if self._closed_at:
+            self._skipping = True
+            self._ready = False
+            return [
+                AutogiroError(
+                    f"record after the closing record of line {self._closed_at}; "
+                    "a new section must begin with an opening record",
+                    line=line,
+                    column=1,
+                    field="tk",
+                    got=record.TK,
+                )
+            ]
+        if type(record) not in _ALLOWED[family]:
+            self.damage()
+            return [
+                AutogiroError(
+                    f"record {record.NAME} (TK{record.TK}) is not allowed in a {family.value}",
+                    line=line,
+                    column=1,
+                    field="tk",
+                    got=record.TK,
+                )
+            ]
+        handler = _HANDLERS[family]
+        return handler(self, record, line)
+
+    def finish(self, line: int) -> list[AutogiroError]:
+        """End of file after ``line - 1`` lines."""
+        if not self._started:
+            if line > 1:  # only unreadable lines, already reported
+                return []
+            return [
+                AutogiroError(
+                    "the file is empty; it must begin with an opening record",
+                    line=line,
+                    column=1,
+                    field="tk",
+                )
+            ]
+        return self._unclosed(line)
+
+    # -- helpers ----------------------------------------------------------
+
+    def _unclosed(self, line: int) -> list[AutogiroError]:
+        family = self.family
+        if family is None or family is Family.REQUEST or self._closed_at or self._skipping:
+            return []
+        closing = _CLOSING[family]
+        return [
+            AutogiroError(
+                f"the section opened on line {self._opening_line} has no closing record "
+                f"(TK{closing.TK})",
+                line=line,
+                column=1,
+                field="tk",
+            )
+        ]
+
+    def _mismatch(
+        self, record: Record, line: int, name: str, expected: object, what: str
+    ) -> AutogiroError:
+        return AutogiroError(
+            f"must equal {what} ({expected})",
+            line=line,
+            column=column_of(type(record), name),
+            field=name,
+            got=str(getattr(record, name)),
+        )
+
+    def _close(self, record: Record, line: int) -> list[AutogiroError]:
+        """Common checks of a closing record; returns errors."""
+        errors: list[AutogiroError] = []
+        self._closed_at = line
+        self._ready = False
+        opening = self._opening
+        opening_date = getattr(opening, "file_date", None)
+        if opening_date is not None and getattr(record, "file_date", None) != opening_date:
+            errors.append(
+                self._mismatch(
+                    record,
+                    line,
+                    "file_date",
+                    opening_date.isoformat(),
+                    f"the file date of the opening record on line {self._opening_line}",
+                )
+            )
+        return errors
+
+    def _check(
+        self,
+        errors: list[AutogiroError],
+        record: Record,
+        line: int,
+        name: str,
+        actual: object,
+        what: str,
+    ) -> None:
+        if getattr(record, name) != actual:
+            errors.append(self._mismatch(record, line, name, actual, what))
+
+    # -- families ---------------------------------------------------------
+
+    def _request(self, record: Record, line: int) -> list[AutogiroError]:
+        opening = self._opening
+        expected = getattr(opening, "bankgiro", None)
+        if expected is not None and getattr(record, "bankgiro", expected) != expected:
+            return [
+                self._mismatch(
+                    record,
+                    line,
+                    "bankgiro",
+                    expected,
+                    f"the bankgiro number of the opening record on line {self._opening_line}",
+                )
+            ]
+        return []
+
+    def _end_sub_section(self) -> list[AutogiroError]:
+        sub = self._sub
+        if sub is None:
+            return []
+        payments = {Deposit: "82", Withdrawal: "32", RefundWithdrawal: "77"}[type(sub)]
+        self._counts[payments] += self._sub_count
+        if self._sub_damaged:
+            return []
+        errors: list[AutogiroError] = []
+        what = "refund records" if isinstance(sub, RefundWithdrawal) else "approved payments"
+        self._check(
+            errors,
+            sub,
+            self._sub_line,
+            "approved_count",
+            self._sub_count,
+            f"the number of {what} in the section",
+        )
+        self._check(
+            errors,
+            sub,
+            self._sub_line,
+            "approved_amount",
+            self._sub_sum,
+            f"the sum of {what} in the section",
+        )
+        return errors
+
+    def _payment_specification(self, record: Record, line: int) -> list[AutogiroError]:
+        cls = type(record)
+        if cls is DebitPayment or cls is CreditPayment:
+            if type(self._sub) is not _SECTION_OF[cls]:
+                return self._misplaced(record, line)
+            payment = cast(ReportedPayment, record)
+            if payment.status == "0":
+                self._sub_count += 1
+                self._sub_sum += payment.amount
+            return []
+        if isinstance(record, SectionOpening):
+            errors = self._end_sub_section()
+            self._add(record.TK)
+            self._sub = record
+            self._sub_line = line
+            self._sub_count = 0
+            self._sub_sum = Decimal(0)
+            self._sub_damaged = False
+            return errors
+        if isinstance(record, Refund):
+            if not isinstance(self._sub, RefundWithdrawal):
+                return self._misplaced(record, line)
+            self._sub_count += 1
+            self._sub_sum += record.amount
+            return []
+        assert isinstance(record, PaymentSpecificationClosing)
+        errors = self._end_sub_section()
+        errors += self._close(record, line)
+        if not self._damaged:
+            for name, tk, what in (
+                ("deposit_count", "15", "the number of TK15 records"),
+                ("debit_count", "82", "the number of approved TK82 records"),
+                ("withdrawal_count", "16", "the number of TK16 records"),
+                ("credit_count", "32", "the number of approved TK32 records"),
+                ("refund_withdrawal_count", "17", "the number of TK17 records"),
+                ("refund_count", "77", "the number of TK77 records"),
+            ):
+                self._check(errors, record, line, name, self._count(tk), what)
+        return errors
+
+    def _misplaced(self, record: Record, line: int) -> list[AutogiroError]:
+        section = _SECTION_OF[type(record)]
+        self.damage()
+        return [
+            AutogiroError(
+                f"TK{record.TK} must follow a TK{section.TK} record "
+                f"({section.NAME}) in a payment specification",
+                line=line,
+                column=1,
+                field="tk",
+                got=record.TK,
+            )
+        ]
+
+    def _mandate_notices(self, record: Record, line: int) -> list[AutogiroError]:
+        if isinstance(record, MandateNotice):
+            self._add("73")
+            return []
+        errors = self._close(record, line)
+        if not self._damaged:
+            self._check(
+                errors,
+                record,
+                line,
+                "notice_count",
+                self._count("73"),
+                "the number of TK73 records",
+            )
+        return errors
+
+    def _rejected_payments(self, record: Record, line: int) -> list[AutogiroError]:
+        if isinstance(record, RejectedDebit | RejectedCredit):
+            if record.amount is None:
+                self._uncertain_sums = True
+            self._add(record.TK, record.amount)
+            return []
+        errors = self._close(record, line)
+        if not self._damaged:
+            for tk, count_name, total_name in (
+                ("32", "credit_count", "credit_total"),
+                ("82", "debit_count", "debit_total"),
+            ):
+                self._check(
+                    errors,
+                    record,
+                    line,
+                    count_name,
+                    self._count(tk),
+                    f"the number of TK{tk} records",
+                )
+                if not self._uncertain_sums:
+                    self._check(
+                        errors,
+                        record,
+                        line,
+                        total_name,
+                        self._sum(tk),
+                        f"the sum of TK{tk} records",
+                    )
+        return errors
+
+    def _amendments(self, record: Record, line: int) -> list[AutogiroError]:
+        if isinstance(record, AmendmentAnswer):
+            if record.successful and record.payment_type is not None:
+                if record.amount is None:
+                    self._uncertain_sums = True
+                self._add(record.payment_type, record.amount)
+            return []
+        errors = self._close(record, line)
+        if not self._damaged:
+            for tk, count_name, total_name in (
+                ("32", "credit_count", "credit_total"),
+                ("82", "debit_count", "debit_total"),
+            ):
+                what = f"successful answers for TK{tk} payments"
+                self._check(
+                    errors, record, line, count_name, self._count(tk), f"the number of {what}"
+                )
+                if not self._uncertain_sums:
+                    self._check(
+                        errors, record, line, total_name, self._sum(tk), f"the sum of {what}"
+                    )
+        return errors
+
+    def _internet_mandates(self, record: Record, line: int) -> list[AutogiroError]:
+        if isinstance(record, InternetMandate):
+            self._add("52")
+            self._group_position = 0
+            return []
+        position = _INTERNET_GROUP_ORDER.get(type(record))
+        if position is not None:
+            self._add("5x")
+            if position <= self._group_position:
+                return [
+                    AutogiroError(
+                        "must follow a TK52 record, in the order TK53, TK54, TK55, TK56, "
+                        "each at most once",
+                        line=line,
+                        column=1,
+                        field="tk",
+                        got=record.TK,
+                    )
+                ]
+            self._group_position = position
+            return []
+        errors = self._close(record, line)
+        if not self._damaged:
+            self._check(
+                errors,
+                record,
+                line,
+                "record_count",
+                self._count("52") + self._count("5x"),
+                "the number of TK52-TK56 records",
+            )
+        return errors
+
+
+_HANDLERS: Final[
+    Mapping[Family, Callable[[StructureChecker, Record, int], list[AutogiroError]]]
+] = MappingProxyType(
+    {
+        Family.REQUEST: StructureChecker._request,
+        Family.PAYMENT_SPECIFICATION: StructureChecker._payment_specification,
+        Family.MANDATE_NOTICES: StructureChecker._mandate_notices,
+        Family.REJECTED_PAYMENTS: StructureChecker._rejected_payments,
+        Family.AMENDMENTS: StructureChecker._amendments,
+        Family.INTERNET_MANDATES: StructureChecker._internet_mandates,
+    }
+)

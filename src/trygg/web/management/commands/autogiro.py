@@ -1,0 +1,28 @@
+"""``trygg autogiro show FILE``: a Bankgirot Autogiro file as JSON, or its errors."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from trygg.autogiro.cli import show
+
+
+class Command(BaseCommand):
+    help = "Autogiro files: 'show FILE' prints the records as JSON or refuses the file."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("action", choices=["show"])
+        parser.add_argument("file")
+        parser.add_argument(
+            "--lenient",
+            action="store_true",
+            help="print what can be read even if the closing totals disagree",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        code = show(options["file"], strict=not options["lenient"], out=self.stdout, err=sys.stderr)
+        if code:
+            raise CommandError("the file was refused")
