@@ -48,7 +48,7 @@ def _development_secrets() -> dict[str, str]:
     if path.exists():
         stored = json.loads(path.read_text())
     changed = False
-    for key in ("secret_key", "pin_pepper", "audit_key"):
+    for key in ("secret_key", "pin_pepper", "audit_key", "token_key"):
         if key not in stored:
             stored[key] = secrets.token_urlsafe(48)
             changed = True
@@ -76,10 +76,14 @@ SECRET_KEY = _required("TRYGG_SECRET_KEY", _dev.get("secret_key"))
 PIN_PEPPER = _required("TRYGG_PIN_PEPPER", _dev.get("pin_pepper"))
 TRYGG_PIN_PEPPER = PIN_PEPPER
 TRYGG_AUDIT_KEY = _required("TRYGG_AUDIT_KEY", _dev.get("audit_key"))
-if PRODUCTION and (len(SECRET_KEY) < 50 or len(PIN_PEPPER) < 32 or len(TRYGG_AUDIT_KEY) < 32):
+# Encrypts security tokens' seeds at rest (Fernet, a key derived from this secret).
+TRYGG_TOKEN_KEY = _required("TRYGG_TOKEN_KEY", _dev.get("token_key"))
+if PRODUCTION and (
+    len(SECRET_KEY) < 50 or min(len(PIN_PEPPER), len(TRYGG_AUDIT_KEY), len(TRYGG_TOKEN_KEY)) < 32
+):
     raise ImproperlyConfigured(
-        "TRYGG_SECRET_KEY must be at least 50 characters, TRYGG_PIN_PEPPER and TRYGG_AUDIT_KEY "
-        "at least 32."
+        "TRYGG_SECRET_KEY must be at least 50 characters; TRYGG_PIN_PEPPER, TRYGG_AUDIT_KEY and "
+        "TRYGG_TOKEN_KEY at least 32."
     )
 
 DEBUG = _env_bool("TRYGG_DEBUG", not PRODUCTION)

@@ -126,3 +126,57 @@ class PinLetter(models.Model):
 
     def __str__(self) -> str:
         return f"PIN letter {self.pk} ({self.status})"
+
+
+class TokenState(models.TextChoices):
+    ORDERED = "ordered", _("Ordered")
+    SENT = "sent", _("Sent by registered post")
+    AT_OFFICE = "at_office", _("Ready for collection at an office")
+    ACTIVE = "active", _("Active")
+    LOST = "lost", _("Reported lost")
+    REVOKED = "revoked", _("Revoked")
+
+
+class TokenKind(models.TextChoices):
+    OCRA = "ocra", _("Challenge-response token (OCRA)")
+    TOTP = "totp", _("Time-based code token (TOTP)")
+
+
+class SecurityToken(models.Model):
+    """A personal security token (säkerhetsdosa): it belongs to the person who signed for it.
+    The seed is stored encrypted; ``last_counter`` / ``last_step`` refuse replayed codes."""
+
+    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="security_tokens")
+    serial = models.CharField(_("serial number"), max_length=20, unique=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=TokenKind.choices)
+    suite = models.CharField(_("OCRA suite"), max_length=64, blank=True)
+    seed_encrypted = models.BinaryField(editable=False)
+    state = models.CharField(
+        _("state"), max_length=12, choices=TokenState.choices, default=TokenState.ORDERED
+    )
+    ordered_at = models.DateTimeField(_("ordered"))
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    tracking_number = models.CharField(_("registered post number"), max_length=32, blank=True)
+    activated_at = models.DateTimeField(_("activated"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    last_step = models.BigIntegerField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("security token")
+        verbose_name_plural = _("security tokens")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["party"],
+                condition=Q(state__in=["ordered", "sent", "at_office", "active"]),
+                name="token_one_open_per_person",
+            ),
+            models.CheckConstraint(
+                name="token_state_valid",
+                condition=Q(
+                    state__in=["ordered", "sent", "at_office", "active", "lost", "revoked"]
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.serial} ({self.state})"

@@ -120,3 +120,20 @@ def is_locked(consecutive_failures: int) -> bool:
 def must_warn(consecutive_failures: int) -> bool:
     """True when exactly one attempt remains: the customer is warned before the last one."""
     return attempts_left(consecutive_failures) == 1
+
+
+# The security token's life: ordered, then sent by registered post or made ready for collection
+# at an office; active once the customer has it (handed over against ID, or activated with a
+# code after a posted delivery); lost or revoked for good.
+TOKEN_TRANSITIONS: Final[dict[str, frozenset[str]]] = {
+    "ordered": frozenset({"sent", "at_office", "revoked"}),
+    "sent": frozenset({"active", "lost", "revoked"}),
+    "at_office": frozenset({"active", "revoked"}),
+    "active": frozenset({"lost", "revoked"}),
+    "lost": frozenset(),
+    "revoked": frozenset(),
+}
+
+
+def token_may_move(current: str, target: str) -> bool:
+    return target in TOKEN_TRANSITIONS.get(current, frozenset())
