@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -23,6 +23,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        code = show(options["file"], strict=not options["lenient"], out=self.stdout, err=sys.stderr)
+        out = cast(TextIO, self.stdout)  # an OutputWrapper writes like a text stream
+        code = show(options["file"], strict=not options["lenient"], out=out, err=sys.stderr)
         if code:
             raise CommandError("the file was refused")
