@@ -16,6 +16,7 @@ import sys
 
 ALIASES = {
     "run": ["trygg_run"],
+    "token-code": ["token_code"],
     "serve": ["runserver"],
     "worker": ["db_worker"],
     "check-deploy": ["check", "--deploy"],

@@ -203,3 +203,30 @@ def test_trivial_new_pin_refused_with_reason(api: ApiClient, customer: Customer)
 def test_wrong_method_and_unknown_path() -> None:
     assert Client().get("/api/v1/auth/login").status_code == 405
     assert Client().get("/api/v1/nothing").status_code == 404
+
+
+@pytest.mark.django_db
+def test_token_login_through_the_api(api: ApiClient, customer: Customer) -> None:
+    from trygg.identity.models import TokenKind
+    from trygg.identity.tokens import (
+        token_dispatch,
+        token_expected_response,
+        token_hand_over,
+        token_order,
+    )
+    from trygg.kernel.audit import SYSTEM
+
+    token = token_order(ctx=SYSTEM, party=customer.party, kind=TokenKind.OCRA)
+    token_dispatch(ctx=SYSTEM, token=token, by_post=False)
+    token_hand_over(ctx=SYSTEM, token=token)
+    api.csrf()
+    started = api.call("POST", "/auth/token/start", {"id_number": customer.id_number}).json()
+    assert started["expires_in"] == 180
+    response = api.call("POST", "/auth/token/login",
+                        {"response": token_expected_response(token, started["challenge"])})
+    assert response.status_code == 200
+    api.token = api.client.cookies["trygg_csrftoken"].value
+    assert api.call("GET", "/me").json()["authentication_level"] == 2
+    # The challenge answered once cannot be answered again.
+    again = api.call("POST", "/auth/token/login", {"response": "12345678"})
+    _problem(again, 422, "token.challenge_expired")

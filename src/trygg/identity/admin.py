@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from trygg.identity import customer_admin  # noqa: F401  (registers the customer admin)
-from trygg.identity.models import PinLetter, PinLetterStatus, StaffUser
+from trygg.identity.models import PinLetter, PinLetterStatus, SecurityToken, StaffUser
 from trygg.identity.services import pin_letter_dispatch
+from trygg.identity.tokens import token_dispatch, token_hand_over, token_report_lost, token_revoke
 from trygg.kernel.admin import AuditedReadAdmin
 from trygg.kernel.audit import staff_context
 from trygg.kernel.errors import DomainError
@@ -89,3 +93,105 @@ class PinLetterAdmin(AuditedReadAdmin):
         response = HttpResponse(document, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="pin-letter-{letter.pk}.pdf"'
         return response
+
+
+class TokenDispatchForm(forms.Form):
+    tracking_number = forms.CharField(
+        label=_("Registered post number"),
+        max_length=32,
+        required=False,
+        help_text=_("Leave empty to keep the token at the office for collection."),
+    )
+
+
+@admin.register(SecurityToken)
+class SecurityTokenAdmin(AuditedReadAdmin):
+    audit_object_type = "security_token"
+    audit_subject_path = "party_id"
+    list_display = ("serial", "party", "kind", "state", "ordered_at", "sent_at", "activated_at")
+    list_filter = ("state", "kind")
+    search_fields = ("=serial", "=party__customer_number")
+    readonly_fields = (
+        "party",
+        "serial",
+        "kind",
+        "suite",
+        "state",
+        "ordered_at",
+        "sent_at",
+        "tracking_number",
+        "activated_at",
+        "closed_at",
+    )
+    fields = readonly_fields
+    list_select_related = ("party",)
+    actions = ["hand_over", "report_lost", "revoke"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def _each(self, request: HttpRequest, queryset: Any, service: Any, done: str) -> None:
+        for token in queryset:
+            try:
+                service(ctx=staff_context(request), token=token)
+            except DomainError as error:
+                messages.error(request, f"{token.serial}: {error.message}")
+            else:
+                messages.success(request, f"{token.serial}: {done}")
+
+    @admin.action(
+        description=_("Hand over at the office (identity checked)"), permissions=["change"]
+    )
+    def hand_over(self, request: HttpRequest, queryset: Any) -> None:
+        self._each(request, queryset, token_hand_over, str(_("active")))
+
+    @admin.action(description=_("Report lost"), permissions=["change"])
+    def report_lost(self, request: HttpRequest, queryset: Any) -> None:
+        self._each(request, queryset, token_report_lost, str(_("reported lost")))
+
+    @admin.action(description=_("Revoke"), permissions=["change"])
+    def revoke(self, request: HttpRequest, queryset: Any) -> None:
+        self._each(request, queryset, token_revoke, str(_("revoked")))
+
+    def get_urls(self) -> list[Any]:
+        return [
+            path(
+                "<int:token_id>/dispatch/",
+                self.admin_site.admin_view(self.dispatch_view),
+                name="identity_securitytoken_dispatch",
+            ),
+            *super().get_urls(),
+        ]
+
+    def dispatch_view(self, request: HttpRequest, token_id: int) -> HttpResponseBase:
+        if not request.user.has_perm("identity.change_securitytoken"):
+            raise DjangoPermissionDenied
+        token = get_object_or_404(SecurityToken, pk=token_id)
+        form = TokenDispatchForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            tracking = form.cleaned_data["tracking_number"]
+            try:
+                token_dispatch(
+                    ctx=staff_context(request),
+                    token=token,
+                    by_post=bool(tracking),
+                    tracking_number=tracking,
+                )
+            except DomainError as error:
+                form.add_error(None, str(error.message))
+            else:
+                return redirect("admin:identity_securitytoken_change", token.pk)
+        return TemplateResponse(
+            request,
+            "admin/identity/securitytoken/dispatch.html",
+            {
+                **self.admin_site.each_context(request),
+                "token": token,
+                "form": form,
+                "opts": self.model._meta,
+                "title": _("Send security token %(serial)s") % {"serial": token.serial},
+            },
+        )

@@ -3,21 +3,37 @@
 from __future__ import annotations
 
 from django.middleware.csrf import get_token
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from trygg.identity.actors import audit_context
 from trygg.identity.auth import CustomerSessionAuth, require_csrf
 from trygg.identity.models import LoginChannel, LoginMethod
 from trygg.identity.requests import PortalRequest
-from trygg.identity.schemas import CsrfOut, LoginEventOut, LoginIn, LoginOut, PinChangeIn
+from trygg.identity.schemas import (
+    CsrfOut,
+    LoginEventOut,
+    LoginIn,
+    LoginOut,
+    PinChangeIn,
+    TokenLoginIn,
+    TokenStartIn,
+    TokenStartOut,
+)
 from trygg.identity.selectors import login_history
 from trygg.identity.services import pin_change, pin_login
 from trygg.identity.sessions import (
+    CHALLENGE_SECONDS,
     customer_session_end,
     customer_session_pin_changed,
     customer_session_start,
+    pending_challenge,
+    pending_challenge_clear,
+    pending_challenge_store,
 )
+from trygg.identity.tokens import TokenChallenge, token_login, token_login_start
 from trygg.kernel.audit import audit_record
+from trygg.kernel.errors import ValidationFailed
 from trygg.kernel.models import AuditAction, AuditChannel
 
 router = Router(tags=["authentication"])
@@ -51,6 +67,56 @@ def login(request: PortalRequest, payload: LoginIn) -> LoginOut:
         customer_number=result.party.customer_number,
         name=result.party.display_name,
         must_change_pin=result.must_change_pin,
+    )
+
+
+@router.post(
+    "/auth/token/start",
+    response=TokenStartOut,
+    auth=None,
+    summary="Log in with security token: get a challenge",
+)
+def token_start(request: PortalRequest, payload: TokenStartIn) -> TokenStartOut:
+    require_csrf(request)
+    started = token_login_start(id_number=payload.id_number)
+    pending_challenge_store(
+        request, id_number=started.id_number, country=started.country, challenge=started.challenge
+    )
+    return TokenStartOut(challenge=started.challenge, expires_in=CHALLENGE_SECONDS)
+
+
+@router.post(
+    "/auth/token/login",
+    response={200: LoginOut},
+    auth=None,
+    summary="Log in with security token: the response",
+)
+def token_finish(request: PortalRequest, payload: TokenLoginIn) -> LoginOut:
+    require_csrf(request)
+    pending = pending_challenge(request)
+    if pending is None:
+        raise ValidationFailed(
+            code="token.challenge_expired",
+            field="response",
+            message=_("The challenge has expired. Start again."),
+        )
+    pending_challenge_clear(request)  # one attempt per challenge
+    started = TokenChallenge(pending["id_number"], pending["country"], pending["challenge"])
+    result = token_login(
+        ctx=audit_context(request, AuditChannel.API),
+        started=started,
+        response=payload.response,
+        channel=LoginChannel.API,
+    )
+    customer_session_start(
+        request, party=result.party, method=LoginMethod.TOKEN, level=2, must_change_pin=False
+    )
+    get_token(request)
+    return LoginOut(
+        party_id=result.party.pk,
+        customer_number=result.party.customer_number,
+        name=result.party.display_name,
+        must_change_pin=False,
     )
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trygg.identity.models import LoginEvent, PinLetter
 from trygg.identity.services import credential_is_locked, pin_letter_issue, pin_unlock
+from trygg.identity.tokens import token_order
 from trygg.kernel import idnumbers
 from trygg.kernel.admin import AuditedReadAdmin
 from trygg.kernel.audit import audit_record, staff_context
@@ -206,6 +207,11 @@ class PartyAdmin(AuditedReadAdmin):
                 name="parties_party_unlock",
             ),
             path(
+                "<int:party_id>/token/",
+                self.admin_site.admin_view(self.token_order_view),
+                name="parties_party_token",
+            ),
+            path(
                 "<int:party_id>/audit/",
                 self.admin_site.admin_view(self.audit_view),
                 name="parties_party_audit",
@@ -255,6 +261,20 @@ class PartyAdmin(AuditedReadAdmin):
                 "title": _("Issue a PIN letter"),
             },
         )
+
+    def token_order_view(self, request: HttpRequest, party_id: int) -> HttpResponse:
+        party = self._party(request, party_id, "identity.add_securitytoken")
+        if request.method != "POST":
+            return HttpResponseRedirect(reverse("admin:parties_party_change", args=[party.pk]))
+        try:
+            token = token_order(ctx=staff_context(request), party=party)
+        except DomainError as error:
+            messages.error(request, str(error.message))
+            return HttpResponseRedirect(reverse("admin:parties_party_change", args=[party.pk]))
+        messages.success(
+            request, _("Security token %(serial)s ordered.") % {"serial": token.serial}
+        )
+        return HttpResponseRedirect(reverse("admin:identity_securitytoken_change", args=[token.pk]))
 
     def unlock_view(self, request: HttpRequest, party_id: int) -> HttpResponse:
         party = self._party(request, party_id, "identity.unlock_pin")

@@ -34,3 +34,16 @@ class LoginEventOut(Schema):
     method: str
     channel: str
     success: bool
+
+
+class TokenStartIn(Schema):
+    id_number: str = Field(max_length=20, description="Personal identity number")
+
+
+class TokenStartOut(Schema):
+    challenge: str = Field(description="Enter this in the security token")
+    expires_in: int = Field(description="Seconds the challenge is valid")
+
+
+class TokenLoginIn(Schema):
+    response: str = Field(max_length=8, description="The digits the token shows")

@@ -105,3 +105,31 @@ def staff_session_start(session: SessionBase) -> None:
     now = clock.now().timestamp()
     session[STARTED_KEY] = now
     session[SEEN_KEY] = now
+
+
+PENDING_CHALLENGE_KEY = "trygg.token_challenge"
+CHALLENGE_SECONDS = 180
+
+
+def pending_challenge_store(
+    request: HttpRequest, *, id_number: str, country: str, challenge: str
+) -> None:
+    """Keep a token log-in's challenge for this browser only, for three minutes."""
+    request.session[PENDING_CHALLENGE_KEY] = {
+        "id_number": id_number,
+        "country": country,
+        "challenge": challenge,
+        "until": clock.now().timestamp() + CHALLENGE_SECONDS,
+    }
+
+
+def pending_challenge(request: HttpRequest) -> dict[str, Any] | None:
+    """The pending challenge, or None if there is none or it has expired."""
+    data: dict[str, Any] | None = request.session.get(PENDING_CHALLENGE_KEY)
+    if not data or float(data["until"]) < clock.now().timestamp():
+        return None
+    return data
+
+
+def pending_challenge_clear(request: HttpRequest) -> None:
+    request.session.pop(PENDING_CHALLENGE_KEY, None)

@@ -15,8 +15,9 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
 
-from trygg.identity.models import PinCredential, StaffUser
+from trygg.identity.models import PinCredential, SecurityToken, StaffUser, TokenKind, TokenState
 from trygg.identity.services import pin_credential_set
+from trygg.identity.tokens import token_dispatch, token_hand_over, token_order
 from trygg.kernel import idnumbers
 from trygg.kernel.audit import AuditContext
 from trygg.kernel.models import AuditChannel
@@ -34,6 +35,14 @@ class DemoCustomer:
     pin: str
     name: str
     note: str
+
+
+@dataclass(frozen=True)
+class DemoToken:
+    serial: str
+    kind: str
+    owner: str
+    id_number: str
 
 
 @dataclass(frozen=True)
@@ -55,6 +64,9 @@ _CUSTOMERS = [
     (dt.date(1988, 9, 14), 512, "NO", "8264", False, "Norwegian customer"),
     (dt.date(1970, 2, 21), 476, "NO", "3718", False, "Norwegian customer"),
 ]
+
+# Demo customers (by index above) who hold an active security token.
+_TOKEN_HOLDERS = {0: TokenKind.OCRA, 1: TokenKind.OCRA, 3: TokenKind.TOTP}
 
 STAFF = [
     ("kundtjanst", "customer_service", "Kundtjänst Demo"),
@@ -81,8 +93,19 @@ def _safe(text: str) -> str:
     return text.encode("latin-1", "replace").decode("latin-1")
 
 
-def load_demo() -> tuple[list[DemoCustomer], list[DemoStaff]]:
+def _demo_token(party: Party, kind: str) -> SecurityToken:
+    """An active token for a demo customer (handed over at the office)."""
+    token = SecurityToken.objects.filter(party=party, state=TokenState.ACTIVE).first()
+    if token is None:
+        token = token_order(ctx=CTX, party=party, kind=kind)
+        token_dispatch(ctx=CTX, token=token, by_post=False)
+        token_hand_over(ctx=CTX, token=token)
+    return token
+
+
+def load_demo() -> tuple[list[DemoCustomer], list[DemoStaff], list[DemoToken]]:
     customers: list[DemoCustomer] = []
+    tokens: list[DemoToken] = []
     with transaction.atomic():
         for index, (born, serial, country, pin, must_change, note) in enumerate(_CUSTOMERS):
             if country == "SE":
@@ -126,6 +149,11 @@ def load_demo() -> tuple[list[DemoCustomer], list[DemoStaff]]:
                         email="firma@example.org",
                     ),
                 )
+            if index in _TOKEN_HOLDERS:
+                token = _demo_token(party, _TOKEN_HOLDERS[index])
+                tokens.append(
+                    DemoToken(token.serial, token.kind, party.display_name, parsed.display())
+                )
             customers.append(
                 DemoCustomer(
                     id_number=number,
@@ -157,7 +185,7 @@ def load_demo() -> tuple[list[DemoCustomer], list[DemoStaff]]:
         staff.append(
             DemoStaff(username, password, group_name, base64.b32encode(key).decode().rstrip("="))
         )
-    return customers, staff
+    return customers, staff, tokens
 
 
 def demo_counts() -> dict[str, int]:

@@ -94,3 +94,29 @@ class ContactForm(forms.Form):
     home_phone = forms.CharField(
         label=_("Home phone"), required=False, widget=forms.TextInput(attrs={"type": "tel"})
     )
+
+
+class TokenStartForm(forms.Form):
+    id_number = forms.CharField(
+        label=_("Personal identity number"),
+        max_length=20,
+        required=False,
+        help_text=_("Sweden: YYYYMMDD-NNNN. Norway: 11 digits."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "username", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+
+class TokenResponseForm(forms.Form):
+    response = forms.CharField(
+        label=_("Response from the security token"),
+        max_length=8,
+        required=False,
+        help_text=_(
+            "Switch on the token, enter the challenge above, and type the digits it shows."
+        ),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from trygg.web import views
+from trygg.web import token_views, views
 
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("login/", views.login_view, name="login"),
+    path("login/token/", token_views.token_start_view, name="login_token"),
+    path("login/token/respond/", token_views.token_respond_view, name="login_token_respond"),
     path("logout/", views.logout_view, name="logout"),
     path("overview/", views.overview_view, name="overview"),
     path("profile/", views.profile_view, name="profile"),

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from trygg.identity.actors import audit_context
 from trygg.identity.models import LoginChannel, LoginMethod
 from trygg.identity.requests import PortalRequest
-from trygg.identity.services import pin_change, pin_login
+from trygg.identity.services import LoginResult, pin_change, pin_login
 from trygg.identity.sessions import (
     customer_session_end,
     customer_session_pin_changed,
@@ -87,22 +87,29 @@ def login_view(request: PortalRequest) -> HttpResponseBase:
         except DomainError as error:
             apply_problems(form, error)
         else:
-            customer_session_start(
-                request,
-                party=result.party,
-                method=LoginMethod.PIN,
-                level=1,
-                must_change_pin=result.must_change_pin,
-            )
-            if result.must_change_pin:
-                return redirect("web:pin_change")
-            if next_url and url_has_allowed_host_and_scheme(
-                next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-            ):
-                return redirect(next_url)
-            return redirect("web:overview")
+            return logged_in(request, result, method=LoginMethod.PIN, level=1, next_url=next_url)
     status = 401 if request.method == "POST" else 200
     return render(request, "web/login.html", {"form": form, "next": next_url}, status=status)
+
+
+def logged_in(
+    request: PortalRequest, result: LoginResult, *, method: str, level: int, next_url: str = ""
+) -> HttpResponseBase:
+    """Start the customer's session after any log-in method, and go where they were going."""
+    customer_session_start(
+        request,
+        party=result.party,
+        method=method,
+        level=level,
+        must_change_pin=result.must_change_pin,
+    )
+    if result.must_change_pin:
+        return redirect("web:pin_change")
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(next_url)
+    return redirect("web:overview")
 
 
 @require_POST

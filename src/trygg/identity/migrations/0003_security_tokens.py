@@ -5,34 +5,98 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('identity', '0002_staff_roles'),
-        ('parties', '0001_initial'),
+        ("identity", "0002_staff_roles"),
+        ("parties", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SecurityToken',
+            name="SecurityToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('serial', models.CharField(max_length=20, unique=True, verbose_name='serial number')),
-                ('kind', models.CharField(choices=[('ocra', 'Challenge-response token (OCRA)'), ('totp', 'Time-based code token (TOTP)')], max_length=8, verbose_name='kind')),
-                ('suite', models.CharField(blank=True, max_length=64, verbose_name='OCRA suite')),
-                ('seed_encrypted', models.BinaryField()),
-                ('state', models.CharField(choices=[('ordered', 'Ordered'), ('sent', 'Sent by registered post'), ('at_office', 'Ready for collection at an office'), ('active', 'Active'), ('lost', 'Reported lost'), ('revoked', 'Revoked')], default='ordered', max_length=12, verbose_name='state')),
-                ('ordered_at', models.DateTimeField(verbose_name='ordered')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent')),
-                ('tracking_number', models.CharField(blank=True, max_length=32, verbose_name='registered post number')),
-                ('activated_at', models.DateTimeField(blank=True, null=True, verbose_name='activated')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed')),
-                ('last_step', models.BigIntegerField(blank=True, editable=False, null=True)),
-                ('party', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='security_tokens', to='parties.party')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "serial",
+                    models.CharField(max_length=20, unique=True, verbose_name="serial number"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("ocra", "Challenge-response token (OCRA)"),
+                            ("totp", "Time-based code token (TOTP)"),
+                        ],
+                        max_length=8,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("suite", models.CharField(blank=True, max_length=64, verbose_name="OCRA suite")),
+                ("seed_encrypted", models.BinaryField()),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("ordered", "Ordered"),
+                            ("sent", "Sent by registered post"),
+                            ("at_office", "Ready for collection at an office"),
+                            ("active", "Active"),
+                            ("lost", "Reported lost"),
+                            ("revoked", "Revoked"),
+                        ],
+                        default="ordered",
+                        max_length=12,
+                        verbose_name="state",
+                    ),
+                ),
+                ("ordered_at", models.DateTimeField(verbose_name="ordered")),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent")),
+                (
+                    "tracking_number",
+                    models.CharField(
+                        blank=True, max_length=32, verbose_name="registered post number"
+                    ),
+                ),
+                (
+                    "activated_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="activated"),
+                ),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="closed")),
+                ("last_step", models.BigIntegerField(blank=True, editable=False, null=True)),
+                (
+                    "party",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="security_tokens",
+                        to="parties.party",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'security token',
-                'verbose_name_plural': 'security tokens',
-                'constraints': [models.UniqueConstraint(condition=models.Q(('state__in', ['ordered', 'sent', 'at_office', 'active'])), fields=('party',), name='token_one_open_per_person'), models.CheckConstraint(condition=models.Q(('state__in', ['ordered', 'sent', 'at_office', 'active', 'lost', 'revoked'])), name='token_state_valid')],
+                "verbose_name": "security token",
+                "verbose_name_plural": "security tokens",
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(
+                            ("state__in", ["ordered", "sent", "at_office", "active"])
+                        ),
+                        fields=("party",),
+                        name="token_one_open_per_person",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "state__in",
+                                ["ordered", "sent", "at_office", "active", "lost", "revoked"],
+                            )
+                        ),
+                        name="token_state_valid",
+                    ),
+                ],
             },
         ),
     ]

@@ -13,12 +13,17 @@ class Command(BaseCommand):
     help = "Create demo customers and staff (running it again changes nothing) and print log-ins."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        customers, staff = load_demo()
+        customers, staff, tokens = load_demo()
         out = self.stdout
         out.write("\nDemo log-ins (fictitious people)\n")
         out.write("Customer portal: personal identity number + PIN\n")
         for c in customers:
             out.write(f"  {c.display:<16} PIN {c.pin:<7} {c.name} – {c.note}\n")
+        out.write("\nSecurity tokens (log in at /login/token/); what the token would show:\n")
+        out.write("  .venv/bin/trygg token-code SERIAL CHALLENGE   (challenge-response token)\n")
+        out.write("  .venv/bin/trygg token-code SERIAL             (time-based code token)\n")
+        for t in tokens:
+            out.write(f"  {t.serial:<13} {t.kind:<5} {t.id_number:<16} {t.owner}\n")
         out.write("\nBack office (/backoffice/): user name, password and a TOTP code.\n")
         out.write(
             "  Current code: .venv/bin/trygg otp USERNAME   (or add the secret to an "
