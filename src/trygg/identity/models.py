@@ -180,3 +180,49 @@ class SecurityToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.serial} ({self.state})"
+
+
+class SigningState(models.TextChoices):
+    PENDING = "pending", _("Waiting for signature")
+    SIGNED = "signed", _("Signed")
+    USED = "used", _("Carried out")
+    FAILED = "failed", _("Not signed")
+    EXPIRED = "expired", _("Expired")
+
+
+class SigningOrder(models.Model):
+    """One order to be signed: what it is (the function and its canonical data, hashed), what
+    the customer is shown, and the proof once signed. A signature is used once, by the very
+    order it covers; any change to the order's data voids it."""
+
+    public_id = models.CharField(max_length=32, unique=True)
+    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="signing_orders")
+    acting_for = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="+")
+    function = models.CharField(max_length=32)
+    payload = models.JSONField()
+    payload_hash = models.CharField(max_length=64)
+    summary = models.TextField()
+    challenge = models.CharField(max_length=16)
+    method = models.CharField(max_length=16, choices=LoginMethod.choices, blank=True)
+    state = models.CharField(
+        max_length=10, choices=SigningState.choices, default=SigningState.PENDING
+    )
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    signed_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    evidence = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("signing order")
+        verbose_name_plural = _("signing orders")
+        constraints = [
+            models.CheckConstraint(
+                name="signing_used_was_signed",
+                condition=Q(state__in=["pending", "failed", "expired"])
+                | Q(signed_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.function} {self.public_id} ({self.state})"
