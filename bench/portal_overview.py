@@ -142,6 +142,7 @@ def main() -> None:
         "TRYGG_PIN_PEPPER": "bench-" * 8,
         "TRYGG_AUDIT_KEY": "bench-audit-" * 4,
         "TRYGG_TOKEN_KEY": "bench-token-" * 4,
+        "TRYGG_BANKID_URL": "",
         "TRYGG_ALLOWED_HOSTS": "127.0.0.1",
         "TRYGG_SSL_REDIRECT": "0",
         "TRYGG_VAR_DIR": str(var),

@@ -25,6 +25,7 @@ PROD = {
     "TRYGG_PIN_PEPPER": "p" * 40,
     "TRYGG_AUDIT_KEY": "a" * 40,
     "TRYGG_TOKEN_KEY": "t" * 40,
+    "TRYGG_BANKID_URL": "",
     "TRYGG_ALLOWED_HOSTS": "bank.example.se",
     "TRYGG_DATABASE_URL": "postgresql://trygg@127.0.0.1:5432/trygg",
 }
@@ -52,7 +53,13 @@ def _trygg(
 
 @pytest.mark.parametrize(
     "missing",
-    ["TRYGG_SECRET_KEY", "TRYGG_PIN_PEPPER", "TRYGG_AUDIT_KEY", "TRYGG_TOKEN_KEY", "TRYGG_ALLOWED_HOSTS"],
+    [
+        "TRYGG_SECRET_KEY",
+        "TRYGG_PIN_PEPPER",
+        "TRYGG_AUDIT_KEY",
+        "TRYGG_TOKEN_KEY",
+        "TRYGG_ALLOWED_HOSTS",
+    ],
 )
 def test_production_refuses_to_start_without_a_secret(missing: str, tmp_path: Path) -> None:
     env = {k: v for k, v in PROD.items() if k != missing}

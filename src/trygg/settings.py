@@ -288,4 +288,21 @@ EMAIL_BACKEND = os.environ.get(
     else "django.core.mail.backends.console.EmailBackend",
 )
 OTP_TOTP_ISSUER = "trygg"
+
+# BankID (Relying Party API v6.0). Development talks to the local simulator; production to
+# BankID with the relying party's certificate. An empty TRYGG_BANKID_URL turns BankID off.
+TRYGG_BANKID_URL = os.environ.get(
+    "TRYGG_BANKID_URL",
+    "https://appapi2.bankid.com/rp/v6.0" if PRODUCTION else "http://127.0.0.1:8081",
+).strip()
+TRYGG_BANKID_CERT = os.environ.get("TRYGG_BANKID_CERT", "").strip() or None
+TRYGG_BANKID_KEY = os.environ.get("TRYGG_BANKID_KEY", "").strip() or None
+TRYGG_BANKID_CA = os.environ.get("TRYGG_BANKID_CA", "").strip() or None
+if TRYGG_BANKID_URL.startswith("https://") and not (TRYGG_BANKID_CERT and TRYGG_BANKID_KEY):
+    raise ImproperlyConfigured(
+        "TRYGG_BANKID_CERT and TRYGG_BANKID_KEY (the relying party certificate and key, PEM) "
+        "are needed for BankID at " + TRYGG_BANKID_URL + "; set TRYGG_BANKID_URL='' to turn "
+        "BankID off."
+    )
+TRYGG_BANKID_SIMULATOR = TRYGG_BANKID_URL.startswith("http://127.0.0.1")
 TRYGG_COMPANY_NAME = os.environ.get("TRYGG_COMPANY_NAME", "Trygg Försäkring och Bank")

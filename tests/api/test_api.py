@@ -222,8 +222,11 @@ def test_token_login_through_the_api(api: ApiClient, customer: Customer) -> None
     api.csrf()
     started = api.call("POST", "/auth/token/start", {"id_number": customer.id_number}).json()
     assert started["expires_in"] == 180
-    response = api.call("POST", "/auth/token/login",
-                        {"response": token_expected_response(token, started["challenge"])})
+    response = api.call(
+        "POST",
+        "/auth/token/login",
+        {"response": token_expected_response(token, started["challenge"])},
+    )
     assert response.status_code == 200
     api.token = api.client.cookies["trygg_csrftoken"].value
     assert api.call("GET", "/me").json()["authentication_level"] == 2

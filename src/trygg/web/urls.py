@@ -1,6 +1,6 @@
 from django.urls import path
 
-from trygg.web import token_views, views
+from trygg.web import bankid_views, token_views, views
 
 app_name = "web"
 urlpatterns = [
@@ -8,6 +8,12 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("login/", views.login_view, name="login"),
     path("login/token/", token_views.token_start_view, name="login_token"),
+    path("login/bankid/", bankid_views.bankid_start_page, name="login_bankid"),
+    path("login/bankid/start/", bankid_views.bankid_start, name="login_bankid_start"),
+    path("login/bankid/wait/", bankid_views.bankid_wait, name="login_bankid_wait"),
+    path("login/bankid/qr/", bankid_views.bankid_qr, name="login_bankid_qr"),
+    path("login/bankid/collect/", bankid_views.bankid_collect, name="login_bankid_collect"),
+    path("login/bankid/cancel/", bankid_views.bankid_cancel_view, name="login_bankid_cancel"),
     path("login/token/respond/", token_views.token_respond_view, name="login_token_respond"),
     path("logout/", views.logout_view, name="logout"),
     path("overview/", views.overview_view, name="overview"),

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import os
+import threading
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+
+from trygg.simulators.bankid import make_server
 
 
 class Command(BaseCommand):
@@ -19,9 +24,22 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("Database ready.")
         call_command("demo")
+        self._start_simulators()
         addr = options["addr"]
         self.stdout.write(
             f"\nPortal:       http://{addr}/\nBack office:  http://{addr}/backoffice/\n"
             f"API:          http://{addr}/api/v1/openapi.json\n"
         )
         call_command("runserver", addr, use_reloader=False)
+
+    def _start_simulators(self) -> None:
+        """The outside world the demo needs, on this machine: the BankID simulator."""
+        if not settings.TRYGG_BANKID_SIMULATOR:
+            return
+        port = urlsplit(settings.TRYGG_BANKID_URL).port or 8081
+        server = make_server("127.0.0.1", port)
+        threading.Thread(target=server.serve_forever, daemon=True, name="bankid-sim").start()
+        self.stdout.write(
+            f"\nBankID simulator: {server.base_url}/app  (approve BankID log-ins there; test "
+            "persons or any customer's personal identity number)"
+        )

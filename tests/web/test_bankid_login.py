@@ -1,0 +1,127 @@
+"""Log-in with BankID in the portal, against the BankID simulator, with the real client."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from django.test import Client
+
+from tests.conftest import Customer, csrf_of
+from trygg.identity.bankid.qr import qr_data, qr_seconds
+from trygg.kernel import idnumbers
+from trygg.simulators.bankid import make_server
+
+
+@pytest.fixture
+def simulator(settings: Any) -> Iterator[httpx.Client]:
+    server = make_server("127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.TRYGG_BANKID_URL = server.base_url
+    settings.TRYGG_BANKID_SIMULATOR = True
+    with httpx.Client(base_url=server.base_url, timeout=5) as control:
+        yield control
+    server.shutdown()
+    server.server_close()
+
+
+def _start(client: Client) -> dict[str, Any]:
+    client.get("/login/bankid/")
+    response = client.post(
+        "/login/bankid/start/", {"mode": "qr", "csrfmiddlewaretoken": csrf_of(client)}
+    )
+    assert response["Location"] == "/login/bankid/wait/"
+    pending: dict[str, Any] = client.session["trygg.bankid"]
+    return pending
+
+
+def _collect(client: Client) -> Any:
+    return client.post(
+        "/login/bankid/collect/", HTTP_HX_REQUEST="true", HTTP_X_CSRFTOKEN=csrf_of(client)
+    )
+
+
+@pytest.mark.django_db
+def test_qr_login_completes_with_two_factors(simulator: httpx.Client, customer: Customer) -> None:
+    client = Client(enforce_csrf_checks=True)
+    pending = _start(client)
+    page = client.get("/login/bankid/wait/").content.decode()
+    assert "<svg" in page and pending["qr_start_secret"] not in page
+    assert client.get("/login/bankid/qr/")["Content-Type"] == "image/svg+xml"
+    waiting = _collect(client)
+    assert waiting.status_code == 200 and 'role="status"' in waiting.content.decode()
+    # The phone scans the frame the server shows now: the simulator checks its HMAC.
+    frame = qr_data(
+        pending["qr_start_token"],
+        pending["qr_start_secret"],
+        qr_seconds(pending["started_at"], time.time()),
+    )
+    assert (
+        simulator.post(f"/sim/orders/{pending['order_ref']}/scan", json={"qr": frame}).status_code
+        == 200
+    )
+    assert (
+        simulator.post(
+            f"/sim/orders/{pending['order_ref']}/complete",
+            json={"personalNumber": customer.id_number},
+        ).status_code
+        == 200
+    )
+    done = _collect(client)
+    assert done.status_code == 204 and done["HX-Redirect"] == "/overview/"
+    me = client.get("/api/v1/me").json()
+    assert me["authentication_method"] == "bankid" and me["authentication_level"] == 2
+
+
+@pytest.mark.django_db
+def test_a_wrong_qr_frame_is_refused_by_the_simulator(simulator: httpx.Client) -> None:
+    client = Client(enforce_csrf_checks=True)
+    pending = _start(client)
+    forged = qr_data(pending["qr_start_token"], "not-the-secret", 0)
+    response = simulator.post(f"/sim/orders/{pending['order_ref']}/scan", json={"qr": forged})
+    assert response.status_code >= 400
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "hint", ["userCancel", "expiredTransaction", "certificateErr", "startFailed"]
+)
+def test_every_failure_gets_a_message_and_no_session(simulator: httpx.Client, hint: str) -> None:
+    client = Client(enforce_csrf_checks=True)
+    pending = _start(client)
+    simulator.post(f"/sim/orders/{pending['order_ref']}/fail", json={"hintCode": hint})
+    response = _collect(client)
+    html = response.content.decode()
+    assert response.status_code == 200 and 'role="alert"' in html
+    assert client.get("/api/v1/me").status_code == 401
+
+
+@pytest.mark.django_db
+def test_someone_who_is_not_a_customer_is_told_so(simulator: httpx.Client) -> None:
+    import datetime as dt
+
+    client = Client(enforce_csrf_checks=True)
+    pending = _start(client)
+    stranger = idnumbers.generate_swedish_personal(dt.date(1970, 1, 1), 345)
+    simulator.post(f"/sim/orders/{pending['order_ref']}/scan")
+    simulator.post(
+        f"/sim/orders/{pending['order_ref']}/complete", json={"personalNumber": stranger}
+    )
+    html = _collect(client).content.decode()
+    assert "inte kund" in html or "not a customer" in html
+    assert client.get("/api/v1/me").status_code == 401
+
+
+@pytest.mark.django_db
+def test_cancel_ends_the_order(simulator: httpx.Client) -> None:
+    client = Client(enforce_csrf_checks=True)
+    pending = _start(client)
+    client.post("/login/bankid/cancel/", {"csrfmiddlewaretoken": csrf_of(client)})
+    assert "trygg.bankid" not in client.session
+    order = simulator.get(f"/sim/orders/{pending['order_ref']}")
+    assert order.status_code == 404 or order.json().get("status") != "pending"
