@@ -10,12 +10,20 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from trygg.identity.services import pin_credential_set
 from trygg.kernel import idnumbers
 from trygg.kernel.audit import SYSTEM
 from trygg.parties.models import Party
 from trygg.parties.services import ContactInput, person_register, sole_trader_firm_register
+
+# Database-backed properties run at the speed of the database: no per-example deadline.
+hypothesis_settings.register_profile(
+    "trygg", deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+hypothesis_settings.load_profile("trygg")
 
 
 @pytest.fixture(autouse=True)

@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "trygg.kernel",
     "trygg.parties",
     "trygg.identity",
+    "trygg.banking",
     "trygg.overview",
     "trygg.web",
     "trygg.api",

@@ -1,0 +1,1 @@
+"""Banking: accounts and a double-entry ledger, transfers, payees, payments."""

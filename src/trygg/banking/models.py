@@ -1,0 +1,127 @@
+"""Accounts and the double-entry ledger; payees and payments."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from trygg.parties.models import Party
+
+
+class AccountKind(models.TextChoices):
+    TRANSACTION = "transaction", _("Transaction account")
+    SAVINGS = "savings", _("Savings account")
+    INTERNAL = "internal", _("Internal account")
+
+
+class Account(models.Model):
+    """A customer's account, or one of the bank's internal accounts (clearing, suspense).
+    ``balance`` is the sum of the account's postings, kept in the same transaction as they are
+    written; a customer account cannot go below zero (no overdraft)."""
+
+    party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="accounts", null=True, blank=True
+    )
+    number = models.CharField(_("account number"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    kind = models.CharField(_("kind"), max_length=12, choices=AccountKind.choices)
+    currency = models.CharField(max_length=3, default="SEK")
+    balance = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    opened_at = models.DateTimeField(_("opened"))
+
+    class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+        ordering = ["number"]
+        constraints = [
+            models.CheckConstraint(
+                name="account_no_overdraft", condition=Q(kind="internal") | Q(balance__gte=0)
+            ),
+            models.CheckConstraint(
+                name="account_owner_unless_internal",
+                condition=Q(kind="internal") | Q(party__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.number}"
+
+
+class LedgerTransaction(models.Model):
+    """One business event in the ledger; its postings add up to zero."""
+
+    kind = models.CharField(max_length=24)
+    description = models.CharField(max_length=200)
+    initiated_by = models.ForeignKey(
+        Party, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    idempotency_key = models.CharField(max_length=80, null=True, blank=True)
+    request_hash = models.CharField(max_length=64, blank=True)
+    booked_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiated_by", "idempotency_key"], name="ledger_idempotent_per_party"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.pk}"
+
+
+class Posting(models.Model):
+    transaction = models.ForeignKey(
+        LedgerTransaction, on_delete=models.PROTECT, related_name="postings"
+    )
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="postings")
+    amount = models.DecimalField(max_digits=18, decimal_places=2)
+    text = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(name="posting_not_zero", condition=~Q(amount=0))]
+        indexes = [models.Index(fields=["account", "-id"], name="posting_account_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.amount}"
+
+
+class Payee(models.Model):
+    """A pre-registered payee (RTS Art. 13: created with signing, then paid without)."""
+
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="payees")
+    name = models.CharField(_("name"), max_length=60)
+    kind = models.CharField(max_length=10)
+    number = models.CharField(max_length=24)
+    signing_id = models.CharField(max_length=32)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("payee")
+        verbose_name_plural = _("payees")
+        constraints = [
+            models.UniqueConstraint(fields=["party", "kind", "number"], name="payee_once_per_party")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.kind} {self.number})"
+
+
+class Payment(models.Model):
+    """A payment out of the bank (to a payee or a new account), booked in the ledger."""
+
+    transaction = models.OneToOneField(LedgerTransaction, on_delete=models.PROTECT)
+    from_account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="payments")
+    payee = models.ForeignKey(Payee, on_delete=models.PROTECT, null=True, blank=True)
+    destination_kind = models.CharField(max_length=10)
+    destination_number = models.CharField(max_length=24)
+    amount = models.DecimalField(max_digits=18, decimal_places=2)
+    message = models.CharField(max_length=35, blank=True)
+    signing_id = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(name="payment_positive", condition=Q(amount__gt=0))]
+
+    def __str__(self) -> str:
+        return f"{self.amount} to {self.destination_kind} {self.destination_number}"

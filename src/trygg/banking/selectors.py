@@ -1,0 +1,64 @@
+"""Reads of banking data for views and APIs (audited)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from trygg.banking.models import Account, Payee, Posting
+from trygg.kernel.audit import AuditContext, audit_record
+from trygg.kernel.errors import NotFound
+from trygg.kernel.models import AuditAction
+from trygg.parties.models import Party
+from trygg.parties.selectors import accessible_parties, data_subject_of
+
+
+def accounts_of(*, ctx: AuditContext, person: Party) -> list[Account]:
+    parties = accessible_parties(person)
+    accounts = list(
+        Account.objects.filter(party__in=parties)
+        .select_related("party")
+        .order_by("party_id", "number")
+    )
+    for party in parties:
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.READ,
+            subject_id=data_subject_of(party),
+            object_type="accounts",
+            object_id=party.pk,
+        )
+    return accounts
+
+
+def account_postings(
+    *, ctx: AuditContext, person: Party, account_id: int, limit: int = 50
+) -> tuple[Account, list[Posting]]:
+    parties = [p.pk for p in accessible_parties(person)]
+    account = Account.objects.filter(pk=account_id, party_id__in=parties).first()
+    if account is None:
+        raise NotFound(_("No such account among yours."), code="account.not_found")
+    postings = list(
+        Posting.objects.filter(account=account)
+        .select_related("transaction")
+        .order_by("-id")[:limit]
+    )
+    audit_record(
+        ctx=ctx,
+        action=AuditAction.READ,
+        subject_id=person.pk,
+        object_type="account_transactions",
+        object_id=account.pk,
+    )
+    return account, postings
+
+
+def payees_of(*, ctx: AuditContext, person: Party) -> list[Payee]:
+    payees = list(Payee.objects.filter(party=person).order_by("name"))
+    audit_record(
+        ctx=ctx,
+        action=AuditAction.READ,
+        subject_id=person.pk,
+        object_type="payees",
+        object_id=person.pk,
+    )
+    return payees

@@ -1,0 +1,404 @@
+"""Every write of banking: open accounts, transfer between own accounts, register payees
+(signed), pay a registered payee (no signature, RTS Art. 13) or a new account (signed, Art. 5).
+
+Each payment is idempotent per customer and key: a retried request returns the booking it made
+the first time and never pays twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from stdnum import luhn
+
+from trygg.banking import rules
+from trygg.banking.ledger import FUNDING, OUTGOING_CLEARING, Leg, book, internal_account, replayed
+from trygg.banking.models import Account, AccountKind, LedgerTransaction, Payee, Payment
+from trygg.identity.models import SigningOrder
+from trygg.identity.sca import Function
+from trygg.identity.signing import SigningRequest, signed_execution, signing_start
+from trygg.kernel import clock
+from trygg.kernel.audit import AuditContext, audit_record
+from trygg.kernel.counters import counter_next
+from trygg.kernel.errors import NotFound, ValidationFailed
+from trygg.kernel.models import AuditAction
+from trygg.kernel.validation import Problems, clean_text
+from trygg.parties.models import Party
+from trygg.parties.selectors import accessible_parties
+
+CLEARING_NUMBER = "9020"
+
+
+def _rule(problems: Problems, field: str, error: rules.RuleError) -> None:
+    problems.add(field, error.code, _(error.message))
+
+
+def account_open(
+    *, ctx: AuditContext, party: Party, name: str, kind: str = AccountKind.TRANSACTION
+) -> Account:
+    problems = Problems()
+    clean_name = clean_text(problems, "name", name, max_length=60)
+    if kind not in (AccountKind.TRANSACTION, AccountKind.SAVINGS):
+        problems.add("kind", "account.kind", _("Choose a transaction or a savings account."))
+    problems.raise_if_any()
+    with transaction.atomic():
+        serial = str(counter_next(name="account_number", start=1000001))
+        number = f"{CLEARING_NUMBER}-{serial}{luhn.calc_check_digit(CLEARING_NUMBER + serial)}"
+        account = Account.objects.create(
+            party=party, number=number, name=clean_name, kind=kind, opened_at=clock.now()
+        )
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.CREATE,
+            subject_id=party.pk,
+            object_type="account",
+            object_id=account.pk,
+        )
+    return account
+
+
+def incoming_payment_book(*, account: Account, amount: Decimal, text: str) -> LedgerTransaction:
+    """Money arriving from outside the bank (a salary, a deposit)."""
+    funding = internal_account(*FUNDING)
+    return book(
+        kind="incoming",
+        description=text,
+        party=None,
+        legs=[Leg(funding, -amount, text), Leg(account, amount, text)],
+    )
+
+
+def _own_account(person: Party, account_id: object, field: str) -> Account:
+    """An account of the person or of a firm they act for; NotFound otherwise."""
+    parties = [p.pk for p in accessible_parties(person)]
+    account = (
+        Account.objects.filter(pk=account_id, party_id__in=parties).first()
+        if isinstance(account_id, int)
+        else None
+    )
+    if account is None:
+        raise NotFound(_("No such account among yours."), code="account.not_found")
+    return account
+
+
+def _message(problems: Problems, value: object) -> str:
+    return clean_text(problems, "message", value, max_length=35, required=False)
+
+
+def _amount(problems: Problems, value: object) -> Decimal:
+    try:
+        return rules.parse_amount(value)
+    except rules.RuleError as error:
+        _rule(problems, "amount", error)
+        return Decimal(0)
+
+
+def transfer_own(
+    *,
+    ctx: AuditContext,
+    person: Party,
+    from_account_id: object,
+    to_account_id: object,
+    amount: object,
+    message: object = "",
+    idempotency_key: str | None = None,
+) -> LedgerTransaction:
+    """Between the customer's own accounts (and their firm's): no signature (RTS Art. 15)."""
+    problems = Problems()
+    value = _amount(problems, amount)
+    text = _message(problems, message)
+    problems.raise_if_any()
+    source = _own_account(person, from_account_id, "from_account")
+    target = _own_account(person, to_account_id, "to_account")
+    if source.pk == target.pk:
+        raise ValidationFailed(
+            code="transfer.same_account",
+            field="to_account",
+            message=_("Choose two different accounts."),
+        )
+    request = {
+        "f": "transfer",
+        "from": source.pk,
+        "to": target.pk,
+        "amount": str(value),
+        "message": text,
+    }
+    with transaction.atomic():
+        earlier = replayed(party=person, idempotency_key=idempotency_key, request=request)
+        if earlier is not None:
+            return earlier
+        entry = book(
+            kind="transfer",
+            description=text or _("Transfer"),
+            party=person,
+            idempotency_key=idempotency_key,
+            request=request,
+            legs=[Leg(source, -value, text), Leg(target, value, text)],
+        )
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.CREATE,
+            subject_id=person.pk,
+            object_type="transfer",
+            object_id=entry.pk,
+        )
+    return entry
+
+
+def _destination(problems: Problems, kind: object, number: object) -> rules.Destination | None:
+    try:
+        return rules.parse_destination(str(kind), number if isinstance(number, str) else "")
+    except rules.RuleError as error:
+        _rule(problems, "number" if error.code != "destination.kind" else "kind", error)
+        return None
+
+
+@dataclass(frozen=True)
+class PayeeInput:
+    name: str
+    kind: str
+    number: str
+
+
+def _payee_payload(person: Party, data: PayeeInput) -> tuple[str, rules.Destination]:
+    problems = Problems()
+    name = clean_text(problems, "name", data.name, max_length=60)
+    destination = _destination(problems, data.kind, data.number)
+    problems.raise_if_any()
+    assert destination is not None
+    return name, destination
+
+
+def payee_register_start(*, ctx: AuditContext, person: Party, data: PayeeInput) -> SigningOrder:
+    """Ask for the signature that creates a pre-registered payee."""
+    name, destination = _payee_payload(person, data)
+    if Payee.objects.filter(
+        party=person, kind=destination.kind, number=destination.number
+    ).exists():
+        raise ValidationFailed(
+            code="payee.exists", field="number", message=_("This payee is already registered.")
+        )
+    return signing_start(
+        ctx=ctx,
+        signer=person,
+        acting_for=person,
+        request=SigningRequest(
+            function=Function.PAYEE_REGISTER,
+            payload={"name": name, "to": destination.canonical()},
+            summary=_("Register the payee %(name)s, %(kind)s %(number)s")
+            % {"name": name, "kind": destination.kind.value, "number": destination.display()},
+            amount_minor=0,
+            payee=destination.canonical(),
+        ),
+    )
+
+
+def payee_register(*, ctx: AuditContext, person: Party, signing_id: str, data: PayeeInput) -> Payee:
+    name, destination = _payee_payload(person, data)
+    payload = {"name": name, "to": destination.canonical()}
+    with signed_execution(
+        ctx=ctx,
+        public_id=signing_id,
+        signer=person,
+        function=Function.PAYEE_REGISTER,
+        payload=payload,
+    ):
+        payee = Payee.objects.create(
+            party=person,
+            name=name,
+            kind=destination.kind,
+            number=destination.number,
+            signing_id=signing_id,
+            created_at=clock.now(),
+        )
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.CREATE,
+            subject_id=person.pk,
+            object_type="payee",
+            object_id=payee.pk,
+        )
+    return payee
+
+
+def _pay(
+    *,
+    ctx: AuditContext,
+    person: Party,
+    source: Account,
+    destination: rules.Destination,
+    value: Decimal,
+    text: str,
+    payee: Payee | None,
+    signing_id: str,
+    idempotency_key: str | None,
+    request: dict[str, Any],
+) -> Payment:
+    earlier = replayed(party=person, idempotency_key=idempotency_key, request=request)
+    if earlier is not None:
+        return Payment.objects.get(transaction=earlier)
+    clearing = internal_account(*OUTGOING_CLEARING)
+    entry = book(
+        kind="payment",
+        description=text or destination.display(),
+        party=person,
+        idempotency_key=idempotency_key,
+        request=request,
+        legs=[Leg(source, -value, text), Leg(clearing, value, destination.canonical())],
+    )
+    payment = Payment.objects.create(
+        transaction=entry,
+        from_account=source,
+        payee=payee,
+        destination_kind=destination.kind,
+        destination_number=destination.number,
+        amount=value,
+        message=text,
+        signing_id=signing_id,
+    )
+    audit_record(
+        ctx=ctx,
+        action=AuditAction.CREATE,
+        subject_id=person.pk,
+        object_type="payment",
+        object_id=payment.pk,
+    )
+    return payment
+
+
+def payment_to_payee(
+    *,
+    ctx: AuditContext,
+    person: Party,
+    from_account_id: object,
+    payee_id: object,
+    amount: object,
+    message: object = "",
+    idempotency_key: str | None = None,
+) -> Payment:
+    """Pay a pre-registered payee: no signature (RTS Art. 13)."""
+    problems = Problems()
+    value = _amount(problems, amount)
+    text = _message(problems, message)
+    problems.raise_if_any()
+    source = _own_account(person, from_account_id, "from_account")
+    payee = (
+        Payee.objects.filter(pk=payee_id, party=person).first()
+        if isinstance(payee_id, int)
+        else None
+    )
+    if payee is None:
+        raise NotFound(_("No such payee among yours."), code="payee.not_found")
+    destination = rules.Destination(rules.DestinationKind(payee.kind), payee.number)
+    request = {
+        "f": "payee",
+        "from": source.pk,
+        "payee": payee.pk,
+        "amount": str(value),
+        "message": text,
+    }
+    with transaction.atomic():
+        return _pay(
+            ctx=ctx,
+            person=person,
+            source=source,
+            destination=destination,
+            value=value,
+            text=text,
+            payee=payee,
+            signing_id="",
+            idempotency_key=idempotency_key,
+            request=request,
+        )
+
+
+@dataclass(frozen=True)
+class NewPaymentInput:
+    from_account_id: object
+    kind: str
+    number: str
+    amount: object
+    message: object = ""
+
+
+def _new_payment(
+    person: Party, data: NewPaymentInput
+) -> tuple[Account, rules.Destination, Decimal, str, dict[str, Any]]:
+    problems = Problems()
+    value = _amount(problems, data.amount)
+    text = _message(problems, data.message)
+    destination = _destination(problems, data.kind, data.number)
+    problems.raise_if_any()
+    assert destination is not None
+    source = _own_account(person, data.from_account_id, "from_account")
+    payload = {
+        "from": source.number,
+        "to": destination.canonical(),
+        "amount": str(value),
+        "currency": source.currency,
+        "message": text,
+    }
+    return source, destination, value, text, payload
+
+
+def payment_new_start(*, ctx: AuditContext, person: Party, data: NewPaymentInput) -> SigningOrder:
+    """A payment to an account that is not pre-registered needs a signature over amount and
+    payee (RTS Art. 5): this creates the order to sign and tells what is signed."""
+    source, destination, value, _text, payload = _new_payment(person, data)
+    return signing_start(
+        ctx=ctx,
+        signer=person,
+        acting_for=source.party or person,
+        request=SigningRequest(
+            function=Function.PAYMENT_NEW_ACCOUNT,
+            payload=payload,
+            summary=_("Pay %(amount)s kr to %(kind)s %(number)s from %(account)s")
+            % {
+                "amount": value,
+                "kind": destination.kind.value,
+                "number": destination.display(),
+                "account": source.number,
+            },
+            amount_minor=int(value * 100),
+            payee=destination.canonical(),
+        ),
+    )
+
+
+def payment_new_execute(
+    *,
+    ctx: AuditContext,
+    person: Party,
+    signing_id: str,
+    data: NewPaymentInput,
+    idempotency_key: str | None = None,
+) -> Payment:
+    """Carry out a signed payment: the data must be exactly what was signed."""
+    source, destination, value, text, payload = _new_payment(person, data)
+    request = {"f": "new", "signing": signing_id, **payload}
+    earlier = replayed(party=person, idempotency_key=idempotency_key, request=request)
+    if earlier is not None:
+        return Payment.objects.get(transaction=earlier)
+    with signed_execution(
+        ctx=ctx,
+        public_id=signing_id,
+        signer=person,
+        function=Function.PAYMENT_NEW_ACCOUNT,
+        payload=payload,
+    ):
+        return _pay(
+            ctx=ctx,
+            person=person,
+            source=source,
+            destination=destination,
+            value=value,
+            text=text,
+            payee=None,
+            signing_id=signing_id,
+            idempotency_key=idempotency_key,
+            request=request,
+        )

@@ -1,0 +1,414 @@
+"""Accounts, the ledger, transfers, payees and payments with exactly the proof the seed asks."""
+
+from __future__ import annotations
+
+import threading
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.db.models import Sum
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import Customer, make_customer
+from trygg.banking import rules
+from trygg.banking.models import Account, LedgerTransaction, Payee, Payment, Posting
+from trygg.banking.services import (
+    NewPaymentInput,
+    PayeeInput,
+    account_open,
+    incoming_payment_book,
+    payee_register,
+    payee_register_start,
+    payment_new_execute,
+    payment_new_start,
+    payment_to_payee,
+    transfer_own,
+)
+from trygg.identity.models import TokenKind
+from trygg.identity.signing import signing_complete_with_token
+from trygg.identity.tokens import (
+    token_dispatch,
+    token_expected_response,
+    token_hand_over,
+    token_order,
+)
+from trygg.kernel.audit import SYSTEM
+from trygg.kernel.errors import Conflict, NotFound, ValidationFailed
+
+BG = "5050-1055"  # a bankgiro number with a valid check digit
+
+
+def _ledger_balanced() -> None:
+    for entry in LedgerTransaction.objects.all():
+        assert entry.postings.aggregate(s=Sum("amount"))["s"] == 0
+    for account in Account.objects.all():
+        total = account.postings.aggregate(s=Sum("amount"))["s"] or Decimal(0)
+        assert account.balance == total
+
+
+@pytest.fixture
+def funded(customer: Customer) -> tuple[Customer, Account, Account]:
+    main = account_open(ctx=SYSTEM, party=customer.party, name="Lönekonto")
+    savings = account_open(ctx=SYSTEM, party=customer.party, name="Sparkonto", kind="savings")
+    incoming_payment_book(account=main, amount=Decimal("10000.00"), text="Lön")
+    main.refresh_from_db()
+    return customer, main, savings
+
+
+def _with_token(customer: Customer) -> None:
+    token = token_order(ctx=SYSTEM, party=customer.party, kind=TokenKind.OCRA)
+    token_dispatch(ctx=SYSTEM, token=token, by_post=False)
+    token_hand_over(ctx=SYSTEM, token=token)
+
+
+def _sign(customer: Customer, order: Any) -> None:
+    token = customer.party.security_tokens.get(state="active")
+    signing_complete_with_token(
+        ctx=SYSTEM, order=order, response=token_expected_response(token, order.challenge)
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "number", "code"),
+    [
+        ("bankgiro", "5050-1056", "bankgiro.checksum"),
+        ("bankgiro", "123", "bankgiro.format"),
+        ("plusgiro", "4711-2", "plusgiro.checksum"),
+        ("account", "8327", "account.format"),
+        ("account", "83x7-12345", "account.format"),
+        ("iban", "x", "destination.kind"),
+    ],
+)
+def test_malformed_destinations_are_named(kind: str, number: str, code: str) -> None:
+    with pytest.raises(rules.RuleError) as exc:
+        rules.parse_destination(kind, number)
+    assert exc.value.code == code
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("0", "amount.positive"),
+        ("-5", "amount.positive"),
+        ("1.005", "amount.format"),
+        ("abc", "amount.format"),
+        (1.5, "amount.format"),
+        ("10000000.01", "amount.maximum"),
+    ],
+)
+def test_bad_amounts_are_named(value: Any, code: str) -> None:
+    with pytest.raises(rules.RuleError) as exc:
+        rules.parse_amount(value)
+    assert exc.value.code == code
+
+
+@pytest.mark.django_db
+def test_transfer_between_own_accounts_needs_no_signature(funded: Any) -> None:
+    customer, main, savings = funded
+    transfer_own(
+        ctx=SYSTEM,
+        person=customer.party,
+        from_account_id=main.pk,
+        to_account_id=savings.pk,
+        amount="2500,50",
+        message="Spara",
+    )
+    main.refresh_from_db()
+    savings.refresh_from_db()
+    assert (main.balance, savings.balance) == (Decimal("7499.50"), Decimal("2500.50"))
+    _ledger_balanced()
+
+
+@pytest.mark.django_db
+def test_no_overdraft_and_nothing_booked(funded: Any) -> None:
+    customer, main, savings = funded
+    with pytest.raises(ValidationFailed) as exc:
+        transfer_own(
+            ctx=SYSTEM,
+            person=customer.party,
+            from_account_id=main.pk,
+            to_account_id=savings.pk,
+            amount="10000.01",
+        )
+    assert exc.value.code == "account.insufficient_funds" and exc.value.field == "amount"
+    assert LedgerTransaction.objects.filter(kind="transfer").count() == 0
+    _ledger_balanced()
+
+
+@pytest.mark.django_db
+def test_someone_elses_account_is_not_found(funded: Any, other_customer: Customer) -> None:
+    customer, main, _savings = funded
+    theirs = account_open(ctx=SYSTEM, party=other_customer.party, name="Deras")
+    with pytest.raises(NotFound):
+        transfer_own(
+            ctx=SYSTEM,
+            person=customer.party,
+            from_account_id=main.pk,
+            to_account_id=theirs.pk,
+            amount="1",
+        )
+    with pytest.raises(NotFound):
+        transfer_own(
+            ctx=SYSTEM,
+            person=other_customer.party,
+            from_account_id=main.pk,
+            to_account_id=theirs.pk,
+            amount="1",
+        )
+
+
+@pytest.mark.django_db
+def test_a_retried_request_never_pays_twice(funded: Any) -> None:
+    customer, main, savings = funded
+    first = transfer_own(
+        ctx=SYSTEM,
+        person=customer.party,
+        from_account_id=main.pk,
+        to_account_id=savings.pk,
+        amount="100",
+        idempotency_key="k-1",
+    )
+    again = transfer_own(
+        ctx=SYSTEM,
+        person=customer.party,
+        from_account_id=main.pk,
+        to_account_id=savings.pk,
+        amount="100",
+        idempotency_key="k-1",
+    )
+    assert first.pk == again.pk
+    savings.refresh_from_db()
+    assert savings.balance == Decimal("100.00")
+    with pytest.raises(Conflict) as exc:
+        transfer_own(
+            ctx=SYSTEM,
+            person=customer.party,
+            from_account_id=main.pk,
+            to_account_id=savings.pk,
+            amount="200",
+            idempotency_key="k-1",
+        )
+    assert exc.value.code == "idempotency.key_reused"
+
+
+@pytest.mark.django_db
+def test_payee_needs_signing_and_is_then_paid_without(funded: Any) -> None:
+    customer, main, _savings = funded
+    _with_token(customer)
+    data = PayeeInput(name="Elbolaget", kind="bankgiro", number=BG)
+    order = payee_register_start(ctx=SYSTEM, person=customer.party, data=data)
+    assert "5050-1055" in order.summary
+    with pytest.raises(ValidationFailed) as exc:  # not signed yet
+        payee_register(ctx=SYSTEM, person=customer.party, signing_id=order.public_id, data=data)
+    assert exc.value.code == "signing.not_signed"
+    _sign(customer, order)
+    payee = payee_register(ctx=SYSTEM, person=customer.party, signing_id=order.public_id, data=data)
+    payment = payment_to_payee(
+        ctx=SYSTEM,
+        person=customer.party,
+        from_account_id=main.pk,
+        payee_id=payee.pk,
+        amount="845.00",
+        message="Faktura 1234",
+    )
+    assert payment.amount == Decimal("845.00") and payment.signing_id == ""
+    _ledger_balanced()
+
+
+@pytest.mark.django_db
+def test_payee_registration_with_another_number_than_signed_is_void(funded: Any) -> None:
+    customer, _main, _savings = funded
+    _with_token(customer)
+    order = payee_register_start(
+        ctx=SYSTEM, person=customer.party, data=PayeeInput("Elbolaget", "bankgiro", BG)
+    )
+    _sign(customer, order)
+    with pytest.raises(ValidationFailed) as exc:
+        payee_register(
+            ctx=SYSTEM,
+            person=customer.party,
+            signing_id=order.public_id,
+            data=PayeeInput("Elbolaget", "bankgiro", "5402-9681"),
+        )
+    assert exc.value.code == "signing.mismatch"
+    assert not Payee.objects.exists()
+
+
+@pytest.mark.django_db
+def test_payment_to_a_new_account_is_signed_over_amount_and_payee(funded: Any) -> None:
+    customer, main, _savings = funded
+    _with_token(customer)
+    data = NewPaymentInput(
+        from_account_id=main.pk,
+        kind="account",
+        number="3300 7810251234",
+        amount="1500",
+        message="Hyra",
+    )
+    order = payment_new_start(ctx=SYSTEM, person=customer.party, data=data)
+    assert "1500.00" in order.summary and "3300-7810251234" in order.summary
+    _sign(customer, order)
+    tampered = NewPaymentInput(
+        from_account_id=main.pk,
+        kind="account",
+        number="3300 7810251234",
+        amount="15000",
+        message="Hyra",
+    )
+    with pytest.raises(ValidationFailed) as exc:
+        payment_new_execute(
+            ctx=SYSTEM, person=customer.party, signing_id=order.public_id, data=tampered
+        )
+    assert exc.value.code == "signing.mismatch"
+    assert not Payment.objects.exists()
+    # The signature is void now; a new one is needed even for the original data.
+    order = payment_new_start(ctx=SYSTEM, person=customer.party, data=data)
+    _sign(customer, order)
+    payment = payment_new_execute(
+        ctx=SYSTEM,
+        person=customer.party,
+        signing_id=order.public_id,
+        data=data,
+        idempotency_key="p-1",
+    )
+    again = payment_new_execute(
+        ctx=SYSTEM,
+        person=customer.party,
+        signing_id=order.public_id,
+        data=data,
+        idempotency_key="p-1",
+    )
+    assert payment.pk == again.pk
+    main.refresh_from_db()
+    assert main.balance == Decimal("8500.00")
+    _ledger_balanced()
+
+
+@pytest.mark.django_db
+def test_sole_trader_pays_from_the_firm(sole_trader: Any) -> None:
+    owner, firm = sole_trader
+    private = account_open(ctx=SYSTEM, party=owner.party, name="Privat")
+    business = account_open(ctx=SYSTEM, party=firm, name="Företagskonto")
+    incoming_payment_book(account=business, amount=Decimal("5000"), text="Kund")
+    transfer_own(
+        ctx=SYSTEM,
+        person=owner.party,
+        from_account_id=business.pk,
+        to_account_id=private.pk,
+        amount="1000",
+    )
+    _with_token(owner)
+    order = payment_new_start(
+        ctx=SYSTEM, person=owner.party, data=NewPaymentInput(business.pk, "bankgiro", BG, "250")
+    )
+    assert order.party == owner.party and order.acting_for == firm
+    _ledger_balanced()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_payments_never_overdraw() -> None:
+    customer = make_customer()
+    main = account_open(ctx=SYSTEM, party=customer.party, name="Lönekonto")
+    savings = account_open(ctx=SYSTEM, party=customer.party, name="Sparkonto")
+    incoming_payment_book(account=main, amount=Decimal("1000.00"), text="Lön")
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def spend() -> None:
+        try:
+            transfer_own(
+                ctx=SYSTEM,
+                person=customer.party,
+                from_account_id=main.pk,
+                to_account_id=savings.pk,
+                amount="300",
+            )
+            result = "ok"
+        except ValidationFailed as error:
+            result = error.code
+        finally:
+            connection.close()
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=spend) for _ in range(8)]
+    if connection.vendor == "postgresql":
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    else:  # SQLite serialises writers: run them one after the other
+        for t in threads:
+            t.start()
+            t.join()
+    assert outcomes.count("ok") == 3
+    assert outcomes.count("account.insufficient_funds") == 5
+    main.refresh_from_db()
+    assert main.balance == Decimal("100.00")
+    _ledger_balanced()
+
+
+@pytest.mark.django_db
+@settings(max_examples=30)
+@given(amounts=st.lists(st.integers(min_value=1, max_value=400000), min_size=1, max_size=15))
+def test_ledger_always_balances(amounts: list[int]) -> None:
+    customer = make_customer()
+    a = account_open(ctx=SYSTEM, party=customer.party, name="A")
+    b = account_open(ctx=SYSTEM, party=customer.party, name="B")
+    incoming_payment_book(account=a, amount=Decimal("1000.00"), text="start")
+    for i, minor in enumerate(amounts):
+        source, target = (a, b) if i % 2 == 0 else (b, a)
+        source.refresh_from_db()
+        amount = Decimal(minor) / 100
+        if amount > source.balance:
+            with pytest.raises(ValidationFailed, match="not enough money"):
+                transfer_own(
+                    ctx=SYSTEM,
+                    person=customer.party,
+                    from_account_id=source.pk,
+                    to_account_id=target.pk,
+                    amount=str(amount),
+                )
+        else:
+            transfer_own(
+                ctx=SYSTEM,
+                person=customer.party,
+                from_account_id=source.pk,
+                to_account_id=target.pk,
+                amount=str(amount),
+            )
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert a.balance >= 0 and b.balance >= 0 and a.balance + b.balance == Decimal("1000.00")
+    assert Posting.objects.filter(account__in=[a, b]).aggregate(s=Sum("amount"))["s"] == (
+        Decimal("1000.00")
+    )
+
+
+@pytest.mark.django_db
+def test_an_unbalanced_booking_is_refused(funded: Any) -> None:
+    from django.db import DatabaseError, transaction
+
+    from trygg.banking.ledger import Leg, book
+
+    _customer, main, savings = funded
+    with pytest.raises(ValueError, match="add up to zero"):
+        book(
+            kind="x",
+            description="x",
+            party=None,
+            legs=[Leg(main, Decimal("-5")), Leg(savings, Decimal("4"))],
+        )
+    if connection.vendor == "postgresql":  # the database itself refuses it too
+        entry = LedgerTransaction.objects.first()
+        assert entry is not None
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        with pytest.raises(DatabaseError, match="does not balance"), transaction.atomic():
+            Posting.objects.create(transaction=entry, account=main, amount=Decimal("1"))
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Posting.objects.filter(account=main).update(amount=Decimal("999"))
+    _ledger_balanced()
