@@ -33,8 +33,30 @@ from trygg.parties.selectors import accessible_parties
 CLEARING_NUMBER = "9020"
 
 
+def _rule_message(code: str, fallback: str) -> str:
+    """The translated text of a pure rule's refusal (the rules speak English)."""
+    messages = {
+        "bankgiro.format": _("A bankgiro number has 7 or 8 digits."),
+        "bankgiro.checksum": _("The bankgiro number's check digit is wrong."),
+        "plusgiro.format": _("A plusgiro number has 2 to 8 digits."),
+        "plusgiro.checksum": _("The plusgiro number's check digit is wrong."),
+        "account.format": _(
+            "Give the clearing number (4 or 5 digits) and the account number "
+            "(5 to 12 digits), e.g. 3300 7810251234."
+        ),
+        "destination.kind": _("Choose bankgiro, plusgiro or bank account."),
+        "destination.format": _("Give the number."),
+        "amount.format": _(
+            "Give the amount as a number with at most two decimals, e.g. 1500 or 99,50."
+        ),
+        "amount.positive": _("The amount must be more than zero."),
+        "amount.maximum": _("The amount is above the largest allowed per payment."),
+    }
+    return messages.get(code, fallback)
+
+
 def _rule(problems: Problems, field: str, error: rules.RuleError) -> None:
-    problems.add(field, error.code, _(error.message))
+    problems.add(field, error.code, _rule_message(error.code, error.message))
 
 
 def account_open(

@@ -9,12 +9,15 @@ from __future__ import annotations
 import base64
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
 
+from trygg.banking.models import Account, AccountKind
+from trygg.banking.services import account_open, incoming_payment_book
 from trygg.identity.models import PinCredential, SecurityToken, StaffUser, TokenKind, TokenState
 from trygg.identity.services import pin_credential_set
 from trygg.identity.tokens import token_dispatch, token_hand_over, token_order
@@ -93,6 +96,16 @@ def _safe(text: str) -> str:
     return text.encode("latin-1", "replace").decode("latin-1")
 
 
+def _demo_accounts(party: Party) -> None:
+    """A salary account and a savings account with money on them (the firm: a business one)."""
+    if Account.objects.filter(party=party).exists():
+        return
+    main = account_open(ctx=CTX, party=party, name="Lönekonto")
+    incoming_payment_book(account=main, amount=Decimal("25000.00"), text="Lön")
+    savings = account_open(ctx=CTX, party=party, name="Sparkonto", kind=AccountKind.SAVINGS)
+    incoming_payment_book(account=savings, amount=Decimal("50000.00"), text="Insättning")
+
+
 def _demo_token(party: Party, kind: str) -> SecurityToken:
     """An active token for a demo customer (handed over at the office)."""
     token = SecurityToken.objects.filter(party=party, state=TokenState.ACTIVE).first()
@@ -137,7 +150,7 @@ def load_demo() -> tuple[list[DemoCustomer], list[DemoStaff], list[DemoToken]]:
             if not PinCredential.objects.filter(party=party).exists():
                 pin_credential_set(ctx=CTX, party=party, pin=pin, must_change=must_change)
             if "sole trader" in note and not SoleTrader.objects.filter(person=party).exists():
-                sole_trader_firm_register(
+                firm = sole_trader_firm_register(
                     ctx=CTX,
                     person=party,
                     firm_name=f"{party.family_name}s Snickeri",
@@ -149,6 +162,11 @@ def load_demo() -> tuple[list[DemoCustomer], list[DemoStaff], list[DemoToken]]:
                         email="firma@example.org",
                     ),
                 )
+                business = account_open(ctx=CTX, party=firm, name="Företagskonto")
+                incoming_payment_book(
+                    account=business, amount=Decimal("80000.00"), text="Kundbetalningar"
+                )
+            _demo_accounts(party)
             if index in _TOKEN_HOLDERS:
                 token = _demo_token(party, _TOKEN_HOLDERS[index])
                 tokens.append(

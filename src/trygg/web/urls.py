@@ -1,6 +1,6 @@
 from django.urls import path
 
-from trygg.web import bankid_views, token_views, views
+from trygg.web import bank_views, bankid_views, token_views, views
 
 app_name = "web"
 urlpatterns = [
@@ -20,4 +20,9 @@ urlpatterns = [
     path("profile/", views.profile_view, name="profile"),
     path("profile/<int:party_id>/", views.profile_view, name="profile_party"),
     path("pin/", views.pin_change_view, name="pin_change"),
+    path("bank/", bank_views.bank_view, name="bank"),
+    path("bank/accounts/<int:account_id>/", bank_views.account_view, name="account"),
+    path("bank/transfer/", bank_views.transfer_view, name="transfer"),
+    path("bank/pay/", bank_views.payment_view, name="payment"),
+    path("bank/sign/<str:public_id>/", bank_views.sign_view, name="sign"),
 ]

@@ -35,7 +35,7 @@ from trygg.web.forms import ContactForm, LoginForm, PinChangeForm, apply_problem
 View = Callable[..., HttpResponseBase]
 
 
-def _me(request: PortalRequest) -> Party:
+def current_customer(request: PortalRequest) -> Party:
     """The logged-in customer (views behind ``customer_required`` only)."""
     assert request.customer is not None
     return request.customer
@@ -132,7 +132,9 @@ def logout_view(request: PortalRequest) -> HttpResponseBase:
 @require_GET
 @customer_required()
 def overview_view(request: PortalRequest) -> HttpResponse:
-    overview = customer_overview(ctx=audit_context(request, AuditChannel.WEB), person=_me(request))
+    overview = customer_overview(
+        ctx=audit_context(request, AuditChannel.WEB), person=current_customer(request)
+    )
     return render(request, "web/overview.html", {"overview": overview})
 
 
@@ -144,7 +146,7 @@ def _contact_initial(request: PortalRequest, party: Party) -> dict[str, str]:
 @require_http_methods(["GET", "POST"])
 @customer_required()
 def profile_view(request: PortalRequest, party_id: int | None = None) -> HttpResponse:
-    viewer = _me(request)
+    viewer = current_customer(request)
     try:
         party = party_for_viewer(viewer=viewer, party_id=party_id or viewer.pk)
     except DomainError:
@@ -184,7 +186,7 @@ def pin_change_view(request: PortalRequest) -> HttpResponseBase:
         try:
             pin_change(
                 ctx=audit_context(request, AuditChannel.WEB),
-                party=_me(request),
+                party=current_customer(request),
                 current_pin=form.cleaned_data["current_pin"],
                 new_pin=form.cleaned_data["new_pin"],
                 new_pin_repeat=form.cleaned_data["new_pin_repeat"],

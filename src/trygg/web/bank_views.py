@@ -1,0 +1,216 @@
+"""The bank in the portal: accounts, transfers between own accounts (no token), payments to new
+accounts (signed with the security token, showing exactly what is signed)."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from trygg.banking.models import Account
+from trygg.banking.selectors import account_postings, accounts_of
+from trygg.banking.services import (
+    NewPaymentInput,
+    payment_new_execute,
+    payment_new_start,
+    transfer_own,
+)
+from trygg.identity.actors import audit_context
+from trygg.identity.models import SigningOrder, SigningState
+from trygg.identity.requests import PortalRequest
+from trygg.identity.sca import Function
+from trygg.identity.signing import signing_complete_with_token
+from trygg.kernel.errors import DomainError
+from trygg.kernel.models import AuditChannel
+from trygg.web.forms import apply_problems
+from trygg.web.views import current_customer, customer_required
+
+PENDING_PAYMENTS = "trygg.pending_payments"
+
+
+def _account_choices(accounts: list[Account]) -> list[tuple[int, str]]:
+    return [(a.pk, f"{a.name} {a.number} ({a.balance} kr)") for a in accounts]
+
+
+class TransferForm(forms.Form):
+    from_account = forms.TypedChoiceField(label=gettext_lazy("From account"), coerce=int)
+    to_account = forms.TypedChoiceField(label=gettext_lazy("To account"), coerce=int)
+    amount = forms.CharField(
+        label=gettext_lazy("Amount (kr)"),
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    message = forms.CharField(label=gettext_lazy("Message"), required=False)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class PaymentForm(forms.Form):
+    from_account = forms.TypedChoiceField(label=gettext_lazy("From account"), coerce=int)
+    kind = forms.ChoiceField(
+        label=gettext_lazy("To"),
+        choices=[
+            ("bankgiro", gettext_lazy("Bankgiro")),
+            ("plusgiro", gettext_lazy("Plusgiro")),
+            ("account", gettext_lazy("Bank account (clearing and account number)")),
+        ],
+    )
+    number = forms.CharField(label=gettext_lazy("Number"), required=False)
+    amount = forms.CharField(
+        label=gettext_lazy("Amount (kr)"),
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    message = forms.CharField(label=gettext_lazy("Message to the payee"), required=False)
+
+
+class SignForm(forms.Form):
+    response = forms.CharField(
+        label=gettext_lazy("Response from the security token"),
+        required=False,
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+
+@require_GET
+@customer_required()
+def bank_view(request: PortalRequest) -> HttpResponse:
+    accounts = accounts_of(
+        ctx=audit_context(request, AuditChannel.WEB), person=current_customer(request)
+    )
+    return render(request, "web/bank.html", {"accounts": accounts})
+
+
+@require_GET
+@customer_required()
+def account_view(request: PortalRequest, account_id: int) -> HttpResponse:
+    try:
+        account, postings = account_postings(
+            ctx=audit_context(request, AuditChannel.WEB),
+            person=current_customer(request),
+            account_id=account_id,
+        )
+    except DomainError:
+        return render(request, "web/not_found.html", status=404)
+    return render(request, "web/account.html", {"account": account, "postings": postings})
+
+
+@require_http_methods(["GET", "POST"])
+@customer_required()
+def transfer_view(request: PortalRequest) -> HttpResponseBase:
+    ctx = audit_context(request, AuditChannel.WEB)
+    accounts = accounts_of(ctx=ctx, person=current_customer(request))
+    form = TransferForm(
+        request.POST or None, initial={"idempotency_key": secrets.token_urlsafe(16)}
+    )
+    form.fields["from_account"].choices = _account_choices(accounts)  # type: ignore[attr-defined]
+    form.fields["to_account"].choices = _account_choices(accounts)  # type: ignore[attr-defined]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            transfer_own(
+                ctx=ctx,
+                person=current_customer(request),
+                from_account_id=data["from_account"],
+                to_account_id=data["to_account"],
+                amount=data["amount"],
+                message=data["message"],
+                idempotency_key=data["idempotency_key"] or None,
+            )
+        except DomainError as error:
+            apply_problems(form, error)
+        else:
+            messages.success(request, _("The transfer is done."))
+            return redirect("web:bank")
+    return render(request, "web/transfer.html", {"form": form}, status=422 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@customer_required()
+def payment_view(request: PortalRequest) -> HttpResponseBase:
+    ctx = audit_context(request, AuditChannel.WEB)
+    accounts = accounts_of(ctx=ctx, person=current_customer(request))
+    form = PaymentForm(request.POST or None)
+    form.fields["from_account"].choices = _account_choices(accounts)  # type: ignore[attr-defined]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        payment = NewPaymentInput(
+            from_account_id=data["from_account"],
+            kind=data["kind"],
+            number=data["number"],
+            amount=data["amount"],
+            message=data["message"],
+        )
+        try:
+            order = payment_new_start(ctx=ctx, person=current_customer(request), data=payment)
+        except DomainError as error:
+            apply_problems(form, error)
+        else:
+            pending: dict[str, Any] = request.session.get(PENDING_PAYMENTS, {})
+            pending[order.public_id] = {**data, "key": secrets.token_urlsafe(16)}
+            request.session[PENDING_PAYMENTS] = pending
+            return redirect("web:sign", public_id=order.public_id)
+    return render(request, "web/payment.html", {"form": form}, status=422 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@customer_required()
+def sign_view(request: PortalRequest, public_id: str) -> HttpResponseBase:
+    """Show what is signed and the challenge; take the token's response; carry out the order."""
+    me = current_customer(request)
+    order = SigningOrder.objects.filter(public_id=public_id, party=me).first()
+    if order is None:
+        return render(request, "web/not_found.html", status=404)
+    form = SignForm(request.POST or None)
+    ctx = audit_context(request, AuditChannel.WEB)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if order.state == SigningState.PENDING:
+                order = signing_complete_with_token(
+                    ctx=ctx, order=order, response=form.cleaned_data["response"]
+                )
+            return _carry_out(request, order)
+        except DomainError as error:
+            apply_problems(form, error)
+    return render(
+        request, "web/sign.html", {"order": order, "form": form}, status=422 if form.errors else 200
+    )
+
+
+def _carry_out(request: PortalRequest, order: SigningOrder) -> HttpResponseBase:
+    pending: dict[str, Any] = request.session.get(PENDING_PAYMENTS, {})
+    data = pending.get(order.public_id)
+    if order.function != Function.PAYMENT_NEW_ACCOUNT or data is None:
+        messages.error(request, _("There is nothing to carry out for this signature."))
+        return redirect("web:bank")
+    payment = payment_new_execute(
+        ctx=audit_context(request, AuditChannel.WEB),
+        person=current_customer(request),
+        signing_id=order.public_id,
+        data=NewPaymentInput(
+            from_account_id=data["from_account"],
+            kind=data["kind"],
+            number=data["number"],
+            amount=data["amount"],
+            message=data["message"],
+        ),
+        idempotency_key=data["key"],
+    )
+    pending.pop(order.public_id, None)
+    request.session[PENDING_PAYMENTS] = pending
+    messages.success(
+        request,
+        _("The payment of %(amount)s kr is done.")
+        % {"amount": number_format(payment.amount, 2, use_l10n=True)},
+    )
+    return redirect("web:bank")

@@ -1,0 +1,130 @@
+"""The bank in the portal: own transfer without token, payment to a new account signed."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+
+from tests.conftest import Customer, csrf_of, portal_login
+from trygg.banking.models import Account, Payment
+from trygg.banking.services import account_open, incoming_payment_book
+from trygg.identity.models import TokenKind
+from trygg.identity.tokens import (
+    token_dispatch,
+    token_expected_response,
+    token_hand_over,
+    token_order,
+)
+from trygg.kernel.audit import SYSTEM
+
+
+@pytest.fixture
+def banked(customer: Customer) -> tuple[Customer, Account, Account]:
+    main = account_open(ctx=SYSTEM, party=customer.party, name="Lönekonto")
+    savings = account_open(ctx=SYSTEM, party=customer.party, name="Sparkonto")
+    incoming_payment_book(account=main, amount=Decimal("10000"), text="Lön")
+    token = token_order(ctx=SYSTEM, party=customer.party, kind=TokenKind.OCRA)
+    token_dispatch(ctx=SYSTEM, token=token, by_post=False)
+    token_hand_over(ctx=SYSTEM, token=token)
+    return customer, main, savings
+
+
+@pytest.mark.django_db
+def test_pin_session_transfers_between_own_accounts(
+    banked: tuple[Customer, Account, Account],
+) -> None:
+    customer, main, savings = banked
+    client = Client(enforce_csrf_checks=True)
+    portal_login(client, customer.id_number, customer.pin)
+    page = client.get("/bank/transfer/").content.decode()
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', page)
+    assert key
+    form = {
+        "from_account": main.pk,
+        "to_account": savings.pk,
+        "amount": "1200,00",
+        "message": "Spara",
+        "idempotency_key": key.group(1),
+        "csrfmiddlewaretoken": csrf_of(client),
+    }
+    assert client.post("/bank/transfer/", form)["Location"] == "/bank/"
+    assert client.post("/bank/transfer/", form)["Location"] == "/bank/"  # a double click
+    savings.refresh_from_db()
+    assert savings.balance == Decimal("1200.00")
+    assert "1200,00" in client.get("/bank/").content.decode()  # Swedish decimal comma
+
+
+@pytest.mark.django_db
+def test_payment_to_a_new_account_asks_for_the_token(
+    banked: tuple[Customer, Account, Account],
+) -> None:
+    customer, main, _savings = banked
+    client = Client(enforce_csrf_checks=True)
+    portal_login(client, customer.id_number, customer.pin)
+    client.get("/bank/pay/")
+    response = client.post(
+        "/bank/pay/",
+        {
+            "from_account": main.pk,
+            "kind": "bankgiro",
+            "number": "5050-1055",
+            "amount": "845",
+            "message": "Faktura 77",
+            "csrfmiddlewaretoken": csrf_of(client),
+        },
+    )
+    sign_url = response["Location"]
+    assert sign_url.startswith("/bank/sign/")
+    page = client.get(sign_url).content.decode()
+    assert "845" in page and "5050-1055" in page  # what is signed is shown
+    challenge = re.search(r'id="challenge">(\d+)<', page)
+    assert challenge
+    wrong = client.post(sign_url, {"response": "00000001", "csrfmiddlewaretoken": csrf_of(client)})
+    assert wrong.status_code == 422 and not Payment.objects.exists()
+    token = customer.party.security_tokens.get(state="active")
+    done = client.post(
+        sign_url,
+        {
+            "response": token_expected_response(token, challenge.group(1)),
+            "csrfmiddlewaretoken": csrf_of(client),
+        },
+    )
+    assert done["Location"] == "/bank/"
+    payment = Payment.objects.get()
+    assert (payment.amount, payment.destination_number) == (Decimal("845.00"), "50501055")
+    main.refresh_from_db()
+    assert main.balance == Decimal("9155.00")
+
+
+@pytest.mark.django_db
+def test_bad_payment_input_names_the_fields(banked: tuple[Customer, Account, Account]) -> None:
+    customer, main, _savings = banked
+    client = Client(enforce_csrf_checks=True)
+    portal_login(client, customer.id_number, customer.pin)
+    client.get("/bank/pay/")
+    response = client.post(
+        "/bank/pay/",
+        {
+            "from_account": main.pk,
+            "kind": "bankgiro",
+            "number": "5050-1056",
+            "amount": "-3",
+            "csrfmiddlewaretoken": csrf_of(client),
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert 'id="id_number-error"' in html and 'id="id_amount-error"' in html
+
+
+@pytest.mark.django_db
+def test_another_customers_account_page_is_not_found(
+    banked: tuple[Customer, Account, Account], other_customer: Customer
+) -> None:
+    _customer, main, _savings = banked
+    client = Client()
+    portal_login(client, other_customer.id_number, other_customer.pin)
+    assert client.get(f"/bank/accounts/{main.pk}/").status_code == 404
