@@ -130,9 +130,18 @@ class ApiClient:
         return self.token
 
     def call(
-        self, method: str, path: str, body: Any = None, *, csrf: bool = True, raw: str | None = None
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        csrf: bool = True,
+        raw: str | None = None,
+        headers: dict[str, str] | None = None,
     ) -> Any:
-        headers = {"HTTP_X_CSRFTOKEN": self.token} if csrf and self.token else {}
+        headers = {**(headers or {})}
+        if csrf and self.token:
+            headers["HTTP_X_CSRFTOKEN"] = self.token
         data = raw if raw is not None else (json.dumps(body) if body is not None else None)
         handler = getattr(self.client, method.lower())
         if data is None:

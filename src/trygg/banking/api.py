@@ -1,0 +1,298 @@
+"""API: accounts, transfers between own accounts, payees and payments, signing with the token.
+
+Unsafe calls take an ``Idempotency-Key`` header: a retried request with the same key returns
+what the first one booked and never pays twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from trygg.banking.selectors import account_postings, accounts_of, payees_of
+from trygg.banking.services import (
+    NewPaymentInput,
+    PayeeInput,
+    payee_register,
+    payee_register_start,
+    payment_new_execute,
+    payment_new_start,
+    payment_to_payee,
+    transfer_own,
+)
+from trygg.identity.actors import audit_context
+from trygg.identity.auth import CustomerSessionAuth
+from trygg.identity.models import SigningOrder
+from trygg.identity.requests import PortalRequest
+from trygg.identity.signing import signing_complete_with_token
+from trygg.kernel.errors import NotFound
+from trygg.kernel.models import AuditChannel
+
+router = Router(tags=["bank"], auth=CustomerSessionAuth())
+
+
+class AccountOut(Schema):
+    id: int
+    number: str
+    name: str
+    kind: str
+    currency: str
+    balance: Decimal
+    holder: str
+
+
+class PostingOut(Schema):
+    booked_at: dt.datetime
+    text: str
+    amount: Decimal
+
+
+class TransferIn(Schema):
+    from_account: int
+    to_account: int
+    amount: str = Field(max_length=20, description="Kronor, e.g. 1500 or 99.50")
+    message: str = Field("", max_length=35)
+
+
+class BookingOut(Schema):
+    transaction_id: int
+    booked_at: dt.datetime
+
+
+class PayeeIn(Schema):
+    name: str = Field(max_length=60)
+    kind: str = Field(description="bankgiro, plusgiro or account")
+    number: str = Field(max_length=30)
+
+
+class PayeeOut(Schema):
+    id: int
+    name: str
+    kind: str
+    number: str
+
+
+class PaymentIn(Schema):
+    from_account: int
+    kind: str = Field(description="bankgiro, plusgiro or account")
+    number: str = Field(max_length=30)
+    amount: str = Field(max_length=20)
+    message: str = Field("", max_length=35)
+
+
+class PayeePaymentIn(Schema):
+    from_account: int
+    payee_id: int
+    amount: str = Field(max_length=20)
+    message: str = Field("", max_length=35)
+
+
+class SigningOut(Schema):
+    signing_id: str
+    summary: str = Field(description="What the customer signs; show it before signing")
+    challenge: str = Field(description="Enter in the security token")
+    expires_at: dt.datetime
+    state: str
+
+
+class SignIn(Schema):
+    response: str = Field(max_length=8)
+
+
+class PaymentOut(Schema):
+    id: int
+    amount: Decimal
+    to: str
+    transaction_id: int
+
+
+def _key(request: HttpRequest) -> str | None:
+    return request.headers.get("Idempotency-Key") or None
+
+
+def _signing(order: SigningOrder) -> SigningOut:
+    return SigningOut(
+        signing_id=order.public_id,
+        summary=order.summary,
+        challenge=order.challenge,
+        expires_at=order.expires_at,
+        state=order.state,
+    )
+
+
+@router.get("/accounts", response=list[AccountOut], summary="Your accounts (and your firm's)")
+def accounts(request: PortalRequest) -> list[AccountOut]:
+    rows = accounts_of(ctx=audit_context(request, AuditChannel.API), person=request.auth)
+    return [
+        AccountOut(
+            id=a.pk,
+            number=a.number,
+            name=a.name,
+            kind=a.kind,
+            currency=a.currency,
+            balance=a.balance,
+            holder=a.party.display_name if a.party else "",
+        )
+        for a in rows
+    ]
+
+
+@router.get(
+    "/accounts/{account_id}/transactions",
+    response=list[PostingOut],
+    summary="An account's latest transactions",
+)
+def transactions(request: PortalRequest, account_id: int) -> list[PostingOut]:
+    _account, postings = account_postings(
+        ctx=audit_context(request, AuditChannel.API), person=request.auth, account_id=account_id
+    )
+    return [
+        PostingOut(
+            booked_at=p.transaction.booked_at,
+            text=p.text or p.transaction.description,
+            amount=p.amount,
+        )
+        for p in postings
+    ]
+
+
+@router.post(
+    "/transfers", response={201: BookingOut}, summary="Transfer between own accounts (no signature)"
+)
+def transfer(request: PortalRequest, payload: TransferIn) -> Status[BookingOut]:
+    entry = transfer_own(
+        ctx=audit_context(request, AuditChannel.API),
+        person=request.auth,
+        from_account_id=payload.from_account,
+        to_account_id=payload.to_account,
+        amount=payload.amount,
+        message=payload.message,
+        idempotency_key=_key(request),
+    )
+    return Status(201, BookingOut(transaction_id=entry.pk, booked_at=entry.booked_at))
+
+
+@router.get("/payees", response=list[PayeeOut], summary="Your pre-registered payees")
+def payees(request: PortalRequest) -> list[PayeeOut]:
+    return [
+        PayeeOut(id=p.pk, name=p.name, kind=p.kind, number=p.number)
+        for p in payees_of(ctx=audit_context(request, AuditChannel.API), person=request.auth)
+    ]
+
+
+@router.post(
+    "/payees/signing",
+    response={201: SigningOut},
+    summary="Start registering a payee: the order to sign",
+)
+def payee_signing(request: PortalRequest, payload: PayeeIn) -> Status[SigningOut]:
+    order = payee_register_start(
+        ctx=audit_context(request, AuditChannel.API),
+        person=request.auth,
+        data=PayeeInput(payload.name, payload.kind, payload.number),
+    )
+    return Status(201, _signing(order))
+
+
+@router.post(
+    "/payees/{signing_id}",
+    response={201: PayeeOut},
+    summary="Register the payee the signature covers",
+)
+def payee_create(request: PortalRequest, signing_id: str, payload: PayeeIn) -> Status[PayeeOut]:
+    payee = payee_register(
+        ctx=audit_context(request, AuditChannel.API),
+        person=request.auth,
+        signing_id=signing_id,
+        data=PayeeInput(payload.name, payload.kind, payload.number),
+    )
+    return Status(201, PayeeOut(id=payee.pk, name=payee.name, kind=payee.kind, number=payee.number))
+
+
+@router.post(
+    "/payments/payee",
+    response={201: PaymentOut},
+    summary="Pay a pre-registered payee (no signature)",
+)
+def pay_payee(request: PortalRequest, payload: PayeePaymentIn) -> Status[PaymentOut]:
+    payment = payment_to_payee(
+        ctx=audit_context(request, AuditChannel.API),
+        person=request.auth,
+        from_account_id=payload.from_account,
+        payee_id=payload.payee_id,
+        amount=payload.amount,
+        message=payload.message,
+        idempotency_key=_key(request),
+    )
+    return Status(
+        201,
+        PaymentOut(
+            id=payment.pk,
+            amount=payment.amount,
+            to=f"{payment.destination_kind}:{payment.destination_number}",
+            transaction_id=payment.transaction_id,
+        ),
+    )
+
+
+@router.post(
+    "/payments/signing",
+    response={201: SigningOut},
+    summary="Start a payment to a new account: the order to sign",
+)
+def payment_signing(request: PortalRequest, payload: PaymentIn) -> Status[SigningOut]:
+    order = payment_new_start(
+        ctx=audit_context(request, AuditChannel.API),
+        person=request.auth,
+        data=NewPaymentInput(
+            payload.from_account, payload.kind, payload.number, payload.amount, payload.message
+        ),
+    )
+    return Status(201, _signing(order))
+
+
+@router.post(
+    "/payments/{signing_id}",
+    response={201: PaymentOut},
+    summary="Carry out the payment the signature covers",
+)
+def payment_execute(
+    request: PortalRequest, signing_id: str, payload: PaymentIn
+) -> Status[PaymentOut]:
+    payment = payment_new_execute(
+        ctx=audit_context(request, AuditChannel.API),
+        person=request.auth,
+        signing_id=signing_id,
+        data=NewPaymentInput(
+            payload.from_account, payload.kind, payload.number, payload.amount, payload.message
+        ),
+        idempotency_key=_key(request),
+    )
+    return Status(
+        201,
+        PaymentOut(
+            id=payment.pk,
+            amount=payment.amount,
+            to=f"{payment.destination_kind}:{payment.destination_number}",
+            transaction_id=payment.transaction_id,
+        ),
+    )
+
+
+@router.post(
+    "/signing/{signing_id}/token",
+    response=SigningOut,
+    summary="Sign an order with the security token's response",
+)
+def sign_with_token(request: PortalRequest, signing_id: str, payload: SignIn) -> SigningOut:
+    order = SigningOrder.objects.filter(public_id=signing_id, party=request.auth).first()
+    if order is None:
+        raise NotFound(code="signing.unknown")
+    signed = signing_complete_with_token(
+        ctx=audit_context(request, AuditChannel.API), order=order, response=payload.response
+    )
+    return _signing(signed)
