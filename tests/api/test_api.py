@@ -233,3 +233,37 @@ def test_token_login_through_the_api(api: ApiClient, customer: Customer) -> None
     # The challenge answered once cannot be answered again.
     again = api.call("POST", "/auth/token/login", {"response": "12345678"})
     _problem(again, 422, "token.challenge_expired")
+
+
+@pytest.mark.django_db
+def test_telephone_bank_shares_the_pin_and_the_counter(api: ApiClient, customer: Customer) -> None:
+    from trygg.identity.models import LoginEvent
+
+    api.csrf()
+    for _ in range(4):
+        wrong = api.call(
+            "POST", "/phone/auth/pin", {"id_number": customer.id_number, "pin": "9999"}
+        )
+        assert wrong.status_code == 401
+    assert wrong.json()["attempts_left"] == 1
+    web = ApiClient()
+    locked = web.login(customer.id_number, "9999")  # the fifth, on the web
+    assert locked.json()["code"] == "login.locked"
+    channels = set(
+        LoginEvent.objects.filter(party=customer.party).values_list("channel", flat=True)
+    )
+    assert channels == {"phone", "api"}
+
+
+@pytest.mark.django_db
+def test_telephone_session_may_do_what_a_pin_session_may(
+    api: ApiClient, customer: Customer
+) -> None:
+    api.csrf()
+    response = api.call(
+        "POST", "/phone/auth/pin", {"id_number": customer.id_number, "pin": customer.pin}
+    )
+    assert response.status_code == 200
+    api.token = api.client.cookies["trygg_csrftoken"].value
+    me = api.call("GET", "/me").json()
+    assert me["authentication_level"] == 1  # one factor: signing still needs token or BankID

@@ -71,6 +71,39 @@ def login(request: PortalRequest, payload: LoginIn) -> LoginOut:
 
 
 @router.post(
+    "/phone/auth/pin",
+    response={200: LoginOut},
+    auth=None,
+    tags=["telephone bank"],
+    summary="Telephone bank: identify the caller with personal identity number and PIN",
+)
+def phone_login(request: PortalRequest, payload: LoginIn) -> LoginOut:
+    """For an IVR or an agent's desktop. The same PIN and the same failure counter as the web;
+    the session this opens may do what a PIN session on the web may do, nothing more."""
+    require_csrf(request)
+    result = pin_login(
+        ctx=audit_context(request, AuditChannel.PHONE),
+        id_number=payload.id_number,
+        pin=payload.pin,
+        channel=LoginChannel.PHONE,
+    )
+    customer_session_start(
+        request,
+        party=result.party,
+        method=LoginMethod.PIN,
+        level=1,
+        must_change_pin=result.must_change_pin,
+    )
+    get_token(request)
+    return LoginOut(
+        party_id=result.party.pk,
+        customer_number=result.party.customer_number,
+        name=result.party.display_name,
+        must_change_pin=result.must_change_pin,
+    )
+
+
+@router.post(
     "/auth/token/start",
     response=TokenStartOut,
     auth=None,
