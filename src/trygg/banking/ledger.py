@@ -67,7 +67,8 @@ def book(
     """Book one balanced transaction (inside the caller's transaction, if any)."""
     if len(legs) < 2 or sum((leg.amount for leg in legs), Decimal(0)) != 0:
         raise ValueError("A ledger transaction needs two or more legs that add up to zero.")
-    with transaction.atomic():
+    # No savepoint: a refusal here rolls back the caller's whole transaction anyway.
+    with transaction.atomic(savepoint=False):
         ids = sorted({leg.account.pk for leg in legs})
         locked = {
             a.pk: a for a in Account.objects.select_for_update().filter(pk__in=ids).order_by("pk")

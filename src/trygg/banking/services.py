@@ -107,6 +107,16 @@ def _own_account(person: Party, account_id: object, field: str) -> Account:
     return account
 
 
+def _own_accounts(person: Party, first_id: object, second_id: object) -> tuple[Account, Account]:
+    """Two accounts of the person (or of firms they act for), read in one query."""
+    ids = [i for i in (first_id, second_id) if isinstance(i, int)]
+    parties = [p.pk for p in accessible_parties(person)]
+    found = {a.pk: a for a in Account.objects.filter(pk__in=ids, party_id__in=parties)}
+    if first_id not in found or second_id not in found:
+        raise NotFound(_("No such account among yours."), code="account.not_found")
+    return found[first_id], found[second_id]
+
+
 def _message(problems: Problems, value: object) -> str:
     return clean_text(problems, "message", value, max_length=35, required=False)
 
@@ -134,8 +144,7 @@ def transfer_own(
     value = _amount(problems, amount)
     text = _message(problems, message)
     problems.raise_if_any()
-    source = _own_account(person, from_account_id, "from_account")
-    target = _own_account(person, to_account_id, "to_account")
+    source, target = _own_accounts(person, from_account_id, to_account_id)
     if source.pk == target.pk:
         raise ValidationFailed(
             code="transfer.same_account",
