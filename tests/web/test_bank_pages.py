@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -128,3 +129,48 @@ def test_another_customers_account_page_is_not_found(
     client = Client()
     portal_login(client, other_customer.id_number, other_customer.pin)
     assert client.get(f"/bank/accounts/{main.pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_payment_signed_with_bankid_in_the_portal(
+    banked: tuple[Customer, Account, Account], settings: Any
+) -> None:
+    import threading
+
+    import httpx
+
+    from trygg.simulators.bankid import make_server
+
+    server = make_server("127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.TRYGG_BANKID_URL = server.base_url
+    try:
+        customer, main, _savings = banked
+        client = Client(enforce_csrf_checks=True)
+        portal_login(client, customer.id_number, customer.pin)
+        client.get("/bank/pay/")
+        sign_url = client.post(
+            "/bank/pay/",
+            {
+                "from_account": main.pk,
+                "kind": "plusgiro",
+                "number": "900203-1",
+                "amount": "120",
+                "csrfmiddlewaretoken": csrf_of(client),
+            },
+        )["Location"]
+        page = client.post(sign_url + "bankid/", {"csrfmiddlewaretoken": csrf_of(client)})
+        assert "<svg" in page.content.decode()
+        order_ref = client.session["trygg.signing_bankid"]["order_ref"]
+        with httpx.Client(base_url=server.base_url) as control:
+            control.post(f"/sim/orders/{order_ref}/scan")
+            control.post(f"/sim/orders/{order_ref}/complete", json={})
+        done = client.post(
+            sign_url + "bankid/collect/", HTTP_HX_REQUEST="true", HTTP_X_CSRFTOKEN=csrf_of(client)
+        )
+        assert done.status_code == 204 and done["HX-Redirect"] == "/bank/"
+        payment = Payment.objects.get()
+        assert payment.amount == Decimal("120.00") and payment.destination_kind == "plusgiro"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -54,7 +54,7 @@ class PendingBankId:
         return self.__dict__.copy()
 
 
-def _language() -> Language:
+def bankid_language() -> Language:
     return "sv" if (get_language() or "sv").startswith(("sv", "nb", "no")) else "en"
 
 
@@ -63,7 +63,7 @@ def bankid_error_message(error: BankIdError) -> str:
         None,
         None,
         error.error_code,
-        language=_language(),
+        language=bankid_language(),
         started_with="qr",
     )
 
@@ -112,7 +112,7 @@ def bankid_login_collect(
         collected.status,
         collected.hint_code,
         None,
-        language=_language(),
+        language=bankid_language(),
         started_with=flow,
     )
     return BankIdProgress(collected.status, message)

@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import json
 import secrets
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,6 +28,15 @@ from trygg.identity.attempts import (
     attempt_failed,
     attempt_succeeded,
     failure_message,
+)
+from trygg.identity.bankid.client import BankIdError, Requirement
+from trygg.identity.bankid.messages import user_message
+from trygg.identity.bankid_login import (
+    BankIdUnavailable,
+    PendingBankId,
+    bankid_client,
+    bankid_error_message,
+    bankid_language,
 )
 from trygg.identity.hashing import throttle_key
 from trygg.identity.models import (
@@ -263,3 +273,81 @@ def signed_execution(
         order.used_at = clock.now()
         order.save(update_fields=["state", "used_at"])
         yield order
+
+
+def signing_start_bankid(
+    *, ctx: AuditContext, order: SigningOrder, end_user_ip: str
+) -> PendingBankId:
+    """Ask BankID to sign the order: the app shows the customer the order's text, and the
+    order's hash travels as the non-visible data, so the signature covers exactly this order.
+    The signer must be the customer (BankID's personal number is checked on completion)."""
+    with transaction.atomic():
+        _pending(order)
+    with bankid_client() as client:
+        try:
+            started = client.sign(
+                end_user_ip,
+                order.summary,
+                user_non_visible_data=order.payload_hash,
+                requirement=Requirement(personal_number=order.party.id_number),
+            )
+        except BankIdError as error:
+            raise BankIdUnavailable(bankid_error_message(error)) from error
+    assert started.qr_start_token and started.qr_start_secret and started.auto_start_token
+    audit_record(
+        ctx=ctx,
+        action=AuditAction.UPDATE,
+        subject_id=order.party_id,
+        object_type="signing_order",
+        object_id=order.pk,
+        detail={"bankid_order": started.order_ref},
+    )
+    return PendingBankId(
+        started.order_ref,
+        started.qr_start_token,
+        started.qr_start_secret,
+        started.auto_start_token,
+        time.time(),
+    )
+
+
+def signing_collect_bankid(
+    *, ctx: AuditContext, order: SigningOrder, pending: PendingBankId
+) -> tuple[str, str]:
+    """Poll BankID for the order's signature: ("pending" | "failed" | "signed", message)."""
+    with bankid_client() as client:
+        try:
+            collected = client.collect(pending.order_ref)
+        except BankIdError as error:
+            return "failed", bankid_error_message(error)
+    if collected.status != "complete" or collected.completion is None:
+        return collected.status, user_message(
+            collected.status,
+            collected.hint_code,
+            None,
+            language=bankid_language(),
+            started_with="qr",
+        )
+    completion = collected.completion
+    if completion.user.personal_number != order.party.id_number:
+        return "failed", _("The order was signed by someone else; it is not carried out.")
+    with transaction.atomic():
+        locked = _pending(order)
+        locked.state = SigningState.SIGNED
+        locked.method = LoginMethod.BANKID
+        locked.signed_at = clock.now()
+        locked.evidence = {
+            "bankid_order": pending.order_ref,
+            "signature": completion.signature,
+            "ocsp": completion.ocsp_response,
+        }
+        locked.save(update_fields=["state", "method", "signed_at", "evidence"])
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.SIGN,
+            subject_id=order.party_id,
+            object_type="signing_order",
+            object_id=order.pk,
+            detail={"function": locked.function, "method": "bankid"},
+        )
+    return "signed", _("Signed with BankID.")

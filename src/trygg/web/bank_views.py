@@ -7,6 +7,7 @@ import secrets
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -23,11 +24,16 @@ from trygg.banking.services import (
     payment_new_start,
     transfer_own,
 )
-from trygg.identity.actors import audit_context
+from trygg.identity.actors import audit_context, client_ip
+from trygg.identity.bankid_login import PendingBankId, bankid_qr_svg
 from trygg.identity.models import SigningOrder, SigningState
 from trygg.identity.requests import PortalRequest
 from trygg.identity.sca import Function
-from trygg.identity.signing import signing_complete_with_token
+from trygg.identity.signing import (
+    signing_collect_bankid,
+    signing_complete_with_token,
+    signing_start_bankid,
+)
 from trygg.kernel.errors import DomainError
 from trygg.kernel.models import AuditChannel
 from trygg.web.forms import apply_problems
@@ -184,6 +190,92 @@ def sign_view(request: PortalRequest, public_id: str) -> HttpResponseBase:
             apply_problems(form, error)
     return render(
         request, "web/sign.html", {"order": order, "form": form}, status=422 if form.errors else 200
+    )
+
+
+SIGNING_BANKID = "trygg.signing_bankid"
+
+
+@require_http_methods(["POST"])
+@customer_required()
+def sign_bankid_start(request: PortalRequest, public_id: str) -> HttpResponseBase:
+    order = SigningOrder.objects.filter(
+        public_id=public_id, party=current_customer(request)
+    ).first()
+    if order is None:
+        return render(request, "web/not_found.html", status=404)
+    try:
+        pending = signing_start_bankid(
+            ctx=audit_context(request, AuditChannel.WEB),
+            order=order,
+            end_user_ip=client_ip(request) or "127.0.0.1",
+        )
+    except DomainError as error:
+        messages.error(request, str(error.message))
+        return redirect("web:sign", public_id=public_id)
+    request.session[SIGNING_BANKID] = {"public_id": public_id, **pending.as_session()}
+    return render(
+        request,
+        "web/sign_bankid.html",
+        {
+            "order": order,
+            "qr": bankid_qr_svg(pending),
+            "simulator": settings.TRYGG_BANKID_URL.rstrip("/") + "/app"
+            if settings.TRYGG_BANKID_SIMULATOR
+            else "",
+        },
+    )
+
+
+def _signing_pending(request: PortalRequest, public_id: str) -> PendingBankId | None:
+    data = dict(request.session.get(SIGNING_BANKID) or {})
+    if data.pop("public_id", None) != public_id:
+        return None
+    return PendingBankId(**data)
+
+
+@require_GET
+@customer_required()
+def sign_bankid_qr(request: PortalRequest, public_id: str) -> HttpResponse:
+    pending = _signing_pending(request, public_id)
+    if pending is None:
+        return HttpResponse(status=204)
+    return HttpResponse(bankid_qr_svg(pending), content_type="image/svg+xml")
+
+
+@require_http_methods(["POST"])
+@customer_required()
+def sign_bankid_collect(request: PortalRequest, public_id: str) -> HttpResponseBase:
+    order = SigningOrder.objects.filter(
+        public_id=public_id, party=current_customer(request)
+    ).first()
+    pending = _signing_pending(request, public_id)
+    if order is None or pending is None:
+        return redirect("web:bank")
+    try:
+        state, message = signing_collect_bankid(
+            ctx=audit_context(request, AuditChannel.WEB), order=order, pending=pending
+        )
+        if state == "signed":
+            request.session.pop(SIGNING_BANKID, None)
+            order.refresh_from_db()
+            response = _carry_out(request, order)
+            if request.htmx:
+                done = HttpResponse(status=204)
+                done["HX-Redirect"] = response["Location"]
+                return done
+            return response
+    except DomainError as error:
+        state, message = "failed", str(error.message)
+    if state == "failed":
+        request.session.pop(SIGNING_BANKID, None)
+    if not request.htmx:
+        messages.info(request, message)
+        return redirect("web:sign", public_id=public_id)
+    return render(
+        request,
+        "web/_bankid_status.html",
+        {"message": message, "failed": state == "failed", "collect_url": request.path},
     )
 
 

@@ -25,4 +25,11 @@ urlpatterns = [
     path("bank/transfer/", bank_views.transfer_view, name="transfer"),
     path("bank/pay/", bank_views.payment_view, name="payment"),
     path("bank/sign/<str:public_id>/", bank_views.sign_view, name="sign"),
+    path("bank/sign/<str:public_id>/bankid/", bank_views.sign_bankid_start, name="sign_bankid"),
+    path("bank/sign/<str:public_id>/bankid/qr/", bank_views.sign_bankid_qr, name="sign_bankid_qr"),
+    path(
+        "bank/sign/<str:public_id>/bankid/collect/",
+        bank_views.sign_bankid_collect,
+        name="sign_bankid_collect",
+    ),
 ]
