@@ -16,6 +16,7 @@ line, column and field name.
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, time
@@ -168,7 +169,7 @@ class BankAccount:
         return f"{self.clearing}-{self.number}"
 
 
-class Codec:
+class Codec(ABC):
     """Turns the characters of one field into a value and back.
 
     ``fast`` is a quicker decoder (often C-level: a cached function or a
@@ -184,11 +185,13 @@ class Codec:
         self.length = length
         self.fast: Callable[[str], Any] = self.decode
 
+    @abstractmethod
     def decode(self, text: str) -> Any:
-        raise NotImplementedError
+        """The field's value from its characters; AutogiroError-worthy input raises."""
 
+    @abstractmethod
     def encode(self, value: Any) -> str:
-        raise NotImplementedError
+        """The field's characters, exactly ``length`` of them."""
 
     def describe(self) -> str:
         """Short description of the format, for documentation."""
