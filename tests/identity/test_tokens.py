@@ -142,3 +142,28 @@ def test_malformed_response_names_the_field(customer: Customer, response: Any) -
     with pytest.raises(ValidationFailed) as exc:
         token_login(ctx=SYSTEM, started=started, response=response)
     assert exc.value.field == "response"
+
+
+@pytest.mark.django_db
+def test_a_posted_token_is_activated_by_its_owner(customer: Customer) -> None:
+    from trygg.identity.tokens import token_activate
+
+    token = token_order(ctx=STAFF, party=customer.party)
+    token_dispatch(ctx=STAFF, token=token, by_post=True, tracking_number="RR123456785SE")
+    with pytest.raises(ValidationFailed) as exc:
+        token_activate(ctx=SYSTEM, party=customer.party, challenge="12345679", response="00000001")
+    assert exc.value.code == "token.wrong_code"
+    token.refresh_from_db()
+    assert token.state == TokenState.SENT
+    token_activate(
+        ctx=SYSTEM,
+        party=customer.party,
+        challenge="12345679",
+        response=token_expected_response(token, "12345679"),
+    )
+    token.refresh_from_db()
+    assert token.state == TokenState.ACTIVE and token.activated_at is not None
+    started = token_login_start(id_number=customer.id_number)
+    assert token_login(
+        ctx=SYSTEM, started=started, response=token_expected_response(token, started.challenge)
+    )

@@ -91,3 +91,29 @@ def test_challenge_expires_after_three_minutes(customer: Customer, frozen: Any) 
         },
     )
     assert response["Location"] == "/login/token/"
+
+
+@pytest.mark.django_db
+def test_customer_activates_a_posted_token(customer: Customer) -> None:
+    from tests.conftest import portal_login
+
+    token = token_order(ctx=SYSTEM, party=customer.party, kind=TokenKind.OCRA)
+    token_dispatch(ctx=SYSTEM, token=token, by_post=True, tracking_number="RR123456785SE")
+    client = Client(enforce_csrf_checks=True)
+    portal_login(client, customer.id_number, customer.pin)
+    overview = client.get("/overview/").content.decode()
+    assert "/token/activate/" in overview
+    page = client.get("/token/activate/").content.decode()
+    match = re.search(r'id="challenge">(\d+)<', page)
+    assert match
+    done = client.post(
+        "/token/activate/",
+        {
+            "response": token_expected_response(token, match.group(1)),
+            "csrfmiddlewaretoken": csrf_of(client),
+        },
+    )
+    assert done["Location"] == "/overview/"
+    token.refresh_from_db()
+    assert token.state == "active"
+    assert "/token/activate/" not in client.get("/overview/").content.decode()

@@ -240,3 +240,52 @@ def token_login(
                 detail={"key": key[:16]},
             )
     raise refusal
+
+
+def token_activate(*, ctx: AuditContext, party: Party, challenge: str, response: object) -> None:
+    """The customer activates a token that came by registered post, proving possession with a
+    response (OCRA: to the challenge shown; TOTP: the current code). Counts on the shared
+    failure counter."""
+    token = SecurityToken.objects.filter(party=party, state=TokenState.SENT).first()
+    if token is None:
+        raise ValidationFailed(
+            code="token.nothing_to_activate",
+            field="response",
+            message=_("You have no security token waiting to be activated."),
+        )
+    if not isinstance(response, str) or not response.strip().isdigit():
+        raise ValidationFailed(
+            code="token.response_format",
+            field="response",
+            message=_("Type the 6 or 8 digits the token shows."),
+        )
+    key = throttle_key(party.country, party.id_number)
+    attempt = attempt_count(key)
+    step = _check(token, response.strip(), challenge)
+    if step is None or attempt.refused_unchecked:
+        with transaction.atomic():
+            attempt_failed(key, attempt)
+            audit_record(
+                ctx=ctx,
+                action=AuditAction.FAILED_LOGIN,
+                subject_id=party.pk,
+                object_type="security_token",
+                object_id=token.pk,
+            )
+        refusal = failure_message(attempt.failures)
+        raise ValidationFailed(
+            code="token.wrong_code",
+            field="response",
+            message=refusal.message
+            if refusal.code == "login.locked"
+            else _("The code is not right. Check the challenge and try again."),
+        )
+    with transaction.atomic():
+        attempt_succeeded(key)
+        _move(
+            ctx,
+            token,
+            TokenState.ACTIVE,
+            activated_at=clock.now(),
+            last_step=step if token.kind == TokenKind.TOTP else None,
+        )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import prefetch_related_objects
 
-from trygg.identity.models import LoginEvent
+from trygg.identity.models import LoginEvent, SecurityToken, TokenState
 from trygg.identity.selectors import login_history
 from trygg.kernel.audit import AuditContext, audit_read_batch
 from trygg.parties.models import Party, SoleTrader
@@ -29,6 +29,7 @@ class Overview:
     name: str
     engagements: list[Engagement]
     logins: list[LoginEvent]
+    token_to_activate: bool = False
 
 
 def customer_overview(*, ctx: AuditContext, person: Party) -> Overview:
@@ -73,4 +74,5 @@ def _overview(ctx: AuditContext, person: Party) -> Overview:
         name=own.display_name,
         engagements=engagements,
         logins=login_history(ctx=ctx, party=own, limit=10),
+        token_to_activate=SecurityToken.objects.filter(party=own, state=TokenState.SENT).exists(),
     )

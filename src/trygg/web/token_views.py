@@ -10,17 +10,23 @@ from django.views.decorators.http import require_http_methods
 
 from trygg.identity.actors import audit_context
 from trygg.identity.models import LoginChannel, LoginMethod
+from trygg.identity.otp.ocra import random_login_challenge
 from trygg.identity.requests import PortalRequest
 from trygg.identity.sessions import (
     pending_challenge,
     pending_challenge_clear,
     pending_challenge_store,
 )
-from trygg.identity.tokens import TokenChallenge, token_login, token_login_start
+from trygg.identity.tokens import (
+    TokenChallenge,
+    token_activate,
+    token_login,
+    token_login_start,
+)
 from trygg.kernel.errors import DomainError
 from trygg.kernel.models import AuditChannel
 from trygg.web.forms import TokenResponseForm, TokenStartForm, apply_problems
-from trygg.web.views import logged_in
+from trygg.web.views import current_customer, customer_required, logged_in
 
 
 @require_http_methods(["GET", "POST"])
@@ -80,4 +86,38 @@ def token_respond_view(request: PortalRequest) -> HttpResponseBase:
         "web/login_token_respond.html",
         {"form": form, "challenge": started.challenge},
         status=status,
+    )
+
+
+ACTIVATION_KEY = "trygg.token_activation"
+
+
+@require_http_methods(["GET", "POST"])
+@customer_required()
+def token_activate_view(request: PortalRequest) -> HttpResponseBase:
+    """Activate a token that came by registered post: the challenge shown, the response typed."""
+    if request.method == "GET" or ACTIVATION_KEY not in request.session:
+        request.session[ACTIVATION_KEY] = random_login_challenge(8)
+    challenge = request.session[ACTIVATION_KEY]
+    form = TokenResponseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            token_activate(
+                ctx=audit_context(request, AuditChannel.WEB),
+                party=current_customer(request),
+                challenge=challenge,
+                response=form.cleaned_data["response"],
+            )
+        except DomainError as error:
+            apply_problems(form, error)
+            request.session[ACTIVATION_KEY] = challenge = random_login_challenge(8)
+        else:
+            request.session.pop(ACTIVATION_KEY, None)
+            messages.success(request, _("Your security token is activated."))
+            return redirect("web:overview")
+    return render(
+        request,
+        "web/token_activate.html",
+        {"form": form, "challenge": challenge},
+        status=422 if form.errors else 200,
     )

@@ -20,6 +20,7 @@ urlpatterns = [
     path("profile/", views.profile_view, name="profile"),
     path("profile/<int:party_id>/", views.profile_view, name="profile_party"),
     path("pin/", views.pin_change_view, name="pin_change"),
+    path("token/activate/", token_views.token_activate_view, name="token_activate"),
     path("bank/", bank_views.bank_view, name="bank"),
     path("bank/accounts/<int:account_id>/", bank_views.account_view, name="account"),
     path("bank/transfer/", bank_views.transfer_view, name="transfer"),
