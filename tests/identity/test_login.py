@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
 import threading
 import time
 from typing import Any
@@ -162,7 +161,7 @@ def test_unknown_number_spends_a_full_hash_check(customer: Customer, monkeypatch
 @pytest.mark.django_db
 def test_unknown_number_takes_the_same_time(customer: Customer, settings: Any) -> None:
     # Parameters heavy enough that hashing dominates, as in production.
-    settings.TRYGG_ARGON2_MEMORY_KIB = 16 * 1024
+    settings.TRYGG_ARGON2_MEMORY_KIB = 32 * 1024
     settings.TRYGG_ARGON2_TIME_COST = 2
     from trygg.identity.hashing import pin_hasher
     from trygg.identity.services import pin_credential_set
@@ -179,8 +178,10 @@ def test_unknown_number_takes_the_same_time(customer: Customer, settings: Any) -
     for _ in range(4):  # stay below the lock: a locked number is answered the same way anyway
         known.append(timed(customer.id_number))
         unknown.append(timed(UNKNOWN))
-    ratio = statistics.median(unknown) / statistics.median(known)
-    assert 0.6 < ratio < 1.6, f"unknown/known time ratio {ratio:.2f}"
+    # The fastest of each is the least disturbed by a busy machine. Without the dummy hash an
+    # unknown number would answer in a few per cent of the time; the bounds catch that.
+    ratio = min(unknown) / min(known)
+    assert 0.5 < ratio < 2.0, f"unknown/known time ratio {ratio:.2f}"
 
 
 @pytest.mark.django_db(transaction=True)
