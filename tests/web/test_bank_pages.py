@@ -174,3 +174,50 @@ def test_payment_signed_with_bankid_in_the_portal(
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.django_db
+def test_register_a_payee_with_the_token_then_pay_without(
+    banked: tuple[Customer, Account, Account],
+) -> None:
+    customer, main, _savings = banked
+    client = Client(enforce_csrf_checks=True)
+    portal_login(client, customer.id_number, customer.pin)
+    client.get("/bank/payees/")
+    sign_url = client.post(
+        "/bank/payees/",
+        {
+            "name": "Elbolaget",
+            "kind": "bankgiro",
+            "number": "5050-1055",
+            "csrfmiddlewaretoken": csrf_of(client),
+        },
+    )["Location"]
+    page = client.get(sign_url).content.decode()
+    challenge = re.search(r'id="challenge">(\d+)<', page)
+    assert challenge and "Elbolaget" in page
+    token = customer.party.security_tokens.get(state="active")
+    done = client.post(
+        sign_url,
+        {
+            "response": token_expected_response(token, challenge.group(1)),
+            "csrfmiddlewaretoken": csrf_of(client),
+        },
+    )
+    assert done["Location"] == "/bank/payees/"
+    payee_id = customer.party.payees.get().pk
+    pay_page = client.get(f"/bank/payees/{payee_id}/pay/").content.decode()
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', pay_page)
+    assert key
+    paid = client.post(
+        f"/bank/payees/{payee_id}/pay/",
+        {
+            "from_account": main.pk,
+            "amount": "300",
+            "idempotency_key": key.group(1),
+            "csrfmiddlewaretoken": csrf_of(client),
+        },
+    )
+    assert paid["Location"] == "/bank/"
+    main.refresh_from_db()
+    assert main.balance == Decimal("9700.00")

@@ -16,12 +16,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from trygg.banking.models import Account
-from trygg.banking.selectors import account_postings, accounts_of
+from trygg.banking.models import Account, Payee
+from trygg.banking.selectors import account_postings, accounts_of, payees_of
 from trygg.banking.services import (
     NewPaymentInput,
+    PayeeInput,
+    payee_register,
+    payee_register_start,
     payment_new_execute,
     payment_new_start,
+    payment_to_payee,
     transfer_own,
 )
 from trygg.identity.actors import audit_context, client_ip
@@ -280,6 +284,8 @@ def sign_bankid_collect(request: PortalRequest, public_id: str) -> HttpResponseB
 
 
 def _carry_out(request: PortalRequest, order: SigningOrder) -> HttpResponseBase:
+    if order.function == Function.PAYEE_REGISTER:
+        return _register_payee(request, order)
     pending: dict[str, Any] = request.session.get(PENDING_PAYMENTS, {})
     data = pending.get(order.public_id)
     if order.function != Function.PAYMENT_NEW_ACCOUNT or data is None:
@@ -306,3 +312,120 @@ def _carry_out(request: PortalRequest, order: SigningOrder) -> HttpResponseBase:
         % {"amount": number_format(payment.amount, 2, use_l10n=True)},
     )
     return redirect("web:bank")
+
+
+PENDING_PAYEES = "trygg.pending_payees"
+
+
+class PayeeForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), required=False)
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Kind"),
+        choices=[
+            ("bankgiro", gettext_lazy("Bankgiro")),
+            ("plusgiro", gettext_lazy("Plusgiro")),
+            ("account", gettext_lazy("Bank account (clearing and account number)")),
+        ],
+    )
+    number = forms.CharField(label=gettext_lazy("Number"), required=False)
+
+
+class PayeePaymentForm(forms.Form):
+    from_account = forms.TypedChoiceField(label=gettext_lazy("From account"), coerce=int)
+    amount = forms.CharField(
+        label=gettext_lazy("Amount (kr)"),
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    message = forms.CharField(label=gettext_lazy("Message to the payee"), required=False)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+@require_http_methods(["GET", "POST"])
+@customer_required()
+def payees_view(request: PortalRequest) -> HttpResponseBase:
+    """Registered payees, and a new one registered with a signature (RTS Art. 13)."""
+    ctx = audit_context(request, AuditChannel.WEB)
+    form = PayeeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            order = payee_register_start(
+                ctx=ctx,
+                person=current_customer(request),
+                data=PayeeInput(data["name"], data["kind"], data["number"]),
+            )
+        except DomainError as error:
+            apply_problems(form, error)
+        else:
+            pending: dict[str, Any] = request.session.get(PENDING_PAYEES, {})
+            pending[order.public_id] = data
+            request.session[PENDING_PAYEES] = pending
+            return redirect("web:sign", public_id=order.public_id)
+    payees = payees_of(ctx=ctx, person=current_customer(request))
+    return render(
+        request,
+        "web/payees.html",
+        {"form": form, "payees": payees},
+        status=422 if form.errors else 200,
+    )
+
+
+def _register_payee(request: PortalRequest, order: SigningOrder) -> HttpResponseBase:
+    pending: dict[str, Any] = request.session.get(PENDING_PAYEES, {})
+    data = pending.pop(order.public_id, None)
+    if data is None:
+        messages.error(request, _("There is nothing to carry out for this signature."))
+        return redirect("web:payees")
+    payee = payee_register(
+        ctx=audit_context(request, AuditChannel.WEB),
+        person=current_customer(request),
+        signing_id=order.public_id,
+        data=PayeeInput(data["name"], data["kind"], data["number"]),
+    )
+    request.session[PENDING_PAYEES] = pending
+    messages.success(request, _("%(name)s is registered as a payee.") % {"name": payee.name})
+    return redirect("web:payees")
+
+
+@require_http_methods(["GET", "POST"])
+@customer_required()
+def payee_pay_view(request: PortalRequest, payee_id: int) -> HttpResponseBase:
+    """Pay a registered payee: no signature needed."""
+    ctx = audit_context(request, AuditChannel.WEB)
+    me = current_customer(request)
+    payee = Payee.objects.filter(pk=payee_id, party=me).first()
+    if payee is None:
+        return render(request, "web/not_found.html", status=404)
+    accounts = accounts_of(ctx=ctx, person=me)
+    form = PayeePaymentForm(
+        request.POST or None, initial={"idempotency_key": secrets.token_urlsafe(16)}
+    )
+    form.fields["from_account"].choices = _account_choices(accounts)  # type: ignore[attr-defined]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            payment = payment_to_payee(
+                ctx=ctx,
+                person=me,
+                from_account_id=data["from_account"],
+                payee_id=payee.pk,
+                amount=data["amount"],
+                message=data["message"],
+                idempotency_key=data["idempotency_key"] or None,
+            )
+        except DomainError as error:
+            apply_problems(form, error)
+        else:
+            messages.success(
+                request,
+                _("The payment of %(amount)s kr is done.")
+                % {"amount": number_format(payment.amount, 2, use_l10n=True)},
+            )
+            return redirect("web:bank")
+    return render(
+        request,
+        "web/payee_pay.html",
+        {"form": form, "payee": payee},
+        status=422 if form.errors else 200,
+    )
