@@ -37,7 +37,11 @@ class Command(BaseCommand):
         if not settings.TRYGG_BANKID_SIMULATOR:
             return
         port = urlsplit(settings.TRYGG_BANKID_URL).port or 8081
-        server = make_server("127.0.0.1", port)
+        try:
+            server = make_server("127.0.0.1", port)
+        except OSError as error:
+            self.stderr.write(f"BankID simulator not started on port {port}: {error}")
+            return
         threading.Thread(target=server.serve_forever, daemon=True, name="bankid-sim").start()
         self.stdout.write(
             f"\nBankID simulator: {server.base_url}/app  (approve BankID log-ins there; test "
