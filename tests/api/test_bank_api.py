@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -106,3 +107,39 @@ def test_another_customers_account_is_not_found(
     assert response.status_code == 404
     main.refresh_from_db()
     assert main.balance == Decimal("10000.00")
+
+
+@pytest.mark.django_db
+def test_payment_signed_with_bankid_through_the_api(
+    bank: tuple[ApiClient, Account, Account, SecurityToken], settings: Any
+) -> None:
+    import threading
+
+    import httpx
+
+    from trygg.simulators.bankid import make_server
+
+    server = make_server("127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.TRYGG_BANKID_URL = server.base_url
+    try:
+        api, main, _savings, _token = bank
+        body = {"from_account": main.pk, "kind": "bankgiro", "number": "5050-1055", "amount": "10"}
+        order = api.call("POST", "/payments/signing", body).json()
+        started = api.call("POST", f"/signing/{order['signing_id']}/bankid")
+        assert started.status_code == 201 and started.json()["auto_start_token"]
+        qr = api.call("GET", started.json()["qr_url"].removeprefix("/api/v1"))
+        assert qr["Content-Type"] == "image/svg+xml"
+        poll = api.call("POST", f"/signing/{order['signing_id']}/bankid/collect").json()
+        assert poll["state"] == "pending" and poll["message"]
+        order_ref = api.client.session["trygg.api_signing_bankid"]["order_ref"]
+        with httpx.Client(base_url=server.base_url) as control:
+            control.post(f"/sim/orders/{order_ref}/scan")
+            control.post(f"/sim/orders/{order_ref}/complete", json={})
+        poll = api.call("POST", f"/signing/{order['signing_id']}/bankid/collect").json()
+        assert poll["state"] == "signed"
+        paid = api.call("POST", f"/payments/{order['signing_id']}", body)
+        assert paid.status_code == 201
+    finally:
+        server.shutdown()
+        server.server_close()

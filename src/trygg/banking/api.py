@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -24,11 +24,16 @@ from trygg.banking.services import (
     payment_to_payee,
     transfer_own,
 )
-from trygg.identity.actors import audit_context
+from trygg.identity.actors import audit_context, client_ip
 from trygg.identity.auth import CustomerSessionAuth
+from trygg.identity.bankid_login import PendingBankId, bankid_qr_svg
 from trygg.identity.models import SigningOrder
 from trygg.identity.requests import PortalRequest
-from trygg.identity.signing import signing_complete_with_token
+from trygg.identity.signing import (
+    signing_collect_bankid,
+    signing_complete_with_token,
+    signing_start_bankid,
+)
 from trygg.kernel.errors import NotFound
 from trygg.kernel.models import AuditChannel
 
@@ -296,3 +301,75 @@ def sign_with_token(request: PortalRequest, signing_id: str, payload: SignIn) ->
         ctx=audit_context(request, AuditChannel.API), order=order, response=payload.response
     )
     return _signing(signed)
+
+
+class BankIdSigningOut(Schema):
+    signing_id: str
+    auto_start_token: str = Field(description="Start the BankID app on this device with it")
+    qr_url: str = Field(description="GET this every second for the animated QR code (SVG)")
+
+
+class SigningStateOut(Schema):
+    state: str = Field(description="pending, failed or signed")
+    message: str
+
+
+_BANKID_KEY = "trygg.api_signing_bankid"
+
+
+@router.post(
+    "/signing/{signing_id}/bankid",
+    response={201: BankIdSigningOut},
+    summary="Sign an order with BankID: start",
+)
+def sign_with_bankid(request: PortalRequest, signing_id: str) -> Status[BankIdSigningOut]:
+    order = SigningOrder.objects.filter(public_id=signing_id, party=request.auth).first()
+    if order is None:
+        raise NotFound(code="signing.unknown")
+    pending = signing_start_bankid(
+        ctx=audit_context(request, AuditChannel.API),
+        order=order,
+        end_user_ip=client_ip(request) or "127.0.0.1",
+    )
+    request.session[_BANKID_KEY] = {"signing_id": signing_id, **pending.as_session()}
+    return Status(
+        201,
+        BankIdSigningOut(
+            signing_id=signing_id,
+            auto_start_token=pending.auto_start_token,
+            qr_url=f"/api/v1/signing/{signing_id}/bankid/qr",
+        ),
+    )
+
+
+def _bankid_pending(request: PortalRequest, signing_id: str) -> PendingBankId:
+    data = dict(request.session.get(_BANKID_KEY) or {})
+    if data.pop("signing_id", None) != signing_id:
+        raise NotFound(code="signing.no_bankid_order")
+    return PendingBankId(**data)
+
+
+@router.get("/signing/{signing_id}/bankid/qr", summary="The QR code of this second (SVG)")
+def sign_with_bankid_qr(request: PortalRequest, signing_id: str) -> HttpResponse:
+    return HttpResponse(
+        bankid_qr_svg(_bankid_pending(request, signing_id)), content_type="image/svg+xml"
+    )
+
+
+@router.post(
+    "/signing/{signing_id}/bankid/collect",
+    response=SigningStateOut,
+    summary="Sign an order with BankID: poll every two seconds",
+)
+def sign_with_bankid_collect(request: PortalRequest, signing_id: str) -> SigningStateOut:
+    order = SigningOrder.objects.filter(public_id=signing_id, party=request.auth).first()
+    if order is None:
+        raise NotFound(code="signing.unknown")
+    state, message = signing_collect_bankid(
+        ctx=audit_context(request, AuditChannel.API),
+        order=order,
+        pending=_bankid_pending(request, signing_id),
+    )
+    if state != "pending":
+        request.session.pop(_BANKID_KEY, None)
+    return SigningStateOut(state=state, message=message)
