@@ -10,10 +10,11 @@ import datetime as dt
 from decimal import Decimal
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from trygg.banking.selectors import account_postings, accounts_of, payees_of
+from trygg.banking.selectors import account_postings, accounts_of, holdings_of, payees_of
 from trygg.banking.services import (
     NewPaymentInput,
     PayeeInput,
@@ -34,7 +35,7 @@ from trygg.identity.signing import (
     signing_complete_with_token,
     signing_start_bankid,
 )
-from trygg.kernel.errors import NotFound
+from trygg.kernel.errors import NotFound, ValidationFailed
 from trygg.kernel.models import AuditChannel
 
 router = Router(tags=["bank"], auth=CustomerSessionAuth())
@@ -373,3 +374,38 @@ def sign_with_bankid_collect(request: PortalRequest, signing_id: str) -> Signing
     if state != "pending":
         request.session.pop(_BANKID_KEY, None)
     return SigningStateOut(state=state, message=message)
+
+
+class HoldingOut(Schema):
+    kind: str
+    name: str
+    identifier: str
+    units: Decimal
+    price: Decimal
+    value: Decimal
+    valued_on: dt.date
+
+
+@router.get(
+    "/holdings",
+    response=list[HoldingOut],
+    summary="Funds (kind=fund) or life & pension (kind=pension)",
+)
+def holdings(request: PortalRequest, kind: str = "fund") -> list[HoldingOut]:
+    if kind not in ("fund", "pension"):
+        raise ValidationFailed(
+            code="holdings.kind", field="kind", message=_("Choose fund or pension.")
+        )
+    rows = holdings_of(ctx=audit_context(request, AuditChannel.API), person=request.auth, kind=kind)
+    return [
+        HoldingOut(
+            kind=h.kind,
+            name=h.name,
+            identifier=h.identifier,
+            units=h.units,
+            price=h.price,
+            value=h.value,
+            valued_on=h.valued_on,
+        )
+        for h in rows
+    ]

@@ -125,3 +125,35 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} to {self.destination_kind} {self.destination_number}"
+
+
+class HoldingKind(models.TextChoices):
+    FUND = "fund", _("Fund")
+    PENSION = "pension", _("Life & pension")
+
+
+class Holding(models.Model):
+    """A position the customer holds: fund units, or a life or pension insurance's value, as
+    recorded by the fund company or the life insurer (valued on ``valued_on``)."""
+
+    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="holdings")
+    kind = models.CharField(_("kind"), max_length=10, choices=HoldingKind.choices)
+    name = models.CharField(_("name"), max_length=100)
+    identifier = models.CharField(_("ISIN or policy number"), max_length=20)
+    units = models.DecimalField(_("units"), max_digits=18, decimal_places=4, default=0)
+    price = models.DecimalField(_("price"), max_digits=18, decimal_places=4, default=0)
+    value = models.DecimalField(_("value"), max_digits=18, decimal_places=2)
+    valued_on = models.DateField(_("valued on"))
+
+    class Meta:
+        verbose_name = _("holding")
+        verbose_name_plural = _("holdings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["party", "kind", "identifier"], name="holding_once_per_party"
+            ),
+            models.CheckConstraint(name="holding_value_not_negative", condition=Q(value__gte=0)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.value}"

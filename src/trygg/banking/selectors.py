@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from trygg.banking.models import Account, Payee, Posting
+from trygg.banking.models import Account, Holding, Payee, Posting
 from trygg.kernel.audit import AuditContext, audit_record
 from trygg.kernel.errors import NotFound
 from trygg.kernel.models import AuditAction
@@ -62,3 +62,17 @@ def payees_of(*, ctx: AuditContext, person: Party) -> list[Payee]:
         object_id=person.pk,
     )
     return payees
+
+
+def holdings_of(*, ctx: AuditContext, person: Party, kind: str) -> list[Holding]:
+    """The person's (and their firms') fund or life & pension holdings (an audited read)."""
+    parties = accessible_parties(person)
+    rows = list(Holding.objects.filter(party__in=parties, kind=kind).order_by("name"))
+    audit_record(
+        ctx=ctx,
+        action=AuditAction.READ,
+        subject_id=person.pk,
+        object_type=f"holdings_{kind}",
+        object_id=person.pk,
+    )
+    return rows

@@ -7,6 +7,7 @@ the first time and never pays twice.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -17,7 +18,7 @@ from stdnum import luhn
 
 from trygg.banking import rules
 from trygg.banking.ledger import FUNDING, OUTGOING_CLEARING, Leg, book, internal_account, replayed
-from trygg.banking.models import Account, AccountKind, LedgerTransaction, Payee, Payment
+from trygg.banking.models import Account, AccountKind, Holding, LedgerTransaction, Payee, Payment
 from trygg.identity.models import SigningOrder
 from trygg.identity.sca import Function
 from trygg.identity.signing import SigningRequest, signed_execution, signing_start
@@ -433,3 +434,31 @@ def payment_new_execute(
             idempotency_key=idempotency_key,
             request=request,
         )
+
+
+def holding_record(
+    *,
+    party: Party,
+    kind: str,
+    name: str,
+    identifier: str,
+    units: Decimal,
+    price: Decimal,
+    valued_on: dt.date,
+) -> Holding:
+    """Record a holding as the fund company or life insurer reports it (units × price, rounded
+    to öre once); a new report for the same holding replaces the old figures."""
+    value = (units * price).quantize(Decimal("0.01"))
+    holding, _created = Holding.objects.update_or_create(
+        party=party,
+        kind=kind,
+        identifier=identifier,
+        defaults={
+            "name": name,
+            "units": units,
+            "price": price,
+            "value": value,
+            "valued_on": valued_on,
+        },
+    )
+    return holding

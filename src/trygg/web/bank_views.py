@@ -4,6 +4,7 @@ accounts (signed with the security token, showing exactly what is signed)."""
 from __future__ import annotations
 
 import secrets
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -16,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from trygg.banking.models import Account, Payee
-from trygg.banking.selectors import account_postings, accounts_of, payees_of
+from trygg.banking.models import Account, HoldingKind, Payee
+from trygg.banking.selectors import account_postings, accounts_of, holdings_of, payees_of
 from trygg.banking.services import (
     NewPaymentInput,
     PayeeInput,
@@ -429,3 +430,27 @@ def payee_pay_view(request: PortalRequest, payee_id: int) -> HttpResponseBase:
         {"form": form, "payee": payee},
         status=422 if form.errors else 200,
     )
+
+
+def _holdings_page(request: PortalRequest, kind: str, title: str) -> HttpResponse:
+    rows = holdings_of(
+        ctx=audit_context(request, AuditChannel.WEB), person=current_customer(request), kind=kind
+    )
+    total = sum((h.value for h in rows), Decimal(0))
+    return render(
+        request,
+        "web/holdings.html",
+        {"holdings": rows, "total": total, "title": title, "kind": kind},
+    )
+
+
+@require_GET
+@customer_required()
+def funds_view(request: PortalRequest) -> HttpResponse:
+    return _holdings_page(request, HoldingKind.FUND, _("Funds"))
+
+
+@require_GET
+@customer_required()
+def pension_view(request: PortalRequest) -> HttpResponse:
+    return _holdings_page(request, HoldingKind.PENSION, _("Life & pension"))

@@ -15,9 +15,10 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
+from stdnum import isin
 
-from trygg.banking.models import Account, AccountKind
-from trygg.banking.services import account_open, incoming_payment_book
+from trygg.banking.models import Account, AccountKind, HoldingKind
+from trygg.banking.services import account_open, holding_record, incoming_payment_book
 from trygg.identity.models import PinCredential, SecurityToken, StaffUser, TokenKind, TokenState
 from trygg.identity.services import pin_credential_set
 from trygg.identity.tokens import token_dispatch, token_hand_over, token_order
@@ -104,6 +105,29 @@ def _demo_accounts(party: Party) -> None:
     incoming_payment_book(account=main, amount=Decimal("25000.00"), text="Lön")
     savings = account_open(ctx=CTX, party=party, name="Sparkonto", kind=AccountKind.SAVINGS)
     incoming_payment_book(account=savings, amount=Decimal("50000.00"), text="Insättning")
+    valued = dt.date(2026, 11, 20)
+    for name, body, units, price in (
+        ("Trygg Global Indexfond", "SE0001234567", "412.5531", "318.42"),
+        ("Trygg Sverige Aktiefond", "SE0007654321", "88.1200", "1204.77"),
+    ):
+        holding_record(
+            party=party,
+            kind=HoldingKind.FUND,
+            name=name,
+            identifier=body[:-1] + isin.calc_check_digit(body[:-1]),
+            units=Decimal(units),
+            price=Decimal(price),
+            valued_on=valued,
+        )
+    holding_record(
+        party=party,
+        kind=HoldingKind.PENSION,
+        name="Trygg Traditionell Pension",
+        identifier=f"P{party.customer_number}",
+        units=Decimal(1),
+        price=Decimal("284310.55"),
+        valued_on=valued,
+    )
 
 
 def _demo_token(party: Party, kind: str) -> SecurityToken:
