@@ -143,3 +143,27 @@ def test_payment_signed_with_bankid_through_the_api(
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.django_db
+def test_einvoice_registration_through_the_api(
+    bank: tuple[ApiClient, Account, Account, SecurityToken],
+) -> None:
+    api, _main, _savings, token = bank
+    body = {
+        "kind": "einvoice",
+        "biller_name": "Elbolaget",
+        "biller_bankgiro": "5050-1055",
+        "payer_reference": "77-1234",
+    }
+    order = api.call("POST", "/registrations/signing", body).json()
+    api.call(
+        "POST",
+        f"/signing/{order['signing_id']}/token",
+        {"response": token_expected_response(token, order["challenge"])},
+    )
+    created = api.call("POST", f"/registrations/{order['signing_id']}", body)
+    assert created.status_code == 201 and created.json()["state"] == "requested"
+    assert [r["kind"] for r in api.call("GET", "/registrations").json()] == ["einvoice"]
+    bad = api.call("POST", "/registrations/signing", {**body, "biller_bankgiro": "5050-1056"})
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "biller_bankgiro"

@@ -413,3 +413,66 @@ def test_an_unbalanced_booking_is_refused(funded: Any) -> None:
     with pytest.raises(DatabaseError), transaction.atomic():
         Posting.objects.filter(account=main).update(amount=Decimal("999"))
     _ledger_balanced()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["autogiro", "einvoice"])
+def test_registration_is_signed_and_creates_what_billing_consumes(funded: Any, kind: str) -> None:
+    from trygg.banking.models import Registration
+    from trygg.banking.services import RegistrationInput, registration_create, registration_start
+
+    customer, main, _savings = funded
+    _with_token(customer)
+    data = RegistrationInput(
+        kind=kind,
+        biller_name="Trygg Försäkring",
+        biller_bankgiro="5050-1055",
+        payer_reference="1000017",
+        account_id=main.pk if kind == "autogiro" else None,
+    )
+    order = registration_start(ctx=SYSTEM, person=customer.party, data=data)
+    assert "5050" in order.summary and "1000017" in order.summary
+    assert order.function == f"{kind}_register"
+    with pytest.raises(ValidationFailed):
+        registration_create(
+            ctx=SYSTEM, person=customer.party, signing_id=order.public_id, data=data
+        )  # not signed yet
+    _sign(customer, order)
+    other = RegistrationInput(
+        kind=kind,
+        biller_name="Trygg Försäkring",
+        biller_bankgiro="5050-1055",
+        payer_reference="9999999",
+        account_id=data.account_id,
+    )
+    with pytest.raises(ValidationFailed) as exc:
+        registration_create(
+            ctx=SYSTEM, person=customer.party, signing_id=order.public_id, data=other
+        )
+    assert exc.value.code == "signing.mismatch"
+    order = registration_start(ctx=SYSTEM, person=customer.party, data=data)
+    _sign(customer, order)
+    registration = registration_create(
+        ctx=SYSTEM, person=customer.party, signing_id=order.public_id, data=data
+    )
+    assert registration.state == "requested"
+    assert Registration.objects.filter(kind=kind, state="requested").count() == 1
+
+
+@pytest.mark.django_db
+def test_autogiro_registration_needs_an_own_account(funded: Any, other_customer: Customer) -> None:
+    from trygg.banking.services import RegistrationInput, registration_start
+
+    _customer, main, _savings = funded
+    with pytest.raises(NotFound):
+        registration_start(
+            ctx=SYSTEM,
+            person=other_customer.party,
+            data=RegistrationInput(
+                kind="autogiro",
+                biller_name="X",
+                biller_bankgiro="5050-1055",
+                payer_reference="1",
+                account_id=main.pk,
+            ),
+        )

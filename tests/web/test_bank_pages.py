@@ -221,3 +221,44 @@ def test_register_a_payee_with_the_token_then_pay_without(
     assert paid["Location"] == "/bank/"
     main.refresh_from_db()
     assert main.balance == Decimal("9700.00")
+
+
+@pytest.mark.django_db
+def test_autogiro_registration_signed_in_the_portal(
+    banked: tuple[Customer, Account, Account],
+) -> None:
+    from trygg.banking.models import Registration
+
+    customer, main, _savings = banked
+    client = Client(enforce_csrf_checks=True)
+    portal_login(client, customer.id_number, customer.pin)
+    client.get("/bank/registrations/")
+    sign_url = client.post(
+        "/bank/registrations/",
+        {
+            "kind": "autogiro",
+            "biller_name": "Trygg Försäkring",
+            "biller_bankgiro": "5050-1055",
+            "payer_reference": "1000017",
+            "account": main.pk,
+            "csrfmiddlewaretoken": csrf_of(client),
+        },
+    )["Location"]
+    page = client.get(sign_url).content.decode()
+    challenge = re.search(r'id="challenge">(\d+)<', page)
+    assert challenge and main.number in page
+    token = customer.party.security_tokens.get(state="active")
+    done = client.post(
+        sign_url,
+        {
+            "response": token_expected_response(token, challenge.group(1)),
+            "csrfmiddlewaretoken": csrf_of(client),
+        },
+    )
+    assert done["Location"] == "/bank/registrations/"
+    registration = Registration.objects.get()
+    assert (registration.kind, registration.account_id, registration.state) == (
+        "autogiro",
+        main.pk,
+        "requested",
+    )

@@ -14,15 +14,24 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from trygg.banking.selectors import account_postings, accounts_of, holdings_of, payees_of
+from trygg.banking.selectors import (
+    account_postings,
+    accounts_of,
+    holdings_of,
+    payees_of,
+    registrations_of,
+)
 from trygg.banking.services import (
     NewPaymentInput,
     PayeeInput,
+    RegistrationInput,
     payee_register,
     payee_register_start,
     payment_new_execute,
     payment_new_start,
     payment_to_payee,
+    registration_create,
+    registration_start,
     transfer_own,
 )
 from trygg.identity.actors import audit_context, client_ip
@@ -409,3 +418,94 @@ def holdings(request: PortalRequest, kind: str = "fund") -> list[HoldingOut]:
         )
         for h in rows
     ]
+
+
+class RegistrationIn(Schema):
+    kind: str = Field(description="autogiro or einvoice")
+    biller_name: str = Field(max_length=60)
+    biller_bankgiro: str = Field(max_length=12)
+    payer_reference: str = Field(max_length=35)
+    account_id: int | None = Field(None, description="The account to debit (autogiro)")
+
+
+class RegistrationOut(Schema):
+    id: int
+    kind: str
+    biller_name: str
+    biller_bankgiro: str
+    payer_reference: str
+    account: str
+    state: str
+
+
+def _registration_in(payload: RegistrationIn) -> RegistrationInput:
+    return RegistrationInput(
+        kind=payload.kind,
+        biller_name=payload.biller_name,
+        biller_bankgiro=payload.biller_bankgiro,
+        payer_reference=payload.payer_reference,
+        account_id=payload.account_id,
+    )
+
+
+@router.get(
+    "/registrations",
+    response=list[RegistrationOut],
+    summary="Your autogiro and e-invoice registrations",
+)
+def registrations(request: PortalRequest) -> list[RegistrationOut]:
+    rows = registrations_of(ctx=audit_context(request, AuditChannel.API), person=request.auth)
+    return [
+        RegistrationOut(
+            id=r.pk,
+            kind=r.kind,
+            biller_name=r.biller_name,
+            biller_bankgiro=r.biller_bankgiro,
+            payer_reference=r.payer_reference,
+            account=r.account.number if r.account else "",
+            state=r.state,
+        )
+        for r in rows
+    ]
+
+
+@router.post(
+    "/registrations/signing",
+    response={201: SigningOut},
+    summary="Start an autogiro or e-invoice registration: the order to sign",
+)
+def registration_signing(request: PortalRequest, payload: RegistrationIn) -> Status[SigningOut]:
+    order = registration_start(
+        ctx=audit_context(request, AuditChannel.API),
+        person=request.auth,
+        data=_registration_in(payload),
+    )
+    return Status(201, _signing(order))
+
+
+@router.post(
+    "/registrations/{signing_id}",
+    response={201: RegistrationOut},
+    summary="Create the registration the signature covers",
+)
+def registration_make(
+    request: PortalRequest, signing_id: str, payload: RegistrationIn
+) -> Status[RegistrationOut]:
+    r = registration_create(
+        ctx=audit_context(request, AuditChannel.API),
+        person=request.auth,
+        signing_id=signing_id,
+        data=_registration_in(payload),
+    )
+    return Status(
+        201,
+        RegistrationOut(
+            id=r.pk,
+            kind=r.kind,
+            biller_name=r.biller_name,
+            biller_bankgiro=r.biller_bankgiro,
+            payer_reference=r.payer_reference,
+            account=r.account.number if r.account else "",
+            state=r.state,
+        ),
+    )

@@ -157,3 +157,41 @@ class Holding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.value}"
+
+
+class RegistrationKind(models.TextChoices):
+    AUTOGIRO = "autogiro", _("Autogiro (direct debit)")
+    EINVOICE = "einvoice", _("E-invoice")
+
+
+class Registration(models.Model):
+    """The customer's signed consent to pay a biller by autogiro or to receive its e-invoices.
+    Billing takes ``requested`` registrations on to Bankgirot (mandate) or the e-invoice network."""
+
+    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="registrations")
+    kind = models.CharField(_("kind"), max_length=10, choices=RegistrationKind.choices)
+    biller_name = models.CharField(_("biller"), max_length=60)
+    biller_bankgiro = models.CharField(_("biller's bankgiro"), max_length=8)
+    payer_reference = models.CharField(
+        _("your customer or payer number at the biller"), max_length=35
+    )
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, null=True, blank=True)
+    state = models.CharField(max_length=12, default="requested")
+    signing_id = models.CharField(max_length=32)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["party", "kind", "biller_bankgiro", "payer_reference"],
+                name="registration_once",
+            ),
+            models.CheckConstraint(
+                name="autogiro_has_account", condition=Q(kind="einvoice") | Q(account__isnull=False)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.biller_name} {self.payer_reference}"

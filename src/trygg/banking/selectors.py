@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from trygg.banking.models import Account, Holding, Payee, Posting
+from trygg.banking.models import Account, Holding, Payee, Posting, Registration
 from trygg.kernel.audit import AuditContext, audit_record
 from trygg.kernel.errors import NotFound
 from trygg.kernel.models import AuditAction
@@ -73,6 +73,20 @@ def holdings_of(*, ctx: AuditContext, person: Party, kind: str) -> list[Holding]
         action=AuditAction.READ,
         subject_id=person.pk,
         object_type=f"holdings_{kind}",
+        object_id=person.pk,
+    )
+    return rows
+
+
+def registrations_of(*, ctx: AuditContext, person: Party) -> list[Registration]:
+    rows = list(
+        Registration.objects.filter(party=person).select_related("account").order_by("-created_at")
+    )
+    audit_record(
+        ctx=ctx,
+        action=AuditAction.READ,
+        subject_id=person.pk,
+        object_type="registrations",
         object_id=person.pk,
     )
     return rows

@@ -18,7 +18,16 @@ from stdnum import luhn
 
 from trygg.banking import rules
 from trygg.banking.ledger import FUNDING, OUTGOING_CLEARING, Leg, book, internal_account, replayed
-from trygg.banking.models import Account, AccountKind, Holding, LedgerTransaction, Payee, Payment
+from trygg.banking.models import (
+    Account,
+    AccountKind,
+    Holding,
+    LedgerTransaction,
+    Payee,
+    Payment,
+    Registration,
+    RegistrationKind,
+)
 from trygg.identity.models import SigningOrder
 from trygg.identity.sca import Function
 from trygg.identity.signing import SigningRequest, signed_execution, signing_start
@@ -462,3 +471,126 @@ def holding_record(
         },
     )
     return holding
+
+
+@dataclass(frozen=True)
+class RegistrationInput:
+    kind: str
+    biller_name: str
+    biller_bankgiro: str
+    payer_reference: str
+    account_id: object = None  # the account to debit (autogiro only)
+
+
+def _registration(person: Party, data: RegistrationInput) -> tuple[dict[str, Any], Account | None]:
+    problems = Problems()
+    if data.kind not in (RegistrationKind.AUTOGIRO, RegistrationKind.EINVOICE):
+        problems.add("kind", "registration.kind", _("Choose autogiro or e-invoice."))
+    name = clean_text(problems, "biller_name", data.biller_name, max_length=60)
+    reference = clean_text(problems, "payer_reference", data.payer_reference, max_length=35)
+    bankgiro = None
+    try:
+        bankgiro = rules.parse_destination(
+            rules.DestinationKind.BANKGIRO, data.biller_bankgiro or ""
+        )
+    except rules.RuleError as error:
+        _rule(problems, "biller_bankgiro", error)
+    problems.raise_if_any()
+    assert bankgiro is not None
+    account = None
+    if data.kind == RegistrationKind.AUTOGIRO:
+        account = _own_account(person, data.account_id, "account_id")
+    payload = {
+        "kind": data.kind,
+        "biller": name,
+        "bankgiro": bankgiro.number,
+        "reference": reference,
+        "account": account.number if account else "",
+    }
+    return payload, account
+
+
+def registration_start(
+    *, ctx: AuditContext, person: Party, data: RegistrationInput
+) -> SigningOrder:
+    """Registering for autogiro or e-invoice is signed (the seed's second list)."""
+    payload, account = _registration(person, data)
+    if Registration.objects.filter(
+        party=person,
+        kind=payload["kind"],
+        biller_bankgiro=payload["bankgiro"],
+        payer_reference=payload["reference"],
+    ).exists():
+        raise ValidationFailed(
+            code="registration.exists",
+            field="payer_reference",
+            message=_("You are already registered for this."),
+        )
+    function = (
+        Function.AUTOGIRO_REGISTER
+        if payload["kind"] == RegistrationKind.AUTOGIRO
+        else Function.EINVOICE_REGISTER
+    )
+    if account is not None:
+        summary = _(
+            "Autogiro: %(biller)s (bankgiro %(bankgiro)s) may debit account "
+            "%(account)s for payer number %(reference)s"
+        ) % {
+            "biller": payload["biller"],
+            "bankgiro": payload["bankgiro"],
+            "account": account.number,
+            "reference": payload["reference"],
+        }
+    else:
+        summary = _(
+            "E-invoices from %(biller)s (bankgiro %(bankgiro)s) for customer number %(reference)s"
+        ) % {
+            "biller": payload["biller"],
+            "bankgiro": payload["bankgiro"],
+            "reference": payload["reference"],
+        }
+    return signing_start(
+        ctx=ctx,
+        signer=person,
+        acting_for=person,
+        request=SigningRequest(
+            function=function,
+            payload=payload,
+            summary=summary,
+            amount_minor=0,
+            payee=f"bankgiro:{payload['bankgiro']}:{payload['reference']}",
+        ),
+    )
+
+
+def registration_create(
+    *, ctx: AuditContext, person: Party, signing_id: str, data: RegistrationInput
+) -> Registration:
+    payload, account = _registration(person, data)
+    function = (
+        Function.AUTOGIRO_REGISTER
+        if payload["kind"] == RegistrationKind.AUTOGIRO
+        else Function.EINVOICE_REGISTER
+    )
+    with signed_execution(
+        ctx=ctx, public_id=signing_id, signer=person, function=function, payload=payload
+    ):
+        registration = Registration.objects.create(
+            party=person,
+            kind=payload["kind"],
+            biller_name=payload["biller"],
+            biller_bankgiro=payload["bankgiro"],
+            payer_reference=payload["reference"],
+            account=account,
+            signing_id=signing_id,
+            created_at=clock.now(),
+        )
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.CREATE,
+            subject_id=person.pk,
+            object_type="registration",
+            object_id=registration.pk,
+            detail={"kind": payload["kind"]},
+        )
+    return registration

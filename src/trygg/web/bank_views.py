@@ -18,15 +18,24 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from trygg.banking.models import Account, HoldingKind, Payee
-from trygg.banking.selectors import account_postings, accounts_of, holdings_of, payees_of
+from trygg.banking.selectors import (
+    account_postings,
+    accounts_of,
+    holdings_of,
+    payees_of,
+    registrations_of,
+)
 from trygg.banking.services import (
     NewPaymentInput,
     PayeeInput,
+    RegistrationInput,
     payee_register,
     payee_register_start,
     payment_new_execute,
     payment_new_start,
     payment_to_payee,
+    registration_create,
+    registration_start,
     transfer_own,
 )
 from trygg.identity.actors import audit_context, client_ip
@@ -287,6 +296,8 @@ def sign_bankid_collect(request: PortalRequest, public_id: str) -> HttpResponseB
 def _carry_out(request: PortalRequest, order: SigningOrder) -> HttpResponseBase:
     if order.function == Function.PAYEE_REGISTER:
         return _register_payee(request, order)
+    if order.function in (Function.AUTOGIRO_REGISTER, Function.EINVOICE_REGISTER):
+        return _create_registration(request, order)
     pending: dict[str, Any] = request.session.get(PENDING_PAYMENTS, {})
     data = pending.get(order.public_id)
     if order.function != Function.PAYMENT_NEW_ACCOUNT or data is None:
@@ -454,3 +465,82 @@ def funds_view(request: PortalRequest) -> HttpResponse:
 @customer_required()
 def pension_view(request: PortalRequest) -> HttpResponse:
     return _holdings_page(request, HoldingKind.PENSION, _("Life & pension"))
+
+
+PENDING_REGISTRATIONS = "trygg.pending_registrations"
+
+
+class RegistrationForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Kind"),
+        choices=[
+            ("autogiro", gettext_lazy("Autogiro (direct debit)")),
+            ("einvoice", gettext_lazy("E-invoice")),
+        ],
+    )
+    biller_name = forms.CharField(label=gettext_lazy("Biller"), required=False)
+    biller_bankgiro = forms.CharField(label=gettext_lazy("Biller's bankgiro"), required=False)
+    payer_reference = forms.CharField(
+        label=gettext_lazy("Your customer or payer number at the biller"), required=False
+    )
+    account = forms.TypedChoiceField(
+        label=gettext_lazy("Account to debit (autogiro)"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@customer_required()
+def registrations_view(request: PortalRequest) -> HttpResponseBase:
+    ctx = audit_context(request, AuditChannel.WEB)
+    me = current_customer(request)
+    form = RegistrationForm(request.POST or None)
+    choices = [("", "–"), *_account_choices(accounts_of(ctx=ctx, person=me))]
+    form.fields["account"].choices = choices  # type: ignore[attr-defined]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            order = registration_start(ctx=ctx, person=me, data=_registration_input(data))
+        except DomainError as error:
+            apply_problems(form, error)
+        else:
+            pending: dict[str, Any] = request.session.get(PENDING_REGISTRATIONS, {})
+            pending[order.public_id] = data
+            request.session[PENDING_REGISTRATIONS] = pending
+            return redirect("web:sign", public_id=order.public_id)
+    rows = registrations_of(ctx=ctx, person=me)
+    return render(
+        request,
+        "web/registrations.html",
+        {"form": form, "registrations": rows},
+        status=422 if form.errors else 200,
+    )
+
+
+def _registration_input(data: dict[str, Any]) -> RegistrationInput:
+    return RegistrationInput(
+        kind=data["kind"],
+        biller_name=data["biller_name"],
+        biller_bankgiro=data["biller_bankgiro"],
+        payer_reference=data["payer_reference"],
+        account_id=data.get("account"),
+    )
+
+
+def _create_registration(request: PortalRequest, order: SigningOrder) -> HttpResponseBase:
+    pending: dict[str, Any] = request.session.get(PENDING_REGISTRATIONS, {})
+    data = pending.pop(order.public_id, None)
+    if data is None:
+        messages.error(request, _("There is nothing to carry out for this signature."))
+        return redirect("web:registrations")
+    registration_create(
+        ctx=audit_context(request, AuditChannel.WEB),
+        person=current_customer(request),
+        signing_id=order.public_id,
+        data=_registration_input(data),
+    )
+    request.session[PENDING_REGISTRATIONS] = pending
+    messages.success(request, _("Your registration is signed and sent on to the biller."))
+    return redirect("web:registrations")
