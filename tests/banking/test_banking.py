@@ -12,6 +12,7 @@ from django.db.models import Sum
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.banking.conftest import sign, with_token
 from tests.conftest import Customer, make_customer
 from trygg.banking import rules
 from trygg.banking.models import Account, LedgerTransaction, Payee, Payment, Posting
@@ -27,14 +28,6 @@ from trygg.banking.services import (
     payment_to_payee,
     transfer_own,
 )
-from trygg.identity.models import TokenKind
-from trygg.identity.signing import signing_complete_with_token
-from trygg.identity.tokens import (
-    token_dispatch,
-    token_expected_response,
-    token_hand_over,
-    token_order,
-)
 from trygg.kernel.audit import SYSTEM
 from trygg.kernel.errors import Conflict, NotFound, ValidationFailed
 
@@ -47,28 +40,6 @@ def _ledger_balanced() -> None:
     for account in Account.objects.all():
         total = account.postings.aggregate(s=Sum("amount"))["s"] or Decimal(0)
         assert account.balance == total
-
-
-@pytest.fixture
-def funded(customer: Customer) -> tuple[Customer, Account, Account]:
-    main = account_open(ctx=SYSTEM, party=customer.party, name="Lönekonto")
-    savings = account_open(ctx=SYSTEM, party=customer.party, name="Sparkonto", kind="savings")
-    incoming_payment_book(account=main, amount=Decimal("10000.00"), text="Lön")
-    main.refresh_from_db()
-    return customer, main, savings
-
-
-def _with_token(customer: Customer) -> None:
-    token = token_order(ctx=SYSTEM, party=customer.party, kind=TokenKind.OCRA)
-    token_dispatch(ctx=SYSTEM, token=token, by_post=False)
-    token_hand_over(ctx=SYSTEM, token=token)
-
-
-def _sign(customer: Customer, order: Any) -> None:
-    token = customer.party.security_tokens.get(state="active")
-    signing_complete_with_token(
-        ctx=SYSTEM, order=order, response=token_expected_response(token, order.challenge)
-    )
 
 
 @pytest.mark.parametrize(
@@ -197,14 +168,14 @@ def test_a_retried_request_never_pays_twice(funded: Any) -> None:
 @pytest.mark.django_db
 def test_payee_needs_signing_and_is_then_paid_without(funded: Any) -> None:
     customer, main, _savings = funded
-    _with_token(customer)
+    with_token(customer)
     data = PayeeInput(name="Elbolaget", kind="bankgiro", number=BG)
     order = payee_register_start(ctx=SYSTEM, person=customer.party, data=data)
     assert "5050-1055" in order.summary
     with pytest.raises(ValidationFailed) as exc:  # not signed yet
         payee_register(ctx=SYSTEM, person=customer.party, signing_id=order.public_id, data=data)
     assert exc.value.code == "signing.not_signed"
-    _sign(customer, order)
+    sign(customer, order)
     payee = payee_register(ctx=SYSTEM, person=customer.party, signing_id=order.public_id, data=data)
     payment = payment_to_payee(
         ctx=SYSTEM,
@@ -221,11 +192,11 @@ def test_payee_needs_signing_and_is_then_paid_without(funded: Any) -> None:
 @pytest.mark.django_db
 def test_payee_registration_with_another_number_than_signed_is_void(funded: Any) -> None:
     customer, _main, _savings = funded
-    _with_token(customer)
+    with_token(customer)
     order = payee_register_start(
         ctx=SYSTEM, person=customer.party, data=PayeeInput("Elbolaget", "bankgiro", BG)
     )
-    _sign(customer, order)
+    sign(customer, order)
     with pytest.raises(ValidationFailed) as exc:
         payee_register(
             ctx=SYSTEM,
@@ -240,7 +211,7 @@ def test_payee_registration_with_another_number_than_signed_is_void(funded: Any)
 @pytest.mark.django_db
 def test_payment_to_a_new_account_is_signed_over_amount_and_payee(funded: Any) -> None:
     customer, main, _savings = funded
-    _with_token(customer)
+    with_token(customer)
     data = NewPaymentInput(
         from_account_id=main.pk,
         kind="account",
@@ -250,7 +221,7 @@ def test_payment_to_a_new_account_is_signed_over_amount_and_payee(funded: Any) -
     )
     order = payment_new_start(ctx=SYSTEM, person=customer.party, data=data)
     assert "1500.00" in order.summary and "3300-7810251234" in order.summary
-    _sign(customer, order)
+    sign(customer, order)
     tampered = NewPaymentInput(
         from_account_id=main.pk,
         kind="account",
@@ -266,7 +237,7 @@ def test_payment_to_a_new_account_is_signed_over_amount_and_payee(funded: Any) -
     assert not Payment.objects.exists()
     # The signature is void now; a new one is needed even for the original data.
     order = payment_new_start(ctx=SYSTEM, person=customer.party, data=data)
-    _sign(customer, order)
+    sign(customer, order)
     payment = payment_new_execute(
         ctx=SYSTEM,
         person=customer.party,
@@ -300,7 +271,7 @@ def test_sole_trader_pays_from_the_firm(sole_trader: Any) -> None:
         to_account_id=private.pk,
         amount="1000",
     )
-    _with_token(owner)
+    with_token(owner)
     order = payment_new_start(
         ctx=SYSTEM, person=owner.party, data=NewPaymentInput(business.pk, "bankgiro", BG, "250")
     )
@@ -422,7 +393,7 @@ def test_registration_is_signed_and_creates_what_billing_consumes(funded: Any, k
     from trygg.banking.services import RegistrationInput, registration_create, registration_start
 
     customer, main, _savings = funded
-    _with_token(customer)
+    with_token(customer)
     data = RegistrationInput(
         kind=kind,
         biller_name="Trygg Försäkring",
@@ -437,7 +408,7 @@ def test_registration_is_signed_and_creates_what_billing_consumes(funded: Any, k
         registration_create(
             ctx=SYSTEM, person=customer.party, signing_id=order.public_id, data=data
         )  # not signed yet
-    _sign(customer, order)
+    sign(customer, order)
     other = RegistrationInput(
         kind=kind,
         biller_name="Trygg Försäkring",
@@ -451,7 +422,7 @@ def test_registration_is_signed_and_creates_what_billing_consumes(funded: Any, k
         )
     assert exc.value.code == "signing.mismatch"
     order = registration_start(ctx=SYSTEM, person=customer.party, data=data)
-    _sign(customer, order)
+    sign(customer, order)
     registration = registration_create(
         ctx=SYSTEM, person=customer.party, signing_id=order.public_id, data=data
     )

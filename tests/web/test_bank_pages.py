@@ -262,3 +262,46 @@ def test_autogiro_registration_signed_in_the_portal(
         main.pk,
         "requested",
     )
+
+
+@pytest.mark.django_db
+def test_stock_order_signed_in_the_portal_then_filled_by_the_demo_market(
+    banked: tuple[Customer, Account, Account],
+) -> None:
+    from django.core.management import call_command
+
+    from trygg.banking.models import TradeOrder
+
+    customer, main, _savings = banked
+    client = Client(enforce_csrf_checks=True)
+    portal_login(client, customer.id_number, customer.pin)
+    client.get("/bank/trade/")
+    sign_url = client.post(
+        "/bank/trade/",
+        {
+            "account": main.pk,
+            "side": "buy",
+            "isin": "SE0000108656",
+            "instrument": "Ericsson B",
+            "quantity": "10",
+            "limit_price": "75,50",
+            "csrfmiddlewaretoken": csrf_of(client),
+        },
+    )["Location"]
+    page = client.get(sign_url).content.decode()
+    challenge = re.search(r'id="challenge">(\d+)<', page)
+    assert challenge and "Ericsson B" in page
+    token = customer.party.security_tokens.get(state="active")
+    done = client.post(
+        sign_url,
+        {
+            "response": token_expected_response(token, challenge.group(1)),
+            "csrfmiddlewaretoken": csrf_of(client),
+        },
+    )
+    assert done["Location"] == "/bank/trade/"
+    call_command("trading", "fill", stdout=__import__("io").StringIO())
+    order = TradeOrder.objects.get()
+    assert order.state == "filled" and order.fill_price == Decimal("75.50")
+    main.refresh_from_db()
+    assert main.balance == Decimal("9245.00")

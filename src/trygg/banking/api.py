@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from trygg.banking.models import TradeOrder
 from trygg.banking.selectors import (
     account_postings,
     accounts_of,
@@ -34,6 +35,7 @@ from trygg.banking.services import (
     registration_start,
     transfer_own,
 )
+from trygg.banking.trading import TradeInput, trade_cancel, trade_place, trade_start
 from trygg.identity.actors import audit_context, client_ip
 from trygg.identity.auth import CustomerSessionAuth
 from trygg.identity.bankid_login import PendingBankId, bankid_qr_svg
@@ -508,4 +510,89 @@ def registration_make(
             account=r.account.number if r.account else "",
             state=r.state,
         ),
+    )
+
+
+class TradeIn(Schema):
+    account_id: int
+    isin: str = Field(max_length=12)
+    instrument: str = Field(max_length=60)
+    side: str = Field(description="buy or sell")
+    quantity: int
+    limit_price: str = Field(max_length=20)
+
+
+class TradeOut(Schema):
+    id: int
+    isin: str
+    instrument: str
+    side: str
+    quantity: int
+    limit_price: Decimal
+    state: str
+    fill_price: Decimal | None
+
+
+def _trade_in(payload: TradeIn) -> TradeInput:
+    return TradeInput(
+        account_id=payload.account_id,
+        isin=payload.isin,
+        instrument=payload.instrument,
+        side=payload.side,
+        quantity=payload.quantity,
+        limit_price=payload.limit_price,
+    )
+
+
+def _trade_out(o: TradeOrder) -> TradeOut:
+    return TradeOut(
+        id=o.pk,
+        isin=o.isin,
+        instrument=o.instrument,
+        side=o.side,
+        quantity=o.quantity,
+        limit_price=o.limit_price,
+        state=o.state,
+        fill_price=o.fill_price,
+    )
+
+
+@router.get("/trades", response=list[TradeOut], summary="Your stock orders")
+def trades(request: PortalRequest) -> list[TradeOut]:
+    return [
+        _trade_out(o) for o in TradeOrder.objects.filter(party=request.auth).order_by("-placed_at")
+    ]
+
+
+@router.post(
+    "/trades/signing", response={201: SigningOut}, summary="Start a stock order: the order to sign"
+)
+def trade_signing(request: PortalRequest, payload: TradeIn) -> Status[SigningOut]:
+    order = trade_start(
+        ctx=audit_context(request, AuditChannel.API), person=request.auth, data=_trade_in(payload)
+    )
+    return Status(201, _signing(order))
+
+
+@router.post(
+    "/trades/{signing_id}",
+    response={201: TradeOut},
+    summary="Place the stock order the signature covers",
+)
+def trade_create(request: PortalRequest, signing_id: str, payload: TradeIn) -> Status[TradeOut]:
+    order = trade_place(
+        ctx=audit_context(request, AuditChannel.API),
+        person=request.auth,
+        signing_id=signing_id,
+        data=_trade_in(payload),
+    )
+    return Status(201, _trade_out(order))
+
+
+@router.post("/trades/{order_id}/cancel", response=TradeOut, summary="Cancel an open order")
+def trade_cancel_endpoint(request: PortalRequest, order_id: int) -> TradeOut:
+    return _trade_out(
+        trade_cancel(
+            ctx=audit_context(request, AuditChannel.API), person=request.auth, order_id=order_id
+        )
     )

@@ -130,6 +130,7 @@ class Payment(models.Model):
 class HoldingKind(models.TextChoices):
     FUND = "fund", _("Fund")
     PENSION = "pension", _("Life & pension")
+    SHARE = "share", _("Shares")
 
 
 class Holding(models.Model):
@@ -195,3 +196,44 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.biller_name} {self.payer_reference}"
+
+
+class TradeSide(models.TextChoices):
+    BUY = "buy", _("Buy")
+    SELL = "sell", _("Sell")
+
+
+class TradeState(models.TextChoices):
+    PLACED = "placed", _("Placed")
+    FILLED = "filled", _("Filled")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class TradeOrder(models.Model):
+    """A stock order, placed with a signature; filled (booked) or cancelled afterwards."""
+
+    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="trade_orders")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="trade_orders")
+    isin = models.CharField(max_length=12)
+    instrument = models.CharField(max_length=60)
+    side = models.CharField(max_length=4, choices=TradeSide.choices)
+    quantity = models.PositiveIntegerField()
+    limit_price = models.DecimalField(max_digits=18, decimal_places=2)
+    state = models.CharField(max_length=10, choices=TradeState.choices, default=TradeState.PLACED)
+    signing_id = models.CharField(max_length=32)
+    placed_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+    fill_price = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(name="trade_quantity_positive", condition=Q(quantity__gt=0)),
+            models.CheckConstraint(name="trade_limit_positive", condition=Q(limit_price__gt=0)),
+            models.CheckConstraint(
+                name="trade_fill_price_when_filled",
+                condition=~Q(state="filled") | Q(fill_price__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.side} {self.quantity} {self.isin} ({self.state})"

@@ -65,7 +65,7 @@ def _rule_message(code: str, fallback: str) -> str:
     return messages.get(code, fallback)
 
 
-def _rule(problems: Problems, field: str, error: rules.RuleError) -> None:
+def rule_problem(problems: Problems, field: str, error: rules.RuleError) -> None:
     problems.add(field, error.code, _rule_message(error.code, error.message))
 
 
@@ -104,7 +104,7 @@ def incoming_payment_book(*, account: Account, amount: Decimal, text: str) -> Le
     )
 
 
-def _own_account(person: Party, account_id: object, field: str) -> Account:
+def own_account(person: Party, account_id: object, field: str) -> Account:
     """An account of the person or of a firm they act for; NotFound otherwise."""
     parties = [p.pk for p in accessible_parties(person)]
     account = (
@@ -135,7 +135,7 @@ def _amount(problems: Problems, value: object) -> Decimal:
     try:
         return rules.parse_amount(value)
     except rules.RuleError as error:
-        _rule(problems, "amount", error)
+        rule_problem(problems, "amount", error)
         return Decimal(0)
 
 
@@ -194,7 +194,7 @@ def _destination(problems: Problems, kind: object, number: object) -> rules.Dest
     try:
         return rules.parse_destination(str(kind), number if isinstance(number, str) else "")
     except rules.RuleError as error:
-        _rule(problems, "number" if error.code != "destination.kind" else "kind", error)
+        rule_problem(problems, "number" if error.code != "destination.kind" else "kind", error)
         return None
 
 
@@ -326,7 +326,7 @@ def payment_to_payee(
     value = _amount(problems, amount)
     text = _message(problems, message)
     problems.raise_if_any()
-    source = _own_account(person, from_account_id, "from_account")
+    source = own_account(person, from_account_id, "from_account")
     payee = (
         Payee.objects.filter(pk=payee_id, party=person).first()
         if isinstance(payee_id, int)
@@ -375,7 +375,7 @@ def _new_payment(
     destination = _destination(problems, data.kind, data.number)
     problems.raise_if_any()
     assert destination is not None
-    source = _own_account(person, data.from_account_id, "from_account")
+    source = own_account(person, data.from_account_id, "from_account")
     payload = {
         "from": source.number,
         "to": destination.canonical(),
@@ -494,12 +494,12 @@ def _registration(person: Party, data: RegistrationInput) -> tuple[dict[str, Any
             rules.DestinationKind.BANKGIRO, data.biller_bankgiro or ""
         )
     except rules.RuleError as error:
-        _rule(problems, "biller_bankgiro", error)
+        rule_problem(problems, "biller_bankgiro", error)
     problems.raise_if_any()
     assert bankgiro is not None
     account = None
     if data.kind == RegistrationKind.AUTOGIRO:
-        account = _own_account(person, data.account_id, "account_id")
+        account = own_account(person, data.account_id, "account_id")
     payload = {
         "kind": data.kind,
         "biller": name,

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from trygg.banking.models import Account, HoldingKind, Payee
+from trygg.banking.models import Account, HoldingKind, Payee, TradeOrder
 from trygg.banking.selectors import (
     account_postings,
     accounts_of,
@@ -38,6 +38,7 @@ from trygg.banking.services import (
     registration_start,
     transfer_own,
 )
+from trygg.banking.trading import TradeInput, trade_cancel, trade_place, trade_start
 from trygg.identity.actors import audit_context, client_ip
 from trygg.identity.bankid_login import PendingBankId, bankid_qr_svg
 from trygg.identity.models import SigningOrder, SigningState
@@ -298,6 +299,8 @@ def _carry_out(request: PortalRequest, order: SigningOrder) -> HttpResponseBase:
         return _register_payee(request, order)
     if order.function in (Function.AUTOGIRO_REGISTER, Function.EINVOICE_REGISTER):
         return _create_registration(request, order)
+    if order.function == Function.STOCK_TRADE:
+        return _place_trade(request, order)
     pending: dict[str, Any] = request.session.get(PENDING_PAYMENTS, {})
     data = pending.get(order.public_id)
     if order.function != Function.PAYMENT_NEW_ACCOUNT or data is None:
@@ -544,3 +547,91 @@ def _create_registration(request: PortalRequest, order: SigningOrder) -> HttpRes
     request.session[PENDING_REGISTRATIONS] = pending
     messages.success(request, _("Your registration is signed and sent on to the biller."))
     return redirect("web:registrations")
+
+
+PENDING_TRADES = "trygg.pending_trades"
+
+
+class TradeForm(forms.Form):
+    account = forms.TypedChoiceField(label=gettext_lazy("Account"), coerce=int)
+    side = forms.ChoiceField(
+        label=gettext_lazy("Buy or sell"),
+        choices=[("buy", gettext_lazy("Buy")), ("sell", gettext_lazy("Sell"))],
+    )
+    isin = forms.CharField(label="ISIN", required=False)
+    instrument = forms.CharField(label=gettext_lazy("Share"), required=False)
+    quantity = forms.CharField(
+        label=gettext_lazy("Number of shares"),
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    limit_price = forms.CharField(
+        label=gettext_lazy("Limit price (kr)"),
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+
+
+def _trade_input(data: dict[str, Any]) -> TradeInput:
+    return TradeInput(
+        account_id=data["account"],
+        isin=data["isin"],
+        instrument=data["instrument"],
+        side=data["side"],
+        quantity=data["quantity"],
+        limit_price=data["limit_price"],
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@customer_required()
+def trade_view(request: PortalRequest) -> HttpResponseBase:
+    """Stock orders: placing one is signed (the seed's second list); open ones can be cancelled."""
+    ctx = audit_context(request, AuditChannel.WEB)
+    me = current_customer(request)
+    form = TradeForm(request.POST or None)
+    form.fields["account"].choices = _account_choices(  # type: ignore[attr-defined]
+        accounts_of(ctx=ctx, person=me)
+    )
+    if request.method == "POST" and "cancel" in request.POST:
+        try:
+            trade_cancel(ctx=ctx, person=me, order_id=int(request.POST["cancel"]))
+        except (DomainError, ValueError):
+            messages.error(request, _("The order could not be cancelled."))
+        else:
+            messages.success(request, _("The order is cancelled."))
+        return redirect("web:trade")
+    if request.method == "POST" and form.is_valid():
+        try:
+            order = trade_start(ctx=ctx, person=me, data=_trade_input(form.cleaned_data))
+        except DomainError as error:
+            apply_problems(form, error)
+        else:
+            pending: dict[str, Any] = request.session.get(PENDING_TRADES, {})
+            pending[order.public_id] = form.cleaned_data
+            request.session[PENDING_TRADES] = pending
+            return redirect("web:sign", public_id=order.public_id)
+    orders = TradeOrder.objects.filter(party=me).order_by("-placed_at")[:50]
+    return render(
+        request,
+        "web/trade.html",
+        {"form": form, "orders": orders},
+        status=422 if form.errors else 200,
+    )
+
+
+def _place_trade(request: PortalRequest, order: SigningOrder) -> HttpResponseBase:
+    pending: dict[str, Any] = request.session.get(PENDING_TRADES, {})
+    data = pending.pop(order.public_id, None)
+    if data is None:
+        messages.error(request, _("There is nothing to carry out for this signature."))
+        return redirect("web:trade")
+    trade_place(
+        ctx=audit_context(request, AuditChannel.WEB),
+        person=current_customer(request),
+        signing_id=order.public_id,
+        data=_trade_input(data),
+    )
+    request.session[PENDING_TRADES] = pending
+    messages.success(request, _("Your order is placed."))
+    return redirect("web:trade")

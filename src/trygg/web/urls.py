@@ -28,6 +28,7 @@ urlpatterns = [
     path("bank/transfer/", bank_views.transfer_view, name="transfer"),
     path("bank/pay/", bank_views.payment_view, name="payment"),
     path("bank/payees/", bank_views.payees_view, name="payees"),
+    path("bank/trade/", bank_views.trade_view, name="trade"),
     path("bank/registrations/", bank_views.registrations_view, name="registrations"),
     path("bank/payees/<int:payee_id>/pay/", bank_views.payee_pay_view, name="payee_pay"),
     path("bank/sign/<str:public_id>/", bank_views.sign_view, name="sign"),

@@ -1,0 +1,227 @@
+"""Stock orders: placed only with a signature over instrument, side, quantity and limit
+(the seed's second list); cancelled while not filled; filled by the market, which this issue
+simulates in the demo. A fill books the cash in the ledger and the shares as a holding."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from stdnum import isin as stdnum_isin
+
+from trygg.banking.ledger import Leg, book, internal_account
+from trygg.banking.models import Holding, HoldingKind, TradeOrder, TradeSide, TradeState
+from trygg.banking.rules import RuleError, parse_amount
+from trygg.banking.services import own_account, rule_problem
+from trygg.identity.models import SigningOrder
+from trygg.identity.sca import Function
+from trygg.identity.signing import SigningRequest, signed_execution, signing_start
+from trygg.kernel import clock
+from trygg.kernel.audit import AuditContext, audit_record
+from trygg.kernel.errors import NotFound, ValidationFailed
+from trygg.kernel.models import AuditAction
+from trygg.kernel.validation import Problems, clean_text
+from trygg.parties.models import Party
+
+SECURITIES_SETTLEMENT = ("INT-SECURITIES", "Securities settlement")
+
+
+@dataclass(frozen=True)
+class TradeInput:
+    account_id: object
+    isin: str
+    instrument: str
+    side: str
+    quantity: object
+    limit_price: object
+
+
+def _trade(person: Party, data: TradeInput) -> tuple[dict[str, str], int, Decimal]:
+    problems = Problems()
+    code = (data.isin or "").strip().upper() if isinstance(data.isin, str) else ""
+    if not stdnum_isin.is_valid(code):
+        problems.add("isin", "isin.invalid", _("Give a valid ISIN, e.g. SE0000108656."))
+    name = clean_text(problems, "instrument", data.instrument, max_length=60)
+    if data.side not in (TradeSide.BUY, TradeSide.SELL):
+        problems.add("side", "trade.side", _("Choose buy or sell."))
+    quantity = data.quantity if isinstance(data.quantity, int) else None
+    if isinstance(data.quantity, str) and data.quantity.strip().isdigit():
+        quantity = int(data.quantity.strip())
+    if quantity is None or quantity <= 0 or quantity > 1_000_000:
+        problems.add("quantity", "trade.quantity", _("Give a whole number of shares, 1 or more."))
+    limit = Decimal(0)
+    try:
+        limit = parse_amount(data.limit_price)
+    except RuleError as error:
+        rule_problem(problems, "limit_price", error)
+    problems.raise_if_any()
+    assert quantity is not None
+    account = own_account(person, data.account_id, "account_id")
+    payload = {
+        "account": account.number,
+        "isin": code,
+        "instrument": name,
+        "side": data.side,
+        "quantity": str(quantity),
+        "limit": str(limit),
+    }
+    return payload, quantity, limit
+
+
+def trade_start(*, ctx: AuditContext, person: Party, data: TradeInput) -> SigningOrder:
+    payload, quantity, limit = _trade(person, data)
+    verb = _("Buy") if payload["side"] == TradeSide.BUY else _("Sell")
+    summary = _(
+        "%(verb)s %(quantity)s %(instrument)s (%(isin)s) at %(limit)s kr or better, "
+        "account %(account)s"
+    ) % {
+        "verb": verb,
+        "quantity": quantity,
+        "instrument": payload["instrument"],
+        "isin": payload["isin"],
+        "limit": limit,
+        "account": payload["account"],
+    }
+    return signing_start(
+        ctx=ctx,
+        signer=person,
+        acting_for=person,
+        request=SigningRequest(
+            function=Function.STOCK_TRADE,
+            payload=payload,
+            summary=summary,
+            amount_minor=int(limit * quantity * 100),
+            payee=payload["isin"],
+        ),
+    )
+
+
+def trade_place(
+    *, ctx: AuditContext, person: Party, signing_id: str, data: TradeInput
+) -> TradeOrder:
+    payload, quantity, limit = _trade(person, data)
+    account = own_account(person, data.account_id, "account_id")
+    if payload["side"] == TradeSide.BUY and account.balance < limit * quantity:
+        raise ValidationFailed(
+            code="account.insufficient_funds",
+            field="quantity",
+            message=_("There is not enough money in %(account)s for this order.")
+            % {"account": account.name},
+        )
+    with signed_execution(
+        ctx=ctx, public_id=signing_id, signer=person, function=Function.STOCK_TRADE, payload=payload
+    ):
+        order = TradeOrder.objects.create(
+            party=person,
+            account=account,
+            isin=payload["isin"],
+            instrument=payload["instrument"],
+            side=payload["side"],
+            quantity=quantity,
+            limit_price=limit,
+            signing_id=signing_id,
+            placed_at=clock.now(),
+        )
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.CREATE,
+            subject_id=person.pk,
+            object_type="trade_order",
+            object_id=order.pk,
+        )
+    return order
+
+
+def trade_cancel(*, ctx: AuditContext, person: Party, order_id: int) -> TradeOrder:
+    with transaction.atomic():
+        order = TradeOrder.objects.select_for_update().filter(pk=order_id, party=person).first()
+        if order is None:
+            raise NotFound(_("No such order among yours."), code="trade.not_found")
+        if order.state != TradeState.PLACED:
+            raise ValidationFailed(
+                code="trade.not_open",
+                field="order",
+                message=_("Only an order that is not filled can be cancelled."),
+            )
+        order.state = TradeState.CANCELLED
+        order.closed_at = clock.now()
+        order.save(update_fields=["state", "closed_at"])
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.UPDATE,
+            subject_id=person.pk,
+            object_type="trade_order",
+            object_id=order.pk,
+            detail={"to": "cancelled"},
+        )
+    return order
+
+
+def trade_fill(*, ctx: AuditContext, order_id: int, price: Decimal) -> TradeOrder:
+    """The market filled the order at ``price`` (within the limit): cash and shares booked."""
+    with transaction.atomic():
+        order = TradeOrder.objects.select_for_update().select_related("account").get(pk=order_id)
+        if order.state != TradeState.PLACED:
+            raise ValidationFailed(
+                code="trade.not_open", field="order", message=_("The order is no longer open.")
+            )
+        buying = order.side == TradeSide.BUY
+        if (buying and price > order.limit_price) or (not buying and price < order.limit_price):
+            raise ValidationFailed(
+                code="trade.outside_limit",
+                field="price",
+                message=_("The price is outside the order's limit."),
+            )
+        cash = (price * order.quantity).quantize(Decimal("0.01"))
+        settlement = internal_account(*SECURITIES_SETTLEMENT)
+        sign = -1 if buying else 1
+        book(
+            kind="trade",
+            description=f"{order.side} {order.quantity} {order.isin}",
+            party=order.party,
+            legs=[
+                Leg(order.account, sign * cash, order.instrument),
+                Leg(settlement, -sign * cash, order.isin),
+            ],
+        )
+        holding = (
+            Holding.objects.select_for_update()
+            .filter(party=order.party, kind=HoldingKind.SHARE, identifier=order.isin)
+            .first()
+        )
+        units = (holding.units if holding else Decimal(0)) + (
+            order.quantity if buying else -order.quantity
+        )
+        if units < 0:
+            raise ValidationFailed(
+                code="trade.no_shares",
+                field="quantity",
+                message=_("You do not hold that many shares."),
+            )
+        Holding.objects.update_or_create(
+            party=order.party,
+            kind=HoldingKind.SHARE,
+            identifier=order.isin,
+            defaults={
+                "name": order.instrument,
+                "units": units,
+                "price": price,
+                "value": (units * price).quantize(Decimal("0.01")),
+                "valued_on": clock.today(),
+            },
+        )
+        order.state = TradeState.FILLED
+        order.fill_price = price
+        order.closed_at = clock.now()
+        order.save(update_fields=["state", "fill_price", "closed_at"])
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.UPDATE,
+            subject_id=order.party_id,
+            object_type="trade_order",
+            object_id=order.pk,
+            detail={"to": "filled"},
+        )
+    return order
