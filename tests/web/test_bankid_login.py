@@ -125,3 +125,27 @@ def test_cancel_ends_the_order(simulator: httpx.Client) -> None:
     assert "trygg.bankid" not in client.session
     order = simulator.get(f"/sim/orders/{pending['order_ref']}")
     assert order.status_code == 404 or order.json().get("status") != "pending"
+
+
+@pytest.mark.django_db
+def test_agent_starts_bankid_phone_auth_for_a_caller(
+    simulator: httpx.Client, customer: Customer
+) -> None:
+    from tests.conftest import ApiClient
+
+    api = ApiClient()
+    api.csrf()
+    started = api.call(
+        "POST", "/phone/auth/bankid", {"id_number": customer.id_number, "customer_called": True}
+    )
+    assert started.status_code == 202
+    order_ref = api.client.session["trygg.phone_bankid"]
+    polled = api.call("POST", "/phone/auth/bankid/collect")
+    assert polled.status_code == 200 and polled.json()["status"] == "pending"
+    simulator.post(f"/sim/orders/{order_ref}/confirm-call")
+    simulator.post(f"/sim/orders/{order_ref}/complete", json={})
+    done = api.call("POST", "/phone/auth/bankid/collect")
+    assert done.status_code == 201 and done.json()["name"] == "Anna Berg"
+    api.token = api.client.cookies["trygg_csrftoken"].value
+    me = api.call("GET", "/me").json()
+    assert (me["authentication_method"], me["authentication_level"]) == ("bankid", 1)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.middleware.csrf import get_token
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import Router, Schema, Status
+from pydantic import Field
 
 from trygg.identity.actors import audit_context
 from trygg.identity.auth import CustomerSessionAuth, require_csrf
+from trygg.identity.bankid_login import bankid_phone_collect, bankid_phone_start
 from trygg.identity.models import LoginChannel, LoginMethod
 from trygg.identity.requests import PortalRequest
 from trygg.identity.schemas import (
@@ -100,6 +104,71 @@ def phone_login(request: PortalRequest, payload: LoginIn) -> LoginOut:
         customer_number=result.party.customer_number,
         name=result.party.display_name,
         must_change_pin=result.must_change_pin,
+    )
+
+
+class PhoneBankIdIn(Schema):
+    id_number: str = Field(max_length=20)
+    customer_called: bool = True
+
+
+class PhoneBankIdOut(Schema):
+    status: str
+    message: str
+
+
+_PHONE_BANKID = "trygg.phone_bankid"
+
+
+@router.post(
+    "/phone/auth/bankid",
+    response={202: PhoneBankIdOut},
+    auth=None,
+    tags=["telephone bank"],
+    summary="Telephone bank: the agent starts BankID",
+)
+def phone_bankid_start(request: PortalRequest, payload: PhoneBankIdIn) -> Status[PhoneBankIdOut]:
+    require_csrf(request)
+    order_ref = bankid_phone_start(
+        id_number=payload.id_number, customer_called=payload.customer_called
+    )
+    request.session[_PHONE_BANKID] = order_ref
+    return Status(202, PhoneBankIdOut(status="pending", message=""))
+
+
+@router.post(
+    "/phone/auth/bankid/collect",
+    response={200: PhoneBankIdOut, 201: LoginOut},
+    auth=None,
+    tags=["telephone bank"],
+    summary="Telephone bank: poll BankID every two seconds",
+)
+def phone_bankid_collect(request: PortalRequest) -> Status[Any]:
+    require_csrf(request)
+    order_ref = request.session.get(_PHONE_BANKID)
+    if not order_ref:
+        raise ValidationFailed(code="bankid.no_order", field=None, message=_("Start BankID first."))
+    progress = bankid_phone_collect(
+        ctx=audit_context(request, AuditChannel.PHONE), order_ref=order_ref
+    )
+    if progress.status != "complete" or progress.result is None:
+        if progress.status == "failed":
+            request.session.pop(_PHONE_BANKID, None)
+        return Status(200, PhoneBankIdOut(status=progress.status, message=progress.message))
+    party = progress.result.party
+    # A phone session may do what a PIN session may do on the web, nothing more.
+    customer_session_start(
+        request, party=party, method=LoginMethod.BANKID, level=1, must_change_pin=False
+    )
+    get_token(request)
+    return Status(
+        201,
+        LoginOut(
+            party_id=party.pk,
+            customer_number=party.customer_number,
+            name=party.display_name,
+            must_change_pin=False,
+        ),
     )
 
 

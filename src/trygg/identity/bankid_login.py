@@ -17,7 +17,7 @@ from trygg.identity.bankid.client import BankIdClient, BankIdError, CollectResul
 from trygg.identity.bankid.messages import Language, user_message
 from trygg.identity.bankid.qr import qr_data, qr_seconds, qr_svg
 from trygg.identity.models import LoginChannel, LoginMethod
-from trygg.identity.services import LoginResult
+from trygg.identity.services import LoginResult, parse_id_number
 from trygg.kernel import idnumbers
 from trygg.kernel.audit import AuditContext
 from trygg.kernel.errors import DomainError
@@ -156,3 +156,40 @@ def bankid_cancel(pending: PendingBankId) -> None:
     # An order already finished or expired has nothing left to cancel.
     with bankid_client() as client, contextlib.suppress(BankIdError):
         client.cancel(pending.order_ref)
+
+
+def bankid_phone_start(*, id_number: object, customer_called: bool) -> str:
+    """The agent starts BankID for the caller (``phone/auth``): the caller's app asks them to
+    confirm they are in a call with us. Returns the order reference to collect."""
+    parsed = parse_id_number(id_number)
+    if parsed.country != "SE":
+        raise BankIdUnavailable(_("BankID is for Swedish personal identity numbers."))
+    with bankid_client() as client:
+        try:
+            started = client.phone_auth(
+                parsed.value,
+                "user" if customer_called else "RP",
+                user_visible_data=_("Identification for a call with customer service"),
+            )
+        except BankIdError as error:
+            raise BankIdUnavailable(bankid_error_message(error)) from error
+    return started.order_ref
+
+
+def bankid_phone_collect(*, ctx: AuditContext, order_ref: str) -> BankIdProgress:
+    with bankid_client() as client:
+        try:
+            collected = client.collect(order_ref)
+        except BankIdError as error:
+            return BankIdProgress("failed", bankid_error_message(error))
+    if collected.status == "complete" and collected.completion is not None:
+        pending = PendingBankId(order_ref, "", "", "", time.time())
+        return _complete(ctx, pending, collected, LoginChannel.PHONE)
+    message = user_message(
+        collected.status,
+        collected.hint_code,
+        None,
+        language=bankid_language(),
+        started_with="phone",
+    )
+    return BankIdProgress(collected.status, message)
