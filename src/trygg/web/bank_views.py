@@ -54,7 +54,31 @@ from trygg.kernel.models import AuditChannel
 from trygg.web.forms import apply_problems
 from trygg.web.views import current_customer, customer_required
 
-PENDING_PAYMENTS = "trygg.pending_payments"
+PENDING_ORDERS = "trygg.pending_orders"
+
+
+def _remember(request: PortalRequest, public_id: str, data: dict[str, Any]) -> None:
+    """Keep what the customer entered until the order is signed (server-side, per session)."""
+    pending: dict[str, Any] = request.session.get(PENDING_ORDERS, {})
+    pending[public_id] = data
+    request.session[PENDING_ORDERS] = pending
+
+
+def _entered(request: PortalRequest, public_id: str) -> dict[str, Any] | None:
+    """What was entered for the order (kept if carrying it out fails, to try again)."""
+    data: dict[str, Any] | None = request.session.get(PENDING_ORDERS, {}).get(public_id)
+    return data
+
+
+def _done(request: PortalRequest, public_id: str) -> None:
+    pending: dict[str, Any] = request.session.get(PENDING_ORDERS, {})
+    pending.pop(public_id, None)
+    request.session[PENDING_ORDERS] = pending
+
+
+def _nothing_to_do(request: PortalRequest, where: str) -> HttpResponseBase:
+    messages.error(request, _("There is nothing to carry out for this signature."))
+    return redirect(where)
 
 
 def _account_choices(accounts: list[Account]) -> list[tuple[int, str]]:
@@ -177,9 +201,7 @@ def payment_view(request: PortalRequest) -> HttpResponseBase:
         except DomainError as error:
             apply_problems(form, error)
         else:
-            pending: dict[str, Any] = request.session.get(PENDING_PAYMENTS, {})
-            pending[order.public_id] = {**data, "key": secrets.token_urlsafe(16)}
-            request.session[PENDING_PAYMENTS] = pending
+            _remember(request, order.public_id, {**data, "key": secrets.token_urlsafe(16)})
             return redirect("web:sign", public_id=order.public_id)
     return render(request, "web/payment.html", {"form": form}, status=422 if form.errors else 200)
 
@@ -301,11 +323,9 @@ def _carry_out(request: PortalRequest, order: SigningOrder) -> HttpResponseBase:
         return _create_registration(request, order)
     if order.function == Function.STOCK_TRADE:
         return _place_trade(request, order)
-    pending: dict[str, Any] = request.session.get(PENDING_PAYMENTS, {})
-    data = pending.get(order.public_id)
+    data = _entered(request, order.public_id)
     if order.function != Function.PAYMENT_NEW_ACCOUNT or data is None:
-        messages.error(request, _("There is nothing to carry out for this signature."))
-        return redirect("web:bank")
+        return _nothing_to_do(request, "web:bank")
     payment = payment_new_execute(
         ctx=audit_context(request, AuditChannel.WEB),
         person=current_customer(request),
@@ -319,17 +339,13 @@ def _carry_out(request: PortalRequest, order: SigningOrder) -> HttpResponseBase:
         ),
         idempotency_key=data["key"],
     )
-    pending.pop(order.public_id, None)
-    request.session[PENDING_PAYMENTS] = pending
+    _done(request, order.public_id)
     messages.success(
         request,
         _("The payment of %(amount)s kr is done.")
         % {"amount": number_format(payment.amount, 2, use_l10n=True)},
     )
     return redirect("web:bank")
-
-
-PENDING_PAYEES = "trygg.pending_payees"
 
 
 class PayeeForm(forms.Form):
@@ -373,9 +389,7 @@ def payees_view(request: PortalRequest) -> HttpResponseBase:
         except DomainError as error:
             apply_problems(form, error)
         else:
-            pending: dict[str, Any] = request.session.get(PENDING_PAYEES, {})
-            pending[order.public_id] = data
-            request.session[PENDING_PAYEES] = pending
+            _remember(request, order.public_id, data)
             return redirect("web:sign", public_id=order.public_id)
     payees = payees_of(ctx=ctx, person=current_customer(request))
     return render(
@@ -387,18 +401,16 @@ def payees_view(request: PortalRequest) -> HttpResponseBase:
 
 
 def _register_payee(request: PortalRequest, order: SigningOrder) -> HttpResponseBase:
-    pending: dict[str, Any] = request.session.get(PENDING_PAYEES, {})
-    data = pending.pop(order.public_id, None)
+    data = _entered(request, order.public_id)
     if data is None:
-        messages.error(request, _("There is nothing to carry out for this signature."))
-        return redirect("web:payees")
+        return _nothing_to_do(request, "web:payees")
     payee = payee_register(
         ctx=audit_context(request, AuditChannel.WEB),
         person=current_customer(request),
         signing_id=order.public_id,
         data=PayeeInput(data["name"], data["kind"], data["number"]),
     )
-    request.session[PENDING_PAYEES] = pending
+    _done(request, order.public_id)
     messages.success(request, _("%(name)s is registered as a payee.") % {"name": payee.name})
     return redirect("web:payees")
 
@@ -470,9 +482,6 @@ def pension_view(request: PortalRequest) -> HttpResponse:
     return _holdings_page(request, HoldingKind.PENSION, _("Life & pension"))
 
 
-PENDING_REGISTRATIONS = "trygg.pending_registrations"
-
-
 class RegistrationForm(forms.Form):
     kind = forms.ChoiceField(
         label=gettext_lazy("Kind"),
@@ -509,9 +518,7 @@ def registrations_view(request: PortalRequest) -> HttpResponseBase:
         except DomainError as error:
             apply_problems(form, error)
         else:
-            pending: dict[str, Any] = request.session.get(PENDING_REGISTRATIONS, {})
-            pending[order.public_id] = data
-            request.session[PENDING_REGISTRATIONS] = pending
+            _remember(request, order.public_id, data)
             return redirect("web:sign", public_id=order.public_id)
     rows = registrations_of(ctx=ctx, person=me)
     return render(
@@ -533,23 +540,18 @@ def _registration_input(data: dict[str, Any]) -> RegistrationInput:
 
 
 def _create_registration(request: PortalRequest, order: SigningOrder) -> HttpResponseBase:
-    pending: dict[str, Any] = request.session.get(PENDING_REGISTRATIONS, {})
-    data = pending.pop(order.public_id, None)
+    data = _entered(request, order.public_id)
     if data is None:
-        messages.error(request, _("There is nothing to carry out for this signature."))
-        return redirect("web:registrations")
+        return _nothing_to_do(request, "web:registrations")
     registration_create(
         ctx=audit_context(request, AuditChannel.WEB),
         person=current_customer(request),
         signing_id=order.public_id,
         data=_registration_input(data),
     )
-    request.session[PENDING_REGISTRATIONS] = pending
+    _done(request, order.public_id)
     messages.success(request, _("Your registration is signed and sent on to the biller."))
     return redirect("web:registrations")
-
-
-PENDING_TRADES = "trygg.pending_trades"
 
 
 class TradeForm(forms.Form):
@@ -607,9 +609,7 @@ def trade_view(request: PortalRequest) -> HttpResponseBase:
         except DomainError as error:
             apply_problems(form, error)
         else:
-            pending: dict[str, Any] = request.session.get(PENDING_TRADES, {})
-            pending[order.public_id] = form.cleaned_data
-            request.session[PENDING_TRADES] = pending
+            _remember(request, order.public_id, form.cleaned_data)
             return redirect("web:sign", public_id=order.public_id)
     orders = TradeOrder.objects.filter(party=me).order_by("-placed_at")[:50]
     return render(
@@ -621,17 +621,15 @@ def trade_view(request: PortalRequest) -> HttpResponseBase:
 
 
 def _place_trade(request: PortalRequest, order: SigningOrder) -> HttpResponseBase:
-    pending: dict[str, Any] = request.session.get(PENDING_TRADES, {})
-    data = pending.pop(order.public_id, None)
+    data = _entered(request, order.public_id)
     if data is None:
-        messages.error(request, _("There is nothing to carry out for this signature."))
-        return redirect("web:trade")
+        return _nothing_to_do(request, "web:trade")
     trade_place(
         ctx=audit_context(request, AuditChannel.WEB),
         person=current_customer(request),
         signing_id=order.public_id,
         data=_trade_input(data),
     )
-    request.session[PENDING_TRADES] = pending
+    _done(request, order.public_id)
     messages.success(request, _("Your order is placed."))
     return redirect("web:trade")
