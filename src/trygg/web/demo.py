@@ -17,7 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
 from stdnum import isin
 
-from trygg.banking.models import Account, AccountKind, HoldingKind
+from trygg.banking.models import Account, AccountKind, Holding, HoldingKind
 from trygg.banking.services import account_open, holding_record, incoming_payment_book
 from trygg.identity.models import PinCredential, SecurityToken, StaffUser, TokenKind, TokenState
 from trygg.identity.services import pin_credential_set
@@ -105,6 +105,12 @@ def _demo_accounts(party: Party) -> None:
     incoming_payment_book(account=main, amount=Decimal("25000.00"), text="Lön")
     savings = account_open(ctx=CTX, party=party, name="Sparkonto", kind=AccountKind.SAVINGS)
     incoming_payment_book(account=savings, amount=Decimal("50000.00"), text="Insättning")
+
+
+def _demo_holdings(party: Party) -> None:
+    """Two funds and a pension, as the fund company and the life insurer report them."""
+    if Holding.objects.filter(party=party).exists():
+        return
     valued = dt.date(2026, 11, 20)
     for name, body, units, price in (
         ("Trygg Global Indexfond", "SE0001234567", "412.5531", "318.42"),
@@ -191,6 +197,7 @@ def load_demo() -> tuple[list[DemoCustomer], list[DemoStaff], list[DemoToken]]:
                     account=business, amount=Decimal("80000.00"), text="Kundbetalningar"
                 )
             _demo_accounts(party)
+            _demo_holdings(party)
             if index in _TOKEN_HOLDERS:
                 token = _demo_token(party, _TOKEN_HOLDERS[index])
                 tokens.append(
