@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from trygg.banking.models import TradeOrder
+from trygg.banking.models import Payment, TradeOrder
 from trygg.banking.selectors import (
     account_postings,
     accounts_of,
@@ -125,6 +125,15 @@ class PaymentOut(Schema):
     amount: Decimal
     to: str
     transaction_id: int
+
+
+def _payment_out(payment: Payment) -> PaymentOut:
+    return PaymentOut(
+        id=payment.pk,
+        amount=payment.amount,
+        to=f"{payment.destination_kind}:{payment.destination_number}",
+        transaction_id=payment.transaction_id,
+    )
 
 
 def _key(request: HttpRequest) -> str | None:
@@ -245,15 +254,7 @@ def pay_payee(request: PortalRequest, payload: PayeePaymentIn) -> Status[Payment
         message=payload.message,
         idempotency_key=_key(request),
     )
-    return Status(
-        201,
-        PaymentOut(
-            id=payment.pk,
-            amount=payment.amount,
-            to=f"{payment.destination_kind}:{payment.destination_number}",
-            transaction_id=payment.transaction_id,
-        ),
-    )
+    return Status(201, _payment_out(payment))
 
 
 @router.post(
@@ -289,15 +290,7 @@ def payment_execute(
         ),
         idempotency_key=_key(request),
     )
-    return Status(
-        201,
-        PaymentOut(
-            id=payment.pk,
-            amount=payment.amount,
-            to=f"{payment.destination_kind}:{payment.destination_number}",
-            transaction_id=payment.transaction_id,
-        ),
-    )
+    return Status(201, _payment_out(payment))
 
 
 @router.post(
