@@ -231,3 +231,24 @@ def test_staff_sessions_end_after_five_idle_minutes(frozen: Any) -> None:
     frozen(dt.timedelta(minutes=5, seconds=1))
     response = client.get("/backoffice/")
     assert response.status_code == 302 and "/backoffice/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_bank_records_are_read_only_and_reads_are_audited(
+    service: tuple[Client, StaffUser], customer: Customer
+) -> None:
+    from decimal import Decimal
+
+    from trygg.banking.services import account_open, incoming_payment_book
+
+    client, user = service
+    account = account_open(ctx=SYSTEM, party=customer.party, name="Lönekonto")
+    incoming_payment_book(account=account, amount=Decimal("100"), text="Lön")
+    assert client.get("/backoffice/banking/account/").status_code == 200
+    page = client.get(f"/backoffice/banking/account/{account.pk}/change/")
+    assert page.status_code == 200
+    assert client.get("/backoffice/banking/account/add/").status_code == 403
+    reads = AuditEvent.objects.filter(
+        action="read", object_type="account", actor_label=user.username
+    )
+    assert {e.subject_id for e in reads} == {str(customer.party.pk)}

@@ -37,7 +37,11 @@ class AuditedReadAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                     ctx=staff_context(request),
                     action=AuditAction.READ,
                     object_type=self.audit_object_type or self.model._meta.model_name or "",
-                    items=[(self.audit_subject(o), o.pk) for o in changelist.result_list],
+                    items=[
+                        (subject, o.pk)
+                        for o in changelist.result_list
+                        if (subject := self.audit_subject(o)) is not None
+                    ],
                     detail={"view": "list"},
                 )
         return response
