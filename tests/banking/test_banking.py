@@ -215,17 +215,17 @@ def test_payment_to_a_new_account_is_signed_over_amount_and_payee(funded: Any) -
     data = NewPaymentInput(
         from_account_id=main.pk,
         kind="account",
-        number="3300 7810251234",
+        number="3300 8112189876",
         amount="1500",
         message="Hyra",
     )
     order = payment_new_start(ctx=SYSTEM, person=customer.party, data=data)
-    assert "1500.00" in order.summary and "3300-7810251234" in order.summary
+    assert "1500.00" in order.summary and "3300-8112189876" in order.summary
     sign(customer, order)
     tampered = NewPaymentInput(
         from_account_id=main.pk,
         kind="account",
-        number="3300 7810251234",
+        number="3300 8112189876",
         amount="15000",
         message="Hyra",
     )
@@ -447,3 +447,42 @@ def test_autogiro_registration_needs_an_own_account(funded: Any, other_customer:
                 account_id=main.pk,
             ),
         )
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("3300 8112189877", "account.checksum"),  # personkonto with a wrong check digit
+        ("0999 1234567", "account.format"),
+    ],
+)
+def test_bank_accounts_follow_bankgirots_rules(text: str, code: str) -> None:
+    with pytest.raises(rules.RuleError) as exc:
+        rules.parse_destination("account", text)
+    assert exc.value.code == code
+
+
+def test_a_valid_personkonto_is_certain() -> None:
+    destination = rules.parse_destination("account", "3300-811218-9876")
+    assert destination.number == "3300:8112189876" and destination.certain
+
+
+@pytest.mark.django_db
+def test_an_account_that_can_only_be_partly_checked_is_signed_with_a_warning(funded: Any) -> None:
+    from trygg.banking.accountnumbers import parse_account
+
+    customer, main, _savings = funded
+    # A seven-digit account under a clearing number the table does not know: a newer bank.
+    candidates = [f"1099 {n:07d}" for n in range(1000000, 1000200)]
+    text = next(c for c in candidates if _partly_checked(parse_account, c))
+    order = payment_new_start(
+        ctx=SYSTEM, person=customer.party, data=NewPaymentInput(main.pk, "account", text, "10")
+    )
+    assert "checked in part" in order.summary or "kontrolleras" in order.summary
+
+
+def _partly_checked(parse: Any, text: str) -> bool:
+    try:
+        return not parse(text).certain
+    except ValueError:
+        return False

@@ -1,9 +1,8 @@
 """Pure rules of banking: payment destinations (bankgiro, plusgiro, bank account) and amounts.
 
-Bankgiro and plusgiro numbers carry a Luhn check digit. A Swedish bank account is a four- or
-five-digit clearing number and an account number; the full per-bank rules of Bankgirot's
-account-number document come with the billing work, so here the form is checked and the number
-kept as given (digits only).
+Bankgiro and plusgiro numbers carry a Luhn check digit. A Swedish bank account is checked by
+Bankgirot's per-bank rules (``accountnumbers``); a number that can only be checked partly (a
+clearing number newer than the table) is accepted with ``certain=False`` so that the caller warns.
 """
 
 from __future__ import annotations
@@ -15,6 +14,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Final
 
 from stdnum import luhn
+
+from trygg.banking.accountnumbers import AccountNumberError, parse_account
 
 MAX_PAYMENT: Final = Decimal("10000000.00")
 
@@ -36,6 +37,7 @@ class RuleError(ValueError):
 class Destination:
     kind: DestinationKind
     number: str  # digits only; for an account "clearing:account"
+    certain: bool = True  # False: an account number that could only be checked partly
 
     def display(self) -> str:
         if self.kind is DestinationKind.BANKGIRO:
@@ -72,20 +74,15 @@ def parse_destination(kind: str, text: str) -> Destination:
             raise RuleError("plusgiro.checksum", "The plusgiro number's check digit is wrong.")
         return Destination(DestinationKind.PLUSGIRO, raw)
     if kind == DestinationKind.ACCOUNT:
-        parts = [p for p in re.split(r"[\s,-]+", text.strip()) if p]
-        if len(parts) < 2 or not all(p.isdigit() for p in parts):
-            raise RuleError(
-                "account.format",
-                "Give the clearing number and the account number, e.g. 8327-9 "
-                "123 456 789-0 or 3300 7810251234.",
-            )
-        clearing, account = parts[0], "".join(parts[1:])
-        if len(clearing) not in (4, 5) or not 5 <= len(account) <= 12:
-            raise RuleError(
-                "account.format",
-                "A clearing number has 4 or 5 digits and the account number 5 to 12.",
-            )
-        return Destination(DestinationKind.ACCOUNT, f"{clearing}:{account}")
+        try:
+            account = parse_account(text)
+        except AccountNumberError as error:
+            raise RuleError(error.code, error.message) from error
+        return Destination(
+            DestinationKind.ACCOUNT,
+            f"{account.clearing}:{account.account}",
+            certain=account.certain,
+        )
     raise RuleError("destination.kind", "Choose bankgiro, plusgiro or bank account.")
 
 

@@ -51,9 +51,12 @@ def _rule_message(code: str, fallback: str) -> str:
         "plusgiro.format": _("A plusgiro number has 2 to 8 digits."),
         "plusgiro.checksum": _("The plusgiro number's check digit is wrong."),
         "account.format": _(
-            "Give the clearing number (4 or 5 digits) and the account number "
-            "(5 to 12 digits), e.g. 3300 7810251234."
+            "Give the clearing number (4 or 5 digits) and the account number, "
+            "e.g. 8327-9, 123 456 789-0."
         ),
+        "account.clearing_unknown": _("No Swedish bank has this clearing number."),
+        "account.checksum": _("The account number's check digit is wrong for this bank."),
+        "account.clearing_checksum": _("The clearing number's check digit is wrong."),
         "destination.kind": _("Choose bankgiro, plusgiro or bank account."),
         "destination.format": _("Give the number."),
         "amount.format": _(
@@ -390,6 +393,18 @@ def payment_new_start(*, ctx: AuditContext, person: Party, data: NewPaymentInput
     """A payment to an account that is not pre-registered needs a signature over amount and
     payee (RTS Art. 5): this creates the order to sign and tells what is signed."""
     source, destination, value, _text, payload = _new_payment(person, data)
+    summary = _("Pay %(amount)s kr to %(kind)s %(number)s from %(account)s") % {
+        "amount": value,
+        "kind": destination.kind.value,
+        "number": destination.display(),
+        "account": source.number,
+    }
+    if not destination.certain:
+        # The account could only be checked partly (a clearing number newer than the rules):
+        # the customer is warned before signing instead of being refused.
+        summary += " " + _(
+            "(the account number could only be checked in part: make sure it is right)"
+        )
     return signing_start(
         ctx=ctx,
         signer=person,
@@ -397,13 +412,7 @@ def payment_new_start(*, ctx: AuditContext, person: Party, data: NewPaymentInput
         request=SigningRequest(
             function=Function.PAYMENT_NEW_ACCOUNT,
             payload=payload,
-            summary=_("Pay %(amount)s kr to %(kind)s %(number)s from %(account)s")
-            % {
-                "amount": value,
-                "kind": destination.kind.value,
-                "number": destination.display(),
-                "account": source.number,
-            },
+            summary=summary,
             amount_minor=int(value * 100),
             payee=destination.canonical(),
         ),
