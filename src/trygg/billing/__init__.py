@@ -1,0 +1,1 @@
+"""Premium billing: OCR references today; schedules, mandates and autogiro runs to come."""
