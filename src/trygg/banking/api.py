@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from trygg.banking.models import Payment, TradeOrder
+from trygg.banking.models import Payment, Registration, TradeOrder
 from trygg.banking.selectors import (
     account_postings,
     accounts_of,
@@ -433,6 +433,18 @@ class RegistrationOut(Schema):
     state: str
 
 
+def _registration_out(r: Registration) -> RegistrationOut:
+    return RegistrationOut(
+        id=r.pk,
+        kind=r.kind,
+        biller_name=r.biller_name,
+        biller_bankgiro=r.biller_bankgiro,
+        payer_reference=r.payer_reference,
+        account=r.account.number if r.account else "",
+        state=r.state,
+    )
+
+
 def _registration_in(payload: RegistrationIn) -> RegistrationInput:
     return RegistrationInput(
         kind=payload.kind,
@@ -450,18 +462,7 @@ def _registration_in(payload: RegistrationIn) -> RegistrationInput:
 )
 def registrations(request: PortalRequest) -> list[RegistrationOut]:
     rows = registrations_of(ctx=audit_context(request, AuditChannel.API), person=request.auth)
-    return [
-        RegistrationOut(
-            id=r.pk,
-            kind=r.kind,
-            biller_name=r.biller_name,
-            biller_bankgiro=r.biller_bankgiro,
-            payer_reference=r.payer_reference,
-            account=r.account.number if r.account else "",
-            state=r.state,
-        )
-        for r in rows
-    ]
+    return [_registration_out(r) for r in rows]
 
 
 @router.post(
@@ -492,18 +493,7 @@ def registration_make(
         signing_id=signing_id,
         data=_registration_in(payload),
     )
-    return Status(
-        201,
-        RegistrationOut(
-            id=r.pk,
-            kind=r.kind,
-            biller_name=r.biller_name,
-            biller_bankgiro=r.biller_bankgiro,
-            payer_reference=r.payer_reference,
-            account=r.account.number if r.account else "",
-            state=r.state,
-        ),
-    )
+    return Status(201, _registration_out(r))
 
 
 class TradeIn(Schema):
