@@ -57,6 +57,16 @@ def _audit_triggers(request: Any) -> Iterator[None]:
         remove_append_only(connection)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_catalogue() -> Iterator[None]:
+    """Each test reads the price base amounts and tariffs its own database holds."""
+    from trygg.insurance.tariffs import catalogue_forget
+
+    catalogue_forget()
+    yield
+    catalogue_forget()
+
+
 @dataclass
 class Customer:
     party: Party

@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "trygg.parties",
     "trygg.identity",
     "trygg.banking",
+    "trygg.insurance",
     "trygg.overview",
     "trygg.web",
     "trygg.api",

@@ -10,6 +10,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from trygg.api import problems
 from trygg.banking.api import router as banking_router
 from trygg.identity.api import router as identity_router
+from trygg.insurance.api import router as insurance_router
 from trygg.kernel.errors import DomainError
 from trygg.overview.api import router as overview_router
 from trygg.overview.contact_api import router as parties_router
@@ -27,6 +28,7 @@ api.add_router("", identity_router)
 api.add_router("", overview_router)
 api.add_router("", parties_router)
 api.add_router("", banking_router)
+api.add_router("", insurance_router)
 api.add_exception_handler(DomainError, problems.on_domain_error)  # type: ignore[arg-type]
 api.add_exception_handler(NinjaValidationError, problems.on_validation_error)  # type: ignore[arg-type]
 api.add_exception_handler(AuthenticationError, problems.on_authentication_error)  # type: ignore[arg-type]

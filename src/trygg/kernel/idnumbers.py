@@ -386,6 +386,12 @@ def age_on(id_number: IdNumber, on: datetime.date) -> int:
         raise IdNumberError(
             CODE_DATE, f"{on.isoformat()} is before the birth date {birth.isoformat()}."
         )
+    return completed_years(birth, on)
+
+
+def completed_years(birth: datetime.date, on: datetime.date) -> int:
+    """Whole years from ``birth`` to ``on`` (a 29 February birthday turns on 1 March in
+    non-leap years): the one rule for "has turned N" in every product."""
     years = on.year - birth.year
     if (on.month, on.day) < (birth.month, birth.day):
         years -= 1

@@ -52,28 +52,9 @@ from trygg.identity.signing import (
 from trygg.kernel.errors import DomainError
 from trygg.kernel.models import AuditChannel
 from trygg.web.forms import apply_problems
+from trygg.web.insurance_views import submit_signed_application
+from trygg.web.orders import done_order, entered_order, remember_order
 from trygg.web.views import current_customer, customer_required
-
-PENDING_ORDERS = "trygg.pending_orders"
-
-
-def _remember(request: PortalRequest, public_id: str, data: dict[str, Any]) -> None:
-    """Keep what the customer entered until the order is signed (server-side, per session)."""
-    pending: dict[str, Any] = request.session.get(PENDING_ORDERS, {})
-    pending[public_id] = data
-    request.session[PENDING_ORDERS] = pending
-
-
-def _entered(request: PortalRequest, public_id: str) -> dict[str, Any] | None:
-    """What was entered for the order (kept if carrying it out fails, to try again)."""
-    data: dict[str, Any] | None = request.session.get(PENDING_ORDERS, {}).get(public_id)
-    return data
-
-
-def _done(request: PortalRequest, public_id: str) -> None:
-    pending: dict[str, Any] = request.session.get(PENDING_ORDERS, {})
-    pending.pop(public_id, None)
-    request.session[PENDING_ORDERS] = pending
 
 
 def _nothing_to_do(request: PortalRequest, where: str) -> HttpResponseBase:
@@ -201,7 +182,7 @@ def payment_view(request: PortalRequest) -> HttpResponseBase:
         except DomainError as error:
             apply_problems(form, error)
         else:
-            _remember(request, order.public_id, {**data, "key": secrets.token_urlsafe(16)})
+            remember_order(request, order.public_id, {**data, "key": secrets.token_urlsafe(16)})
             return redirect("web:sign", public_id=order.public_id)
     return render(request, "web/payment.html", {"form": form}, status=422 if form.errors else 200)
 
@@ -323,7 +304,9 @@ def _carry_out(request: PortalRequest, order: SigningOrder) -> HttpResponseBase:
         return _create_registration(request, order)
     if order.function == Function.STOCK_TRADE:
         return _place_trade(request, order)
-    data = _entered(request, order.public_id)
+    if order.function == Function.INSURANCE_APPLICATION:
+        return submit_signed_application(request, order)
+    data = entered_order(request, order.public_id)
     if order.function != Function.PAYMENT_NEW_ACCOUNT or data is None:
         return _nothing_to_do(request, "web:bank")
     payment = payment_new_execute(
@@ -339,7 +322,7 @@ def _carry_out(request: PortalRequest, order: SigningOrder) -> HttpResponseBase:
         ),
         idempotency_key=data["key"],
     )
-    _done(request, order.public_id)
+    done_order(request, order.public_id)
     messages.success(
         request,
         _("The payment of %(amount)s kr is done.")
@@ -389,7 +372,7 @@ def payees_view(request: PortalRequest) -> HttpResponseBase:
         except DomainError as error:
             apply_problems(form, error)
         else:
-            _remember(request, order.public_id, data)
+            remember_order(request, order.public_id, data)
             return redirect("web:sign", public_id=order.public_id)
     payees = payees_of(ctx=ctx, person=current_customer(request))
     return render(
@@ -401,7 +384,7 @@ def payees_view(request: PortalRequest) -> HttpResponseBase:
 
 
 def _register_payee(request: PortalRequest, order: SigningOrder) -> HttpResponseBase:
-    data = _entered(request, order.public_id)
+    data = entered_order(request, order.public_id)
     if data is None:
         return _nothing_to_do(request, "web:payees")
     payee = payee_register(
@@ -410,7 +393,7 @@ def _register_payee(request: PortalRequest, order: SigningOrder) -> HttpResponse
         signing_id=order.public_id,
         data=PayeeInput(data["name"], data["kind"], data["number"]),
     )
-    _done(request, order.public_id)
+    done_order(request, order.public_id)
     messages.success(request, _("%(name)s is registered as a payee.") % {"name": payee.name})
     return redirect("web:payees")
 
@@ -518,7 +501,7 @@ def registrations_view(request: PortalRequest) -> HttpResponseBase:
         except DomainError as error:
             apply_problems(form, error)
         else:
-            _remember(request, order.public_id, data)
+            remember_order(request, order.public_id, data)
             return redirect("web:sign", public_id=order.public_id)
     rows = registrations_of(ctx=ctx, person=me)
     return render(
@@ -540,7 +523,7 @@ def _registration_input(data: dict[str, Any]) -> RegistrationInput:
 
 
 def _create_registration(request: PortalRequest, order: SigningOrder) -> HttpResponseBase:
-    data = _entered(request, order.public_id)
+    data = entered_order(request, order.public_id)
     if data is None:
         return _nothing_to_do(request, "web:registrations")
     registration_create(
@@ -549,7 +532,7 @@ def _create_registration(request: PortalRequest, order: SigningOrder) -> HttpRes
         signing_id=order.public_id,
         data=_registration_input(data),
     )
-    _done(request, order.public_id)
+    done_order(request, order.public_id)
     messages.success(request, _("Your registration is signed and sent on to the biller."))
     return redirect("web:registrations")
 
@@ -609,7 +592,7 @@ def trade_view(request: PortalRequest) -> HttpResponseBase:
         except DomainError as error:
             apply_problems(form, error)
         else:
-            _remember(request, order.public_id, form.cleaned_data)
+            remember_order(request, order.public_id, form.cleaned_data)
             return redirect("web:sign", public_id=order.public_id)
     orders = TradeOrder.objects.filter(party=me).order_by("-placed_at")[:50]
     return render(
@@ -621,7 +604,7 @@ def trade_view(request: PortalRequest) -> HttpResponseBase:
 
 
 def _place_trade(request: PortalRequest, order: SigningOrder) -> HttpResponseBase:
-    data = _entered(request, order.public_id)
+    data = entered_order(request, order.public_id)
     if data is None:
         return _nothing_to_do(request, "web:trade")
     trade_place(
@@ -630,6 +613,6 @@ def _place_trade(request: PortalRequest, order: SigningOrder) -> HttpResponseBas
         signing_id=order.public_id,
         data=_trade_input(data),
     )
-    _done(request, order.public_id)
+    done_order(request, order.public_id)
     messages.success(request, _("Your order is placed."))
     return redirect("web:trade")

@@ -5,14 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from trygg.kernel.errors import DomainError
+from trygg.kernel.forms import apply_problems
 
-
-def apply_problems(form: forms.Form, error: DomainError) -> None:
-    """Show a service's refusal on the form, each problem beside its field."""
-    for problem in error.problems:
-        field = problem.field if problem.field in form.fields else None
-        form.add_error(field, problem.message)
+__all__ = ["apply_problems"]
 
 
 class LoginForm(forms.Form):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from trygg.web import bank_views, bankid_views, token_views, views
+from trygg.web import bank_views, bankid_views, insurance_views, token_views, views
 
 app_name = "web"
 urlpatterns = [
@@ -31,6 +31,19 @@ urlpatterns = [
     path("bank/trade/", bank_views.trade_view, name="trade"),
     path("bank/registrations/", bank_views.registrations_view, name="registrations"),
     path("bank/payees/<int:payee_id>/pay/", bank_views.payee_pay_view, name="payee_pay"),
+    path("insurance/", insurance_views.insurance_view, name="insurance"),
+    path("insurance/quote/", insurance_views.quote_view, name="insurance_quote"),
+    path("insurance/apply/", insurance_views.apply_view, name="insurance_apply"),
+    path(
+        "insurance/policies/<str:number>/letter/",
+        insurance_views.policy_letter_view,
+        name="policy_letter",
+    ),
+    path(
+        "insurance/policies/<str:number>/cancel/",
+        insurance_views.policy_cancel_view,
+        name="policy_cancel",
+    ),
     path("bank/sign/<str:public_id>/", bank_views.sign_view, name="sign"),
     path("bank/sign/<str:public_id>/bankid/", bank_views.sign_bankid_start, name="sign_bankid"),
     path("bank/sign/<str:public_id>/bankid/qr/", bank_views.sign_bankid_qr, name="sign_bankid_qr"),

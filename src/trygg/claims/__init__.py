@@ -1,0 +1,1 @@
+"""Claims: reports, benefit calculation, decisions and payouts."""

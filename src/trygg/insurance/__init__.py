@@ -1,0 +1,1 @@
+"""Accident insurance: tariff, quotes, applications, underwriting and policies."""

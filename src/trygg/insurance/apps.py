@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InsuranceConfig(AppConfig):
+    name = "trygg.insurance"
+    label = "insurance"
+    verbose_name = _("Insurance")

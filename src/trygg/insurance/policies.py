@@ -1,0 +1,269 @@
+"""Policies: issued from an accepted application, with yearly terms whose amounts follow the
+price base amount and whose premium follows the tariff valid at the term's start; changes,
+cancellation by the customer, lapse on non-payment.
+
+A term is one insurance year. Its instalments (one per payment period) add up exactly to the
+year's premium. Annual renewal of the whole portfolio is set-based SQL (``renewal``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from stdnum import luhn
+
+from trygg.insurance import rules
+from trygg.insurance.models import (
+    Application,
+    ApplicationKind,
+    Policy,
+    PolicyState,
+    PolicyTerm,
+    PremiumInstalment,
+)
+from trygg.insurance.tariffs import pbb_for, tariff_on
+from trygg.kernel import clock
+from trygg.kernel.audit import AuditContext, audit_record
+from trygg.kernel.counters import counter_next
+from trygg.kernel.errors import NotFound, ValidationFailed
+from trygg.kernel.models import AuditAction
+from trygg.parties.models import Party, PartyKind
+from trygg.parties.services import ContactInput, person_register
+
+
+def _policy_number() -> str:
+    serial = str(counter_next(name="policy_number", start=4000001))
+    return f"{serial}{luhn.calc_check_digit(serial)}"
+
+
+def _person(
+    ctx: AuditContext, id_number: str, given: str, family: str, contact: ContactInput
+) -> Party:
+    party = Party.objects.filter(country="SE", kind=PartyKind.PERSON, id_number=id_number).first()
+    if party is not None:
+        return party
+    return person_register(
+        ctx=ctx, id_number=id_number, given_name=given, family_name=family, contact=contact
+    )
+
+
+def term_write(policy: Policy, starts_on: dt.date) -> PolicyTerm:
+    """One insurance year from ``starts_on``: that year's PBB, the tariff then valid."""
+    row, tariff = tariff_on(starts_on)
+    pbb = pbb_for(starts_on.year)
+    annual, total, parts = rules.price(tariff, policy.level, rules.Period(policy.period))
+    term = PolicyTerm.objects.create(
+        policy=policy,
+        starts_on=starts_on,
+        ends_on=rules.add_months(starts_on, 12),
+        tariff=row,
+        pbb_year=starts_on.year,
+        pbb=pbb,
+        base_amount=pbb * policy.level,
+        annual_price=annual,
+        year_total=total,
+    )
+    months = rules.Period(policy.period).months
+    PremiumInstalment.objects.bulk_create(
+        [
+            PremiumInstalment(
+                term=term,
+                sequence=i + 1,
+                period_start=rules.add_months(starts_on, i * months),
+                amount=amount,
+            )
+            for i, amount in enumerate(parts)
+        ]
+    )
+    return term
+
+
+def policy_issue(*, ctx: AuditContext, application: Application) -> Policy:
+    """Issue the policy of an accepted application (inside the caller's transaction). An
+    increase or a change amends the policy it concerns from the start date: the running term
+    ends there and a new one begins with the new level or payment."""
+    with transaction.atomic():
+        if (
+            application.kind in (ApplicationKind.INCREASE, ApplicationKind.CHANGE)
+            and application.policy
+        ):
+            return _amend(ctx, application)
+        holder = application.policyholder or _person(
+            ctx,
+            application.holder_id_number,
+            application.holder_given_name,
+            application.holder_family_name,
+            ContactInput(
+                street=application.holder_street,
+                postal_code=application.holder_postal_code,
+                city=application.holder_city,
+                email=application.holder_email,
+                mobile=application.holder_mobile,
+            ),
+        )
+        insured = (
+            holder
+            if application.insured_id_number == holder.id_number
+            else _person(
+                ctx,
+                application.insured_id_number,
+                application.insured_given_name,
+                application.insured_family_name,
+                ContactInput(
+                    street=application.insured_street,
+                    postal_code=application.insured_postal_code,
+                    city=application.insured_city,
+                ),
+            )
+        )
+        start = application.start_date or application.applied_on + dt.timedelta(days=1)
+        policy = Policy.objects.create(
+            number=_policy_number(),
+            product=application.product,
+            policyholder=holder,
+            insured=insured,
+            level=application.level,
+            start_date=start,
+            renewal_date=rules.add_months(start, 12),
+            payment_method=application.payment_method,
+            period=application.period,
+            exclusion=application.exclusion,
+            state=PolicyState.ACTIVE,
+            created_at=clock.now(),
+        )
+        term_write(policy, start)
+        application.policy = policy
+        application.policyholder = holder
+        application.insured = insured
+        application.save(update_fields=["policy", "policyholder", "insured"])
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.CREATE,
+            subject_id=holder.pk,
+            object_type="policy",
+            object_id=policy.pk,
+            detail={"application": application.number},
+        )
+    return policy
+
+
+def _cut_term(policy: Policy, on: dt.date) -> None:
+    """End the running term on ``on``: instalments for periods from that day are dropped (the
+    premium for time not insured is not charged)."""
+    term = policy.terms.filter(starts_on__lt=on, ends_on__gt=on).first()
+    if term is None:
+        return
+    term.instalments.filter(period_start__gte=on).delete()
+    paid_for = sum((i.amount for i in term.instalments.all()), Decimal(0))
+    term.ends_on = on
+    term.year_total = paid_for
+    term.save(update_fields=["ends_on", "year_total"])
+
+
+def _amend(ctx: AuditContext, application: Application) -> Policy:
+    assert application.policy_id is not None
+    policy = Policy.objects.select_for_update().get(pk=application.policy_id)
+    start = application.start_date or clock.today() + dt.timedelta(days=1)
+    _cut_term(policy, start)
+    policy.terms.filter(starts_on__gte=start).delete()
+    policy.level = application.level
+    policy.payment_method = application.payment_method
+    policy.period = application.period
+    if application.exclusion:
+        policy.exclusion = "\n".join(x for x in (policy.exclusion, application.exclusion) if x)
+    policy.save()
+    term_write(policy, start)
+    policy.renewal_date = rules.add_months(start, 12)
+    policy.save(update_fields=["renewal_date"])
+    audit_record(
+        ctx=ctx,
+        action=AuditAction.UPDATE,
+        subject_id=policy.policyholder_id,
+        object_type="policy",
+        object_id=policy.pk,
+        detail={"application": application.number, "level": policy.level},
+    )
+    return policy
+
+
+def policy_cancel(*, ctx: AuditContext, person: Party, policy_id: int, on: dt.date) -> Policy:
+    """The policyholder cancels: cover ends on ``on`` (not before tomorrow); premiums for
+    periods after it are not charged."""
+    if on <= clock.today():
+        raise ValidationFailed(
+            code="policy.cancel_date",
+            field="on",
+            message=_("The insurance can end at the earliest tomorrow."),
+        )
+    with transaction.atomic():
+        policy = (
+            Policy.objects.select_for_update().filter(pk=policy_id, policyholder=person).first()
+        )
+        if policy is None:
+            raise NotFound(_("No such policy among yours."), code="policy.not_found")
+        return _end(ctx, policy, on, PolicyState.CANCELLED)
+
+
+def policy_lapse(*, ctx: AuditContext, policy_id: int, on: dt.date) -> Policy:
+    """Billing reports non-payment: cover ends on ``on`` as the notice of termination says."""
+    with transaction.atomic():
+        policy = Policy.objects.select_for_update().filter(pk=policy_id).first()
+        if policy is None:
+            raise NotFound(_("No such policy."), code="policy.not_found")
+        return _end(ctx, policy, on, PolicyState.LAPSED)
+
+
+def _end(ctx: AuditContext, policy: Policy, on: dt.date, state: PolicyState) -> Policy:
+    if policy.state != PolicyState.ACTIVE:
+        raise ValidationFailed(
+            code="policy.not_active", field="policy", message=_("The policy is no longer in force.")
+        )
+    if on < policy.start_date:
+        on = policy.start_date
+    _cut_term(policy, on)
+    policy.terms.filter(starts_on__gte=on).delete()
+    policy.state = state
+    policy.ended_on = on
+    policy.save(update_fields=["state", "ended_on"])
+    audit_record(
+        ctx=ctx,
+        action=AuditAction.UPDATE,
+        subject_id=policy.policyholder_id,
+        object_type="policy",
+        object_id=policy.pk,
+        detail={"state": state, "ended_on": on.isoformat()},
+    )
+    return policy
+
+
+def policies_of(*, ctx: AuditContext, person: Party) -> list[Policy]:
+    """The policies the person holds or is insured by, with their current term."""
+    from django.db.models import Q
+
+    rows = list(
+        Policy.objects.filter(Q(policyholder=person) | Q(insured=person))
+        .select_related("insured", "policyholder")
+        .prefetch_related("terms")
+        .order_by("number")
+    )
+    if rows:
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.READ,
+            subject_id=person.pk,
+            object_type="policy",
+            object_id=",".join(str(p.pk) for p in rows[:20]),
+        )
+    return rows
+
+
+def current_term(policy: Policy, on: dt.date | None = None) -> PolicyTerm | None:
+    day = on or clock.today()
+    terms = sorted(policy.terms.all(), key=lambda t: t.starts_on)
+    for term in terms:
+        if term.starts_on <= day < term.ends_on:
+            return term
+    return terms[-1] if terms else None

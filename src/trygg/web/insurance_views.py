@@ -1,0 +1,350 @@
+"""Accident insurance in the portal: quotes (open to anyone), applications with the health
+declaration signed through the signing service, the customer's policies and claims."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from trygg.identity.actors import audit_context
+from trygg.identity.models import SigningOrder
+from trygg.identity.requests import PortalRequest
+from trygg.insurance.applications import (
+    AnswerInput,
+    ApplicationInput,
+    application_start,
+    application_submit,
+    applications_of,
+    questions,
+)
+from trygg.insurance.letters import policy_letter
+from trygg.insurance.models import HealthQuestion, Policy
+from trygg.insurance.policies import current_term, policies_of, policy_cancel
+from trygg.insurance.tariffs import QuoteResult, quote_for
+from trygg.kernel import clock
+from trygg.kernel.audit import audit_read_batch
+from trygg.kernel.errors import DomainError
+from trygg.kernel.models import AuditChannel
+from trygg.web.forms import apply_problems
+from trygg.web.orders import done_order, entered_order, remember_order
+from trygg.web.views import current_customer, customer_required
+
+LEVEL_CHOICES = [
+    (str(n), gettext_lazy("%(n)s price base amounts") % {"n": n}) for n in (10, 20, 30, 40, 50)
+]
+PERIOD_CHOICES = [
+    ("yearly", gettext_lazy("Yearly")),
+    ("half_yearly", gettext_lazy("Half-yearly")),
+    ("monthly", gettext_lazy("Monthly")),
+]
+
+
+class QuoteForm(forms.Form):
+    insured = forms.CharField(
+        label=gettext_lazy("The insured's personal identity number or birth date"),
+        help_text=gettext_lazy("YYYYMMDD-NNNN or YYYY-MM-DD"),
+        max_length=20,
+        required=False,
+    )
+    level = forms.TypedChoiceField(
+        label=gettext_lazy("Insured level"), choices=LEVEL_CHOICES, coerce=int, initial="20"
+    )
+    period = forms.ChoiceField(label=gettext_lazy("Payment period"), choices=PERIOD_CHOICES)
+    date = forms.DateField(
+        label=gettext_lazy("Start date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def quote_view(request: PortalRequest) -> HttpResponse:
+    """What the insurance costs and pays, for anyone, logged in or not."""
+    tomorrow = clock.today() + dt.timedelta(days=1)
+    form = QuoteForm(request.POST or None, initial={"date": tomorrow})
+    result: QuoteResult | None = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = quote_for(
+                insured=data["insured"],
+                level=data["level"],
+                period=data["period"],
+                on=data["date"] or tomorrow,
+            )
+        except DomainError as error:
+            apply_problems(form, error)
+    return render(
+        request,
+        "web/insurance_quote.html",
+        {"form": form, "result": result},
+        status=422 if form.errors else 200,
+    )
+
+
+class ApplyForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Kind of application"),
+        choices=[
+            ("new", gettext_lazy("New insurance")),
+            ("increase", gettext_lazy("Increase")),
+            ("change", gettext_lazy("Change of payment")),
+        ],
+    )
+    policy_number = forms.ChoiceField(
+        label=gettext_lazy("Policy (for an increase or a change)"), required=False
+    )
+    insured_id_number = forms.CharField(
+        label=gettext_lazy("The insured's personal identity number"), max_length=20, required=False
+    )
+    insured_given_name = forms.CharField(
+        label=gettext_lazy("The insured's first name"), max_length=100, required=False
+    )
+    insured_family_name = forms.CharField(
+        label=gettext_lazy("The insured's surname"), max_length=100, required=False
+    )
+    level = forms.TypedChoiceField(
+        label=gettext_lazy("Insured level"), choices=LEVEL_CHOICES, coerce=int, initial="20"
+    )
+    payment = forms.ChoiceField(
+        label=gettext_lazy("I want to pay by"),
+        choices=[
+            ("invoice:yearly", gettext_lazy("Invoice, yearly")),
+            ("invoice:half_yearly", gettext_lazy("Invoice, half-yearly")),
+            ("autogiro:monthly", gettext_lazy("Autogiro, monthly")),
+            ("autogiro:half_yearly", gettext_lazy("Autogiro, half-yearly")),
+            ("autogiro:yearly", gettext_lazy("Autogiro, yearly")),
+            ("existing_autogiro:monthly", gettext_lazy("My existing autogiro, monthly")),
+            ("existing_autogiro:half_yearly", gettext_lazy("My existing autogiro, half-yearly")),
+            ("existing_autogiro:yearly", gettext_lazy("My existing autogiro, yearly")),
+        ],
+    )
+    start_date = forms.DateField(
+        label=gettext_lazy("Start date"),
+        required=False,
+        help_text=gettext_lazy(
+            "At the earliest tomorrow, at the latest three months from today. Empty: tomorrow."
+        ),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    replaces_other = forms.ChoiceField(
+        label=gettext_lazy("Shall this insurance replace another insurance?"),
+        choices=[("", "–"), ("no", gettext_lazy("No")), ("yes", gettext_lazy("Yes"))],
+        required=False,
+        help_text=gettext_lazy(
+            "If it replaces an insurance with another company, do not cancel that insurance "
+            "before you have our decision and policy letter."
+        ),
+    )
+    replaced_policy_number = forms.CharField(
+        label=gettext_lazy("If it is with us, its policy number"), max_length=20, required=False
+    )
+    privacy_notice = forms.BooleanField(
+        label=gettext_lazy("I have read how my personal data are processed."), required=False
+    )
+
+    def __init__(self, *args: Any, questions: list[HealthQuestion], language: str, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        for q in questions:
+            self.fields[f"health.{q.code}"] = forms.ChoiceField(
+                label=q.text(language),
+                choices=[("no", gettext_lazy("No")), ("yes", gettext_lazy("Yes"))],
+                widget=forms.RadioSelect,
+                required=False,
+            )
+            self.fields[f"health.{q.code}.detail"] = forms.CharField(
+                label=gettext_lazy("If yes: what, when, and the treatment"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def health_fields(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [(self[f"health.{q.code}"], self[f"health.{q.code}.detail"]) for q in self.questions]
+
+
+def application_input(data: dict[str, Any]) -> ApplicationInput:
+    """The form's data (as posted, kept in the session until signed) as the service's input."""
+    method, _sep, period = str(data.get("payment", "")).partition(":")
+    start = data.get("start_date") or ""
+    try:
+        start_date = dt.date.fromisoformat(start) if start else None
+    except ValueError:
+        start_date = None
+    level = str(data.get("level", ""))
+    answers = {}
+    for key, value in data.items():
+        if key.startswith("health.") and not key.endswith(".detail"):
+            code = key.removeprefix("health.")
+            answers[code] = AnswerInput(
+                yes={"yes": True, "no": False}.get(value),
+                detail=str(data.get(f"health.{code}.detail", "")),
+            )
+    return ApplicationInput(
+        kind=str(data.get("kind", "")),
+        level=int(level) if level.isdigit() else level,
+        payment_method=method,
+        period=period,
+        start_date=start_date,
+        replaces_other={"yes": True, "no": False}.get(str(data.get("replaces_other", ""))),
+        insured_id_number=str(data.get("insured_id_number", "")),
+        insured_given_name=str(data.get("insured_given_name", "")),
+        insured_family_name=str(data.get("insured_family_name", "")),
+        replaced_policy_number=str(data.get("replaced_policy_number", "")),
+        policy_number=str(data.get("policy_number", "")),
+        answers=answers,
+        privacy_notice_shown=data.get("privacy_notice") in ("on", True, "true"),
+    )
+
+
+def _posted(request: PortalRequest) -> dict[str, str]:
+    return {k: str(v) for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+
+
+@require_http_methods(["GET", "POST"])
+@customer_required()
+def apply_view(request: PortalRequest) -> HttpResponseBase:
+    """The online application with the health declaration; it is signed before it is sent."""
+    me = current_customer(request)
+    ctx = audit_context(request, AuditChannel.WEB)
+    initial = {
+        "insured_id_number": f"{me.id_number[:8]}-{me.id_number[8:]}",
+        "insured_given_name": me.given_name,
+        "insured_family_name": me.family_name,
+        "level": request.GET.get("level", "20"),
+    }
+    if request.GET.get("period") in {"monthly", "half_yearly", "yearly"}:
+        initial["payment"] = f"autogiro:{request.GET['period']}"
+    form = ApplyForm(
+        request.POST or None,
+        initial=initial,
+        questions=questions(),
+        language=get_language() or "sv",
+    )
+    own = [
+        p
+        for p in policies_of(ctx=ctx, person=me)
+        if p.policyholder_id == me.pk and p.state == "active"
+    ]
+    form.fields["policy_number"].choices = [("", "–")] + [  # type: ignore[attr-defined]
+        (p.number, f"{p.number} ({p.level} PBB, {p.insured.display_name})") for p in own
+    ]
+    if request.method == "POST" and form.is_valid():
+        data = _posted(request)
+        try:
+            order = application_start(ctx=ctx, person=me, data=application_input(data))
+        except DomainError as error:
+            apply_problems(form, error)
+        else:
+            remember_order(request, order.public_id, data)
+            return redirect("web:sign", public_id=order.public_id)
+    return render(
+        request,
+        "web/insurance_apply.html",
+        {"form": form},
+        status=422 if form.errors else 200,
+    )
+
+
+def submit_signed_application(request: PortalRequest, order: SigningOrder) -> HttpResponseBase:
+    """Carried out once the application is signed: recorded and assessed at once."""
+    data = entered_order(request, order.public_id)
+    if data is None:
+        messages.error(request, _("There is nothing to carry out for this signature."))
+        return redirect("web:insurance")
+    application = application_submit(
+        ctx=audit_context(request, AuditChannel.WEB),
+        person=current_customer(request),
+        signing_id=order.public_id,
+        data=application_input(data),
+    )
+    done_order(request, order.public_id)
+    if application.state == "accepted" and application.policy is not None:
+        messages.success(
+            request,
+            _("Your application %(number)s is accepted. Policy %(policy)s starts on %(start)s.")
+            % {
+                "number": application.number,
+                "policy": application.policy.number,
+                "start": application.start_date,
+            },
+        )
+    else:
+        messages.success(
+            request,
+            _(
+                "Your application %(number)s is signed and sent. An underwriter will assess your "
+                "health declaration; we will write to you."
+            )
+            % {"number": application.number},
+        )
+    return redirect("web:insurance")
+
+
+@require_GET
+@customer_required()
+def insurance_view(request: PortalRequest) -> HttpResponse:
+    me = current_customer(request)
+    ctx = audit_context(request, AuditChannel.WEB)
+    with audit_read_batch():
+        policies = policies_of(ctx=ctx, person=me)
+        applications = applications_of(ctx=ctx, person=me)
+    rows = [(p, current_term(p)) for p in policies]
+    return render(
+        request,
+        "web/insurance.html",
+        {"policies": rows, "applications": applications, "me": me},
+    )
+
+
+@require_GET
+@customer_required()
+def policy_letter_view(request: PortalRequest, number: str) -> HttpResponse:
+    me = current_customer(request)
+    policy = next(
+        (
+            p
+            for p in policies_of(ctx=audit_context(request, AuditChannel.WEB), person=me)
+            if p.number == number
+        ),
+        None,
+    )
+    if policy is None:
+        return render(request, "web/not_found.html", status=404)
+    response = HttpResponse(policy_letter(policy, on=clock.today()), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="forsakringsbrev-{policy.number}.pdf"'
+    return response
+
+
+@require_http_methods(["POST"])
+@customer_required()
+def policy_cancel_view(request: PortalRequest, number: str) -> HttpResponseBase:
+    me = current_customer(request)
+    policy = Policy.objects.filter(number=number, policyholder=me).first()
+    if policy is None:
+        return render(request, "web/not_found.html", status=404)
+    try:
+        on = dt.date.fromisoformat(request.POST.get("on", ""))
+    except ValueError:
+        messages.error(request, _("Give the date the insurance shall end, as YYYY-MM-DD."))
+        return redirect("web:insurance")
+    try:
+        policy_cancel(
+            ctx=audit_context(request, AuditChannel.WEB), person=me, policy_id=policy.pk, on=on
+        )
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(
+            request,
+            _("Policy %(number)s ends on %(date)s.") % {"number": number, "date": on.isoformat()},
+        )
+    return redirect("web:insurance")
