@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.db import IntegrityError, transaction
 
+from tests.banking.conftest import sign
 from tests.conftest import Customer
 from tests.insurance.conftest import apply_online, no_to_all, online_input, underwriter
 from trygg.insurance import underwriting
@@ -27,8 +28,7 @@ from trygg.insurance.letters import policy_letter, return_letter
 from trygg.insurance.models import Application, ApplicationState, Policy, PremiumInstalment
 from trygg.insurance.policies import policy_cancel
 from trygg.kernel.audit import SYSTEM
-from trygg.kernel.errors import PermissionDenied, ValidationFailed
-from tests.banking.conftest import sign
+from trygg.kernel.errors import NotFound, PermissionDenied, ValidationFailed
 
 pytestmark = pytest.mark.django_db
 
@@ -291,7 +291,7 @@ def test_cancellation_drops_premiums_after_the_end(applicant: Customer) -> None:
 def test_another_customer_cannot_cancel(applicant: Customer, other_customer: Customer) -> None:
     policy = apply_online(applicant, online_input(applicant)).policy
     assert policy is not None
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(NotFound) as refused:
         policy_cancel(
             ctx=SYSTEM, person=other_customer.party, policy_id=policy.pk, on=dt.date(2027, 1, 1)
         )
