@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "trygg.identity",
     "trygg.banking",
     "trygg.insurance",
+    "trygg.claims",
     "trygg.overview",
     "trygg.web",
     "trygg.api",

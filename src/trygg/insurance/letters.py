@@ -37,7 +37,7 @@ def kronor(amount: Decimal) -> str:
     return f"{text} kr" if fraction == "00" else f"{text},{fraction} kr"
 
 
-class _Letter:
+class Letter:
     def __init__(self, title: str) -> None:
         self.pdf = FPDF(format="A4")
         self.pdf.set_title(plain(title))
@@ -90,7 +90,7 @@ def return_letter(application: Application, *, on: dt.date) -> bytes:
         texts = {
             q.code: q.text_sv for q in HealthQuestion.objects.filter(product=application.product)
         }
-        letter = _Letter(_("Your application is incomplete"))
+        letter = Letter(_("Your application is incomplete"))
         letter.address(_holder_lines(application))
         letter.heading(_("Your application is incomplete"))
         letter.text(
@@ -116,7 +116,7 @@ def return_letter(application: Application, *, on: dt.date) -> bytes:
 
 def decline_letter(application: Application, *, on: dt.date) -> bytes:
     with translation.override("sv"):
-        letter = _Letter(_("Decision on your application"))
+        letter = Letter(_("Decision on your application"))
         letter.address(_holder_lines(application))
         letter.heading(_("Decision on your application"))
         letter.text(
@@ -143,7 +143,7 @@ def policy_letter(policy: Policy, *, on: dt.date) -> bytes:
     with translation.override("sv"):
         holder = policy.policyholder
         address = holder.addresses.first()
-        letter = _Letter(_("Policy letter"))
+        letter = Letter(_("Policy letter"))
         letter.address(
             [holder.display_name]
             + ([address.street, f"{address.postal_code} {address.city}"] if address else [])

@@ -34,6 +34,12 @@ urlpatterns = [
     path("insurance/", insurance_views.insurance_view, name="insurance"),
     path("insurance/quote/", insurance_views.quote_view, name="insurance_quote"),
     path("insurance/apply/", insurance_views.apply_view, name="insurance_apply"),
+    path("insurance/claims/", insurance_views.claims_view, name="claims"),
+    path(
+        "insurance/claims/<str:number>/letter/",
+        insurance_views.claim_letter_view,
+        name="claim_letter",
+    ),
     path(
         "insurance/policies/<str:number>/letter/",
         insurance_views.policy_letter_view,
