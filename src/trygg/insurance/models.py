@@ -1,6 +1,6 @@
 """Accident insurance: the price base amount, products and tariffs as data, applications with
 their health declaration, underwriting decisions, policies with their yearly terms and premium
-instalments."""
+the premium schedule of each term."""
 
 from __future__ import annotations
 
@@ -362,7 +362,10 @@ class Policy(models.Model):
 
 class PolicyTerm(models.Model):
     """One insurance year: the amounts follow that year's price base amount, the premium the
-    tariff valid at its start."""
+    tariff valid at its start. The term is the premium schedule: ``year_total`` paid in
+    instalments of ``period`` from ``starts_on`` (see ``rules.schedule``); a term cut short
+    (cancellation, lapse, an amendment) charges the instalments of periods begun before it ends.
+    """
 
     policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="terms")
     starts_on = models.DateField(_("from"))
@@ -373,6 +376,7 @@ class PolicyTerm(models.Model):
     base_amount = models.DecimalField(_("base amount"), max_digits=12, decimal_places=2)
     annual_price = models.DecimalField(_("annual price"), max_digits=10, decimal_places=2)
     year_total = models.DecimalField(_("premium for the year"), max_digits=10, decimal_places=2)
+    period = models.CharField(_("payment period"), max_length=12, choices=PeriodChoice.choices)
 
     class Meta:
         ordering = ["policy", "starts_on"]
@@ -385,22 +389,3 @@ class PolicyTerm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.policy_id} {self.starts_on}–{self.ends_on}"
-
-
-class PremiumInstalment(models.Model):
-    """One premium due in a term; the term's instalments add up to its ``year_total``."""
-
-    term = models.ForeignKey(PolicyTerm, on_delete=models.CASCADE, related_name="instalments")
-    sequence = models.PositiveSmallIntegerField()
-    period_start = models.DateField(_("period from"))
-    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
-
-    class Meta:
-        ordering = ["term", "sequence"]
-        constraints = [
-            models.UniqueConstraint(fields=["term", "sequence"], name="instalment_once"),
-            models.CheckConstraint(name="instalment_positive", condition=Q(amount__gt=0)),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.period_start} {self.amount}"

@@ -2,14 +2,14 @@
 price base amount and whose premium follows the tariff valid at the term's start; changes,
 cancellation by the customer, lapse on non-payment.
 
-A term is one insurance year. Its instalments (one per payment period) add up exactly to the
-year's premium. Annual renewal of the whole portfolio is set-based SQL (``renewal``).
+A term is one insurance year and its premium schedule (``rules.schedule``): the instalments of
+its payment period add up exactly to the year's premium. Annual renewal of the whole portfolio is
+set-based SQL (``renewal``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -22,7 +22,6 @@ from trygg.insurance.models import (
     Policy,
     PolicyState,
     PolicyTerm,
-    PremiumInstalment,
 )
 from trygg.insurance.tariffs import pbb_for, tariff_on
 from trygg.kernel import clock
@@ -54,8 +53,8 @@ def term_write(policy: Policy, starts_on: dt.date) -> PolicyTerm:
     """One insurance year from ``starts_on``: that year's PBB, the tariff then valid."""
     row, tariff = tariff_on(starts_on)
     pbb = pbb_for(starts_on.year)
-    annual, total, parts = rules.price(tariff, policy.level, rules.Period(policy.period))
-    term = PolicyTerm.objects.create(
+    annual, total, _parts = rules.price(tariff, policy.level, rules.Period(policy.period))
+    return PolicyTerm.objects.create(
         policy=policy,
         starts_on=starts_on,
         ends_on=rules.add_months(starts_on, 12),
@@ -65,20 +64,17 @@ def term_write(policy: Policy, starts_on: dt.date) -> PolicyTerm:
         base_amount=pbb * policy.level,
         annual_price=annual,
         year_total=total,
+        period=policy.period,
     )
-    months = rules.Period(policy.period).months
-    PremiumInstalment.objects.bulk_create(
-        [
-            PremiumInstalment(
-                term=term,
-                sequence=i + 1,
-                period_start=rules.add_months(starts_on, i * months),
-                amount=amount,
-            )
-            for i, amount in enumerate(parts)
-        ]
+
+
+def term_schedule(term: PolicyTerm) -> list[rules.Instalment]:
+    return rules.schedule(
+        starts_on=term.starts_on,
+        ends_on=term.ends_on,
+        period=rules.Period(term.period),
+        year_total=term.year_total,
     )
-    return term
 
 
 def policy_issue(*, ctx: AuditContext, application: Application) -> Policy:
@@ -151,16 +147,13 @@ def policy_issue(*, ctx: AuditContext, application: Application) -> Policy:
 
 
 def _cut_term(policy: Policy, on: dt.date) -> None:
-    """End the running term on ``on``: instalments for periods from that day are dropped (the
-    premium for time not insured is not charged)."""
+    """End the running term on ``on``: the instalments of periods from that day fall away from
+    its schedule (the premium for time not insured is not charged)."""
     term = policy.terms.filter(starts_on__lt=on, ends_on__gt=on).first()
     if term is None:
         return
-    term.instalments.filter(period_start__gte=on).delete()
-    paid_for = sum((i.amount for i in term.instalments.all()), Decimal(0))
     term.ends_on = on
-    term.year_total = paid_for
-    term.save(update_fields=["ends_on", "year_total"])
+    term.save(update_fields=["ends_on"])
 
 
 def _amend(ctx: AuditContext, application: Application) -> Policy:

@@ -231,6 +231,27 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+@dataclass(frozen=True)
+class Instalment:
+    period_start: dt.date
+    amount: Decimal
+
+
+def schedule(
+    *, starts_on: dt.date, ends_on: dt.date, period: Period, year_total: Decimal
+) -> list[Instalment]:
+    """A term's premium schedule: the year's premium in ``period``'s instalments (their sum is
+    exactly the year's premium), each due at the start of its period; a term that ends early
+    keeps the instalments of the periods begun before its end."""
+    parts = instalments(year_total, period)
+    starts = [add_months(starts_on, i * period.months) for i in range(period.instalments)]
+    return [
+        Instalment(start, amount)
+        for start, amount in zip(starts, parts, strict=True)
+        if start < ends_on
+    ]
+
+
 MAX_START_MONTHS: Final = 3
 
 
