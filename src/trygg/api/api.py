@@ -9,6 +9,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from trygg.api import problems
 from trygg.banking.api import router as banking_router
+from trygg.claims.api import router as claims_router
 from trygg.identity.api import router as identity_router
 from trygg.insurance.api import router as insurance_router
 from trygg.kernel.errors import DomainError
@@ -29,6 +30,7 @@ api.add_router("", overview_router)
 api.add_router("", parties_router)
 api.add_router("", banking_router)
 api.add_router("", insurance_router)
+api.add_router("", claims_router)
 api.add_exception_handler(DomainError, problems.on_domain_error)  # type: ignore[arg-type]
 api.add_exception_handler(NinjaValidationError, problems.on_validation_error)  # type: ignore[arg-type]
 api.add_exception_handler(AuthenticationError, problems.on_authentication_error)  # type: ignore[arg-type]

@@ -41,6 +41,7 @@ from trygg.identity.auth import CustomerSessionAuth
 from trygg.identity.bankid_login import PendingBankId, bankid_qr_svg
 from trygg.identity.models import SigningOrder
 from trygg.identity.requests import PortalRequest
+from trygg.identity.schemas import SigningOut, signing_out
 from trygg.identity.signing import (
     signing_collect_bankid,
     signing_complete_with_token,
@@ -108,14 +109,6 @@ class PayeePaymentIn(Schema):
     message: str = Field("", max_length=35)
 
 
-class SigningOut(Schema):
-    signing_id: str
-    summary: str = Field(description="What the customer signs; show it before signing")
-    challenge: str = Field(description="Enter in the security token")
-    expires_at: dt.datetime
-    state: str
-
-
 class SignIn(Schema):
     response: str = Field(max_length=8)
 
@@ -138,16 +131,6 @@ def _payment_out(payment: Payment) -> PaymentOut:
 
 def _key(request: HttpRequest) -> str | None:
     return request.headers.get("Idempotency-Key") or None
-
-
-def _signing(order: SigningOrder) -> SigningOut:
-    return SigningOut(
-        signing_id=order.public_id,
-        summary=order.summary,
-        challenge=order.challenge,
-        expires_at=order.expires_at,
-        state=order.state,
-    )
 
 
 @router.get("/accounts", response=list[AccountOut], summary="Your accounts (and your firm's)")
@@ -221,7 +204,7 @@ def payee_signing(request: PortalRequest, payload: PayeeIn) -> Status[SigningOut
         person=request.auth,
         data=PayeeInput(payload.name, payload.kind, payload.number),
     )
-    return Status(201, _signing(order))
+    return Status(201, signing_out(order))
 
 
 @router.post(
@@ -270,7 +253,7 @@ def payment_signing(request: PortalRequest, payload: PaymentIn) -> Status[Signin
             payload.from_account, payload.kind, payload.number, payload.amount, payload.message
         ),
     )
-    return Status(201, _signing(order))
+    return Status(201, signing_out(order))
 
 
 @router.post(
@@ -305,7 +288,7 @@ def sign_with_token(request: PortalRequest, signing_id: str, payload: SignIn) ->
     signed = signing_complete_with_token(
         ctx=audit_context(request, AuditChannel.API), order=order, response=payload.response
     )
-    return _signing(signed)
+    return signing_out(signed)
 
 
 class BankIdSigningOut(Schema):
@@ -476,7 +459,7 @@ def registration_signing(request: PortalRequest, payload: RegistrationIn) -> Sta
         person=request.auth,
         data=_registration_in(payload),
     )
-    return Status(201, _signing(order))
+    return Status(201, signing_out(order))
 
 
 @router.post(
@@ -554,7 +537,7 @@ def trade_signing(request: PortalRequest, payload: TradeIn) -> Status[SigningOut
     order = trade_start(
         ctx=audit_context(request, AuditChannel.API), person=request.auth, data=_trade_in(payload)
     )
-    return Status(201, _signing(order))
+    return Status(201, signing_out(order))
 
 
 @router.post(

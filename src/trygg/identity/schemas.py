@@ -5,6 +5,8 @@ import datetime as dt
 from ninja import Schema
 from pydantic import Field
 
+from trygg.identity.models import SigningOrder
+
 
 class LoginIn(Schema):
     id_number: str = Field(max_length=20, description="Personal identity number, 10 or 12 digits")
@@ -47,3 +49,21 @@ class TokenStartOut(Schema):
 
 class TokenLoginIn(Schema):
     response: str = Field(max_length=8, description="The digits the token shows")
+
+
+class SigningOut(Schema):
+    signing_id: str
+    summary: str = Field(description="What the customer signs; show it before signing")
+    challenge: str = Field(description="Enter in the security token")
+    expires_at: dt.datetime
+    state: str
+
+
+def signing_out(order: SigningOrder) -> SigningOut:
+    return SigningOut(
+        signing_id=order.public_id,
+        summary=order.summary,
+        challenge=order.challenge,
+        expires_at=order.expires_at,
+        state=order.state,
+    )
