@@ -71,7 +71,7 @@ def test_apply_sign_and_claim_through_the_api(
             "policy_number": number,
             "accident_date": "2026-11-21",
             "description": "Cykelolycka",
-            "payout_destination": "8327-9, 123 456 789-0",
+            "payout_destination": "6000-123456789",
         },
     )
     assert claim.status_code == 422 and claim.json()["code"] == "claim.not_in_cover"

@@ -78,7 +78,7 @@ def test_another_customer_cannot_report_on_the_policy(
             policy_number=number,
             accident_date=dt.date(2026, 12, 5),
             description="x",
-            payout_destination="8327-9, 123 456 789-0",
+            payout_destination="6000-123456789",
         )
 
 

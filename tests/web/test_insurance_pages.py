@@ -73,6 +73,7 @@ def test_apply_sign_and_see_the_policy(customer: Customer, frozen: Any) -> None:
     policy = Policy.objects.get()
     listing = client.get("/insurance/").content.decode()
     assert policy.number in listing and "1\xa0776\xa0000" in listing
+    assert policy.number in client.get("/overview/").content.decode()
     letter = client.get(f"/insurance/policies/{policy.number}/letter/")
     assert letter.status_code == 200 and letter.content.startswith(b"%PDF")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from ninja import Router, Schema
 
@@ -43,12 +44,21 @@ class EngagementOut(Schema):
     contact: ContactDetailsOut
 
 
+class PolicySummaryOut(Schema):
+    number: str
+    insured: str
+    level: int
+    base_amount: Decimal | None
+    state: str
+
+
 class OverviewOut(Schema):
     party_id: int
     customer_number: str
     name: str
     engagements: list[EngagementOut]
     logins: list[LoginEventOut]
+    policies: list[PolicySummaryOut]
 
 
 @router.get("/me", response=MeOut, summary="The logged-in customer")
@@ -94,5 +104,15 @@ def overview(request: PortalRequest) -> OverviewOut:
                 occurred_at=e.occurred_at, method=e.method, channel=e.channel, success=e.success
             )
             for e in data.logins
+        ],
+        policies=[
+            PolicySummaryOut(
+                number=p.number,
+                insured=p.insured,
+                level=p.level,
+                base_amount=p.base_amount,
+                state=p.state,
+            )
+            for p in data.policies
         ],
     )

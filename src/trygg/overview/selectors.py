@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import prefetch_related_objects
 
 from trygg.identity.models import LoginEvent, SecurityToken, TokenState
 from trygg.identity.selectors import login_history
+from trygg.insurance.models import Policy
+from trygg.insurance.policies import current_term, policies_of
 from trygg.kernel.audit import AuditContext, audit_read_batch
 from trygg.parties.models import Party, SoleTrader
 from trygg.parties.selectors import ContactDetails, contact_details_read
@@ -23,6 +26,16 @@ class Engagement:
 
 
 @dataclass(frozen=True)
+class PolicySummary:
+    number: str
+    insured: str
+    level: int
+    base_amount: Decimal | None
+    state: str
+    state_label: str
+
+
+@dataclass(frozen=True)
 class Overview:
     party_id: int
     customer_number: str
@@ -30,6 +43,7 @@ class Overview:
     engagements: list[Engagement]
     logins: list[LoginEvent]
     token_to_activate: bool = False
+    policies: list[PolicySummary] = field(default_factory=list)
 
 
 def customer_overview(*, ctx: AuditContext, person: Party) -> Overview:
@@ -75,4 +89,17 @@ def _overview(ctx: AuditContext, person: Party) -> Overview:
         engagements=engagements,
         logins=login_history(ctx=ctx, party=own, limit=10),
         token_to_activate=SecurityToken.objects.filter(party=own, state=TokenState.SENT).exists(),
+        policies=[_policy_summary(p) for p in policies_of(ctx=ctx, person=own)],
+    )
+
+
+def _policy_summary(policy: Policy) -> PolicySummary:
+    term = current_term(policy)
+    return PolicySummary(
+        number=policy.number,
+        insured=policy.insured.display_name,
+        level=policy.level,
+        base_amount=term.base_amount if term else None,
+        state=policy.state,
+        state_label=str(policy.get_state_display()),
     )

@@ -28,6 +28,7 @@ from trygg.kernel.models import AuditChannel
 from trygg.parties.models import Party, PartyKind, SoleTrader
 from trygg.parties.selectors import person_by_id_number
 from trygg.parties.services import ContactInput, person_register, sole_trader_firm_register
+from trygg.web.demo_insurance import load_demo_insurance
 
 CTX = AuditContext(actor_kind="system", actor_label="demo", channel=AuditChannel.BATCH)
 
@@ -75,6 +76,7 @@ _TOKEN_HOLDERS = {0: TokenKind.OCRA, 1: TokenKind.OCRA, 3: TokenKind.TOTP}
 STAFF = [
     ("kundtjanst", "customer_service", "Kundtjänst Demo"),
     ("underwriter", "underwriter", "Riskbedömare Demo"),
+    ("underwriter2", "underwriter", "Andra Riskbedömare"),
     ("skador", "claims_handler", "Skadereglerare Demo"),
     ("premier", "billing_clerk", "Premiehandläggare Demo"),
     ("dataskydd", "privacy_officer", "Dataskyddsombud Demo"),
@@ -212,6 +214,15 @@ def load_demo() -> tuple[list[DemoCustomer], list[DemoStaff], list[DemoToken]]:
                     note=note,
                 )
             )
+        swedish = [
+            p
+            for p in (
+                person_by_id_number(country="SE", id_number=idnumbers.parse(c.id_number).value)
+                for c in customers
+            )
+            if p is not None and p.country == "SE"
+        ]
+        load_demo_insurance(CTX, swedish)
     staff: list[DemoStaff] = []
     for username, group_name, full_name in STAFF:
         password = f"demo-{username}-2026"

@@ -1,0 +1,413 @@
+"""Benchmark: the annual renewal of a large portfolio on PostgreSQL, set-based, then checked.
+
+    .venv/bin/python bench/renewal.py [--policies 1000000] [--parties 2000]
+        [--database-url postgresql://postgres@127.0.0.1:5432/trygg_bench_renewal]
+
+The bench database is dropped and created again at the start, then migrated. It is seeded with
+set-based SQL: persons (valid personal identity numbers), the policies of the accident product
+(levels 10-50, half monthly autogiro, a fifth half-yearly, the rest yearly) each with its
+current term on the 2016 tariff and the 2026 price base amount, a price base amount for 2027
+and a second tariff version valid from 2027-01-01 (new prices, surcharges for monthly and
+half-yearly payment), so the renewal writes every term with the new PBB and the new tariff.
+
+Two scenarios, each on a freshly seeded portfolio after ``VACUUM ANALYZE`` and a checkpoint:
+
+* one day: every policy renews on 2027-12-01, ``renewal_run(on=2027-12-01)``;
+* spread: the policies started over the 365 days of 2026 and renew over 2027, all caught up
+  by one ``renewal_run(on=2027-12-31)`` (365 renewal days, one transaction each).
+
+``renewal_run`` is timed as the batch command calls it; every statement it sends and every
+commit is timed too (a Django execute wrapper, and a wrapper around the connection's commit) to
+show where the time goes. Afterwards SQL checks that every policy has exactly one new term, its
+renewal date moved a year on, and every new term carries the 2027 PBB, the new tariff and the
+premium the tariff's price and surcharge give (computed again in SQL). A second run must renew
+nothing. The baseline is a bare ``INSERT INTO scratch SELECT ... FROM generate_series(1, N)``
+of N rows as wide as a term (ten columns and an identity key) and its commit, in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import sys
+import time
+import urllib.parse
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+NEW_PBB = "60000"
+NEW_PRICES = {10: "598", 20: "989", 30: "1383", 40: "1776", 50: "2166"}
+NEW_SURCHARGE_MONTHLY = "3.5"
+NEW_SURCHARGE_HALF_YEARLY = "1.5"
+TARGET_SECONDS = 20.0
+
+
+def _setup(url: str) -> None:
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "trygg.settings",
+            "TRYGG_DATABASE_URL": url,
+            "TRYGG_VAR_DIR": str(ROOT / "var" / "bench"),
+            "TRYGG_BANKID_URL": "",
+        }
+    )
+    sys.path.insert(0, str(ROOT / "src"))
+    import django
+
+    django.setup()
+
+
+def _recreate(url: str) -> None:
+    import psycopg
+
+    parts = urllib.parse.urlparse(url)
+    name = parts.path.lstrip("/")
+    with psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _sql(statement: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.fetchall() if cursor.description else []
+
+
+def _one(statement: str, params: list[Any] | None = None) -> Any:
+    return _sql(statement, params)[0][0]
+
+
+def _luhn_sql(serial: str, digits: int) -> str:
+    """The Luhn check digit of the ``digits``-digit integer expression ``serial``, in SQL."""
+    terms = []
+    for k in range(1, digits + 1):  # k-th digit from the right; odd positions are doubled
+        digit = f"mod({serial} / {10 ** (k - 1)}, 10)"
+        terms.append(f"((2 * {digit}) / 10 + mod(2 * {digit}, 10))" if k % 2 else digit)
+    return f"mod(10 - mod({' + '.join(terms)}, 10), 10)"
+
+
+def _seed_catalogue() -> int:
+    """The 2027 PBB and the tariff version valid from 2027-01-01; returns its id."""
+    _sql(
+        "INSERT INTO insurance_pricebaseamount (year, amount) VALUES (2027, %s) "
+        "ON CONFLICT (year) DO NOTHING",
+        [NEW_PBB],
+    )
+    if not _sql("SELECT 1 FROM insurance_tariff WHERE version = '2027-1'"):
+        _sql(
+            "INSERT INTO insurance_tariff (product_id, version, valid_from, price_from_age, "
+            "limited_from_age, limited_max_level, surcharge_monthly, surcharge_half_yearly, "
+            "acute_care_once, hospital_per_day, hospital_max_days, costs_years, "
+            "clothes_cap_pbb, death_pbb, pain_from_age, pain_bands, scar_table) "
+            "SELECT product_id, '2027-1', DATE '2027-01-01', price_from_age, limited_from_age, "
+            "limited_max_level, %s, %s, acute_care_once, hospital_per_day, hospital_max_days, "
+            "costs_years, clothes_cap_pbb, death_pbb, pain_from_age, pain_bands, scar_table "
+            "FROM insurance_tariff WHERE version = '2016-1'",
+            [NEW_SURCHARGE_MONTHLY, NEW_SURCHARGE_HALF_YEARLY],
+        )
+    new = _one("SELECT id FROM insurance_tariff WHERE version = '2027-1'")
+    for level, price in NEW_PRICES.items():
+        _sql(
+            "INSERT INTO insurance_tariffprice (tariff_id, level, annual_price) "
+            "VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
+            [new, level, price],
+        )
+    return new
+
+
+def _seed_parties(count: int) -> tuple[int, int]:
+    """``count`` persons with valid personal identity numbers; (first id, last id)."""
+    from trygg.kernel import idnumbers
+    from trygg.parties.rules import customer_number_from_serial
+
+    numbers, kinds, births, customers = [], [], [], []
+    for i in range(count):
+        born = dt.date(1950 + i % 50, 1 + i % 12, 1 + (i * 7) % 28)
+        parsed = idnumbers.parse(idnumbers.generate_swedish_personal(born, i % 1000))
+        numbers.append(parsed.value)
+        kinds.append(parsed.kind.value)
+        births.append(parsed.birth_date)
+        customers.append(customer_number_from_serial(900001 + i))
+    _sql(
+        "INSERT INTO parties_party (kind, customer_number, country, id_number, id_kind, "
+        "given_name, family_name, legal_name, birth_date, preferred_language, created_at, "
+        "updated_at) "
+        "SELECT 'person', c, 'SE', n, k, 'Bench', 'Förnyare' || ord, '', b, 'sv', now(), now() "
+        "FROM unnest(%s::text[], %s::text[], %s::text[], %s::date[]) WITH ORDINALITY "
+        "AS u(c, n, k, b, ord) ON CONFLICT DO NOTHING",
+        [customers, numbers, kinds, births],
+    )
+    return tuple(_sql("SELECT min(id), max(id) FROM parties_party"))[0]
+
+
+def _seed_policies(policies: int, parties: tuple[int, int], spread: bool) -> None:
+    """The portfolio and its current terms (2016 tariff, 2026 PBB), in two statements."""
+    first, last = parties
+    width = last - first + 1
+    start = "DATE '2026-01-01' + mod(i - 1, 365)::int" if spread else "DATE '2026-12-01'"
+    serial = "(4000000 + i)"
+    _sql("TRUNCATE insurance_policyterm, insurance_policy RESTART IDENTITY CASCADE")
+    _sql(
+        "INSERT INTO insurance_policy (number, product_id, policyholder_id, insured_id, level, "
+        "start_date, renewal_date, payment_method, period, exclusion, state, ended_on, "
+        "created_at) "
+        f"SELECT {serial}::text || {_luhn_sql(serial, 8)}::text, "
+        "(SELECT id FROM insurance_product WHERE code = 'accident'), "
+        "%s + (i * 7919) %% %s, "
+        "CASE WHEN i %% 5 = 0 THEN %s + (i * 104729) %% %s ELSE %s + (i * 7919) %% %s END, "
+        "10 * (1 + i %% 5), s, (s + INTERVAL '1 year')::date, "
+        "CASE WHEN m <= 5 THEN 'autogiro' ELSE 'invoice' END, "
+        "CASE WHEN m < 5 THEN 'monthly' WHEN m < 7 THEN 'half_yearly' ELSE 'yearly' END, "
+        "'', 'active', NULL, now() "
+        f"FROM generate_series(1, %s) i, LATERAL (SELECT {start} AS s, (i / 5) %% 10 AS m) x",
+        [first, width, first, width, first, width, policies],
+    )
+    _sql(
+        "INSERT INTO insurance_policyterm (policy_id, starts_on, ends_on, tariff_id, pbb_year, "
+        "pbb, base_amount, annual_price, year_total, period) "
+        "SELECT p.id, p.start_date, p.renewal_date, t.id, 2026, pbb.amount, "
+        "p.level * pbb.amount, tp.annual_price, tp.annual_price, p.period "
+        "FROM insurance_policy p "
+        "JOIN insurance_tariff t ON t.version = '2016-1' "
+        "JOIN insurance_tariffprice tp ON tp.tariff_id = t.id AND tp.level = p.level "
+        "JOIN insurance_pricebaseamount pbb ON pbb.year = 2026"
+    )
+    _sql("VACUUM ANALYZE insurance_policy")
+    _sql("VACUUM ANALYZE insurance_policyterm")
+    _sql("VACUUM ANALYZE parties_party")
+    _sql("CHECKPOINT")
+
+
+def _baseline(rows: int) -> float:
+    """A bare INSERT ... SELECT of ``rows`` term-wide rows and its commit, in seconds."""
+    from django.db import connection, transaction
+
+    _sql("DROP TABLE IF EXISTS bench_scratch")
+    _sql(
+        "CREATE TABLE bench_scratch (id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, "
+        "policy_id bigint NOT NULL, starts_on date NOT NULL, ends_on date NOT NULL, "
+        "tariff_id bigint NOT NULL, pbb_year smallint NOT NULL, pbb numeric(10,2) NOT NULL, "
+        "base_amount numeric(12,2) NOT NULL, annual_price numeric(10,2) NOT NULL, "
+        "year_total numeric(10,2) NOT NULL, period varchar(12) NOT NULL)"
+    )
+    _sql("CHECKPOINT")
+    begin = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO bench_scratch (policy_id, starts_on, ends_on, tariff_id, pbb_year, pbb, "
+            "base_amount, annual_price, year_total, period) "
+            "SELECT i, DATE '2027-12-01', DATE '2028-12-01', 2, 2027, 60000, "
+            "(10 * (1 + i %% 5)) * 60000, 1383, 1431.41, 'monthly' "
+            "FROM generate_series(1, %s) i",
+            [rows],
+        )
+    elapsed = time.perf_counter() - begin
+    _sql("DROP TABLE bench_scratch")
+    return elapsed
+
+
+def _kind(sql: str) -> str:
+    head = " ".join(sql.split())[:60].lower().replace('"', "")
+    if head.startswith("insert into insurance_policyterm"):
+        return "INSERT terms"
+    if head.startswith("update insurance_policy"):
+        return "UPDATE renewal dates"
+    if "kernel_audit" in head:
+        return "audit event"
+    return "other statements"
+
+
+@contextmanager
+def _timed_statements() -> Iterator[dict[str, list[float]]]:
+    """Seconds per statement kind (and per commit) while the block runs."""
+    from django.db import connection
+
+    spent: dict[str, list[float]] = defaultdict(list)
+
+    def wrapper(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any):
+        begin = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent[_kind(sql)].append(time.perf_counter() - begin)
+
+    wrapped = connection._commit
+
+    def commit() -> None:
+        begin = time.perf_counter()
+        try:
+            wrapped()
+        finally:
+            spent["COMMIT (deferred FK checks, WAL flush)"].append(time.perf_counter() - begin)
+
+    connection._commit = commit
+    try:
+        with connection.execute_wrapper(wrapper):
+            yield spent
+    finally:
+        del connection._commit
+
+
+def _verify(policies: int, new_tariff: int, on: dt.date) -> dict[str, Any]:
+    """SQL checks of the renewal's result."""
+    return {
+        "new terms": _one("SELECT count(*) FROM insurance_policyterm WHERE pbb_year = 2027"),
+        "policies with != 1 new term": _one(
+            "SELECT count(*) FROM insurance_policy p WHERE (SELECT count(*) FROM "
+            "insurance_policyterm t WHERE t.policy_id = p.id AND t.pbb_year = 2027) <> 1"
+        ),
+        "renewal date not moved a year": _one(
+            "SELECT count(*) FROM insurance_policy "
+            "WHERE renewal_date <> (start_date + INTERVAL '2 years')::date OR renewal_date <= %s",
+            [on],
+        ),
+        "terms with wrong dates/PBB/tariff": _one(
+            "SELECT count(*) FROM insurance_policyterm t JOIN insurance_policy p "
+            "ON p.id = t.policy_id WHERE t.pbb_year = 2027 AND (t.tariff_id <> %s OR "
+            "t.pbb <> %s OR t.base_amount <> p.level * t.pbb OR t.period <> p.period OR "
+            "t.starts_on <> (p.start_date + INTERVAL '1 year')::date OR "
+            "t.ends_on <> p.renewal_date)",
+            [new_tariff, NEW_PBB],
+        ),
+        "sum(year_total)": _one(
+            "SELECT sum(year_total) FROM insurance_policyterm WHERE pbb_year = 2027"
+        ),
+        "expected sum(year_total)": _one(
+            "SELECT sum(round(tp.annual_price * (100 + CASE p.period "
+            "WHEN 'monthly' THEN t.surcharge_monthly "
+            "WHEN 'half_yearly' THEN t.surcharge_half_yearly ELSE 0 END) / 100, 2)) "
+            "FROM insurance_policy p JOIN insurance_tariff t ON t.id = %s "
+            "JOIN insurance_tariffprice tp ON tp.tariff_id = t.id AND tp.level = p.level",
+            [new_tariff],
+        ),
+    }
+
+
+def _scenario(
+    label: str, policies: int, parties: tuple[int, int], new_tariff: int, spread: bool
+) -> dict[str, Any]:
+    from trygg.insurance.renewal import renewal_run
+    from trygg.insurance.tariffs import catalogue_forget
+    from trygg.kernel.audit import AuditContext
+
+    ctx = AuditContext(actor_kind="system", actor_label="bench", channel="batch")
+    on = dt.date(2027, 12, 31) if spread else dt.date(2027, 12, 1)
+    begin = time.perf_counter()
+    _seed_policies(policies, parties, spread)
+    seeded = time.perf_counter() - begin
+    due = _one("SELECT count(*) FROM insurance_policy WHERE renewal_date <= %s", [on])
+    catalogue_forget()  # the catalogue (with the new tariff) is loaded inside the timed run
+    with _timed_statements() as spent:
+        begin = time.perf_counter()
+        days = renewal_run(ctx=ctx, on=on)
+        first = time.perf_counter() - begin
+    begin = time.perf_counter()
+    again = renewal_run(ctx=ctx, on=on)
+    second = time.perf_counter() - begin
+    checks = _verify(policies, new_tariff, on)
+    return {
+        "label": label,
+        "on": on,
+        "seeded": seeded,
+        "due": due,
+        "days": len(days),
+        "renewed": sum(d.policies for d in days),
+        "first": first,
+        "spent": dict(spent),
+        "again_days": len(again),
+        "again_renewed": sum(d.policies for d in again),
+        "second": second,
+        "checks": checks,
+        "ok": (
+            checks["new terms"] == policies
+            and checks["policies with != 1 new term"] == 0
+            and checks["renewal date not moved a year"] == 0
+            and checks["terms with wrong dates/PBB/tariff"] == 0
+            and checks["sum(year_total)"] == checks["expected sum(year_total)"]
+            and sum(d.policies for d in again) == 0
+        ),
+    }
+
+
+def _machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    server = _one("SHOW server_version")
+    settings = ", ".join(
+        f"{name}={_one(f'SHOW {name}')}"
+        for name in ("shared_buffers", "max_wal_size", "synchronous_commit")
+    )
+    return (
+        f"machine: {platform.node()}, {os.cpu_count()} cores ({cpu}), Python "
+        f"{platform.python_version()}, PostgreSQL {server} ({settings})"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--policies", type=int, default=1_000_000)
+    parser.add_argument("--parties", type=int, default=2000)
+    parser.add_argument(
+        "--database-url", default="postgresql://postgres@127.0.0.1:5432/trygg_bench_renewal"
+    )
+    opts = parser.parse_args()
+    _recreate(opts.database_url)
+    _setup(opts.database_url)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    new_tariff = _seed_catalogue()
+    parties = _seed_parties(opts.parties)
+    baseline = _baseline(opts.policies)
+    results = [
+        _scenario("one day", opts.policies, parties, new_tariff, spread=False),
+        _scenario("spread over 2027", opts.policies, parties, new_tariff, spread=True),
+    ]
+
+    print(_machine())
+    print(f"{opts.policies} policies, {parties[1] - parties[0] + 1} parties")
+    print(f"{'run':<44}{'days':>6}{'policies':>10}{'seconds':>10}{'/ baseline':>12}")
+    print(f"{'bare INSERT ... SELECT (baseline)':<44}{'':>6}{opts.policies:>10}{baseline:>10.2f}")
+    for r in results:
+        print(
+            f"{'renewal_run, ' + r['label'] + ' (' + str(r['on']) + ')':<44}{r['days']:>6}"
+            f"{r['renewed']:>10}{r['first']:>10.2f}{r['first'] / baseline:>12.1f}"
+        )
+        print(
+            f"{'  again, same day (idempotent)':<44}{r['again_days']:>6}"
+            f"{r['again_renewed']:>10}{r['second']:>10.3f}"
+        )
+    for r in results:
+        print(f"\nwhere the time goes, {r['label']} (seeded in {r['seeded']:.1f} s):")
+        accounted = 0.0
+        for kind, times in sorted(r["spent"].items(), key=lambda kv: -sum(kv[1])):
+            accounted += sum(times)
+            print(f"  {kind:<42}{len(times):>6} x {sum(times):>8.2f} s (max {max(times):.2f})")
+        print(f"  {'Python between statements':<42}{'':>6}   {r['first'] - accounted:>8.2f} s")
+        checks = ", ".join(f"{k}: {v}" for k, v in r["checks"].items())
+        print(f"  checks: {r['due']} due; {checks} -> {'OK' if r['ok'] else 'WRONG'}")
+    for r in results:
+        print(
+            f"target ({r['label']}: <= {TARGET_SECONDS:.0f} s for {opts.policies} policies, "
+            "right result):",
+            "met" if r["first"] <= TARGET_SECONDS and r["ok"] else "NOT met",
+        )
+
+
+if __name__ == "__main__":
+    main()
