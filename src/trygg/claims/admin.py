@@ -17,7 +17,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from trygg.claims.letters import decision_letter
+from trygg.claims.letters import decision_letter, item_label
 from trygg.claims.models import Claim, ClaimState
 from trygg.claims.services import (
     FactsInput,
@@ -178,6 +178,18 @@ class ClaimAdmin(AuditedReadAdmin):
         ]
         return own + super().get_urls()
 
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        claim = Claim.objects.filter(pk=object_id).first()
+        lines = [
+            (item_label(line["item"]), line["amount"], line["basis"])
+            for line in (claim.lines if claim else [])
+        ]
+        return super().change_view(
+            request, object_id, form_url, {**(extra_context or {}), "lines": lines}
+        )
+
     def _page(self, request: HttpRequest, title: str, **context: Any) -> TemplateResponse:
         return TemplateResponse(
             request,
@@ -242,6 +254,9 @@ class ClaimAdmin(AuditedReadAdmin):
             form=form,
             claim=claim,
             assessment=assessment,
+            lines=[(item_label(x.item), x.amount, x.basis) for x in assessment.benefits.lines]
+            if assessment
+            else [],
         )
 
     def pay_view(self, request: HttpRequest, claim_id: int) -> HttpResponse:

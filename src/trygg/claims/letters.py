@@ -9,21 +9,26 @@ from typing import Any
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from trygg.claims.models import Claim, ClaimState
 from trygg.insurance.letters import Letter, kronor
 
-ITEM_TEXTS = {
-    "medical_disability": "Medicinsk invaliditet",
-    "occupational_disability": "Förvärvsmässig invaliditet",
-    "acute_care": "Akutvårdsersättning",
-    "hospital": "Sjukhusvistelse",
-    "costs": "Läke-, rese- och tandskadekostnader",
-    "clothes_glasses": "Kläder och glasögon",
-    "scar": "Vanprydande ärr",
-    "pain_suffering": "Sveda och värk",
-    "death": "Dödsfallsbelopp",
+ITEM_LABELS = {
+    "medical_disability": gettext_lazy("Medical disability"),
+    "occupational_disability": gettext_lazy("Occupational disability"),
+    "acute_care": gettext_lazy("Acute care"),
+    "hospital": gettext_lazy("Hospital stay over night"),
+    "costs": gettext_lazy("Medical, travel and dental costs"),
+    "clothes_glasses": gettext_lazy("Clothes and glasses"),
+    "scar": gettext_lazy("Disfiguring scars"),
+    "pain_suffering": gettext_lazy("Pain and suffering"),
+    "death": gettext_lazy("Death benefit"),
 }
+
+
+def item_label(item: str) -> str:
+    return str(ITEM_LABELS.get(item, item))
 
 
 def decision_letter(claim: Claim, *, on: dt.date) -> bytes:
@@ -49,9 +54,7 @@ def decision_letter(claim: Claim, *, on: dt.date) -> bytes:
                 % {"amount": kronor(claim.pbb or Decimal(0)), "year": claim.pbb_year},
             )
             for line in claim.lines:
-                letter.row(
-                    ITEM_TEXTS.get(line["item"], line["item"]), kronor(Decimal(line["amount"]))
-                )
+                letter.row(item_label(line["item"]), kronor(Decimal(line["amount"])))
                 detail = _detail(line["item"], claim.facts)
                 if detail:
                     letter.text(f"   {detail}")
