@@ -146,7 +146,8 @@ def _seed_parties(count: int) -> tuple[int, int]:
         "AS u(c, n, k, b, ord) ON CONFLICT DO NOTHING",
         [customers, numbers, kinds, births],
     )
-    return tuple(_sql("SELECT min(id), max(id) FROM parties_party"))[0]
+    first, last = _sql("SELECT min(id), max(id) FROM parties_party")[0]
+    return first, last
 
 
 def _seed_policies(policies: int, parties: tuple[int, int], spread: bool) -> None:
@@ -474,9 +475,8 @@ def main() -> None:
                 print(
                     f"    {kind:<42}{len(times):>8} x {sum(times):>8.2f} s (max {max(times):.2f})"
                 )
-            print(
-                f"    {'Python between statements':<42}{'':>8}   {run['seconds'] - accounted:>8.2f} s"
-            )
+            rest = run["seconds"] - accounted
+            print(f"    {'Python between statements':<42}{'':>8}   {rest:>8.2f} s")
         checks = ", ".join(f"{k}: {v}" for k, v in r["checks"].items())
         print(f"  checks of the last run: {checks} -> {'OK' if r['ok'] else 'WRONG'}")
     for r in results:
