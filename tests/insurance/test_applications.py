@@ -323,3 +323,60 @@ def test_increase_amends_the_policy_from_its_start(applicant: Customer) -> None:
         (dt.date(2026, 12, 15), dt.date(2027, 12, 15)),
     ]
     assert terms[1].annual_price == Decimal("1698")
+
+
+def test_decrease_and_payment_change_without_health_declaration(applicant: Customer) -> None:
+    policy = apply_online(applicant, online_input(applicant, level=40)).policy
+    assert policy is not None
+    change = online_input(
+        applicant,
+        kind="change",
+        level=50,
+        policy_number=policy.number,
+        payment_method="invoice",
+        period="yearly",
+        answers={},
+        start_date=dt.date(2026, 12, 20),
+    )
+    with pytest.raises(ValidationFailed) as refused:
+        apply_online(applicant, change)
+    assert refused.value.code == "application.change_level"
+    application = apply_online(applicant, dataclasses.replace(change, level=20))
+    assert application.state == ApplicationState.ACCEPTED
+    policy.refresh_from_db()
+    assert (policy.level, policy.payment_method, policy.period) == (20, "invoice", "yearly")
+    assert policy.terms.order_by("starts_on").last().annual_price == Decimal("946")
+
+
+def test_reexamination_lifts_an_exclusion(applicant: Customer) -> None:
+    answers = {**no_to_all(), "back_joints": AnswerInput(True, "Ryggskott 2024")}
+    application = apply_online(applicant, online_input(applicant, answers=answers))
+    uw = underwriter("uw1")
+    policy = underwriting.application_accept(
+        ctx=SYSTEM, user=uw, application_id=application.pk, exclusion="Rygg omfattas inte."
+    )
+    review = online_input(
+        applicant,
+        kind="reexamination",
+        policy_number=policy.number,
+        start_date=dt.date(2026, 12, 20),
+    )
+    with pytest.raises(ValidationFailed) as refused:
+        apply_online(applicant, dataclasses.replace(review, level=50))
+    assert refused.value.code == "application.reexamination_level"
+    again = apply_online(applicant, review)  # all answers no: accepted, the clause lifted
+    assert again.state == ApplicationState.ACCEPTED
+    policy.refresh_from_db()
+    assert policy.exclusion == "" and Policy.objects.count() == 1
+
+
+def test_lapse_on_non_payment(applicant: Customer) -> None:
+    from trygg.insurance.policies import policy_lapse
+
+    policy = apply_online(applicant, online_input(applicant)).policy
+    assert policy is not None
+    policy_lapse(ctx=SYSTEM, policy_id=policy.pk, on=dt.date(2027, 2, 15))
+    policy.refresh_from_db()
+    assert policy.state == "lapsed" and policy.ended_on == dt.date(2027, 2, 15)
+    with pytest.raises(ValidationFailed):
+        policy_lapse(ctx=SYSTEM, policy_id=policy.pk, on=dt.date(2027, 3, 1))

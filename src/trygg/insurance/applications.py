@@ -228,6 +228,22 @@ def _check(
                 _("An increase must be to a higher level than the policy's %(level)s.")
                 % {"level": policy.level},
             )
+        if kind is rules.Kind.CHANGE and policy is not None and level > policy.level:
+            problems.add(
+                "level",
+                "application.change_level",
+                _(
+                    "A change may lower the level or change the payment; a higher level is an "
+                    "increase, with a health declaration."
+                ),
+            )
+        if kind is rules.Kind.REEXAMINATION and policy is not None and level != policy.level:
+            problems.add(
+                "level",
+                "application.reexamination_level",
+                _("A re-examination keeps the policy's level of %(level)s.")
+                % {"level": policy.level},
+            )
     except rules.RuleError as error:
         field_name = "insured_id_number" if error.field == "birth_date" else error.field
         problems.add(field_name, error.code, refusal(error).message)

@@ -79,13 +79,10 @@ def term_schedule(term: PolicyTerm) -> list[rules.Instalment]:
 
 def policy_issue(*, ctx: AuditContext, application: Application) -> Policy:
     """Issue the policy of an accepted application (inside the caller's transaction). An
-    increase or a change amends the policy it concerns from the start date: the running term
-    ends there and a new one begins with the new level or payment."""
+    increase, a re-examination or a change amends the policy it concerns from the start date:
+    the running term ends there and a new one begins with the new level, exclusion or payment."""
     with transaction.atomic():
-        if (
-            application.kind in (ApplicationKind.INCREASE, ApplicationKind.CHANGE)
-            and application.policy
-        ):
+        if application.kind != ApplicationKind.NEW and application.policy_id is not None:
             return _amend(ctx, application)
         holder = application.policyholder or _person(
             ctx,
@@ -165,7 +162,10 @@ def _amend(ctx: AuditContext, application: Application) -> Policy:
     policy.level = application.level
     policy.payment_method = application.payment_method
     policy.period = application.period
-    if application.exclusion:
+    if application.kind == ApplicationKind.REEXAMINATION:
+        # The point of a re-examination: the exclusion is what this decision says (none lifts it).
+        policy.exclusion = application.exclusion
+    elif application.exclusion:
         policy.exclusion = "\n".join(x for x in (policy.exclusion, application.exclusion) if x)
     policy.save()
     term_write(policy, start)

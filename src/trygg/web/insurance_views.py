@@ -99,11 +99,13 @@ class ApplyForm(forms.Form):
         choices=[
             ("new", gettext_lazy("New insurance")),
             ("increase", gettext_lazy("Increase")),
-            ("change", gettext_lazy("Change of payment")),
+            ("reexamination", gettext_lazy("Re-examination")),
+            ("change", gettext_lazy("Change (lower level or payment)")),
         ],
     )
     policy_number = forms.ChoiceField(
-        label=gettext_lazy("Policy (for an increase or a change)"), required=False
+        label=gettext_lazy("Policy (for an increase, a re-examination or a change)"),
+        required=False,
     )
     insured_id_number = forms.CharField(
         label=gettext_lazy("The insured's personal identity number"), max_length=20, required=False
