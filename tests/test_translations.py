@@ -11,15 +11,18 @@ import pytest
 LOCALE = Path(__file__).resolve().parent.parent / "src" / "trygg" / "locale"
 
 
-def _entries(po: Path) -> list[tuple[str, str, bool]]:
-    """(msgid, msgstr, fuzzy) for every entry of a .po file (a small reader of the format)."""
+def _entries(po: Path) -> list[tuple[str, str, bool, str]]:
+    """(msgid, msgstr, fuzzy, msgctxt) for every entry of a .po file (a small reader of the
+    format)."""
     entries = []
     for block in po.read_text(encoding="utf-8").split("\n\n"):
         lines = [line for line in block.splitlines() if line and not line.startswith("#~")]
         fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in lines)
-        current, parts = None, {"msgid": "", "msgstr": ""}
+        current, parts = None, {"msgid": "", "msgstr": "", "msgctxt": ""}
         for line in lines:
-            if line.startswith("msgid "):
+            if line.startswith("msgctxt "):
+                current = "msgctxt"
+            elif line.startswith("msgid "):
                 current = "msgid"
             elif line.startswith("msgstr"):
                 current = "msgstr"
@@ -28,7 +31,7 @@ def _entries(po: Path) -> list[tuple[str, str, bool]]:
             if current:
                 parts[current] += json.loads(line[line.index('"') :])
         if parts["msgid"]:
-            entries.append((parts["msgid"], parts["msgstr"], fuzzy))
+            entries.append((parts["msgid"], parts["msgstr"], fuzzy, parts["msgctxt"]))
     return entries
 
 
@@ -36,7 +39,7 @@ def _entries(po: Path) -> list[tuple[str, str, bool]]:
 def test_catalogue_is_complete(language: str) -> None:
     entries = _entries(LOCALE / language / "LC_MESSAGES" / "django.po")
     assert len(entries) > 150
-    missing = [msgid for msgid, msgstr, fuzzy in entries if not msgstr or fuzzy]
+    missing = [msgid for msgid, msgstr, fuzzy, _ctxt in entries if not msgstr or fuzzy]
     assert missing == []
 
 
@@ -47,7 +50,7 @@ def test_compiled_catalogue_matches_source(language: str) -> None:
         compiled = gettext.GNUTranslations(handle)
     stale = [
         msgid
-        for msgid, msgstr, _ in _entries(folder / "django.po")
-        if compiled.gettext(msgid) != msgstr
+        for msgid, msgstr, _fuzzy, context in _entries(folder / "django.po")
+        if (compiled.pgettext(context, msgid) if context else compiled.gettext(msgid)) != msgstr
     ]
     assert stale == [], "run `make messages` to compile the catalogues"

@@ -5,11 +5,13 @@ customer reports an accident → a claims handler decides the benefit → the cu
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group
+from django.apps import apps as django_apps
+from django.contrib.auth.models import Group, Permission
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -27,6 +29,26 @@ from trygg.kernel import clock
 from trygg.kernel.audit import SYSTEM
 
 
+def _reference_data() -> None:
+    """The product, its tariff and the roles' permissions come from data migrations; an earlier
+    browser test's flush removed them, so they are put back the way the migrations wrote them."""
+    product = importlib.import_module("trygg.insurance.migrations.0002_accident_product")
+    product.forward(django_apps, None)
+    for module in (
+        "trygg.insurance.migrations.0003_insurance_roles",
+        "trygg.claims.migrations.0002_claims_roles",
+    ):
+        grants = importlib.import_module(module).PERMS
+        app_label = module.split(".")[1]
+        for role, codenames in grants.items():
+            group, _created = Group.objects.get_or_create(name=role)
+            group.permissions.add(
+                *Permission.objects.filter(
+                    content_type__app_label=app_label, codename__in=codenames
+                )
+            )
+
+
 def _staff(role: str, username: str) -> TOTPDevice:
     user = StaffUser.objects.create_user(
         username=username, password="correct horse 2026", is_staff=True
@@ -42,7 +64,7 @@ def _backoffice_login(browser_context: Any, username: str, device: TOTPDevice) -
     page.fill("input[name=password]", "correct horse 2026")
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     page.fill("input[name=otp_token]", f"{totp.token():06d}")
-    page.locator("input[type=submit]").click()
+    page.locator("input[type=submit]").first.click()
     page.wait_for_url("**/backoffice/")
     return page
 
@@ -50,6 +72,7 @@ def _backoffice_login(browser_context: Any, username: str, device: TOTPDevice) -
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
 def test_quote_apply_sign_accept_letter_claim_decide(page: Any) -> None:
+    _reference_data()
     person = make_customer(pin="4826")
     token = token_order(ctx=SYSTEM, party=person.party, kind=TokenKind.OCRA)
     token_dispatch(ctx=SYSTEM, token=token, by_post=False)
@@ -63,7 +86,7 @@ def test_quote_apply_sign_accept_letter_claim_decide(page: Any) -> None:
     page.get_by_label("Den försäkrades personnummer eller födelsedatum").fill(person.id_number)
     page.get_by_label("Försäkringsbelopp").select_option("30")
     page.get_by_role("button", name="Beräkna").click()
-    assert "1 322,00 kr" in page.locator("#quote-result").inner_text()
+    assert "1\xa0322,00 kr" in page.locator("#quote-result").inner_text()
 
     page.goto("/login/")
     page.get_by_label("Personnummer").fill(person.id_number)
@@ -98,7 +121,7 @@ def test_quote_apply_sign_accept_letter_claim_decide(page: Any) -> None:
     office = page.context.browser.new_context(base_url=base_url, locale="sv-SE")
     uw = _backoffice_login(office, "riskbedomare", underwriter)
     uw.goto(f"/backoffice/insurance/application/{application.pk}/decide/")
-    uw.get_by_label("Godkänn med undantagsklausul").check()
+    uw.get_by_label("Bevilja med undantagsklausul").check()
     uw.locator("textarea[name=text]").fill("Besvär från ryggen omfattas inte.")
     uw.locator("input[type=submit]").click()
     uw.wait_for_url(f"**/insurance/application/{application.pk}/change/")
@@ -119,9 +142,9 @@ def test_quote_apply_sign_accept_letter_claim_decide(page: Any) -> None:
     with clock.business_date(start + dt.timedelta(days=10)):
         page.goto("/insurance/claims/")
         page.get_by_label("Datum för olycksfallet").fill((start + dt.timedelta(days=3)).isoformat())
-        page.get_by_label("Vad hände, och vilka skador fick du?").fill("Föll av cykeln.")
+        page.get_by_label("Vad hände och vilka skador uppstod?").fill("Föll av cykeln.")
         page.get_by_label(
-            "... eller till ett konto i en annan bank (clearingnummer och kontonummer)"
+            "... eller till ett konto i en annan bank (clearing- och kontonummer)"
         ).fill("6000-123456789")
         page.get_by_role("button", name="Anmäl").click()
         page.wait_for_url("**/insurance/claims/")

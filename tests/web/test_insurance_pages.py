@@ -42,7 +42,7 @@ def test_apply_sign_and_see_the_policy(customer: Customer, frozen: Any) -> None:
     client = Client(enforce_csrf_checks=True)
     portal_login(client, customer.id_number, customer.pin)
     page = client.get("/insurance/apply/").content.decode()
-    assert "Min hälsa" in page
+    assert "Min hälsa" in page and "personuppgifter" in page
     incomplete = client.post(
         "/insurance/apply/",
         _form(

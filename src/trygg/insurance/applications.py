@@ -330,7 +330,7 @@ def application_start(*, ctx: AuditContext, person: Party, data: ApplicationInpu
     summary = _(
         "Application for accident insurance, %(level)s price base amounts, for %(name)s "
         "(%(insured)s), from %(start)s; annual price %(price)s kr, paid %(period)s. I confirm "
-        "the answers of the health declaration \u201cMin hälsa\u201d."
+        "the answers of the health declaration “Min hälsa”."
     ) % {
         "level": checked.level,
         "name": payload["insured_name"],

@@ -67,7 +67,7 @@ def missing_text(item: Missing, questions: dict[str, str]) -> str:
         )
         % {"date": params.get("signed_on", "")},
         "signature.future": _("The date of the signature is after the day we received it."),
-        "missing.health_signature": _("Sign the health declaration \u201cMin hälsa\u201d."),
+        "missing.health_signature": _("Sign the health declaration “Min hälsa”."),
         "health_signature.too_old": _(
             "Sign the health declaration again: the signature (%(date)s) is older than 14 days."
         )

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from trygg.parties.models import Party
 
@@ -95,8 +96,8 @@ class TariffPrice(models.Model):
     annual_price = models.DecimalField(_("annual price (kr)"), max_digits=10, decimal_places=2)
 
     class Meta:
-        verbose_name = _("price")
-        verbose_name_plural = _("prices")
+        verbose_name = pgettext_lazy("tariff", "price")
+        verbose_name_plural = pgettext_lazy("tariff", "prices")
         ordering = ["tariff", "level"]
         constraints = [
             models.UniqueConstraint(fields=["tariff", "level"], name="tariff_price_once"),
@@ -139,7 +140,7 @@ class ApplicationKind(models.TextChoices):
     NEW = "new", _("New insurance")
     INCREASE = "increase", _("Increase")
     REEXAMINATION = "reexamination", _("Re-examination")
-    CHANGE = "change", _("Change")
+    CHANGE = "change", pgettext_lazy("kind of application", "Change")
 
 
 class ApplicationState(models.TextChoices):
@@ -325,7 +326,7 @@ class ApplicationEvent(models.Model):
 
 class PolicyState(models.TextChoices):
     ACTIVE = "active", _("In force")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("state of a policy", "Cancelled")
     LAPSED = "lapsed", _("Lapsed for non-payment")
 
 

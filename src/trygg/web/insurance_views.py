@@ -88,7 +88,11 @@ def quote_view(request: PortalRequest) -> HttpResponse:
     return render(
         request,
         "web/insurance_quote.html",
-        {"form": form, "result": result},
+        {
+            "form": form,
+            "result": result,
+            "period_label": dict(PERIOD_CHOICES).get(result.quote.period.value) if result else "",
+        },
         status=422 if form.errors else 200,
     )
 
