@@ -7,8 +7,9 @@
 call it: the insured given as a birth date (``YYYY-MM-DD``) or as a personal identity number
 (12 digits, or 10 with a hyphen), a level and a payment period as the form sends them, a start
 date in 2026. The inputs are generated before the clock starts: ages 15 to 85, all five levels
-and three periods; about one quote in ten is refused (50 price base amounts for someone who has
-turned 46, or an insured under 19) and counted apart. The price base amounts and the tariff come
+and three periods; about one quote in six is refused (50 price base amounts for someone who has
+turned 46, or an insured under 19) and counted apart. Both loops add up the year's premiums they
+priced, and the two sums and counts must agree. The price base amounts and the tariff come
 from the database once and are then cached in the process (reloaded every
 ``tariffs.CACHE_SECONDS``), so after the warm-up the rate is that of the Python code.
 
@@ -29,6 +30,7 @@ import statistics
 import sys
 import time
 import urllib.parse
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -70,31 +72,33 @@ def _inputs(count: int, seed: int) -> list[tuple[str, dt.date, int, str, dt.date
             insured = f"{number[2:8]}-{number[8:]}"
         else:
             insured = f"{number[:8]}-{number[8:]}"
-        rows.append(
-            (insured, born, rng.choice((10, 20, 30, 40, 50)), rng.choice(PERIODS), on)
-        )
+        rows.append((insured, born, rng.choice((10, 20, 30, 40, 50)), rng.choice(PERIODS), on))
     return rows
 
 
 PERIODS = ("monthly", "half_yearly", "yearly")
 
 
-def _service(rows: list[tuple[str, dt.date, int, str, dt.date]]) -> tuple[float, int, int]:
+Result = tuple[float, int, int, Decimal]  # seconds, priced, refused, sum of year totals
+
+
+def _service(rows: list[tuple[str, dt.date, int, str, dt.date]]) -> Result:
     from trygg.insurance.tariffs import quote_for
     from trygg.kernel.errors import ValidationFailed
 
     done = refused = 0
+    total = Decimal(0)
     begin = time.perf_counter()
     for insured, _born, level, period, on in rows:
         try:
-            quote_for(insured=insured, level=level, period=period, on=on)
+            total += quote_for(insured=insured, level=level, period=period, on=on).quote.year_total
             done += 1
         except ValidationFailed:
             refused += 1
-    return time.perf_counter() - begin, done, refused
+    return time.perf_counter() - begin, done, refused, total
 
 
-def _pure(rows: list[tuple[str, dt.date, int, str, dt.date]]) -> tuple[float, int, int]:
+def _pure(rows: list[tuple[str, dt.date, int, str, dt.date]]) -> Result:
     from trygg.insurance import rules
     from trygg.insurance.tariffs import pbb_for, tariff_on
 
@@ -102,17 +106,24 @@ def _pure(rows: list[tuple[str, dt.date, int, str, dt.date]]) -> tuple[float, in
         year: (tariff_on(dt.date(year, 1, 1))[1], pbb_for(year)) for year in (2026,)
     }
     done = refused = 0
+    total = Decimal(0)
     begin = time.perf_counter()
     for _insured, born, level, period, on in rows:
         tariff, pbb = prepared[on.year]
         try:
-            rules.quote(
-                tariff, pbb_year=on.year, pbb=pbb, birth_date=born, level=level, period=period, on=on
-            )
+            total += rules.quote(
+                tariff,
+                pbb_year=on.year,
+                pbb=pbb,
+                birth_date=born,
+                level=level,
+                period=period,
+                on=on,
+            ).year_total
             done += 1
         except rules.RuleError:
             refused += 1
-    return time.perf_counter() - begin, done, refused
+    return time.perf_counter() - begin, done, refused, total
 
 
 def _machine() -> str:
@@ -157,7 +168,7 @@ def main() -> None:
     rows = _inputs(opts.quotes, seed=2026)
     _service(rows[:1000])  # warm-up: the catalogue is read from the database once
     _pure(rows[:1000])
-    measured: dict[str, list[tuple[float, int, int]]] = {"pure": [], "service": []}
+    measured: dict[str, list[Result]] = {"pure": [], "service": []}
     for _ in range(opts.rounds):  # interleaved, so both see the same machine
         measured["pure"].append(_pure(rows))
         measured["service"].append(_service(rows))
@@ -173,17 +184,23 @@ def main() -> None:
         "service": "tariffs.quote_for",
     }
     for key, label in labels.items():
-        seconds = statistics.median(s for s, _d, _r in measured[key])
-        _s, done, refused = measured[key][0]
+        seconds = statistics.median(m[0] for m in measured[key])
+        _s, done, refused, _total = measured[key][0]
         rates[key] = opts.quotes / seconds
         print(
             f"{label:<40}{rates[key]:>10.0f}{done:>9}{refused:>9}"
             f"{seconds / opts.quotes * 1e6:>10.1f}"
         )
     print(f"quote_for / baseline: {rates['service'] / rates['pure']:.3f}")
+    outcomes = {m[1:] for results in measured.values() for m in results}
+    agree = len(outcomes) == 1
+    print(
+        "priced, refused and the sum of year premiums:",
+        f"the same in every round of both ({next(iter(outcomes))[2]} kr)" if agree else "DIFFER",
+    )
     print(
         f"target (>= {TARGET} quotes/s through the service layer on one core):",
-        "met" if rates["service"] >= TARGET else "NOT met",
+        "met" if rates["service"] >= TARGET and agree else "NOT met",
     )
 
 

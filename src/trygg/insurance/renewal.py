@@ -111,6 +111,7 @@ def renewal_run(*, ctx: AuditContext, on: dt.date) -> list[RenewalDay]:
     caught up, oldest first). Idempotent: a second run for the same day renews nothing."""
     days = sorted(
         Policy.objects.filter(state=PolicyState.ACTIVE, renewal_date__lte=on)
+        .order_by()
         .values_list("renewal_date", flat=True)
         .distinct()
     )
