@@ -22,10 +22,7 @@ Two scenarios, each on a freshly seeded portfolio after ``VACUUM ANALYZE`` and a
 commit is timed too (a Django execute wrapper, and a wrapper around the connection's commit) to
 show where the time goes. A run still going after ``--budget`` seconds is stopped before its next
 day's first statement (each day is its own transaction: the days before stay renewed, the rest
-untouched). If the run as shipped was stopped, or its days query listed more days than there are
-renewal dates, the portfolio is seeded again and ``renewal_run`` timed once more with
-``Policy``'s default ordering switched off in this process, which is what an ``.order_by()`` on
-that query would do (see docs/performance.md).
+untouched).
 
 Afterwards SQL checks the last run: every policy has exactly one new term and its renewal date
 moved a year on, and every new term carries the 2027 PBB, the new tariff and the premium the
@@ -278,20 +275,6 @@ def _timed_statements(budget: float | None) -> Iterator[dict[str, list[float]]]:
         del connection._commit
 
 
-@contextmanager
-def _policies_unordered() -> Iterator[None]:
-    """``Policy`` without its default ordering, as if ``renewal_run``'s days query had
-    ``.order_by()``: the one query of the renewal the ordering changes (see the report)."""
-    from trygg.insurance.models import Policy
-
-    saved = Policy._meta.ordering
-    Policy._meta.ordering = []
-    try:
-        yield
-    finally:
-        Policy._meta.ordering = saved
-
-
 def _timed_run(on: dt.date, budget: float | None) -> dict[str, Any]:
     from trygg.insurance.renewal import renewal_run
     from trygg.insurance.tariffs import catalogue_forget
@@ -374,14 +357,11 @@ def _scenario(
     # The days query exactly as renewal_run writes it: how many "days" it will loop over.
     listed = len(
         Policy.objects.filter(state=PolicyState.ACTIVE, renewal_date__lte=on)
+        .order_by()
         .values_list("renewal_date", flat=True)
         .distinct()
     )
     runs = {"as shipped": _timed_run(on, budget)}
-    if runs["as shipped"]["stopped"] or listed != due_dates:
-        _seed_policies(policies, parties, spread)
-        with _policies_unordered():
-            runs["days query unordered"] = _timed_run(on, None)
     ctx = AuditContext(actor_kind="system", actor_label="bench", channel="batch")
     begin = time.perf_counter()
     again = renewal_run(ctx=ctx, on=on)

@@ -24,7 +24,7 @@ from trygg.insurance.applications import (
 )
 from trygg.insurance.letters import policy_letter
 from trygg.insurance.models import Application, Policy
-from trygg.insurance.policies import current_term, policies_of, policy_cancel
+from trygg.insurance.policies import current_term, policies_of, policy_cancel, policy_of
 from trygg.insurance.tariffs import quote_for
 from trygg.kernel import clock
 from trygg.kernel.errors import NotFound
@@ -272,11 +272,9 @@ def policies(request: PortalRequest) -> list[PolicyOut]:
 
 
 def _own_policy(request: PortalRequest, number: str) -> Policy:
-    rows = policies_of(ctx=audit_context(request, AuditChannel.API), person=request.auth)
-    policy = next((p for p in rows if p.number == number), None)
-    if policy is None:
-        raise NotFound("No such policy among yours.", code="policy.not_found")
-    return policy
+    return policy_of(
+        ctx=audit_context(request, AuditChannel.API), person=request.auth, number=number
+    )
 
 
 @router.get(

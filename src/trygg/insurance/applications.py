@@ -28,6 +28,7 @@ from trygg.insurance.models import (
     Channel,
     HealthAnswer,
     HealthQuestion,
+    PeriodChoice,
     Policy,
     PolicyState,
 )
@@ -337,7 +338,7 @@ def application_start(*, ctx: AuditContext, person: Party, data: ApplicationInpu
         "insured": checked.insured.display(),
         "start": checked.start.isoformat(),
         "price": checked.annual_price,
-        "period": dict(rules_period_labels())[checked.period.value],
+        "period": str(PeriodChoice(checked.period.value).label).lower(),
     }
     return signing_start(
         ctx=ctx,
@@ -351,10 +352,6 @@ def application_start(*, ctx: AuditContext, person: Party, data: ApplicationInpu
             payee=f"accident:{checked.insured.value}",
         ),
     )
-
-
-def rules_period_labels() -> list[tuple[str, str]]:
-    return [("monthly", _("monthly")), ("half_yearly", _("half-yearly")), ("yearly", _("yearly"))]
 
 
 def _birth(number: idnumbers.IdNumber) -> dt.date:

@@ -15,6 +15,7 @@ from trygg.insurance.application_rules import Missing
 from trygg.insurance.messages import missing_text
 from trygg.insurance.models import Application, HealthQuestion, Policy, PolicyTerm
 from trygg.insurance.policies import current_term
+from trygg.kernel.money import Money
 
 _PLAIN = str.maketrans(
     {"\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-", "\u2019": "'", "\u00a0": " "}
@@ -27,14 +28,8 @@ def plain(text: str) -> str:
 
 
 def kronor(amount: Decimal) -> str:
-    whole, _sep, fraction = f"{amount:.2f}".partition(".")
-    groups: list[str] = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    text = " ".join(groups)
-    return f"{text} kr" if fraction == "00" else f"{text},{fraction} kr"
+    """An amount as Swedish letters write it (``Money.format``, the one formatting rule)."""
+    return Money.of(amount).format("sv")
 
 
 class Letter:

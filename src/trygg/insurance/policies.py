@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from stdnum import luhn
 
@@ -29,7 +30,8 @@ from trygg.kernel.audit import AuditContext, audit_record
 from trygg.kernel.counters import counter_next
 from trygg.kernel.errors import NotFound, ValidationFailed
 from trygg.kernel.models import AuditAction
-from trygg.parties.models import Party, PartyKind
+from trygg.parties.models import Party
+from trygg.parties.selectors import person_by_id_number
 from trygg.parties.services import ContactInput, person_register
 
 
@@ -41,7 +43,7 @@ def _policy_number() -> str:
 def _person(
     ctx: AuditContext, id_number: str, given: str, family: str, contact: ContactInput
 ) -> Party:
-    party = Party.objects.filter(country="SE", kind=PartyKind.PERSON, id_number=id_number).first()
+    party = person_by_id_number(country="SE", id_number=id_number)
     if party is not None:
         return party
     return person_register(
@@ -232,16 +234,32 @@ def _end(ctx: AuditContext, policy: Policy, on: dt.date, state: PolicyState) -> 
     return policy
 
 
-def policies_of(*, ctx: AuditContext, person: Party) -> list[Policy]:
-    """The policies the person holds or is insured by, with their current term."""
-    from django.db.models import Q
-
-    rows = list(
+def _visible_to(person: Party) -> QuerySet[Policy]:
+    return (
         Policy.objects.filter(Q(policyholder=person) | Q(insured=person))
         .select_related("insured", "policyholder")
         .prefetch_related("terms")
-        .order_by("number")
     )
+
+
+def policy_of(*, ctx: AuditContext, person: Party, number: str) -> Policy:
+    """One policy the person holds or is insured by; NotFound for any other number."""
+    policy = _visible_to(person).filter(number=number).first()
+    if policy is None:
+        raise NotFound(_("No such policy among yours."), code="policy.not_found")
+    audit_record(
+        ctx=ctx,
+        action=AuditAction.READ,
+        subject_id=person.pk,
+        object_type="policy",
+        object_id=policy.pk,
+    )
+    return policy
+
+
+def policies_of(*, ctx: AuditContext, person: Party) -> list[Policy]:
+    """The policies the person holds or is insured by, with their current term."""
+    rows = list(_visible_to(person).order_by("number"))
     if rows:
         audit_record(
             ctx=ctx,

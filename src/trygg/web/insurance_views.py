@@ -29,8 +29,8 @@ from trygg.insurance.applications import (
     questions,
 )
 from trygg.insurance.letters import policy_letter
-from trygg.insurance.models import HealthQuestion, Policy
-from trygg.insurance.policies import current_term, policies_of, policy_cancel
+from trygg.insurance.models import HealthQuestion, PeriodChoice, Policy
+from trygg.insurance.policies import current_term, policies_of, policy_cancel, policy_of
 from trygg.insurance.tariffs import QuoteResult, quote_for
 from trygg.kernel import clock
 from trygg.kernel.audit import audit_read_batch
@@ -42,11 +42,6 @@ from trygg.web.views import current_customer, customer_required
 
 LEVEL_CHOICES = [
     (str(n), gettext_lazy("%(n)s price base amounts") % {"n": n}) for n in (10, 20, 30, 40, 50)
-]
-PERIOD_CHOICES = [
-    ("yearly", gettext_lazy("Yearly")),
-    ("half_yearly", gettext_lazy("Half-yearly")),
-    ("monthly", gettext_lazy("Monthly")),
 ]
 
 
@@ -60,7 +55,7 @@ class QuoteForm(forms.Form):
     level = forms.TypedChoiceField(
         label=gettext_lazy("Insured level"), choices=LEVEL_CHOICES, coerce=int, initial="20"
     )
-    period = forms.ChoiceField(label=gettext_lazy("Payment period"), choices=PERIOD_CHOICES)
+    period = forms.ChoiceField(label=gettext_lazy("Payment period"), choices=PeriodChoice.choices)
     date = forms.DateField(
         label=gettext_lazy("Start date"),
         required=False,
@@ -91,7 +86,7 @@ def quote_view(request: PortalRequest) -> HttpResponse:
         {
             "form": form,
             "result": result,
-            "period_label": dict(PERIOD_CHOICES).get(result.quote.period.value) if result else "",
+            "period_label": PeriodChoice(result.quote.period.value).label if result else "",
         },
         status=422 if form.errors else 200,
     )
@@ -317,16 +312,13 @@ def insurance_view(request: PortalRequest) -> HttpResponse:
 @require_GET
 @customer_required()
 def policy_letter_view(request: PortalRequest, number: str) -> HttpResponse:
-    me = current_customer(request)
-    policy = next(
-        (
-            p
-            for p in policies_of(ctx=audit_context(request, AuditChannel.WEB), person=me)
-            if p.number == number
-        ),
-        None,
-    )
-    if policy is None:
+    try:
+        policy = policy_of(
+            ctx=audit_context(request, AuditChannel.WEB),
+            person=current_customer(request),
+            number=number,
+        )
+    except DomainError:
         return render(request, "web/not_found.html", status=404)
     response = HttpResponse(policy_letter(policy, on=clock.today()), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="forsakringsbrev-{policy.number}.pdf"'
