@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "trygg.banking",
     "trygg.insurance",
     "trygg.claims",
+    "trygg.billing",
     "trygg.overview",
     "trygg.web",
     "trygg.api",
@@ -309,3 +310,12 @@ if TRYGG_BANKID_URL.startswith("https://") and not (TRYGG_BANKID_CERT and TRYGG_
     )
 TRYGG_BANKID_SIMULATOR = TRYGG_BANKID_URL.startswith("http://127.0.0.1")
 TRYGG_COMPANY_NAME = os.environ.get("TRYGG_COMPANY_NAME", "Trygg Försäkring och Bank")
+
+# Premium billing by autogiro: the insurer's bankgiro number and Bankgirot customer number, and
+# the directory files are exchanged through (to_bankgirot/ and from_bankgirot/; the local
+# Bankgirot simulator reads and writes the same directory).
+TRYGG_BANKGIRO = os.environ.get("TRYGG_BANKGIRO", "9912346").strip()
+TRYGG_BGC_CUSTOMER = os.environ.get("TRYGG_BGC_CUSTOMER", "471117").strip()
+TRYGG_BANKGIROT_DIR = Path(
+    os.environ.get("TRYGG_BANKGIROT_DIR", VAR_DIR / "bankgirot")
+).resolve()

@@ -1,20 +1,27 @@
-"""``trygg autogiro show FILE``: a Bankgirot Autogiro file as JSON, or its errors."""
+"""``trygg autogiro show FILE``: a Bankgirot Autogiro file as JSON, or its errors.
+``trygg autogiro import FILE``: book a file from Bankgirot (once; a malformed file books nothing).
+"""
 
 from __future__ import annotations
 
+import json
 import sys
+from pathlib import Path
 from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from trygg.autogiro.cli import show
+from trygg.billing.imports import autogiro_import
+from trygg.kernel.audit import SYSTEM
+from trygg.kernel.errors import DomainError
 
 
 class Command(BaseCommand):
     help = "Autogiro files: 'show FILE' prints the records as JSON or refuses the file."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["show"])
+        parser.add_argument("action", choices=["show", "import"])
         parser.add_argument("file")
         parser.add_argument(
             "--lenient",
@@ -23,7 +30,29 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "import":
+            self._import(Path(options["file"]))
+            return
         out = cast(TextIO, self.stdout)  # an OutputWrapper writes like a text stream
         code = show(options["file"], strict=not options["lenient"], out=out, err=sys.stderr)
         if code:
             raise CommandError("the file was refused")
+
+    def _import(self, path: Path) -> None:
+        if not path.is_file():
+            raise CommandError(f"file: {path} does not exist")
+        try:
+            result = autogiro_import(ctx=SYSTEM, path=path)
+        except DomainError as error:
+            for problem in error.problems:
+                self.stderr.write(f"{problem.field}: {problem.message}")
+            raise CommandError(error.message) from error
+        if result.already:
+            self.stdout.write(
+                f"{path.name} was imported on {result.file.at:%Y-%m-%d %H:%M}; nothing booked again."
+            )
+            return
+        self.stdout.write(
+            f"Imported {path.name}: {result.file.content}, {result.file.records} records"
+        )
+        self.stdout.write(json.dumps(result.file.summary, indent=2, ensure_ascii=False))

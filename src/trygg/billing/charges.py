@@ -1,0 +1,150 @@
+"""What payers and staff do with single premiums: stop one debit, register an invoice paid, and
+read the payment plan and the next debits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from trygg.banking.ledger import Leg, book, internal_account
+from trygg.billing import rules
+from trygg.billing.imports import PREMIUM_INCOME
+from trygg.billing.models import Charge, ChargeMethod, ChargeState, NoticeKind
+from trygg.kernel import clock
+from trygg.kernel.audit import AuditContext, audit_record
+from trygg.kernel.errors import NotFound, ValidationFailed
+from trygg.kernel.models import AuditAction
+from trygg.parties.models import Party
+
+INCOMING_GIRO = ("INT-BANKGIRO-IN", "Bankgiro payments received")
+
+
+def charge_stop(*, ctx: AuditContext, person: Party, charge_id: int) -> Charge:
+    """The payer stops one debit, at the latest 2 bank days before its due date. The mandate
+    stays; an order already sent to Bankgirot is cancelled in the next file (TK25)."""
+    today = clock.today()
+    with transaction.atomic():
+        charge = (
+            Charge.objects.select_for_update()
+            .filter(pk=charge_id, payer=person, method=ChargeMethod.AUTOGIRO)
+            .first()
+        )
+        if charge is None:
+            raise NotFound(_("No such debit among yours."), code="charge.not_found")
+        if charge.state not in (ChargeState.PLANNED, ChargeState.ORDERED):
+            raise ValidationFailed(
+                code="stop.state",
+                field="charge",
+                message=_("This debit is %(state)s and can no longer be stopped.")
+                % {"state": charge.get_state_display().lower()},
+            )
+        due = charge.order_date or charge.due_date
+        try:
+            rules.check_stop(due=due, today=today)
+        except rules.RuleError as error:
+            raise ValidationFailed(
+                code=error.code,
+                field="charge",
+                message=_(
+                    "Too late to stop the debit of %(due)s: a stop must reach us at the latest "
+                    "2 bank days before the due date, that is by %(deadline)s. Your bank can "
+                    "still stop it if you ask it by the bank day before."
+                )
+                % {"due": due.isoformat(), "deadline": error.params["deadline"]},
+            ) from error
+        rules.check_move(rules.CHARGE_TRANSITIONS, charge.state, ChargeState.STOPPED, "charge")
+        charge.state = ChargeState.STOPPED
+        charge.save(update_fields=["state"])
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.UPDATE,
+            subject_id=person.pk,
+            object_type="charge",
+            object_id=charge.pk,
+            detail={"stopped": charge.reference},
+        )
+    return charge
+
+
+def invoice_payment_register(
+    *, ctx: AuditContext, ocr: str, amount: Decimal, paid_on: dt.date
+) -> Charge:
+    """A payment of an invoice or cancellation notice received with its OCR reference."""
+    reference = "".join(ch for ch in (ocr or "") if ch.isdigit())
+    with transaction.atomic():
+        charge = (
+            Charge.objects.select_for_update()
+            .filter(
+                ocr=reference,
+                state__in=[ChargeState.PLANNED, ChargeState.INVOICED, ChargeState.FAILED],
+            )
+            .exclude(method=ChargeMethod.AUTOGIRO, state=ChargeState.PLANNED)
+            .first()
+        )
+        if charge is None:
+            raise NotFound(_("No unpaid premium has this OCR reference."), code="ocr.unknown")
+        if amount != charge.amount:
+            raise ValidationFailed(
+                code="payment.amount",
+                field="amount",
+                message=_("The amount must be %(amount)s kr, as on the invoice.")
+                % {"amount": charge.amount},
+            )
+        entry = book(
+            kind="premium_invoice",
+            description=f"Invoice {charge.reference} OCR {reference}",
+            legs=[
+                Leg(internal_account(*INCOMING_GIRO), amount, reference),
+                Leg(internal_account(*PREMIUM_INCOME), -amount, charge.reference),
+            ],
+            party=None,
+        )
+        charge.state = ChargeState.PAID
+        charge.settled_on = paid_on
+        charge.ledger = entry
+        charge.save(update_fields=["state", "settled_on", "ledger"])
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.UPDATE,
+            subject_id=charge.payer_id,
+            object_type="charge",
+            object_id=charge.pk,
+            detail={"paid": str(amount), "ocr": reference},
+        )
+    return charge
+
+
+def plan_of(*, ctx: AuditContext, person: Party) -> list[Charge]:
+    """The payer's premiums from a year back on: the payment plan and the next debits."""
+    since = clock.today() - dt.timedelta(days=366)
+    charges = list(
+        Charge.objects.filter(payer=person, due_date__gte=since)
+        .exclude(state=ChargeState.CANCELLED)
+        .select_related("policy", "mandate", "notice")
+        .order_by("due_date", "pk")
+    )
+    if charges:
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.READ,
+            subject_id=person.pk,
+            object_type="charge",
+            detail={"count": len(charges)},
+        )
+    return charges
+
+
+def is_stoppable(charge: Charge, today: dt.date) -> bool:
+    if charge.method != ChargeMethod.AUTOGIRO or charge.state not in (
+        ChargeState.PLANNED,
+        ChargeState.ORDERED,
+    ):
+        return False
+    return today <= rules.stop_deadline(charge.order_date or charge.due_date).last_day
+
+
+def cancellation_pending(charge: Charge) -> bool:
+    return charge.notice is not None and charge.notice.kind == NoticeKind.CANCELLATION

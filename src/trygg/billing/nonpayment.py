@@ -1,0 +1,203 @@
+"""Non-payment (§ 2 of the autogiro agreement) and unpaid invoices.
+
+A debit refused for lack of funds is tried again (the product's number of attempts). When it is
+finally unpaid, the product's rule applies:
+
+- (A) a cancellation notice with a payment slip (OCR) is sent; unpaid by its date, the policy
+  lapses on that date (``insurance.policies.policy_lapse``);
+- (B) the unpaid premium and the notice fee are added to the next debit (and a new payment plan
+  tells the new amount); if that debit fails too, the autogiro agreement ends at once and the
+  insurance is invoiced under the general premium terms.
+
+An invoice unpaid by its date gets the cancellation notice of the general terms (A).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import F, Q
+from django.utils.translation import gettext as _
+
+from trygg.billing import rules
+from trygg.billing.mandates import Terminator, mandate_terminate
+from trygg.billing.models import (
+    BillingTerms,
+    Charge,
+    ChargeMethod,
+    ChargeState,
+    MandateState,
+    Notice,
+    NoticeKind,
+)
+from trygg.billing.plans import ocr_for
+from trygg.insurance.models import PolicyState
+from trygg.insurance.policies import policy_lapse
+from trygg.kernel import clock
+from trygg.kernel.audit import AuditContext
+
+INSUFFICIENT_FUNDS = "1"
+
+
+def _terms() -> dict[int, BillingTerms]:
+    return {t.product_id: t for t in BillingTerms.objects.all()}
+
+
+def _default_terms(product_id: int) -> BillingTerms:
+    return BillingTerms(
+        product_id=product_id, non_payment="A", notice_fee=Decimal(0), invoice_days=14
+    )
+
+
+def retry_eligible() -> Q:
+    """Failed debits that are debited again: lack of funds, attempts left, mandate active."""
+    return Q(
+        method=ChargeMethod.AUTOGIRO,
+        state=ChargeState.FAILED,
+        status_code=INSUFFICIENT_FUNDS,
+        mandate__state=MandateState.ACTIVE,
+        attempts__lt=F("policy__product__billing__max_attempts"),
+    )
+
+
+def _attempts_left(charge: Charge, terms: BillingTerms) -> bool:
+    return (
+        charge.method == ChargeMethod.AUTOGIRO
+        and charge.status_code == INSUFFICIENT_FUNDS
+        and charge.mandate is not None
+        and charge.mandate.state == MandateState.ACTIVE
+        and charge.attempts < terms.max_attempts
+    )
+
+
+def nonpayment_handle(*, ctx: AuditContext, on: dt.date) -> dict[str, int]:
+    """Decide on every finally unpaid premium, and lapse the policies whose cancellation notice
+    went unpaid. Idempotent per date: a handled premium is not handled again."""
+    terms = _terms()
+    counts = {"carried": 0, "cancellation_notices": 0, "invoiced": 0, "lapsed": 0}
+    # Invoices past their date become unpaid premiums (general terms: cancellation notice).
+    Charge.objects.filter(
+        method=ChargeMethod.INVOICE,
+        state__in=[ChargeState.PLANNED, ChargeState.INVOICED],
+        notice__isnull=False,
+        due_date__lt=on,
+    ).exclude(notice__kind=NoticeKind.CANCELLATION).update(
+        state=ChargeState.FAILED, status_code="", status_text=_("Invoice not paid by its date.")
+    )
+    unpaid = (
+        Charge.objects.filter(state=ChargeState.FAILED, policy__state=PolicyState.ACTIVE)
+        .exclude(notice__kind=NoticeKind.CANCELLATION)
+        .select_related("policy", "mandate")
+        .order_by("due_date", "pk")
+    )
+    for charge in unpaid:
+        product_terms = terms.get(charge.policy.product_id) or _default_terms(
+            charge.policy.product_id
+        )
+        if _attempts_left(charge, product_terms):
+            continue
+        if charge.method == ChargeMethod.AUTOGIRO and product_terms.non_payment == "B":
+            counts[_rule_b(ctx, charge, product_terms, on)] += 1
+        else:
+            _cancellation_notice(charge, product_terms, on)
+            counts["cancellation_notices"] += 1
+    for charge in Charge.objects.filter(
+        state=ChargeState.FAILED,
+        notice__kind=NoticeKind.CANCELLATION,
+        notice__pay_by__lt=on,
+        policy__state=PolicyState.ACTIVE,
+    ).select_related("notice"):
+        assert charge.notice is not None and charge.notice.pay_by is not None
+        policy_lapse(ctx=ctx, policy_id=charge.policy_id, on=charge.notice.pay_by)
+        counts["lapsed"] += 1
+    return counts
+
+
+def _cancellation_notice(charge: Charge, terms: BillingTerms, on: dt.date) -> None:
+    """(A): a cancellation notice with a payment slip; unpaid by its date, cover ends then."""
+    pay_by = on + dt.timedelta(days=terms.invoice_days)
+    ocr = charge.ocr or ocr_for(charge.reference)
+    charge.notice = Notice.objects.create(
+        payer_id=charge.payer_id,
+        mandate=charge.mandate,
+        kind=NoticeKind.CANCELLATION,
+        sent_on=on,
+        pay_by=pay_by,
+        ocr=ocr,
+        total=charge.amount,
+        text=_(
+            "The premium of %(amount)s kr due on %(due)s has not been paid. Pay it by "
+            "%(pay_by)s with the payment slip, or the insurance ends on that day."
+        )
+        % {"amount": charge.amount, "due": charge.due_date, "pay_by": pay_by},
+        created_at=clock.now(),
+    )
+    charge.ocr = ocr
+    charge.save(update_fields=["notice", "ocr"])
+
+
+def _rule_b(ctx: AuditContext, charge: Charge, terms: BillingTerms, on: dt.date) -> str:
+    following = (
+        Charge.objects.filter(
+            policy_id=charge.policy_id,
+            method=ChargeMethod.AUTOGIRO,
+            state=ChargeState.PLANNED,
+            due_date__gt=charge.due_date,
+        )
+        .order_by("due_date")
+        .first()
+    )
+    if charge.carried == 0 and following is not None:
+        following.carried += charge.amount
+        following.fee += terms.notice_fee
+        following.amount = following.premium + following.fee + following.carried
+        following.notice = Notice.objects.create(
+            payer_id=following.payer_id,
+            mandate=following.mandate,
+            kind=NoticeKind.PLAN,
+            sent_on=on,
+            total=following.amount,
+            text=_(
+                "The premium of %(amount)s kr due on %(due)s could not be debited. It is added, "
+                "with a fee of %(fee)s kr, to the debit of %(next)s: %(total)s kr."
+            )
+            % {
+                "amount": charge.amount,
+                "due": charge.due_date,
+                "fee": terms.notice_fee,
+                "next": following.due_date,
+                "total": following.amount,
+            },
+            created_at=clock.now(),
+        )
+        if following.due_date < rules.earliest_due(on):
+            following.due_date = rules.earliest_due(on)
+        following.save(update_fields=["carried", "fee", "amount", "notice", "due_date"])
+        Charge.objects.filter(pk=charge.pk).update(state=ChargeState.CARRIED)
+        return "carried"
+    # Unpaid again (or nothing to add it to): autogiro ends, the insurance is invoiced.
+    mandate = charge.mandate
+    if mandate is not None and mandate.state == MandateState.ACTIVE:
+        mandate_terminate(
+            ctx=ctx,
+            mandate_id=mandate.pk,
+            by=Terminator.INSURER,
+            reason=_("Premiums unpaid (§ 2 of the autogiro agreement)."),
+            at_once=True,
+        )
+    Charge.objects.filter(pk=charge.pk).update(
+        method=ChargeMethod.INVOICE,
+        state=ChargeState.INVOICED,
+        ocr=ocr_for(charge.reference),
+        notice=None,
+        due_date=on,
+    )
+    Charge.objects.filter(
+        policy_id=charge.policy_id, method=ChargeMethod.AUTOGIRO, state=ChargeState.PLANNED
+    ).update(method=ChargeMethod.INVOICE, notice=None)
+    for other in Charge.objects.filter(
+        policy_id=charge.policy_id, method=ChargeMethod.INVOICE, ocr=""
+    ):
+        Charge.objects.filter(pk=other.pk).update(ocr=ocr_for(other.reference))
+    return "invoiced"

@@ -1,0 +1,189 @@
+"""Premium schedules and payment plans.
+
+Each policy term's premium schedule (``insurance.rules.schedule``: the year's premium with the
+period's surcharge, in instalments) becomes one charge per period, due on the first bank day of
+its period. A term paid by autogiro gets a payment plan: the notice of amounts, due dates and
+method, sent at least 8 bank days before the first due date it covers. A new term (renewal, an
+increase or decrease, another period) gets a new plan; charges of a term that was cut short or
+replaced fall away. Premiums of a policy without an active mandate are invoiced with an OCR
+reference.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Exists, F, OuterRef, Q
+
+from trygg.billing import rules
+from trygg.billing.models import (
+    BillingTerms,
+    Charge,
+    ChargeMethod,
+    ChargeState,
+    MandatePolicy,
+    Notice,
+    NoticeKind,
+)
+from trygg.billing.ocr import ocr_reference
+from trygg.insurance.models import PolicyState, PolicyTerm
+from trygg.insurance.policies import term_schedule
+from trygg.kernel import clock
+
+BATCH = 2000
+
+
+def ocr_for(reference: str) -> str:
+    return ocr_reference("".join(ch for ch in reference if ch.isdigit()))
+
+
+def charges_cancel_stale(on: dt.date) -> int:
+    """Planned charges whose term was replaced or cut short, or whose policy ended, fall away."""
+    open_states = [ChargeState.PLANNED, ChargeState.INVOICED]
+    gone = Charge.objects.filter(state__in=open_states).filter(
+        Q(term__isnull=True)
+        | Q(period_start__gte=F("term__ends_on"))
+        | Q(policy__state__in=[PolicyState.CANCELLED, PolicyState.LAPSED])
+        & Q(period_start__gte=F("policy__ended_on"))
+    )
+    return gone.update(state=ChargeState.CANCELLED)
+
+
+def _terms_to_plan(on: dt.date) -> list[PolicyTerm]:
+    planned = Charge.objects.filter(term=OuterRef("pk"))
+    return list(
+        PolicyTerm.objects.filter(
+            policy__state=PolicyState.ACTIVE,
+            starts_on__lte=on + dt.timedelta(days=rules.PLAN_HORIZON_DAYS),
+            ends_on__gt=on,
+        )
+        .filter(~Exists(planned))
+        .select_related("policy")
+        .order_by("policy_id", "starts_on")
+    )
+
+
+def charges_plan(on: dt.date) -> dict[str, int]:
+    """Create the charges of every term starting within the horizon that has none, and send each
+    payer one payment plan (autogiro) for them. Idempotent: a planned term is not planned again.
+    """
+    cal = rules.se_calendar()
+    earliest = rules.earliest_due(on, cal)
+    now = clock.now()
+    mandates = {
+        mp.policy_id: mp.mandate
+        for mp in MandatePolicy.objects.filter(
+            detached_on__isnull=True, mandate__state__in=["requested", "sent", "active"]
+        ).select_related("mandate")
+    }
+    new: list[Charge] = []
+    for term in _terms_to_plan(on):
+        policy = term.policy
+        mandate = mandates.get(policy.pk)
+        for instalment in term_schedule(term):
+            if instalment.period_start < on:
+                continue  # a period already begun when the term was written (an amendment)
+            due = rules.due_date(instalment.period_start, cal)
+            if mandate is not None and due < earliest:
+                due = earliest  # no debit without notice 8 bank days ahead
+            reference = rules.charge_reference(policy.number, instalment.period_start)
+            new.append(
+                Charge(
+                    policy=policy,
+                    term=term,
+                    payer_id=policy.policyholder_id,
+                    mandate=mandate,
+                    method=ChargeMethod.AUTOGIRO if mandate else ChargeMethod.INVOICE,
+                    period_start=instalment.period_start,
+                    due_date=due,
+                    premium=instalment.amount,
+                    amount=instalment.amount,
+                    state=ChargeState.PLANNED,
+                    reference=reference,
+                    ocr="" if mandate else ocr_for(reference),
+                    created_at=now,
+                )
+            )
+    # A re-planned period (an amendment from the same day) replaces a cancelled charge's row; a
+    # period already collected under the earlier term is not charged twice.
+    references = [c.reference for c in new]
+    Charge.objects.filter(reference__in=references, state=ChargeState.CANCELLED).delete()
+    taken = set(Charge.objects.filter(reference__in=references).values_list("reference", flat=True))
+    new = [c for c in new if c.reference not in taken]
+    Charge.objects.bulk_create(new, batch_size=BATCH)
+    plans = _send_plans(on, [c for c in new if c.method == ChargeMethod.AUTOGIRO])
+    return {"charges_planned": len(new), "payment_plans": plans}
+
+
+def _send_plans(on: dt.date, charges: list[Charge]) -> int:
+    by_payer: dict[int, list[Charge]] = defaultdict(list)
+    for charge in charges:
+        by_payer[charge.payer_id].append(charge)
+    now = clock.now()
+    for payer_id, items in by_payer.items():
+        notice = Notice.objects.create(
+            payer_id=payer_id,
+            mandate=items[0].mandate,
+            kind=NoticeKind.PLAN,
+            sent_on=on,
+            total=sum((c.amount for c in items), Decimal(0)),
+            created_at=now,
+        )
+        Charge.objects.filter(pk__in=[c.pk for c in items]).update(notice=notice)
+    return len(by_payer)
+
+
+def invoices_send(on: dt.date) -> int:
+    """An invoice with an OCR reference for each invoiced premium due within 30 days."""
+    terms = {t.product_id: t for t in BillingTerms.objects.all()}
+    due = list(
+        Charge.objects.filter(
+            method=ChargeMethod.INVOICE,
+            state__in=[ChargeState.PLANNED, ChargeState.INVOICED],
+            notice__isnull=True,
+            due_date__lte=on + dt.timedelta(days=rules.INVOICE_LEAD_DAYS),
+        ).select_related("policy")
+    )
+    now = clock.now()
+    for charge in due:
+        days = (
+            terms[charge.policy.product_id].invoice_days
+            if charge.policy.product_id in terms
+            else 14
+        )
+        pay_by = max(charge.due_date, on + dt.timedelta(days=days))
+        charge.notice = Notice.objects.create(
+            payer_id=charge.payer_id,
+            mandate=charge.mandate,
+            kind=NoticeKind.INVOICE,
+            sent_on=on,
+            pay_by=pay_by,
+            ocr=charge.ocr,
+            total=charge.amount,
+            created_at=now,
+        )
+        charge.due_date = pay_by
+        charge.save(update_fields=["notice", "due_date"])
+    return len(due)
+
+
+def charges_to_invoice(on: dt.date, window_end: dt.date) -> int:
+    """Autogiro premiums due before the mandate is active (or after it ended) are invoiced: the
+    insurance stays valid, the invoice must be paid."""
+    stranded = Charge.objects.filter(
+        method=ChargeMethod.AUTOGIRO, state=ChargeState.PLANNED, due_date__lte=window_end
+    ).filter(
+        ~Q(mandate__state="active")
+        & ~Q(mandate__state__in=["revoked", "ended"], mandate__ended_on__gte=F("due_date"))
+    )
+    rows = list(stranded.only("pk", "reference"))
+    for charge in rows:
+        Charge.objects.filter(pk=charge.pk).update(
+            method=ChargeMethod.INVOICE,
+            state=ChargeState.INVOICED,
+            ocr=ocr_for(charge.reference),
+            notice=None,
+        )
+    return len(rows)

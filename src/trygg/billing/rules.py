@@ -1,0 +1,248 @@
+"""Premium billing by autogiro: the agreement's rules, pure (no Django).
+
+Bank days come from ``kernel.bankdays`` (Swedish calendar). The numbers are the seed's:
+- a premium falls due on the first bank day of its period;
+- the payer is told amount, due date and method at least 8 bank days before the due date (one
+  notice may cover several due dates: then 8 bank days before the first);
+- one payment is stopped at the latest 2 bank days before its due date;
+- the mandate is revoked at the latest 5 bank days before the due date it should stop;
+- the insurer ends the autogiro on 30 days' notice, at once after repeated failures or a closed
+  account; the account holder on one month's notice;
+- the file with the payment orders reaches Bankgirot by 19:00 on the bank day before the due date.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+from trygg.kernel.bankdays import BankCalendar, calendar_for
+
+NOTICE_BANK_DAYS: Final = 8
+STOP_BANK_DAYS: Final = 2
+REVOKE_BANK_DAYS: Final = 5
+INSURER_NOTICE_DAYS: Final = 30
+HOLDER_NOTICE_MONTHS: Final = 1
+FILE_DEADLINE: Final = dt.time(19, 0)
+# Payment orders go to Bankgirot this many bank days before the due date, so that a stop made
+# by the deadline (2 bank days before) is a cancellation of an order already sent.
+ORDER_LEAD_BANK_DAYS: Final = 3
+# A run plans the premiums of terms starting within this many days, and renews ahead as far, so
+# that the payment plan reaches the payer 8 bank days before the first due date.
+PLAN_HORIZON_DAYS: Final = 40
+# Invoices are sent this many days before their due date.
+INVOICE_LEAD_DAYS: Final = 30
+# Failed debits in a row after which the insurer may end the autogiro at once.
+REPEATED_FAILURES: Final = 2
+
+
+class RuleError(Exception):
+    def __init__(self, code: str, field: str | None, message: str, **params: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.field = field
+        self.message = message
+        self.params = params
+
+
+def se_calendar() -> BankCalendar:
+    return calendar_for("SE")
+
+
+class MandateState(enum.StrEnum):
+    REQUESTED = "requested"  # entered or signed, not yet sent to Bankgirot
+    SENT = "sent"  # in a file to Bankgirot, awaiting its notice
+    ACTIVE = "active"
+    REJECTED = "rejected"  # Bankgirot (or the payer's bank) refused it
+    REVOKED = "revoked"  # the payer withdrew it
+    ENDED = "ended"  # terminated by the insurer, the account holder or the bank
+
+
+MANDATE_TRANSITIONS: Final[Mapping[MandateState, frozenset[MandateState]]] = {
+    MandateState.REQUESTED: frozenset({MandateState.SENT, MandateState.REVOKED}),
+    MandateState.SENT: frozenset(
+        {MandateState.ACTIVE, MandateState.REJECTED, MandateState.REVOKED}
+    ),
+    MandateState.ACTIVE: frozenset({MandateState.REVOKED, MandateState.ENDED}),
+    MandateState.REJECTED: frozenset(),
+    MandateState.REVOKED: frozenset(),
+    MandateState.ENDED: frozenset(),
+}
+
+
+class ChargeState(enum.StrEnum):
+    PLANNED = "planned"  # on the payment plan
+    ORDERED = "ordered"  # in a payment order sent to Bankgirot
+    RETRYING = "retrying"  # Bankgirot reported a renewed balance check (status 9)
+    PAID = "paid"
+    FAILED = "failed"  # not paid; § 2 decides what follows
+    STOPPED = "stopped"  # the payer stopped this one payment
+    CARRIED = "carried"  # § 2 (B): added to the next debit
+    INVOICED = "invoiced"  # moved to an invoice (autogiro ended, or an invoice payer)
+    CANCELLED = "cancelled"  # the mandate or the policy ended before it fell due
+    REFUNDED = "refunded"  # the payer's bank refunded an approved debit (TK77)
+
+
+CHARGE_TRANSITIONS: Final[Mapping[ChargeState, frozenset[ChargeState]]] = {
+    ChargeState.PLANNED: frozenset(
+        {
+            ChargeState.ORDERED,
+            ChargeState.STOPPED,
+            ChargeState.INVOICED,
+            ChargeState.CANCELLED,
+            ChargeState.PAID,  # an invoice paid
+            ChargeState.FAILED,  # an invoice not paid by its due date
+        }
+    ),
+    ChargeState.ORDERED: frozenset(
+        {
+            ChargeState.PAID,
+            ChargeState.FAILED,
+            ChargeState.RETRYING,
+            ChargeState.STOPPED,
+            ChargeState.CANCELLED,
+            ChargeState.INVOICED,  # the mandate was deleted before the debit
+        }
+    ),
+    ChargeState.RETRYING: frozenset({ChargeState.PAID, ChargeState.FAILED}),
+    ChargeState.PAID: frozenset({ChargeState.REFUNDED}),
+    ChargeState.FAILED: frozenset(
+        {ChargeState.ORDERED, ChargeState.CARRIED, ChargeState.INVOICED, ChargeState.PAID}
+    ),
+    ChargeState.STOPPED: frozenset(),
+    ChargeState.CARRIED: frozenset(),
+    ChargeState.INVOICED: frozenset({ChargeState.PAID, ChargeState.FAILED}),
+    ChargeState.CANCELLED: frozenset(),
+    ChargeState.REFUNDED: frozenset(),
+}
+
+
+def check_move(table: Mapping[Any, frozenset[Any]], now: str, to: str, what: str) -> None:
+    """Refuse a state change the table does not allow (the one check of every state machine)."""
+    allowed = {str(state) for state in table.get(now, frozenset())}
+    if to not in allowed:
+        raise RuleError(
+            f"{what}.transition",
+            "state",
+            f"A {what} cannot go from {now} to {to}.",
+            state_from=now,
+            state_to=to,
+        )
+
+
+class NonPaymentRule(enum.StrEnum):
+    """§ 2 of the autogiro agreement, chosen per product."""
+
+    CANCELLATION_NOTICE = "A"  # a cancellation notice with a payment slip; cover ends
+    ADD_TO_NEXT = "B"  # unpaid premium and fee added to the next debit; then invoice
+
+
+# -- dates -----------------------------------------------------------------------------------
+
+
+def due_date(period_start: dt.date, cal: BankCalendar | None = None) -> dt.date:
+    """A premium falls due on the first bank day of its period."""
+    return (cal or se_calendar()).next_bank_day(period_start, include_today=True)
+
+
+def notice_deadline(due: dt.date, cal: BankCalendar | None = None) -> dt.date:
+    """The last day a notice of ``due`` may be sent: 8 bank days before it."""
+    return (cal or se_calendar()).add_bank_days(due, -NOTICE_BANK_DAYS)
+
+
+def earliest_due(noticed_on: dt.date, cal: BankCalendar | None = None) -> dt.date:
+    """The first due date a notice sent on ``noticed_on`` may announce."""
+    return (cal or se_calendar()).add_bank_days(noticed_on, NOTICE_BANK_DAYS)
+
+
+def file_day(due: dt.date, cal: BankCalendar | None = None) -> dt.date:
+    """The bank day whose 19:00 is the deadline for the file with ``due``'s payment order."""
+    return (cal or se_calendar()).previous_bank_day(due)
+
+
+def earliest_payment_date(now: dt.datetime, cal: BankCalendar | None = None) -> dt.date:
+    """The first payment date a file sent at ``now`` (local time) can still carry: the next bank
+    day if the file reaches Bankgirot by 19:00 on a bank day, else the bank day after."""
+    cal = cal or se_calendar()
+    today = now.date()
+    if cal.is_bank_day(today) and now.time() < FILE_DEADLINE:
+        return cal.next_bank_day(today)
+    return cal.next_bank_day(cal.next_bank_day(today))
+
+
+def order_window_end(on: dt.date, cal: BankCalendar | None = None) -> dt.date:
+    """The run on ``on`` orders the debits due up to this day."""
+    return (cal or se_calendar()).add_bank_days(on, ORDER_LEAD_BANK_DAYS)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    last_day: dt.date
+    bank_days: int
+
+
+def stop_deadline(due: dt.date, cal: BankCalendar | None = None) -> Deadline:
+    return Deadline((cal or se_calendar()).add_bank_days(due, -STOP_BANK_DAYS), STOP_BANK_DAYS)
+
+
+def revoke_deadline(due: dt.date, cal: BankCalendar | None = None) -> Deadline:
+    return Deadline((cal or se_calendar()).add_bank_days(due, -REVOKE_BANK_DAYS), REVOKE_BANK_DAYS)
+
+
+def check_stop(*, due: dt.date, today: dt.date, cal: BankCalendar | None = None) -> None:
+    """Refuse a stop that reaches the insurer later than 2 bank days before the due date."""
+    deadline = stop_deadline(due, cal)
+    if today > deadline.last_day:
+        raise RuleError(
+            "stop.too_late",
+            "charge",
+            "A payment is stopped at the latest 2 bank days before its due date.",
+            due=due,
+            deadline=deadline.last_day,
+        )
+
+
+def revocation_effect(
+    *, today: dt.date, next_dues: list[dt.date], cal: BankCalendar | None = None
+) -> dt.date | None:
+    """The first due date a revocation received ``today`` still stops (5 bank days before it),
+    or None when every listed due date is stopped. Debits before that date are still made."""
+    for due in sorted(next_dues):
+        if today <= revoke_deadline(due, cal).last_day:
+            return due
+    return None
+
+
+def holder_termination_end(today: dt.date) -> dt.date:
+    """The account holder ends the autogiro on at least one month's notice."""
+    return _add_months(today, HOLDER_NOTICE_MONTHS)
+
+
+def insurer_termination_end(today: dt.date, *, at_once: bool) -> dt.date:
+    """The insurer ends it 30 days after telling the payer; at once after repeated failures, a
+    closed account or when the payer should not use autogiro."""
+    return today if at_once else today + dt.timedelta(days=INSURER_NOTICE_DAYS)
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+# -- payer numbers and references ------------------------------------------------------------
+
+
+def charge_reference(policy_number: str, period_start: dt.date) -> str:
+    """The reference of one premium in the payment orders (at most 16 characters): the policy
+    number and the period's first day, so Bankgirot's answers match exactly one charge."""
+    return f"{policy_number}{period_start:%y%m%d}"[:16]
+
+
+def split_account(clearing: str, account: str) -> str:
+    """The account as the mandate records it: clearing number and account number, digits."""
+    return f"{clearing}{account}"

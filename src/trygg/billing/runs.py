@@ -1,0 +1,267 @@
+"""The daily billing run: ``trygg billing run --date D``.
+
+One run per business date, in one transaction: renew and plan ahead, send payment plans and
+invoices, handle non-payment, then (on a bank day) order the debits due within the lead time,
+send new mandates, deletions and cancellations. The file to Bankgirot is written from what the
+run recorded, after the commit, into the outbox; it reaches Bankgirot before 19:00 on the bank day
+before each payment date. A second run for the same date changes nothing; it writes the file
+again only if it is missing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils.translation import gettext as _
+
+from trygg.autogiro import (
+    BankAccount,
+    CancelPayment,
+    DebitOrder,
+    MandateDeletion,
+    NewMandate,
+    Opening,
+    Record,
+    write_records,
+)
+from trygg.billing import rules
+from trygg.billing.models import (
+    BankgirotFile,
+    BillingRun,
+    Charge,
+    ChargeMethod,
+    ChargeState,
+    Direction,
+    Mandate,
+    MandateEvent,
+    MandateState,
+)
+from trygg.billing.nonpayment import nonpayment_handle, retry_eligible
+from trygg.billing.plans import (
+    charges_cancel_stale,
+    charges_plan,
+    charges_to_invoice,
+    invoices_send,
+)
+from trygg.insurance.renewal import renewal_run
+from trygg.kernel import clock
+from trygg.kernel.audit import AuditContext, audit_record
+from trygg.kernel.errors import ValidationFailed
+from trygg.kernel.models import AuditAction
+
+ORDER_BATCH = 5000
+
+
+@dataclass(frozen=True)
+class RunResult:
+    run: BillingRun
+    file: Path | None
+    again: bool  # the date had run before
+
+
+def outbox() -> Path:
+    return Path(settings.TRYGG_BANKGIROT_DIR) / "to_bankgirot"
+
+
+def _local_now() -> dt.datetime:
+    from django.utils import timezone
+
+    return timezone.localtime(clock.now())
+
+
+def _earliest_payment(on: dt.date) -> dt.date:
+    now = _local_now()
+    moment = now.replace(tzinfo=None) if now.date() == on else dt.datetime.combine(on, dt.time(12))
+    return rules.earliest_payment_date(moment)
+
+
+def _payable_mandate() -> Q:
+    """Debits go through an active mandate, or one revoked or ended after their due date."""
+    return Q(mandate__state=MandateState.ACTIVE) | Q(
+        mandate__state__in=[MandateState.REVOKED, MandateState.ENDED],
+        mandate__ended_on__gte=F("due_date"),
+    )
+
+
+def _order(run: BillingRun, on: dt.date) -> dict[str, int]:
+    cal = rules.se_calendar()
+    if not cal.is_bank_day(on):
+        return {"orders": 0, "retries": 0, "mandates_sent": 0, "deletions": 0}
+    earliest = _earliest_payment(on)
+    window_end = rules.order_window_end(on, cal)
+    due = Charge.objects.filter(
+        method=ChargeMethod.AUTOGIRO, state=ChargeState.PLANNED, due_date__lte=window_end
+    ).filter(_payable_mandate())
+    orders = due.filter(due_date__gte=earliest).update(
+        state=ChargeState.ORDERED, run=run, order_date=F("due_date"), attempts=F("attempts") + 1
+    )
+    late = due.update(
+        state=ChargeState.ORDERED, run=run, order_date=earliest, attempts=F("attempts") + 1
+    )
+    retries = (
+        Charge.objects.filter(retry_eligible())
+        .filter(_payable_mandate())
+        .update(state=ChargeState.ORDERED, run=run, order_date=earliest, attempts=F("attempts") + 1)
+    )
+    requested = list(Mandate.objects.filter(state=MandateState.REQUESTED))
+    now = clock.now()
+    for mandate in requested:
+        rules.check_move(rules.MANDATE_TRANSITIONS, mandate.state, MandateState.SENT, "mandate")
+    Mandate.objects.filter(pk__in=[m.pk for m in requested]).update(
+        state=MandateState.SENT, sent_on=on
+    )
+    MandateEvent.objects.bulk_create(
+        MandateEvent(
+            mandate=m, at=now, actor="billing run", state_from="requested", state_to="sent"
+        )
+        for m in requested
+    )
+    deletions = Mandate.objects.filter(
+        deletion_due__isnull=False, deletion_due__lte=on, deletion_sent_on__isnull=True
+    ).update(deletion_sent_on=on)
+    cancels = Charge.objects.filter(
+        state__in=[ChargeState.STOPPED, ChargeState.CANCELLED],
+        order_date__isnull=False,
+        cancel_sent_on__isnull=True,
+    ).update(cancel_sent_on=on)
+    return {
+        "orders": orders + late,
+        "retries": retries,
+        "mandates_sent": len(requested),
+        "deletions": deletions,
+        "cancellations": cancels,
+    }
+
+
+def _records(run: BillingRun) -> Iterator[Record]:
+    bankgiro = settings.TRYGG_BANKGIRO
+    on = run.run_date
+    yield Opening(file_date=on, customer_number=settings.TRYGG_BGC_CUSTOMER, bankgiro=bankgiro)
+    for mandate in Mandate.objects.filter(deletion_sent_on=on).order_by("pk"):
+        yield MandateDeletion(bankgiro=bankgiro, payer_number=mandate.payer_number)
+    for mandate in Mandate.objects.filter(sent_on=on).order_by("pk"):
+        yield NewMandate(
+            bankgiro=bankgiro,
+            payer_number=mandate.payer_number,
+            account=BankAccount(mandate.clearing, mandate.account),
+            identity=mandate.id_number,
+        )
+    for payer_number, order_date, amount, reference in (
+        Charge.objects.filter(cancel_sent_on=on, order_date__isnull=False)
+        .order_by("pk")
+        .values_list("mandate__payer_number", "order_date", "amount", "reference")
+    ):
+        yield CancelPayment(
+            bankgiro=bankgiro,
+            payer_number=payer_number,
+            payment_date=order_date,  # type: ignore[arg-type]  # filtered: not null
+            amount=amount,
+            payment_type="82",
+            reference=reference,
+        )
+    rows = (
+        Charge.objects.filter(run=run, state=ChargeState.ORDERED)
+        .order_by("pk")
+        .values_list("mandate__payer_number", "order_date", "amount", "reference")
+        .iterator(chunk_size=ORDER_BATCH)
+    )
+    for payer_number, order_date, amount, reference in rows:
+        yield DebitOrder(
+            bankgiro=bankgiro,
+            payer_number=payer_number,
+            amount=amount,
+            payment_date=order_date,  # type: ignore[arg-type]  # set when ordered
+            reference=reference,
+        )
+
+
+def _write_file(run: BillingRun) -> Path | None:
+    """Write the run's file to the outbox (through a temporary name, so Bankgirot never reads a
+    half-written file) and log it; None when the run has nothing for Bankgirot."""
+    summary = run.summary
+    if not any(
+        summary.get(k) for k in ("orders", "retries", "mandates_sent", "deletions", "cancellations")
+    ):
+        return None
+    folder = outbox()
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"AG_{settings.TRYGG_BGC_CUSTOMER}_{run.run_date:%Y%m%d}_{run.pk}.txt"
+    path = folder / name
+    temporary = folder / f".{name}.part"
+    with temporary.open("wb") as stream:
+        count = write_records(_records(run), stream)
+    data = temporary.read_bytes()
+    os.replace(temporary, path)
+    digest = hashlib.sha256(data).hexdigest()
+    BankgirotFile.objects.update_or_create(
+        run=run,
+        direction=Direction.OUT,
+        defaults={
+            "name": name,
+            "sha256": digest,
+            "content": "AUTOGIRO",
+            "records": count,
+            "summary": summary,
+            "at": clock.now(),
+        },
+    )
+    return path
+
+
+def billing_run(*, ctx: AuditContext, on: dt.date) -> RunResult:
+    """Run the billing of ``on``; idempotent per date."""
+    earlier = BillingRun.objects.filter(run_date=on, finished_at__isnull=False).first()
+    if earlier is not None:
+        logged = BankgirotFile.objects.filter(run=earlier, direction=Direction.OUT).first()
+        path = outbox() / logged.name if logged else None
+        if logged is not None and path is not None and not path.exists():
+            path = _write_file(earlier)
+        return RunResult(earlier, path, again=True)
+    with transaction.atomic():
+        run, _created = BillingRun.objects.select_for_update().get_or_create(
+            run_date=on, defaults={"started_at": clock.now()}
+        )
+        summary: dict[str, Any] = {}
+        try:
+            with transaction.atomic():
+                renewed = renewal_run(ctx=ctx, on=on + dt.timedelta(days=rules.PLAN_HORIZON_DAYS))
+            summary["renewed"] = sum(day.policies for day in renewed)
+        except ValidationFailed as error:
+            # E.g. next year's price base amount not yet entered: staff are told on the
+            # dashboard; the rest of the run goes on and renewal is caught up later.
+            summary["renewal_blocked"] = error.message
+        summary["charges_cancelled"] = charges_cancel_stale(on)
+        summary.update(charges_plan(on))
+        summary.update(nonpayment_handle(ctx=ctx, on=on))
+        summary["to_invoice"] = charges_to_invoice(on, rules.order_window_end(on))
+        summary["invoices"] = invoices_send(on)
+        summary.update(_order(run, on))
+        run.summary = summary
+        run.finished_at = clock.now()
+        run.save()
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.CREATE,
+            object_type="billing_run",
+            object_id=run.pk,
+            detail={"date": on.isoformat(), **{k: v for k, v in summary.items() if v}},
+        )
+    path = _write_file(run)
+    return RunResult(run, path, again=False)
+
+
+def run_message(result: RunResult) -> str:
+    if result.again:
+        return _("The billing of %(date)s has already run; nothing was done again.") % {
+            "date": result.run.run_date.isoformat()
+        }
+    return _("Billing run of %(date)s done.") % {"date": result.run.run_date.isoformat()}

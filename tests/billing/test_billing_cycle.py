@@ -1,0 +1,254 @@
+"""Premium billing by autogiro: mandate → payment plan → debit order in the file → payment
+specification → paid and booked; lack of funds → retry; § 2 (B); stops and revocations to the
+bank day; the same file imported twice books once; a malformed file books nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from tests.billing.answers import mandate_notices, payment_spec
+from tests.billing.conftest import Payer, register, run_on
+from trygg.autogiro import CancelPayment, DebitOrder, MandateDeletion, NewMandate, read_file
+from trygg.banking.models import Account, Posting
+from trygg.billing.charges import charge_stop
+from trygg.billing.imports import autogiro_import
+from trygg.billing.mandates import mandate_register, mandate_revoke
+from trygg.billing.models import BankgirotFile, Charge, Mandate, Notice
+from trygg.insurance.models import PolicyState
+from trygg.kernel import clock
+from trygg.kernel.audit import SYSTEM
+from trygg.kernel.errors import ValidationFailed
+
+pytestmark = pytest.mark.django_db
+
+MON_23_NOV = dt.date(2026, 11, 23)
+MON_30_NOV = dt.date(2026, 11, 30)
+
+
+def _import(path: Path, day: dt.date) -> BankgirotFile:
+    with clock.business_date(day):
+        return autogiro_import(ctx=SYSTEM, path=path).file
+
+
+def _active(payer: Payer, exchange: Path) -> Mandate:
+    mandate = register(payer)
+    run_on(MON_23_NOV)
+    inbox = exchange / "from_bankgirot"
+    inbox.mkdir(parents=True, exist_ok=True)
+    _import(mandate_notices(inbox, dt.date(2026, 11, 24), [(mandate, "32")]), dt.date(2026, 11, 24))
+    mandate.refresh_from_db()
+    assert mandate.state == "active"
+    return mandate
+
+
+def test_mandate_is_sent_and_the_plan_notices_the_first_debit_8_bank_days_ahead(
+    payer: Payer, exchange: Path
+) -> None:
+    mandate = register(payer)
+    assert mandate.state == "requested"
+    result = run_on(MON_23_NOV)
+    mandate.refresh_from_db()
+    assert mandate.state == "sent" and mandate.sent_on == MON_23_NOV
+    assert result.file is not None
+    records = read_file(result.file)
+    new = [r for r in records if isinstance(r, NewMandate)]
+    assert [(r.payer_number.lstrip("0"), r.account.clearing) for r in new] == [  # type: ignore[union-attr]
+        (mandate.payer_number, "3300")
+    ]
+    charges = list(Charge.objects.filter(policy=payer.policy).order_by("period_start"))
+    assert len(charges) == 12
+    assert sum(c.amount for c in charges) == payer.policy.terms.get().year_total
+    # 1 December is only 6 bank days after 23 November: the first debit moves to 3 December,
+    # 8 bank days after the plan; the others fall on the first bank day of their month.
+    assert charges[0].due_date == dt.date(2026, 12, 3)
+    assert charges[1].due_date == dt.date(2027, 1, 4)  # 1 January is New Year's Day; 2–3 weekend
+    plan = Notice.objects.get(kind="plan")
+    assert plan.sent_on == MON_23_NOV and plan.charges.count() == 12
+    # Running the same date again changes nothing.
+    again = run_on(MON_23_NOV)
+    assert again.again and Charge.objects.count() == 12 and Notice.objects.count() == 1
+
+
+def test_debit_ordered_paid_and_booked_once(payer: Payer, exchange: Path) -> None:
+    mandate = _active(payer, exchange)
+    result = run_on(MON_30_NOV)
+    assert result.file is not None
+    orders = [r for r in read_file(result.file) if isinstance(r, DebitOrder)]
+    first = Charge.objects.filter(policy=payer.policy).order_by("due_date").first()
+    assert first is not None
+    assert [(o.reference, o.amount, o.payment_date) for o in orders] == [
+        (first.reference, first.amount, dt.date(2026, 12, 3))
+    ]
+    spec = payment_spec(
+        exchange / "from_bankgirot",
+        dt.date(2026, 12, 3),
+        [(mandate.payer_number, first.reference, first.amount, "0")],
+    )
+    _import(spec, dt.date(2026, 12, 3))
+    first.refresh_from_db()
+    assert first.state == "paid" and first.settled_on == dt.date(2026, 12, 3)
+    income = Account.objects.get(number="INT-PREMIUMS")
+    assert income.balance == -first.amount
+    # The same file again books nothing.
+    with clock.business_date(dt.date(2026, 12, 3)):
+        again = autogiro_import(ctx=SYSTEM, path=spec)
+    assert again.already
+    income.refresh_from_db()
+    assert income.balance == -first.amount
+    assert Posting.objects.filter(account=income).count() == 1
+
+
+def test_lack_of_funds_is_retried_then_paid(payer: Payer, exchange: Path) -> None:
+    mandate = _active(payer, exchange)
+    run_on(MON_30_NOV)
+    first = Charge.objects.filter(policy=payer.policy).order_by("due_date").first()
+    assert first is not None
+    inbox = exchange / "from_bankgirot"
+    _import(
+        payment_spec(
+            inbox,
+            dt.date(2026, 12, 3),
+            [(mandate.payer_number, first.reference, first.amount, "1")],
+        ),
+        dt.date(2026, 12, 3),
+    )
+    first.refresh_from_db()
+    assert first.state == "failed" and first.attempts == 1
+    result = run_on(dt.date(2026, 12, 3))
+    first.refresh_from_db()
+    assert first.state == "ordered" and first.attempts == 2
+    assert first.order_date == dt.date(2026, 12, 4)
+    assert result.file is not None
+    assert [o.reference for o in read_file(result.file) if isinstance(o, DebitOrder)] == [
+        first.reference
+    ]
+    _import(
+        payment_spec(
+            inbox,
+            dt.date(2026, 12, 4),
+            [(mandate.payer_number, first.reference, first.amount, "0")],
+        ),
+        dt.date(2026, 12, 4),
+    )
+    first.refresh_from_db()
+    assert first.state == "paid"
+
+
+def test_rule_b_adds_the_unpaid_premium_and_fee_then_ends_autogiro(
+    payer: Payer, exchange: Path
+) -> None:
+    mandate = _active(payer, exchange)
+    run_on(MON_30_NOV)
+    dec, jan = Charge.objects.filter(policy=payer.policy).order_by("due_date")[:2]
+    inbox = exchange / "from_bankgirot"
+    for day in (dt.date(2026, 12, 3), dt.date(2026, 12, 4)):
+        run_on(day) if day != dt.date(2026, 12, 3) else None
+        _import(
+            payment_spec(inbox, day, [(mandate.payer_number, dec.reference, dec.amount, "1")]),
+            day,
+        )
+    run_on(dt.date(2026, 12, 7))
+    dec.refresh_from_db()
+    jan.refresh_from_db()
+    assert dec.state == "carried"
+    assert jan.carried == dec.amount and jan.fee == Decimal("25.00")
+    assert jan.amount == jan.premium + dec.amount + Decimal("25.00")
+    assert Notice.objects.filter(kind="plan", charges=jan).exists()
+    # January's debit (with December's premium) fails too: autogiro ends, invoices follow.
+    run_on(dt.date(2026, 12, 28))
+    jan.refresh_from_db()
+    assert jan.state == "ordered"
+    _import(
+        payment_spec(
+            inbox, jan.order_date, [(mandate.payer_number, jan.reference, jan.amount, "2")]
+        ),  # type: ignore[arg-type]
+        dt.date(2027, 1, 4),
+    )
+    run_on(dt.date(2027, 1, 5))
+    jan.refresh_from_db()
+    mandate.refresh_from_db()
+    assert jan.state == "invoiced" and jan.ocr
+    assert mandate.state == "ended"
+    feb = Charge.objects.filter(policy=payer.policy, period_start=dt.date(2027, 2, 1)).get()
+    assert feb.method == "invoice" and feb.ocr
+    payer.policy.refresh_from_db()
+    assert payer.policy.state == PolicyState.ACTIVE  # the insurance stays; it is invoiced
+
+
+def test_stop_one_payment_until_2_bank_days_before(payer: Payer, exchange: Path) -> None:
+    _active(payer, exchange)
+    run_on(MON_30_NOV)
+    first = Charge.objects.filter(policy=payer.policy).order_by("due_date").first()
+    assert first is not None and first.order_date == dt.date(2026, 12, 3)
+    # 3 December (Thu) − 2 bank days = 1 December (Tue): a stop on 2 December is too late.
+    with clock.business_date(dt.date(2026, 12, 2)), pytest.raises(ValidationFailed) as late:
+        charge_stop(ctx=SYSTEM, person=payer.customer.party, charge_id=first.pk)
+    assert late.value.code == "stop.too_late" and "2026-12-01" in late.value.message
+    with clock.business_date(dt.date(2026, 12, 1)):
+        charge_stop(ctx=SYSTEM, person=payer.customer.party, charge_id=first.pk)
+    first.refresh_from_db()
+    assert first.state == "stopped"
+    result = run_on(dt.date(2026, 12, 1))
+    assert result.file is not None
+    cancels = [r for r in read_file(result.file) if isinstance(r, CancelPayment)]
+    assert [r.reference for r in cancels] == [first.reference]
+    assert Mandate.objects.get().state == "active"  # stopping one debit keeps the mandate
+
+
+def test_revocation_5_bank_days_before_stops_that_debit(payer: Payer, exchange: Path) -> None:
+    mandate = _active(payer, exchange)
+    # The January debit is due 4 January 2027. Counting back 5 bank days skips New Year's Eve,
+    # Christmas Day and Christmas Eve: 30, 29, 28, 23, 22 December.
+    with clock.business_date(dt.date(2026, 12, 22)):
+        revoked = mandate_revoke(ctx=SYSTEM, person=payer.customer.party, mandate_id=mandate.pk)
+    assert revoked.state == "revoked"
+    assert revoked.ended_on == dt.date(2026, 12, 22)  # no debit is made after today
+    run_on(dt.date(2026, 12, 28))
+    jan = Charge.objects.get(policy=payer.policy, period_start=dt.date(2027, 1, 1))
+    assert jan.method == "invoice" and jan.ocr  # invoiced instead
+
+
+def test_revocation_too_late_for_the_next_debit_says_so(payer: Payer, exchange: Path) -> None:
+    mandate = _active(payer, exchange)
+    with clock.business_date(dt.date(2026, 12, 23)):
+        revoked = mandate_revoke(ctx=SYSTEM, person=payer.customer.party, mandate_id=mandate.pk)
+    assert revoked.ended_on == dt.date(2027, 1, 4)
+    event = revoked.events.last()
+    assert event is not None and "2026-12-22" in event.note
+    result = run_on(dt.date(2027, 1, 4))
+    assert result.file is not None
+    assert any(isinstance(r, MandateDeletion) for r in read_file(result.file))
+
+
+def test_nordea_personal_account_of_another_person_is_refused(payer: Payer) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        mandate_register(ctx=SYSTEM, data=payer.mandate_input(account="3300-1212121212"))
+    assert refused.value.field == "account"
+    assert refused.value.code == "mandate.account_not_payers"
+    assert not Mandate.objects.exists()
+
+
+def test_malformed_file_books_nothing(payer: Payer, exchange: Path) -> None:
+    mandate = _active(payer, exchange)
+    run_on(MON_30_NOV)
+    first = Charge.objects.filter(policy=payer.policy).order_by("due_date").first()
+    assert first is not None
+    good = payment_spec(
+        exchange / "from_bankgirot",
+        dt.date(2026, 12, 3),
+        [(mandate.payer_number, first.reference, first.amount, "0")],
+    )
+    bad = good.with_name("broken.txt")
+    data = bytearray(good.read_bytes())
+    data[82 + 82 + 40] = ord("X")  # inside the amount of the payment record
+    bad.write_bytes(bytes(data))
+    with pytest.raises(ValidationFailed) as refused:
+        _import(bad, dt.date(2026, 12, 3))
+    assert "line 3" in (refused.value.problems[0].field or "")
+    first.refresh_from_db()
+    assert first.state == "ordered"
+    assert not BankgirotFile.objects.filter(direction="in", name="broken.txt").exists()
