@@ -12,12 +12,25 @@ import pytest
 
 from tests.billing.answers import mandate_notices, payment_spec
 from tests.billing.conftest import Payer, register, run_on
-from trygg.autogiro import CancelPayment, DebitOrder, MandateDeletion, NewMandate, read_file
+from trygg.autogiro import (
+    CancelPayment,
+    DebitOrder,
+    MandateDeletion,
+    NewMandate,
+    PaymentSpecificationClosing,
+    Refund,
+    RefundWithdrawal,
+    ReportOpening,
+    read_file,
+    write_file,
+)
 from trygg.banking.models import Account, Posting
-from trygg.billing.charges import charge_stop
+from trygg.billing.charges import charge_stop, invoice_payment_register
 from trygg.billing.imports import autogiro_import
-from trygg.billing.mandates import mandate_register, mandate_revoke
-from trygg.billing.models import BankgirotFile, Charge, Mandate, Notice
+from trygg.billing.letters import notice_pdf
+from trygg.billing.mandates import mandate_register, mandate_revoke, mandate_terminate
+from trygg.billing.models import BankgirotFile, BillingTerms, Charge, Mandate, Notice
+from trygg.billing.ocr import ocr_valid
 from trygg.insurance.models import PolicyState
 from trygg.kernel import clock
 from trygg.kernel.audit import SYSTEM
@@ -252,3 +265,146 @@ def test_malformed_file_books_nothing(payer: Payer, exchange: Path) -> None:
     first.refresh_from_db()
     assert first.state == "ordered"
     assert not BankgirotFile.objects.filter(direction="in", name="broken.txt").exists()
+
+
+def _fail_first_debit_twice(payer: Payer, exchange: Path) -> tuple[Mandate, Charge]:
+    mandate = _active(payer, exchange)
+    run_on(MON_30_NOV)
+    first = Charge.objects.filter(policy=payer.policy).order_by("due_date").first()
+    assert first is not None
+    inbox = exchange / "from_bankgirot"
+    spec = [(mandate.payer_number, first.reference, first.amount, "1")]
+    _import(payment_spec(inbox, dt.date(2026, 12, 3), spec), dt.date(2026, 12, 3))
+    run_on(dt.date(2026, 12, 3))  # the second attempt
+    _import(payment_spec(inbox, dt.date(2026, 12, 4), spec), dt.date(2026, 12, 4))
+    return mandate, first
+
+
+def test_rule_a_cancellation_notice_then_lapse(payer: Payer, exchange: Path) -> None:
+    BillingTerms.objects.filter(product=payer.policy.product).update(non_payment="A")
+    _mandate, first = _fail_first_debit_twice(payer, exchange)
+    run_on(dt.date(2026, 12, 7))
+    first.refresh_from_db()
+    assert first.state == "failed" and first.attempts == 2
+    notice = Notice.objects.get(kind="cancellation")
+    assert notice.pay_by == dt.date(2026, 12, 21) and notice.ocr == first.ocr
+    assert ocr_valid(notice.ocr)
+    assert notice_pdf(notice).startswith(b"%PDF")
+    run_on(dt.date(2026, 12, 21))  # the last day to pay: still in force
+    payer.policy.refresh_from_db()
+    assert payer.policy.state == PolicyState.ACTIVE
+    run_on(dt.date(2026, 12, 22))
+    payer.policy.refresh_from_db()
+    assert payer.policy.state == PolicyState.LAPSED
+    assert payer.policy.ended_on == dt.date(2026, 12, 21)
+
+
+def test_rule_a_paid_with_the_slip_keeps_the_policy(payer: Payer, exchange: Path) -> None:
+    BillingTerms.objects.filter(product=payer.policy.product).update(non_payment="A")
+    _mandate, first = _fail_first_debit_twice(payer, exchange)
+    run_on(dt.date(2026, 12, 7))
+    first.refresh_from_db()
+    with pytest.raises(ValidationFailed) as wrong:
+        invoice_payment_register(
+            ctx=SYSTEM, ocr=first.ocr, amount=first.amount - 1, paid_on=dt.date(2026, 12, 10)
+        )
+    assert wrong.value.field == "amount"
+    invoice_payment_register(
+        ctx=SYSTEM, ocr=first.ocr, amount=first.amount, paid_on=dt.date(2026, 12, 10)
+    )
+    first.refresh_from_db()
+    assert first.state == "paid" and first.ledger is not None
+    run_on(dt.date(2026, 12, 22))
+    payer.policy.refresh_from_db()
+    assert payer.policy.state == PolicyState.ACTIVE
+
+
+def test_mandate_rejected_by_bankgirot_premiums_are_invoiced(payer: Payer, exchange: Path) -> None:
+    mandate = register(payer)
+    run_on(MON_23_NOV)
+    inbox = exchange / "from_bankgirot"
+    inbox.mkdir(parents=True)
+    _import(mandate_notices(inbox, dt.date(2026, 11, 24), [(mandate, "05")]), dt.date(2026, 11, 24))
+    mandate.refresh_from_db()
+    assert mandate.state == "rejected" and mandate.bgc_comment_code == "05"
+    assert "personuppgifter" in mandate.bgc_comment
+    run_on(MON_30_NOV)
+    first = Charge.objects.filter(policy=payer.policy).order_by("due_date").first()
+    assert first is not None
+    assert first.method == "invoice" and first.state == "invoiced" and ocr_valid(first.ocr)
+    assert Notice.objects.filter(kind="invoice", charges=first).exists()
+
+
+def test_refund_reverses_the_booking(payer: Payer, exchange: Path) -> None:
+    mandate = _active(payer, exchange)
+    run_on(MON_30_NOV)
+    first = Charge.objects.filter(policy=payer.policy).order_by("due_date").first()
+    assert first is not None
+    inbox = exchange / "from_bankgirot"
+    day = dt.date(2026, 12, 3)
+    _import(
+        payment_spec(inbox, day, [(mandate.payer_number, first.reference, first.amount, "0")]),
+        day,
+    )
+    refund = inbox / "refund.txt"
+    write_file(
+        refund,
+        [
+            ReportOpening(
+                file_date=dt.date(2027, 1, 15),
+                content="BET. SPEC & STOPP TK",
+                customer_number="471117",
+                bankgiro="9912346",
+                file_time=dt.time(6, 0),
+            ),
+            RefundWithdrawal(
+                payee_account="0" * 35,
+                payment_date=dt.date(2027, 1, 15),
+                serial_number=1,
+                approved_amount=first.amount,
+                approved_count=1,
+            ),
+            Refund(
+                bankgiro="9912346",
+                payer_number=mandate.payer_number,
+                amount=first.amount,
+                payment_date=day,
+                period=0,
+                repeats=None,
+                reference=first.reference,
+                refund_date=dt.date(2027, 1, 15),
+                refund_code="03",
+            ),
+            PaymentSpecificationClosing(
+                file_date=dt.date(2027, 1, 15),
+                deposit_count=0,
+                debit_count=0,
+                withdrawal_count=0,
+                credit_count=0,
+                refund_withdrawal_count=1,
+                refund_count=1,
+            ),
+        ],
+    )
+    _import(refund, dt.date(2027, 1, 15))
+    first.refresh_from_db()
+    assert first.state == "refunded"
+    assert Account.objects.get(number="INT-PREMIUMS").balance == 0
+
+
+def test_insurer_ends_autogiro_on_30_days_notice(payer: Payer, exchange: Path) -> None:
+    mandate = _active(payer, exchange)
+    with clock.business_date(dt.date(2026, 12, 10)):
+        ended = mandate_terminate(
+            ctx=SYSTEM, mandate_id=mandate.pk, by="insurer", reason="Kunden ska inte ha autogiro."
+        )
+    assert ended.state == "ended" and ended.ended_on == dt.date(2027, 1, 9)
+    run_on(dt.date(2026, 12, 28))  # the January debit falls before the end: still debited
+    jan = Charge.objects.get(policy=payer.policy, period_start=dt.date(2027, 1, 1))
+    assert jan.state == "ordered"
+    run_on(dt.date(2027, 1, 27))
+    feb = Charge.objects.get(policy=payer.policy, period_start=dt.date(2027, 2, 1))
+    assert feb.method == "invoice"
+    with pytest.raises(ValidationFailed) as once:
+        mandate_terminate(ctx=SYSTEM, mandate_id=mandate.pk, by="holder", reason="", at_once=True)
+    assert once.value.field == "reason"

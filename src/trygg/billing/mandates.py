@@ -142,19 +142,23 @@ def mandate_check(*, data: MandateInput, payer: Party | None = None) -> CheckedM
         account = parse_account(data.account or "")
     except AccountNumberError as error:
         problems.add("account", error.code, error.message)
-    if account is not None and id_number is not None:
-        if account.clearing in PERSONAL_NUMBER_CLEARINGS and account.account != id_number.value[2:]:
-            problems.add(
-                "account",
-                "mandate.account_not_payers",
-                _(
-                    "A Nordea personal account (clearing %(clearing)s) is the holder's personal "
-                    "identity number; this one belongs to someone else than the payer. The "
-                    "account holder, the account and the personal identity number must belong "
-                    "to the same person."
-                )
-                % {"clearing": account.clearing},
+    if (
+        account is not None
+        and id_number is not None
+        and account.clearing in PERSONAL_NUMBER_CLEARINGS
+        and account.account != id_number.value[2:]
+    ):
+        problems.add(
+            "account",
+            "mandate.account_not_payers",
+            _(
+                "A Nordea personal account (clearing %(clearing)s) is the holder's personal "
+                "identity number; this one belongs to someone else than the payer. The "
+                "account holder, the account and the personal identity number must belong "
+                "to the same person."
             )
+            % {"clearing": account.clearing},
+        )
     bank = clean_text(problems, "bank", data.bank, max_length=60, required=False)
     chosen: list[tuple[Policy, str]] = []
     if not data.policies:

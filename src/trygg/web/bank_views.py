@@ -51,6 +51,7 @@ from trygg.identity.signing import (
 )
 from trygg.kernel.errors import DomainError
 from trygg.kernel.models import AuditChannel
+from trygg.web.billing_views import register_signed_mandate
 from trygg.web.forms import apply_problems
 from trygg.web.insurance_views import submit_signed_application
 from trygg.web.orders import done_order, entered_order, remember_order
@@ -300,6 +301,8 @@ def sign_bankid_collect(request: PortalRequest, public_id: str) -> HttpResponseB
 def _carry_out(request: PortalRequest, order: SigningOrder) -> HttpResponseBase:
     if order.function == Function.PAYEE_REGISTER:
         return _register_payee(request, order)
+    if order.function == Function.AUTOGIRO_REGISTER and "policies" in order.payload:
+        return register_signed_mandate(request, order)  # a premium mandate with the insurer
     if order.function in (Function.AUTOGIRO_REGISTER, Function.EINVOICE_REGISTER):
         return _create_registration(request, order)
     if order.function == Function.STOCK_TRADE:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from trygg.web import bank_views, bankid_views, insurance_views, token_views, views
+from trygg.web import bank_views, bankid_views, billing_views, insurance_views, token_views, views
 
 app_name = "web"
 urlpatterns = [
@@ -32,6 +32,16 @@ urlpatterns = [
     path("bank/registrations/", bank_views.registrations_view, name="registrations"),
     path("bank/payees/<int:payee_id>/pay/", bank_views.payee_pay_view, name="payee_pay"),
     path("insurance/", insurance_views.insurance_view, name="insurance"),
+    path("autogiro/", billing_views.autogiro_view, name="autogiro"),
+    path(
+        "autogiro/debits/<int:charge_id>/stop/", billing_views.charge_stop_view, name="charge_stop"
+    ),
+    path(
+        "autogiro/mandates/<int:mandate_id>/revoke/",
+        billing_views.mandate_revoke_view,
+        name="mandate_revoke",
+    ),
+    path("autogiro/notices/<int:notice_id>/", billing_views.notice_view, name="billing_notice"),
     path("insurance/quote/", insurance_views.quote_view, name="insurance_quote"),
     path("insurance/apply/", insurance_views.apply_view, name="insurance_apply"),
     path("insurance/claims/", insurance_views.claims_view, name="claims"),

@@ -49,7 +49,8 @@ class Command(BaseCommand):
             raise CommandError(error.message) from error
         if result.already:
             self.stdout.write(
-                f"{path.name} was imported on {result.file.at:%Y-%m-%d %H:%M}; nothing booked again."
+                f"{path.name} was imported on {result.file.at:%Y-%m-%d %H:%M}; "
+                "nothing booked again."
             )
             return
         self.stdout.write(

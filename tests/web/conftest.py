@@ -1,0 +1,3 @@
+"""Fixtures the portal tests share with the billing tests."""
+
+from tests.billing.conftest import exchange, payer  # noqa: F401

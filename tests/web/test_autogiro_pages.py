@@ -1,0 +1,118 @@
+"""Premiums and autogiro in the portal: register a mandate online with the token, see the
+payment plan and the next debits, stop one debit, revoke the mandate, download the plan; another
+customer sees none of it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from tests.billing.answers import mandate_notices
+from tests.billing.conftest import Payer, run_on
+from tests.conftest import Customer, csrf_of, portal_login
+from trygg.billing.imports import autogiro_import
+from trygg.billing.models import Charge, Mandate, Notice
+from trygg.identity.tokens import token_expected_response
+from trygg.kernel import clock
+from trygg.kernel.audit import SYSTEM
+
+pytestmark = pytest.mark.django_db
+
+
+def _sign(client: Client, customer: Customer, sign_url: str) -> Any:
+    page = client.get(sign_url).content.decode()
+    challenge = re.search(r'id="challenge">(\d+)<', page)
+    assert challenge
+    token = customer.party.security_tokens.get(state="active")
+    return client.post(
+        sign_url,
+        {
+            "response": token_expected_response(token, challenge.group(1)),
+            "csrfmiddlewaretoken": csrf_of(client),
+        },
+    )
+
+
+def test_register_online_see_the_plan_stop_and_revoke(
+    payer: Payer, exchange: Path, other_customer: Customer
+) -> None:
+    customer = payer.customer
+    client = Client(enforce_csrf_checks=True)
+    portal_login(client, customer.id_number, customer.pin)
+    page = client.get("/autogiro/").content.decode()
+    assert payer.policy.number in page
+    wrong = client.post(
+        "/autogiro/",
+        {
+            "account": "3300-1212121212",
+            "policies": [payer.policy.number],
+            "csrfmiddlewaretoken": csrf_of(client),
+        },
+    )
+    assert wrong.status_code == 422 and "Nordea" in wrong.content.decode()
+    response = client.post(
+        "/autogiro/",
+        {
+            "account": payer.nordea_account,
+            "bank": "Nordea",
+            "policies": [payer.policy.number],
+            "csrfmiddlewaretoken": csrf_of(client),
+        },
+    )
+    sign_url = response["Location"]
+    assert sign_url.startswith("/bank/sign/")
+    assert payer.nordea_account in client.get(sign_url).content.decode()  # what is signed
+    done = _sign(client, customer, sign_url)
+    assert done["Location"] == "/autogiro/"
+    mandate = Mandate.objects.get()
+    assert mandate.channel == "web" and mandate.state == "requested"
+
+    run_on(dt.date(2026, 11, 23))
+    inbox = exchange / "from_bankgirot"
+    inbox.mkdir(parents=True)
+    with clock.business_date(dt.date(2026, 11, 24)):
+        autogiro_import(
+            ctx=SYSTEM, path=mandate_notices(inbox, dt.date(2026, 11, 24), [(mandate, "32")])
+        )
+    with clock.business_date(dt.date(2026, 11, 24)):
+        page = client.get("/autogiro/").content.decode()
+    assert "Aktivt" in page or "Active" in page
+    assert "2026-12-03" in page  # the first debit, 8 bank days after the plan
+    first = Charge.objects.order_by("due_date").first()
+    assert first is not None
+
+    with clock.business_date(dt.date(2026, 11, 24)):
+        stopped = client.post(
+            f"/autogiro/debits/{first.pk}/stop/", {"csrfmiddlewaretoken": csrf_of(client)}
+        )
+    assert stopped.status_code == 302
+    first.refresh_from_db()
+    assert first.state == "stopped"
+
+    plan = Notice.objects.get(kind="plan")
+    pdf = client.get(f"/autogiro/notices/{plan.pk}/")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+    with clock.business_date(dt.date(2026, 11, 24)):
+        client.post(
+            f"/autogiro/mandates/{mandate.pk}/revoke/", {"csrfmiddlewaretoken": csrf_of(client)}
+        )
+    mandate.refresh_from_db()
+    assert mandate.state == "revoked"
+
+    stranger = Client(enforce_csrf_checks=True)
+    portal_login(stranger, other_customer.id_number, other_customer.pin)
+    assert stranger.get(f"/autogiro/notices/{plan.pk}/").status_code == 404
+    assert payer.policy.number not in stranger.get("/autogiro/").content.decode()
+    second = Charge.objects.order_by("due_date")[1]
+    refused = stranger.post(
+        f"/autogiro/debits/{second.pk}/stop/", {"csrfmiddlewaretoken": csrf_of(stranger)}
+    )
+    assert refused.status_code == 302
+    second.refresh_from_db()
+    assert second.state == "planned"
