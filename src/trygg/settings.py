@@ -316,6 +316,4 @@ TRYGG_COMPANY_NAME = os.environ.get("TRYGG_COMPANY_NAME", "Trygg Försäkring oc
 # Bankgirot simulator reads and writes the same directory).
 TRYGG_BANKGIRO = os.environ.get("TRYGG_BANKGIRO", "9912346").strip()
 TRYGG_BGC_CUSTOMER = os.environ.get("TRYGG_BGC_CUSTOMER", "471117").strip()
-TRYGG_BANKGIROT_DIR = Path(
-    os.environ.get("TRYGG_BANKGIROT_DIR", VAR_DIR / "bankgirot")
-).resolve()
+TRYGG_BANKGIROT_DIR = Path(os.environ.get("TRYGG_BANKGIROT_DIR", VAR_DIR / "bankgirot")).resolve()

@@ -1,0 +1,798 @@
+"""Back office for premium billing: autogiro mandates (the paper form entered, terminations),
+premium charges (invoice payments registered by OCR), notices, the billing terms per product,
+the daily runs and the file log of Bankgirot, and the billing dashboard where staff run the
+billing of a date and import a file from Bankgirot. Mandates and charges change only through the
+services; every view of a payer's data is an audited read."""
+
+from __future__ import annotations
+
+import tempfile
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import Count, QuerySet, Sum
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from trygg.billing import rules
+from trygg.billing.charges import invoice_payment_register
+from trygg.billing.imports import autogiro_import
+from trygg.billing.mandates import (
+    MandateInput,
+    PolicyChoice,
+    Terminator,
+    mandate_register,
+    mandate_terminate,
+)
+from trygg.billing.models import (
+    BankgirotFile,
+    BillingRun,
+    BillingTerms,
+    Charge,
+    ChargeState,
+    Direction,
+    Mandate,
+    MandateEvent,
+    MandatePolicy,
+    MandateState,
+    Notice,
+)
+from trygg.billing.runs import billing_run, run_message
+from trygg.insurance.models import PeriodChoice
+from trygg.kernel import clock
+from trygg.kernel.admin import AuditedReadAdmin
+from trygg.kernel.audit import staff_context
+from trygg.kernel.errors import DomainError, FieldProblem
+from trygg.kernel.forms import apply_problems
+from trygg.kernel.idnumbers import IdNumberError
+from trygg.kernel.idnumbers import parse as parse_id
+
+POLICY_SLOTS = 3
+RUNS_SHOWN = 30
+FILES_SHOWN = 10
+
+# What a run's summary counts, in the order the dashboard shows them.
+SUMMARY_LABELS: dict[str, Any] = {
+    "orders": gettext_lazy("Debits ordered"),
+    "retries": gettext_lazy("Debits retried"),
+    "mandates_sent": gettext_lazy("Mandates sent"),
+    "deletions": gettext_lazy("Mandate deletions sent"),
+    "cancellations": gettext_lazy("Debit cancellations sent"),
+    "charges_planned": gettext_lazy("Premiums planned"),
+    "payment_plans": gettext_lazy("Payment plans"),
+    "invoices": gettext_lazy("Invoices"),
+    "to_invoice": gettext_lazy("Premiums moved to invoice"),
+    "carried": gettext_lazy("Added to the next debit"),
+    "cancellation_notices": gettext_lazy("Cancellation notices"),
+    "invoiced": gettext_lazy("Autogiro ended, invoiced"),
+    "lapsed": gettext_lazy("Policies lapsed"),
+    "charges_cancelled": gettext_lazy("Premiums cancelled"),
+    "renewed": gettext_lazy("Policies renewed"),
+}
+
+# A run's detail page also shows why renewal was held back.
+RUN_LABELS: dict[str, Any] = {
+    **SUMMARY_LABELS,
+    "renewal_blocked": gettext_lazy("Renewal blocked"),
+}
+
+# What an imported file's summary counts, beside its records.
+FILE_LABELS: dict[str, Any] = {
+    "status_0": gettext_lazy("Paid"),
+    "status_1": gettext_lazy("Failed: insufficient funds"),
+    "status_2": gettext_lazy("Failed: no mandate or account closed"),
+    "status_9": gettext_lazy("Retrying (renewed balance check)"),
+    "rejected": gettext_lazy("Orders rejected"),
+    "refunds": gettext_lazy("Refunds"),
+    "mandate_active": gettext_lazy("Mandates activated"),
+    "mandate_rejected": gettext_lazy("Mandates rejected"),
+    "mandate_ended": gettext_lazy("Mandates ended"),
+    "amendment_answers": gettext_lazy("Cancellation and amendment answers"),
+    "unmatched_count": gettext_lazy("Unmatched"),
+    "unmatched": gettext_lazy("Unmatched references and payer numbers"),
+    "paid_sum": gettext_lazy("Paid (kr)"),
+    "refunded_sum": gettext_lazy("Refunded (kr)"),
+}
+
+# The dashboard's columns of a run's debits: the charges' states counted in each.
+RUN_COLUMNS: list[tuple[str, Any, set[str] | None]] = [
+    ("due", gettext_lazy("Due"), None),
+    ("ordered", gettext_lazy("Awaiting answer"), {ChargeState.ORDERED}),
+    ("paid", gettext_lazy("Paid"), {ChargeState.PAID}),
+    (
+        "failed",
+        gettext_lazy("Failed (unpaid, carried over or invoiced)"),
+        {ChargeState.FAILED, ChargeState.CARRIED, ChargeState.INVOICED},
+    ),
+    ("retrying", gettext_lazy("Retrying"), {ChargeState.RETRYING}),
+]
+
+
+def _summary_table(summary: dict[str, Any], labels: dict[str, Any]) -> SafeString:
+    """A summary (JSON) as a table: the known counts first, in order, then anything else."""
+    if not summary:
+        return format_html("{}", "–")
+
+    def shown(value: Any) -> Any:
+        if isinstance(value, list):
+            return ", ".join(map(str, value)) or "–"
+        return value
+
+    known = [(labels[key], shown(summary[key])) for key in labels if key in summary]
+    other = [(key, shown(value)) for key, value in summary.items() if key not in labels]
+    rows = format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", known + other)
+    return format_html("<table><tbody>{}</tbody></table>", rows)
+
+
+class ReadOnlyAdmin(AuditedReadAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+# -- mandates ----------------------------------------------------------------------------------
+
+
+class _MandateInline(admin.TabularInline):  # type: ignore[type-arg]
+    """Read-only rows of a mandate, shown to whoever may view the mandate."""
+
+    extra = 0
+    can_delete = False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.has_perm("billing.view_mandate")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class MandatePolicyInline(_MandateInline):
+    model = MandatePolicy
+    verbose_name = gettext_lazy("insurance paid")
+    verbose_name_plural = gettext_lazy("insurances paid")
+    fields = ("policy", "period", "attached_on", "detached_on")
+    readonly_fields = fields
+
+
+class MandateEventInline(_MandateInline):
+    model = MandateEvent
+    verbose_name = gettext_lazy("event")
+    verbose_name_plural = gettext_lazy("case record")
+    fields = ("at", "actor", "state_from", "state_to", "note")
+    readonly_fields = fields
+
+
+PERIOD_CHOICES = [("", gettext_lazy("The policy's own")), *PeriodChoice.choices]
+
+
+class PaperMandateForm(forms.Form):
+    """The paper form of an autogiro mandate."""
+
+    payer_id_number = forms.CharField(label=gettext_lazy("Payer: personal or organisation number"))
+    account = forms.CharField(
+        label=gettext_lazy("Clearing and account number"),
+        help_text=gettext_lazy("As written on the form, e.g. 8327-9, 123 456 789-0."),
+    )
+    bank = forms.CharField(label=gettext_lazy("Bank"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for slot in range(1, POLICY_SLOTS + 1):
+            self.fields[f"policy_{slot}"] = forms.CharField(
+                label=gettext_lazy("Policy number %(n)s") % {"n": slot}, required=False
+            )
+            self.fields[f"period_{slot}"] = forms.ChoiceField(
+                label=gettext_lazy("Payment period %(n)s") % {"n": slot},
+                choices=PERIOD_CHOICES,
+                required=False,
+            )
+
+    def slots(self) -> list[int]:
+        """The form's rows with a policy number, in order: the service's ``policies.N``."""
+        return [
+            n
+            for n in range(1, POLICY_SLOTS + 1)
+            if (self.cleaned_data.get(f"policy_{n}") or "").strip()
+        ]
+
+    def mandate_input(self) -> MandateInput:
+        data = self.cleaned_data
+        return MandateInput(
+            payer_id_number=data["payer_id_number"],
+            account=data["account"],
+            bank=data.get("bank") or "",
+            policies=[
+                PolicyChoice(data[f"policy_{n}"].strip(), data.get(f"period_{n}") or "")
+                for n in self.slots()
+            ],
+        )
+
+    def show(self, error: DomainError) -> None:
+        """The service's problems beside their fields: ``policies.N.number`` and
+        ``policies.N.period`` are the N-th filled row's policy number and period."""
+        slots = self.slots()
+
+        def field_of(name: str | None) -> str | None:
+            parts = (name or "").split(".")
+            if parts[0] == "policies" and len(parts) == 3 and parts[1].isdigit():
+                index = int(parts[1])
+                if index < len(slots):
+                    kind = "period" if parts[2] == "period" else "policy"
+                    return f"{kind}_{slots[index]}"
+            if name == "policies":
+                return "policy_1"
+            return name
+
+        apply_problems(
+            self,
+            DomainError(
+                code=error.code,
+                message=error.message,
+                field=field_of(error.field),
+                problems=[
+                    FieldProblem(field_of(p.field), p.code, p.message) for p in error.problems
+                ],
+            ),
+        )
+
+
+class TerminateForm(forms.Form):
+    by = forms.ChoiceField(
+        label=gettext_lazy("Terminated by"),
+        choices=[
+            (Terminator.INSURER, gettext_lazy("The insurer (30 days' notice)")),
+            (Terminator.HOLDER, gettext_lazy("The account holder (one month's notice)")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    at_once = forms.BooleanField(
+        label=gettext_lazy(
+            "At once (insurer only: repeated failed debits, a closed account, or the payer "
+            "should not use autogiro)"
+        ),
+        required=False,
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+@admin.register(Mandate)
+class MandateAdmin(AuditedReadAdmin):
+    audit_object_type = "mandate"
+    audit_subject_path = "payer_id"
+    list_display = (
+        "payer_number",
+        "payer",
+        "bank_account",
+        "state",
+        "channel",
+        "requested_on",
+        "sent_on",
+        "active_from",
+        "bgc_comment_code",
+    )
+    list_filter = ("state", "channel")
+    search_fields = ("=payer_number", "=payer__customer_number", "=id_number")
+    list_select_related = ("payer",)
+    inlines = [MandatePolicyInline, MandateEventInline]
+    readonly_fields = [f.name for f in Mandate._meta.fields]
+    change_form_template = "billing/admin/mandate_change_form.html"
+
+    @admin.display(description=gettext_lazy("account"))
+    def bank_account(self, obj: Mandate) -> str:
+        return f"{obj.clearing}-{obj.account}"
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Mandate], search_term: str
+    ) -> tuple[QuerySet[Mandate], bool]:
+        """A personal or organisation number is found however it is written."""
+        results, duplicates = super().get_search_results(request, queryset, search_term)
+        try:
+            number = parse_id(search_term, country="SE").value
+        except IdNumberError:
+            return results, duplicates
+        return results | queryset.filter(id_number__in=[number, "00" + number]), duplicates
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("billing.add_mandate")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_urls(self) -> list[Any]:
+        own = [
+            path(
+                "paper/",
+                self.admin_site.admin_view(self.paper_view),
+                name="billing_mandate_paper",
+            ),
+            path(
+                "<int:mandate_id>/terminate/",
+                self.admin_site.admin_view(self.terminate_view),
+                name="billing_mandate_terminate",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        return HttpResponseRedirect(reverse("admin:billing_mandate_paper"))
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        mandate = Mandate.objects.filter(pk=object_id).first()
+        terminable = mandate is not None and rules.MandateState.ENDED in (
+            rules.MANDATE_TRANSITIONS.get(rules.MandateState(mandate.state), frozenset())
+        )
+        return super().change_view(
+            request, object_id, form_url, {**(extra_context or {}), "terminable": terminable}
+        )
+
+    def _page(self, request: HttpRequest, title: str, **context: Any) -> TemplateResponse:
+        return TemplateResponse(
+            request,
+            "billing/admin/form.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": title,
+                **context,
+            },
+        )
+
+    def _back(self, mandate: Mandate) -> HttpResponseRedirect:
+        return HttpResponseRedirect(reverse("admin:billing_mandate_change", args=[mandate.pk]))
+
+    def paper_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise DjangoPermissionDenied
+        form = PaperMandateForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                mandate = mandate_register(ctx=staff_context(request), data=form.mandate_input())
+            except DomainError as error:
+                form.show(error)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Autogiro mandate %(number)s is registered; the next billing run sends "
+                        "it to Bankgirot."
+                    )
+                    % {"number": mandate.payer_number},
+                )
+                if not mandate.account_certain:
+                    messages.warning(request, _("The account number could not be fully checked."))
+                return self._back(mandate)
+        return self._page(
+            request, _("Register a paper autogiro mandate"), form=form, submit=_("Register")
+        )
+
+    def terminate_view(self, request: HttpRequest, mandate_id: int) -> HttpResponse:
+        if not request.user.has_perm("billing.change_mandate"):
+            raise DjangoPermissionDenied
+        mandate = get_object_or_404(Mandate.objects.select_related("payer"), pk=mandate_id)
+        form = TerminateForm(request.POST or None, initial={"by": Terminator.INSURER})
+        if request.method == "POST" and form.is_valid():
+            try:
+                mandate = mandate_terminate(
+                    ctx=staff_context(request),
+                    mandate_id=mandate.pk,
+                    by=form.cleaned_data["by"],
+                    reason=form.cleaned_data["reason"],
+                    at_once=form.cleaned_data["at_once"],
+                )
+            except DomainError as error:
+                apply_problems(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Autogiro mandate %(number)s ends on %(date)s.")
+                    % {
+                        "number": mandate.payer_number,
+                        "date": mandate.ended_on.isoformat() if mandate.ended_on else "",
+                    },
+                )
+                return self._back(mandate)
+        return self._page(
+            request,
+            _("Terminate autogiro mandate %(number)s") % {"number": mandate.payer_number},
+            form=form,
+            mandate=mandate,
+            submit=_("Terminate"),
+        )
+
+
+# -- charges and notices -----------------------------------------------------------------------
+
+
+class InvoicePaymentForm(forms.Form):
+    ocr = forms.CharField(label=gettext_lazy("OCR reference"))
+    amount = forms.DecimalField(
+        label=gettext_lazy("Amount (kr)"), min_value=Decimal("0.01"), decimal_places=2
+    )
+    paid_on = forms.DateField(label=gettext_lazy("Paid on"))
+
+
+@admin.register(Charge)
+class ChargeAdmin(ReadOnlyAdmin):
+    audit_object_type = "charge"
+    audit_subject_path = "payer_id"
+    list_display = (
+        "policy_number",
+        "payer",
+        "method",
+        "period_start",
+        "due_date",
+        "premium",
+        "fee",
+        "carried",
+        "amount",
+        "state",
+        "attempts",
+        "status_code",
+        "status_text",
+        "reference",
+        "ocr",
+    )
+    list_filter = ("state", "method", "due_date")
+    search_fields = ("=reference", "=ocr", "=policy__number")
+    list_select_related = ("policy", "payer")
+    readonly_fields = [f.name for f in Charge._meta.fields]
+    change_list_template = "billing/admin/charge_change_list.html"
+
+    @admin.display(description=gettext_lazy("policy"), ordering="policy__number")
+    def policy_number(self, obj: Charge) -> str:
+        return obj.policy.number
+
+    def get_urls(self) -> list[Any]:
+        own = [
+            path(
+                "payment/",
+                self.admin_site.admin_view(self.payment_view),
+                name="billing_charge_payment",
+            )
+        ]
+        return own + super().get_urls()
+
+    def payment_view(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.has_perm("billing.run_billing"):
+            raise DjangoPermissionDenied
+        form = InvoicePaymentForm(request.POST or None, initial={"paid_on": clock.today()})
+        if request.method == "POST" and form.is_valid():
+            try:
+                charge = invoice_payment_register(ctx=staff_context(request), **form.cleaned_data)
+            except DomainError as error:
+                apply_problems(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("The payment of %(amount)s kr for %(reference)s is registered.")
+                    % {"amount": charge.amount, "reference": charge.reference},
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:billing_charge_change", args=[charge.pk])
+                )
+        return TemplateResponse(
+            request,
+            "billing/admin/form.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Register an invoice payment"),
+                "form": form,
+                "submit": _("Register"),
+            },
+        )
+
+
+@admin.register(Notice)
+class NoticeAdmin(ReadOnlyAdmin):
+    audit_object_type = "notice"
+    audit_subject_path = "payer_id"
+    list_display = ("sent_on", "kind", "payer", "mandate", "pay_by", "ocr", "total")
+    list_filter = ("kind", "sent_on")
+    search_fields = ("=ocr", "=payer__customer_number", "=mandate__payer_number")
+    list_select_related = ("payer", "mandate")
+    readonly_fields = [f.name for f in Notice._meta.fields]
+
+
+# -- terms, runs and files ---------------------------------------------------------------------
+
+
+@admin.register(BillingTerms)
+class BillingTermsAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("product", "non_payment", "notice_fee", "invoice_days", "max_attempts")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return ["product"] if obj is not None else []
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class RunForm(forms.Form):
+    on = forms.DateField(label=gettext_lazy("Business date"))
+
+    def clean_on(self) -> Any:
+        on = self.cleaned_data["on"]
+        if on > clock.today():
+            raise forms.ValidationError(
+                _("Billing cannot run for a future date: it would order its debits too early.")
+            )
+        return on
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("File from Bankgirot"),
+        help_text=gettext_lazy(
+            "A payment specification, mandate notices or rejected orders. A large file takes a "
+            "while: wait for the result page."
+        ),
+    )
+
+
+class _ReadOnlyPlain(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Runs and files hold no one's personal data to audit; they change only by the services."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(BankgirotFile)
+class BankgirotFileAdmin(_ReadOnlyPlain):
+    list_display = ("at", "direction", "name", "content", "records", "run", "by")
+    list_filter = ("direction", "content")
+    search_fields = ("name", "=sha256")
+    list_select_related = ("run", "by")
+    fields = (
+        "direction",
+        "name",
+        "content",
+        "records",
+        "summary_table",
+        "at",
+        "by",
+        "run",
+        "sha256",
+    )
+    readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("summary"))
+    def summary_table(self, obj: BankgirotFile) -> SafeString:
+        labels = FILE_LABELS if obj.direction == Direction.IN else RUN_LABELS
+        return _summary_table(obj.summary, labels)
+
+
+def _money(value: Any) -> Decimal:
+    """A sum in kronor and öre (SQLite sums decimals as binary floating point)."""
+    return Decimal(value or 0).quantize(Decimal("0.01"))
+
+
+def _counts(summary: dict[str, Any]) -> list[Any]:
+    return [summary.get(key, 0) for key in SUMMARY_LABELS]
+
+
+@admin.register(BillingRun)
+class BillingRunAdmin(_ReadOnlyPlain):
+    list_display = ("run_date", "started_at", "finished_at", "orders", "mandates_sent")
+    fields = ("run_date", "started_at", "finished_at", "summary_table", "files")
+    readonly_fields = fields
+    change_list_template = "billing/admin/billingrun_change_list.html"
+
+    @admin.display(description=gettext_lazy("Debits ordered"))
+    def orders(self, obj: BillingRun) -> int:
+        return int(obj.summary.get("orders", 0))
+
+    @admin.display(description=gettext_lazy("Mandates sent"))
+    def mandates_sent(self, obj: BillingRun) -> int:
+        return int(obj.summary.get("mandates_sent", 0))
+
+    @admin.display(description=gettext_lazy("summary"))
+    def summary_table(self, obj: BillingRun) -> SafeString:
+        return _summary_table(obj.summary, RUN_LABELS)
+
+    @admin.display(description=gettext_lazy("files"))
+    def files(self, obj: BillingRun) -> SafeString:
+        return format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            (
+                (reverse("admin:billing_bankgirotfile_change", args=[f.pk]), f.name)
+                for f in obj.files.all()
+            ),
+        )
+
+    def get_urls(self) -> list[Any]:
+        own = [
+            path(
+                "dashboard/",
+                self.admin_site.admin_view(self.dashboard_view),
+                name="billing_dashboard",
+            )
+        ]
+        return own + super().get_urls()
+
+    # -- the dashboard -------------------------------------------------------------------------
+
+    def dashboard_view(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.has_perm("billing.view_billingrun"):
+            raise DjangoPermissionDenied
+        may_run = request.user.has_perm("billing.run_billing")
+        run_form = RunForm(initial={"on": clock.today()}, prefix="run")
+        import_form = ImportForm(prefix="import")
+        refusal: list[FieldProblem] = []
+        if request.method == "POST":
+            if not may_run:
+                raise DjangoPermissionDenied
+            if "run" in request.POST:
+                run_form = RunForm(request.POST, prefix="run")
+                if run_form.is_valid():
+                    try:
+                        result = billing_run(
+                            ctx=staff_context(request), on=run_form.cleaned_data["on"]
+                        )
+                    except DomainError as error:
+                        apply_problems(run_form, error)
+                    else:
+                        messages.success(request, run_message(result))
+                        if result.file is not None:
+                            messages.info(
+                                request,
+                                _("File to Bankgirot: %(file)s") % {"file": str(result.file)},
+                            )
+                        else:
+                            messages.info(request, _("Nothing to send to Bankgirot."))
+                        return HttpResponseRedirect(reverse("admin:billing_dashboard"))
+            elif "import" in request.POST:
+                import_form = ImportForm(request.POST, request.FILES, prefix="import")
+                if import_form.is_valid():
+                    try:
+                        return self._import(request, import_form.cleaned_data["file"])
+                    except DomainError as error:
+                        import_form.add_error(None, error.message)
+                        refusal = error.problems
+        return TemplateResponse(
+            request,
+            "billing/admin/dashboard.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Billing dashboard"),
+                "may_run": may_run,
+                "run_form": run_form,
+                "import_form": import_form,
+                "refusal": refusal,
+                **self._figures(),
+            },
+        )
+
+    def _figures(self) -> dict[str, Any]:
+        runs = list(BillingRun.objects.order_by("-run_date")[:RUNS_SHOWN])
+        debits: dict[int, dict[str, list[Any]]] = defaultdict(
+            lambda: {key: [0, Decimal(0)] for key, _label, _states in RUN_COLUMNS}
+        )
+        for row in (
+            Charge.objects.filter(run__in=runs)
+            .values("run_id", "state")
+            .annotate(count=Count("id"), total=Sum("amount"))
+            .order_by()
+        ):
+            for key, _label, states in RUN_COLUMNS:
+                if states is None or row["state"] in states:
+                    cell = debits[row["run_id"]][key]
+                    cell[0] += row["count"]
+                    cell[1] += _money(row["total"])
+        by_state: dict[str, tuple[int, Decimal]] = {
+            row["state"]: (row["count"], _money(row["total"]))
+            for row in Charge.objects.values("state")
+            .annotate(count=Count("id"), total=Sum("amount"))
+            .order_by()
+        }
+        return {
+            "summary_labels": list(SUMMARY_LABELS.values()),
+            "debit_labels": [label for _key, label, _states in RUN_COLUMNS],
+            "runs": [
+                {
+                    "run": run,
+                    "counts": _counts(run.summary),
+                    "blocked": run.summary.get("renewal_blocked", ""),
+                    "debits": [debits[run.pk][key] for key, _label, _states in RUN_COLUMNS],
+                }
+                for run in runs
+            ],
+            "by_state": [
+                (label, *by_state.get(value, (0, Decimal(0))))
+                for value, label in ChargeState.choices
+            ],
+            "files": list(
+                BankgirotFile.objects.filter(direction=Direction.IN)
+                .select_related("by")
+                .order_by("-at")[:FILES_SHOWN]
+            ),
+            "open_mandates": Mandate.objects.filter(
+                state__in=[MandateState.REQUESTED, MandateState.SENT]
+            ).count(),
+        }
+
+    def _import(self, request: HttpRequest, upload: Any) -> HttpResponse:
+        """Import the uploaded file under its own name (the file log keeps the name)."""
+        name = Path(upload.name or "").name.strip()[:200] or "bankgirot.txt"
+        with tempfile.TemporaryDirectory(prefix="trygg-bankgirot-") as folder:
+            target = Path(folder) / name
+            with target.open("wb") as stream:
+                for chunk in upload.chunks():
+                    stream.write(chunk)
+            result = autogiro_import(
+                ctx=staff_context(request), path=target, by_user_id=request.user.pk
+            )
+        file = result.file
+        summary = file.summary
+        if result.already:
+            messages.warning(
+                request,
+                _("%(name)s was already imported on %(at)s; nothing was booked again.")
+                % {"name": name, "at": f"{file.at:%Y-%m-%d %H:%M}"},
+            )
+        else:
+            messages.success(
+                request,
+                _("%(name)s is imported: %(records)s records.")
+                % {"name": file.name, "records": file.records},
+            )
+        failed = int(summary.get("status_1", 0)) + int(summary.get("status_2", 0))
+        return TemplateResponse(
+            request,
+            "billing/admin/import_result.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Import from Bankgirot: %(name)s") % {"name": file.name},
+                "file": file,
+                "already": result.already,
+                "counts": [
+                    (_("Records"), file.records),
+                    (_("Paid"), summary.get("status_0", 0)),
+                    (_("Paid (kr)"), summary.get("paid_sum", "0")),
+                    (_("Failed"), failed + int(summary.get("rejected", 0))),
+                    (_("Retrying"), summary.get("status_9", 0)),
+                    (_("Unmatched"), summary.get("unmatched_count", 0)),
+                ],
+                "details": _summary_table(summary, FILE_LABELS),
+            },
+        )
