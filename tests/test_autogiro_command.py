@@ -49,3 +49,34 @@ def test_a_malformed_file_is_refused(tmp_path: Path, capsys: pytest.CaptureFixtu
     with pytest.raises(CommandError, match="refused"):
         call_command("autogiro", "show", str(path), stdout=StringIO())
     assert "line 1" in capsys.readouterr().err
+
+
+@pytest.mark.django_db
+def test_inbox_imports_each_new_file_once_and_names_a_refused_one(
+    tmp_path: Path, settings: object
+) -> None:
+    from types import SimpleNamespace
+
+    from tests.billing.answers import mandate_notices
+    from trygg.billing.models import BankgirotFile
+
+    root = tmp_path / "bankgirot"
+    inbox = root / "from_bankgirot"
+    inbox.mkdir(parents=True)
+    settings.TRYGG_BANKGIROT_DIR = root  # type: ignore[attr-defined]
+    unknown = SimpleNamespace(
+        payer_number="5999999", clearing="3300", account="8112189876", id_number="198112189876"
+    )
+    mandate_notices(inbox, dt.date(2026, 11, 24), [(unknown, "32")], name="A.MEDAVI")  # type: ignore[list-item]
+    (inbox / "B.BROKEN").write_bytes(b"01 not a file from Bankgirot\r\n")
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError, match="1 file"):
+        call_command("autogiro", "inbox", stdout=out, stderr=err)
+    assert "Imported A.MEDAVI" in out.getvalue()
+    assert "Refused B.BROKEN" in err.getvalue()
+    assert BankgirotFile.objects.count() == 1
+    (inbox / "B.BROKEN").unlink()
+    out = StringIO()
+    call_command("autogiro", "inbox", stdout=out)
+    assert "Nothing new" in out.getvalue()
+    assert BankgirotFile.objects.count() == 1

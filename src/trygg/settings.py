@@ -317,3 +317,6 @@ TRYGG_COMPANY_NAME = os.environ.get("TRYGG_COMPANY_NAME", "Trygg Försäkring oc
 TRYGG_BANKGIRO = os.environ.get("TRYGG_BANKGIRO", "9912346").strip()
 TRYGG_BGC_CUSTOMER = os.environ.get("TRYGG_BGC_CUSTOMER", "471117").strip()
 TRYGG_BANKGIROT_DIR = Path(os.environ.get("TRYGG_BANKGIROT_DIR", VAR_DIR / "bankgirot")).resolve()
+# Outside production `trygg run` answers the outbox with the local Bankgirot simulator; in
+# production a file transfer client (Bankgirot Connect) moves the files of the same directory.
+TRYGG_BANKGIROT_SIMULATOR = _env_bool("TRYGG_BANKGIROT_SIMULATOR", not PRODUCTION)

@@ -67,7 +67,7 @@ def _upload(client: Client, path: Path) -> Any:
 def test_paper_mandate_is_registered_and_a_wrong_account_is_shown_beside_its_field(
     payer: Payer,
 ) -> None:
-    billing = _client("billing", "premie.ett")
+    billing = _client("billing_clerk", "premie.ett")
     assert billing.get("/backoffice/billing/mandate/add/")["Location"] == PAPER
     assert billing.get(PAPER).status_code == 200
     form = {
@@ -121,7 +121,7 @@ def _activate(payer: Payer, inbox: Path, mandate: Mandate | None = None) -> Mand
 def test_termination_shows_the_services_refusal_then_ends_the_mandate(
     payer: Payer, inbox: Path
 ) -> None:
-    billing = _client("billing", "premie.ett")
+    billing = _client("billing_clerk", "premie.ett")
     requested = register(payer)
     url = f"/backoffice/billing/mandate/{requested.pk}/terminate/"
     refused = billing.post(url, {"by": "insurer", "reason": "Kontot avslutat."})
@@ -145,7 +145,7 @@ def test_dashboard_runs_billing_and_imports_mandate_notices_once(
     payer: Payer, exchange: Path, inbox: Path
 ) -> None:
     mandate = register(payer)
-    billing = _client("billing", "premie.ett")
+    billing = _client("billing_clerk", "premie.ett")
     page = billing.get(DASHBOARD)
     assert page.status_code == 200
     assert page.context["run_form"].initial["on"] == clock.today()
@@ -208,7 +208,7 @@ def test_broken_file_is_refused_naming_line_and_field_and_books_nothing(
     data = bytearray(good.read_bytes())
     data[82 + 82 + 40] = ord("X")  # inside the amount of the payment record
     bad.write_bytes(bytes(data))
-    billing = _client("billing", "premie.ett")
+    billing = _client("billing_clerk", "premie.ett")
     with clock.business_date(dt.date(2026, 12, 3)):
         refused = _upload(billing, bad)
     assert refused.status_code == 200
@@ -231,7 +231,7 @@ def test_customer_service_enters_mandates_but_cannot_run_billing(payer: Payer) -
 
 
 def test_unknown_ocr_is_refused_on_the_payment_form(payer: Payer) -> None:
-    billing = _client("billing", "premie.ett")
+    billing = _client("billing_clerk", "premie.ett")
     url = "/backoffice/billing/charge/payment/"
     assert billing.get(url).status_code == 200
     refused = billing.post(url, {"ocr": "1234567897", "amount": "100.00", "paid_on": "2026-11-22"})

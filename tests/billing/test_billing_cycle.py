@@ -225,6 +225,24 @@ def test_revocation_5_bank_days_before_stops_that_debit(payer: Payer, exchange: 
     assert jan.method == "invoice" and jan.ocr  # invoiced instead
 
 
+def test_deletion_answered_with_unknown_mandate_keeps_it_revoked(
+    payer: Payer, exchange: Path
+) -> None:
+    """Bankgirot answers a deletion of a mandate it no longer holds with comment code 04; the
+    revoked mandate stays revoked and the import books nothing else."""
+    mandate = _active(payer, exchange)
+    with clock.business_date(dt.date(2026, 12, 22)):
+        mandate_revoke(ctx=SYSTEM, person=payer.customer.party, mandate_id=mandate.pk)
+    run_on(dt.date(2026, 12, 22))
+    mandate.refresh_from_db()
+    assert mandate.deletion_sent_on == dt.date(2026, 12, 22)
+    day = dt.date(2026, 12, 23)
+    _import(mandate_notices(exchange / "from_bankgirot", day, [(mandate, "04")]), day)
+    mandate.refresh_from_db()
+    assert mandate.state == "revoked" and mandate.bgc_comment_code == "04"
+    assert mandate.deletion_due is None
+
+
 def test_revocation_too_late_for_the_next_debit_says_so(payer: Payer, exchange: Path) -> None:
     mandate = _active(payer, exchange)
     with clock.business_date(dt.date(2026, 12, 23)):

@@ -305,6 +305,9 @@ def mandate_register_online(
 CREATED = "32"
 # Comment codes of a mandate deleted (by the payer, the bank or Bankgirot) or refused.
 DELETED = frozenset({"01", "02", "06", "07", "33", "98"})
+_CLOSED = frozenset(
+    {rules.MandateState.REVOKED, rules.MandateState.ENDED, rules.MandateState.REJECTED}
+)
 
 
 def mandate_notice_apply(
@@ -317,6 +320,12 @@ def mandate_notice_apply(
     mandate.bgc_comment_code = comment_code
     mandate.bgc_comment = comment[:200]
     note = f"{comment_code} {comment}"
+    if comment_code != CREATED and mandate.state in _CLOSED:
+        # Bankgirot confirms a deletion asked for, or (04) no longer knows the mandate: the
+        # mandate stays as it ended here.
+        mandate.deletion_due = None
+        mandate.save()
+        return mandate
     if comment_code == CREATED:
         if mandate.state == rules.MandateState.ACTIVE:
             mandate.save()
@@ -324,10 +333,6 @@ def mandate_notice_apply(
         mandate.active_from = valid_from
         _move(ctx, mandate, rules.MandateState.ACTIVE, note)
     elif comment_code in DELETED:
-        if mandate.state in (rules.MandateState.REVOKED, rules.MandateState.ENDED):
-            mandate.deletion_due = None  # Bankgirot confirms a deletion asked for
-            mandate.save()
-            return mandate
         mandate.ended_on = valid_from
         mandate.end_reason = comment[:200]
         _move(ctx, mandate, rules.MandateState.ENDED, note)

@@ -28,6 +28,7 @@ from trygg.kernel.models import AuditChannel
 from trygg.parties.models import Party, PartyKind, SoleTrader
 from trygg.parties.selectors import person_by_id_number
 from trygg.parties.services import ContactInput, person_register, sole_trader_firm_register
+from trygg.web.demo_billing import load_demo_billing
 from trygg.web.demo_insurance import load_demo_insurance
 
 CTX = AuditContext(actor_kind="system", actor_label="demo", channel=AuditChannel.BATCH)
@@ -223,6 +224,7 @@ def load_demo() -> tuple[list[DemoCustomer], list[DemoStaff], list[DemoToken]]:
             if p is not None and p.country == "SE"
         ]
         load_demo_insurance(CTX, swedish)
+    load_demo_billing(CTX, swedish)
     staff: list[DemoStaff] = []
     for username, group_name, full_name in STAFF:
         password = f"demo-{username}-2026"

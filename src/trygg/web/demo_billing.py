@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
+import threading
 from pathlib import Path
 
 from django.conf import settings
+from django.db import close_old_connections
 
-from trygg.billing.imports import autogiro_import
+from trygg.billing.inbox import inbox_import
 from trygg.billing.mandates import MandateInput, PolicyChoice, mandate_register
 from trygg.billing.models import BankgirotFile, Mandate
 from trygg.billing.runs import billing_run
@@ -21,17 +24,7 @@ from trygg.kernel.audit import AuditContext
 from trygg.parties.models import Party
 from trygg.simulators.bankgirot import Bankgirot
 
-
-def inbox_import(ctx: AuditContext, root: Path) -> int:
-    """Import every file from Bankgirot not yet imported (oldest first); the number imported."""
-    folder = root / "from_bankgirot"
-    if not folder.is_dir():
-        return 0
-    done = 0
-    for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
-        result = autogiro_import(ctx=ctx, path=path)
-        done += 0 if result.already else 1
-    return done
+log = logging.getLogger(__name__)
 
 
 def _play(ctx: AuditContext, root: Path, first: dt.date, last: dt.date) -> None:
@@ -41,7 +34,7 @@ def _play(ctx: AuditContext, root: Path, first: dt.date, last: dt.date) -> None:
         with clock.business_date(day):
             billing_run(ctx=ctx, on=day)
             bank.process(until=day)
-            inbox_import(ctx, root)
+            inbox_import(ctx=ctx, root=root)
         day += dt.timedelta(days=1)
 
 
@@ -82,3 +75,28 @@ def load_demo_billing(ctx: AuditContext, parties: list[Party]) -> None:
 
 def billing_files() -> int:
     return BankgirotFile.objects.count()
+
+
+class BillingDesk(threading.Thread):
+    """What the billing department's scheduler does while the demo serves: the day's billing
+    run once per business date (idempotent), and Bankgirot's new files imported as they come."""
+
+    def __init__(self, ctx: AuditContext, root: Path, interval: float) -> None:
+        super().__init__(daemon=True, name="billing-desk")
+        self.ctx, self.root, self.interval = ctx, root, interval
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                billing_run(ctx=self.ctx, on=clock.today())
+                inbox_import(ctx=self.ctx, root=self.root)
+            except Exception:  # the desk keeps going; the error is logged
+                log.exception("billing desk")
+            finally:
+                close_old_connections()
+            self.stopped.wait(self.interval)
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.join(5)

@@ -1,4 +1,4 @@
-"""The accident insurance's billing terms, and the billing department's role."""
+"""The accident insurance's billing terms, and the billing clerks' permissions."""
 
 from decimal import Decimal
 
@@ -6,7 +6,7 @@ from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 PERMS = {
-    "billing": [
+    "billing_clerk": [
         "view_mandate",
         "add_mandate",
         "change_mandate",
@@ -59,5 +59,6 @@ class Migration(migrations.Migration):
         ("billing", "0001_initial"),
         ("insurance", "0004_term_is_the_schedule"),
         ("claims", "0002_claims_roles"),
+        ("identity", "0002_staff_roles"),
     ]
     operations = [migrations.RunPython(forwards, backwards)]

@@ -1,5 +1,6 @@
 """``trygg autogiro show FILE``: a Bankgirot Autogiro file as JSON, or its errors.
 ``trygg autogiro import FILE``: book a file from Bankgirot (once; a malformed file books nothing).
+``trygg autogiro inbox``: import every new file Bankgirot delivered to the exchange folder.
 """
 
 from __future__ import annotations
@@ -9,20 +10,25 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO, cast
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from trygg.autogiro.cli import show
 from trygg.billing.imports import autogiro_import
+from trygg.billing.inbox import inbox_import
 from trygg.kernel.audit import SYSTEM
 from trygg.kernel.errors import DomainError
 
 
 class Command(BaseCommand):
-    help = "Autogiro files: 'show FILE' prints the records as JSON or refuses the file."
+    help = (
+        "Autogiro files: 'show FILE' prints the records as JSON or refuses the file; 'import "
+        "FILE' books a file from Bankgirot; 'inbox' imports every new file in the exchange folder."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["show", "import"])
-        parser.add_argument("file")
+        parser.add_argument("action", choices=["show", "import", "inbox"])
+        parser.add_argument("file", nargs="?")
         parser.add_argument(
             "--lenient",
             action="store_true",
@@ -30,6 +36,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "inbox":
+            self._inbox()
+            return
+        if not options["file"]:
+            raise CommandError(f"file: '{options['action']}' needs the file to read")
         if options["action"] == "import":
             self._import(Path(options["file"]))
             return
@@ -57,3 +68,15 @@ class Command(BaseCommand):
             f"Imported {path.name}: {result.file.content}, {result.file.records} records"
         )
         self.stdout.write(json.dumps(result.file.summary, indent=2, ensure_ascii=False))
+
+    def _inbox(self) -> None:
+        root = Path(settings.TRYGG_BANKGIROT_DIR)
+        result = inbox_import(ctx=SYSTEM, root=root)
+        for name in result.imported:
+            self.stdout.write(f"Imported {name}")
+        for name, message in result.refused.items():
+            self.stderr.write(f"Refused {name}: {message}")
+        if not result.imported and not result.refused:
+            self.stdout.write(f"Nothing new in {root / 'from_bankgirot'}.")
+        if result.refused:
+            raise CommandError(f"{len(result.refused)} file(s) refused")

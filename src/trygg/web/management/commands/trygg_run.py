@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -11,7 +12,11 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from trygg.kernel import clock
+from trygg.kernel.audit import SYSTEM
+from trygg.simulators.bankgirot import serve_in_thread
 from trygg.simulators.bankid import make_server
+from trygg.web.demo_billing import BillingDesk
 
 
 class Command(BaseCommand):
@@ -33,7 +38,8 @@ class Command(BaseCommand):
         call_command("runserver", addr, use_reloader=False)
 
     def _start_simulators(self) -> None:
-        """The outside world the demo needs, on this machine: the BankID simulator."""
+        """The outside world the demo needs, on this machine: BankID and Bankgirot."""
+        self._start_bankgirot()
         if not settings.TRYGG_BANKID_SIMULATOR:
             return
         port = urlsplit(settings.TRYGG_BANKID_URL).port or 8081
@@ -46,4 +52,19 @@ class Command(BaseCommand):
         self.stdout.write(
             f"\nBankID simulator: {server.base_url}/app  (approve BankID log-ins there; test "
             "persons or any customer's personal identity number)"
+        )
+
+    def _start_bankgirot(self) -> None:
+        root = Path(settings.TRYGG_BANKGIROT_DIR)
+        if settings.TRYGG_BANKGIROT_SIMULATOR:
+            serve_in_thread(root, 2.0, today=clock.today)
+            self.stdout.write(
+                f"\nBankgirot simulator: answers the files in {root / 'to_bankgirot'} "
+                f"on the next bank day in {root / 'from_bankgirot'} (outcomes per payer number "
+                f"in {root / 'scenario.json'})"
+            )
+        BillingDesk(SYSTEM, root, 5.0).start()
+        self.stdout.write(
+            "Billing: the day's run, and Bankgirot's files imported as they arrive "
+            "(back office: Billing → Billing runs → Dashboard)"
         )
