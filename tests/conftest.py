@@ -13,8 +13,9 @@ from django.test import Client
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
+from trygg.identity.models import LoginChannel, LoginEvent, LoginMethod
 from trygg.identity.services import pin_credential_set
-from trygg.kernel import idnumbers
+from trygg.kernel import clock, idnumbers
 from trygg.kernel.audit import SYSTEM
 from trygg.parties.models import Party
 from trygg.parties.services import ContactInput, person_register, sole_trader_firm_register
@@ -85,7 +86,10 @@ def make_customer(
     given: str = "Anna",
     family: str = "Berg",
     with_pin: bool = True,
+    two_factor_days_ago: int | None = 30,
 ) -> Customer:
+    """A customer; by default one who logged in with BankID 30 days ago, so that a PIN log-in
+    shows account information (RTS Art. 10: within 180 days of a two-factor log-in)."""
     number = idnumbers.generate_swedish_personal(born, next(_serial))
     party = person_register(
         ctx=SYSTEM,
@@ -102,6 +106,14 @@ def make_customer(
     )
     if with_pin:
         pin_credential_set(ctx=SYSTEM, party=party, pin=pin, must_change=must_change)
+    if two_factor_days_ago is not None:
+        LoginEvent.objects.create(
+            party=party,
+            occurred_at=clock.now() - dt.timedelta(days=two_factor_days_ago),
+            method=LoginMethod.BANKID,
+            channel=LoginChannel.WEB,
+            success=True,
+        )
     return Customer(party=party, id_number=number, pin=pin)
 
 

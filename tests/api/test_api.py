@@ -250,7 +250,9 @@ def test_telephone_bank_shares_the_pin_and_the_counter(api: ApiClient, customer:
     locked = web.login(customer.id_number, "9999")  # the fifth, on the web
     assert locked.json()["code"] == "login.locked"
     channels = set(
-        LoginEvent.objects.filter(party=customer.party).values_list("channel", flat=True)
+        LoginEvent.objects.filter(party=customer.party, method="pin").values_list(
+            "channel", flat=True
+        )
     )
     assert channels == {"phone", "api"}
 

@@ -47,7 +47,7 @@ def test_correct_pin_logs_in_and_is_recorded(customer: Customer) -> None:
     assert response.status_code == 302 and response["Location"] == "/overview/"
     page = client.get("/overview/")
     assert "Anna Berg" in page.content.decode()
-    event = LoginEvent.objects.get(party=customer.party)
+    event = LoginEvent.objects.get(party=customer.party, method="pin")
     assert (event.method, event.channel, event.success) == ("pin", "web", True)
     assert AuditEvent.objects.filter(action="login", subject_id=str(customer.party.pk)).exists()
 

@@ -136,7 +136,8 @@ def test_overview_shows_contact_details_and_login_history(customer: Customer) ->
     portal_login(client, customer.id_number, customer.pin)
     html = client.get("/overview/").content.decode()
     assert "Storgatan 1" in html and "111 22" in html and "+46701234567" in html
-    assert html.count("<tr><td>") == 2  # one failed, one successful log-in
+    # one failed and one successful PIN log-in, and the BankID log-in of a month ago
+    assert html.count("<tr><td>") == 3
     assert "Misslyckades" in html or "Failed" in html
 
 

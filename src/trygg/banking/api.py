@@ -41,7 +41,9 @@ from trygg.identity.auth import CustomerSessionAuth
 from trygg.identity.bankid_login import PendingBankId, bankid_qr_svg
 from trygg.identity.models import SigningOrder
 from trygg.identity.requests import PortalRequest
+from trygg.identity.sca import Function
 from trygg.identity.schemas import SigningOut, signing_out
+from trygg.identity.sessions import account_information_check
 from trygg.identity.signing import (
     signing_collect_bankid,
     signing_complete_with_token,
@@ -133,7 +135,12 @@ def _key(request: HttpRequest) -> str | None:
     return request.headers.get("Idempotency-Key") or None
 
 
-@router.get("/accounts", response=list[AccountOut], summary="Your accounts (and your firm's)")
+@router.get(
+    "/accounts",
+    response=list[AccountOut],
+    auth=CustomerSessionAuth(function=Function.OVERVIEW),
+    summary="Your accounts (and your firm's)",
+)
 def accounts(request: PortalRequest) -> list[AccountOut]:
     rows = accounts_of(ctx=audit_context(request, AuditChannel.API), person=request.auth)
     return [
@@ -153,6 +160,7 @@ def accounts(request: PortalRequest) -> list[AccountOut]:
 @router.get(
     "/accounts/{account_id}/transactions",
     response=list[PostingOut],
+    auth=CustomerSessionAuth(function=Function.OVERVIEW),
     summary="An account's latest transactions",
 )
 def transactions(request: PortalRequest, account_id: int) -> list[PostingOut]:
@@ -383,6 +391,10 @@ def holdings(request: PortalRequest, kind: str = "fund") -> list[HoldingOut]:
         raise ValidationFailed(
             code="holdings.kind", field="kind", message=_("Choose fund or pension.")
         )
+    assert request.customer_session is not None  # the auth class let the request through
+    account_information_check(
+        request.customer_session, Function.FUNDS if kind == "fund" else Function.LIFE_PENSION
+    )
     rows = holdings_of(ctx=audit_context(request, AuditChannel.API), person=request.auth, kind=kind)
     return [
         HoldingOut(

@@ -13,6 +13,7 @@ from trygg.claims.services import claim_report, claims_of
 from trygg.identity.actors import audit_context
 from trygg.identity.auth import CustomerSessionAuth
 from trygg.identity.requests import PortalRequest
+from trygg.identity.sca import Function
 from trygg.kernel.models import AuditChannel
 
 router = Router(tags=["claims"], auth=CustomerSessionAuth())
@@ -56,7 +57,12 @@ def _claim_out(c: Claim) -> ClaimOut:
     )
 
 
-@router.get("/insurance/claims", response=list[ClaimOut], summary="Your claims")
+@router.get(
+    "/insurance/claims",
+    response=list[ClaimOut],
+    auth=CustomerSessionAuth(function=Function.INSURANCE),
+    summary="Your claims",
+)
 def claims(request: PortalRequest) -> list[ClaimOut]:
     rows = claims_of(ctx=audit_context(request, AuditChannel.API), person=request.auth)
     return [_claim_out(c) for c in rows]

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from ninja.security import APIKeyCookie
 from ninja.utils import check_csrf
 
+from trygg.identity.sca import Function
+from trygg.identity.sessions import account_information_check
 from trygg.kernel.errors import AuthenticationFailed, PermissionDenied
 from trygg.parties.models import Party
 
@@ -34,13 +36,18 @@ def require_csrf(request: HttpRequest) -> None:
 
 class CustomerSessionAuth(APIKeyCookie):
     """A logged-in customer's session. With ``allow_pin_change_pending`` the customer who must
-    still replace a letter PIN is let through (only the PIN change endpoint uses that)."""
+    still replace a letter PIN is let through (only the PIN change endpoint uses that). With
+    ``function`` (account information) a PIN session also needs a two-factor authentication
+    within 180 days; otherwise 403 ``sca.step_up_required`` (log in with the token or BankID)."""
 
     param_name = settings.SESSION_COOKIE_NAME
 
-    def __init__(self, *, allow_pin_change_pending: bool = False) -> None:
+    def __init__(
+        self, *, allow_pin_change_pending: bool = False, function: Function | None = None
+    ) -> None:
         super().__init__(csrf=False)
         self.allow_pin_change_pending = allow_pin_change_pending
+        self.function = function  # account information: RTS Art. 10's 180 days apply
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         session = getattr(request, "customer_session", None)
@@ -60,4 +67,6 @@ class CustomerSessionAuth(APIKeyCookie):
         party: Party | None = request.customer  # type: ignore[attr-defined]
         if party is None:
             raise AuthenticationFailed(_("Log in to continue."), code="session.required")
+        if self.function is not None:
+            account_information_check(session, self.function)
         return party

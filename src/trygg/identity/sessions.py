@@ -14,8 +14,12 @@ from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest
 from django.middleware.csrf import rotate_token
+from django.utils.translation import gettext as _
 
+from trygg.identity import sca
+from trygg.identity.models import LoginEvent, LoginMethod
 from trygg.kernel import clock
+from trygg.kernel.errors import PermissionDenied
 from trygg.parties.models import Party
 
 CUSTOMER_KEY = "trygg.customer"
@@ -32,6 +36,9 @@ class CustomerSession:
     level: int  # 1 = one factor (PIN), 2 = two factors (token, BankID)
     authenticated_at: dt.datetime
     must_change_pin: bool
+    # The customer's latest two-factor authentication (token or BankID, any channel) as of the
+    # log-in; this session's own when it is a two-factor one.
+    two_factor_at: dt.datetime | None = None
 
 
 def customer_session_start(
@@ -41,12 +48,14 @@ def customer_session_start(
     request.session.cycle_key()
     rotate_token(request)
     now = clock.now()
+    two_factor_at = now if level == 2 else last_two_factor_at(party)
     request.session[CUSTOMER_KEY] = {
         "party_id": party.pk,
         "method": method,
         "level": level,
         "at": now.isoformat(),
         "must_change_pin": must_change_pin,
+        "two_factor_at": two_factor_at.isoformat() if two_factor_at else None,
     }
     request.session[STARTED_KEY] = now.timestamp()
     request.session[SEEN_KEY] = now.timestamp()
@@ -74,7 +83,49 @@ def customer_session(request: HttpRequest) -> CustomerSession | None:
         level=int(data["level"]),
         authenticated_at=dt.datetime.fromisoformat(data["at"]),
         must_change_pin=bool(data.get("must_change_pin")),
+        two_factor_at=(
+            dt.datetime.fromisoformat(data["two_factor_at"]) if data.get("two_factor_at") else None
+        ),
     )
+
+
+TWO_FACTOR_METHODS = (LoginMethod.TOKEN, LoginMethod.BANKID)
+
+
+def last_two_factor_at(party: Party) -> dt.datetime | None:
+    """When ``party`` last logged in with the security token or BankID, on any channel."""
+    return (
+        LoginEvent.objects.filter(party=party, success=True, method__in=TWO_FACTOR_METHODS)
+        .order_by("-occurred_at")
+        .values_list("occurred_at", flat=True)
+        .first()
+    )
+
+
+class StepUpRequired(PermissionDenied):
+    def __init__(self, function: sca.Function) -> None:
+        super().__init__(
+            _(
+                "It is more than 180 days since you last identified yourself with your security "
+                "token or BankID. Do so now to continue."
+            ),
+            code="sca.step_up_required",
+        )
+        self.function = function
+
+
+def account_information_check(session: CustomerSession, function: sca.Function) -> None:
+    """RTS Art. 10: account information after a PIN log-in only within 180 days of the last
+    two-factor authentication. Raises ``StepUpRequired`` otherwise (the caller offers the token
+    or BankID and then continues)."""
+    decision = sca.decide(
+        function,
+        session_level=session.level,
+        last_two_factor_at=session.two_factor_at,
+        now=clock.now(),
+    )
+    if decision.outcome is sca.Outcome.STEP_UP:
+        raise StepUpRequired(function)
 
 
 def session_expired(session: SessionBase) -> str | None:

@@ -13,6 +13,7 @@ from pydantic import Field
 from trygg.identity.actors import audit_context
 from trygg.identity.auth import CustomerSessionAuth
 from trygg.identity.requests import PortalRequest
+from trygg.identity.sca import Function
 from trygg.identity.schemas import SigningOut, signing_out
 from trygg.insurance.applications import (
     AnswerInput,
@@ -263,7 +264,7 @@ def application_send(
 @router.get(
     "/insurance/policies",
     response=list[PolicyOut],
-    auth=customer,
+    auth=CustomerSessionAuth(function=Function.INSURANCE),
     summary="The policies you hold or are insured by",
 )
 def policies(request: PortalRequest) -> list[PolicyOut]:
@@ -279,7 +280,7 @@ def _own_policy(request: PortalRequest, number: str) -> Policy:
 
 @router.get(
     "/insurance/policies/{number}/letter",
-    auth=customer,
+    auth=CustomerSessionAuth(function=Function.INSURANCE),
     summary="The policy letter (försäkringsbrev) as PDF",
     response={200: None},
 )

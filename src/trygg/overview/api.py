@@ -10,6 +10,7 @@ from ninja import Router, Schema
 from trygg.identity.actors import audit_context
 from trygg.identity.auth import CustomerSessionAuth
 from trygg.identity.requests import PortalRequest
+from trygg.identity.sca import Function
 from trygg.identity.schemas import LoginEventOut
 from trygg.kernel.models import AuditChannel
 from trygg.overview.contact_api import ContactDetailsOut
@@ -82,7 +83,12 @@ def me(request: PortalRequest) -> MeOut:
     )
 
 
-@router.get("/overview", response=OverviewOut, summary="Overview of your engagements")
+@router.get(
+    "/overview",
+    response=OverviewOut,
+    auth=CustomerSessionAuth(function=Function.OVERVIEW),
+    summary="Overview of your engagements",
+)
 def overview(request: PortalRequest) -> OverviewOut:
     data = customer_overview(ctx=audit_context(request, AuditChannel.API), person=request.auth)
     return OverviewOut(

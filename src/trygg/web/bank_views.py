@@ -110,7 +110,7 @@ class SignForm(forms.Form):
 
 
 @require_GET
-@customer_required()
+@customer_required(function=Function.OVERVIEW)
 def bank_view(request: PortalRequest) -> HttpResponse:
     accounts = accounts_of(
         ctx=audit_context(request, AuditChannel.WEB), person=current_customer(request)
@@ -119,7 +119,7 @@ def bank_view(request: PortalRequest) -> HttpResponse:
 
 
 @require_GET
-@customer_required()
+@customer_required(function=Function.OVERVIEW)
 def account_view(request: PortalRequest, account_id: int) -> HttpResponse:
     try:
         account, postings = account_postings(
@@ -457,13 +457,13 @@ def _holdings_page(request: PortalRequest, kind: str, title: str) -> HttpRespons
 
 
 @require_GET
-@customer_required()
+@customer_required(function=Function.FUNDS)
 def funds_view(request: PortalRequest) -> HttpResponse:
     return _holdings_page(request, HoldingKind.FUND, _("Funds"))
 
 
 @require_GET
-@customer_required()
+@customer_required(function=Function.LIFE_PENSION)
 def pension_view(request: PortalRequest) -> HttpResponse:
     return _holdings_page(request, HoldingKind.PENSION, _("Life & pension"))
 

@@ -19,10 +19,19 @@ from stdnum import isin
 
 from trygg.banking.models import Account, AccountKind, Holding, HoldingKind
 from trygg.banking.services import account_open, holding_record, incoming_payment_book
-from trygg.identity.models import PinCredential, SecurityToken, StaffUser, TokenKind, TokenState
+from trygg.identity.models import (
+    LoginChannel,
+    LoginEvent,
+    LoginMethod,
+    PinCredential,
+    SecurityToken,
+    StaffUser,
+    TokenKind,
+    TokenState,
+)
 from trygg.identity.services import pin_credential_set
 from trygg.identity.tokens import token_dispatch, token_hand_over, token_order
-from trygg.kernel import idnumbers
+from trygg.kernel import clock, idnumbers
 from trygg.kernel.audit import AuditContext
 from trygg.kernel.models import AuditChannel
 from trygg.parties.models import Party, PartyKind, SoleTrader
@@ -65,7 +74,14 @@ _CUSTOMERS = [
     (dt.date(1975, 3, 4), 221, "SE", "7391", False, "sole trader: sees the firm too"),
     (dt.date(1990, 7, 30), 342, "SE", "5067", True, "must replace the letter PIN at log-in"),
     (dt.date(1962, 11, 2), 118, "SE", "62950", False, "private customer"),
-    (dt.date(2001, 1, 25), 563, "SE", "308417", False, "private customer"),
+    (
+        dt.date(2001, 1, 25),
+        563,
+        "SE",
+        "308417",
+        False,
+        "last used BankID 200 days ago: account pages ask for BankID or the token",
+    ),
     (dt.date(1958, 5, 9), 774, "SE", "1593", False, "private customer"),
     (dt.date(1988, 9, 14), 512, "NO", "8264", False, "Norwegian customer"),
     (dt.date(1970, 2, 21), 476, "NO", "3718", False, "Norwegian customer"),
@@ -139,6 +155,20 @@ def _demo_holdings(party: Party) -> None:
     )
 
 
+def _demo_two_factor_login(party: Party, *, days_ago: int) -> None:
+    """The customer's BankID log-in of some days ago in their log-in history: a PIN log-in
+    shows account information within 180 days of it (RTS Art. 10)."""
+    if LoginEvent.objects.filter(party=party, method=LoginMethod.BANKID).exists():
+        return
+    LoginEvent.objects.create(
+        party=party,
+        occurred_at=clock.now() - dt.timedelta(days=days_ago),
+        method=LoginMethod.BANKID,
+        channel=LoginChannel.WEB,
+        success=True,
+    )
+
+
 def _demo_token(party: Party, kind: str) -> SecurityToken:
     """An active token for a demo customer (handed over at the office)."""
     token = SecurityToken.objects.filter(party=party, state=TokenState.ACTIVE).first()
@@ -201,6 +231,7 @@ def load_demo() -> tuple[list[DemoCustomer], list[DemoStaff], list[DemoToken]]:
                 )
             _demo_accounts(party)
             _demo_holdings(party)
+            _demo_two_factor_login(party, days_ago=200 if "200 days" in note else 12)
             if index in _TOKEN_HOLDERS:
                 token = _demo_token(party, _TOKEN_HOLDERS[index])
                 tokens.append(

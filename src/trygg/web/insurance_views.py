@@ -20,6 +20,7 @@ from trygg.claims.services import claim_report, claims_of
 from trygg.identity.actors import audit_context
 from trygg.identity.models import SigningOrder
 from trygg.identity.requests import PortalRequest
+from trygg.identity.sca import Function
 from trygg.insurance.applications import (
     AnswerInput,
     ApplicationInput,
@@ -294,7 +295,7 @@ def submit_signed_application(request: PortalRequest, order: SigningOrder) -> Ht
 
 
 @require_GET
-@customer_required()
+@customer_required(function=Function.INSURANCE)
 def insurance_view(request: PortalRequest) -> HttpResponse:
     me = current_customer(request)
     ctx = audit_context(request, AuditChannel.WEB)
@@ -310,7 +311,7 @@ def insurance_view(request: PortalRequest) -> HttpResponse:
 
 
 @require_GET
-@customer_required()
+@customer_required(function=Function.INSURANCE)
 def policy_letter_view(request: PortalRequest, number: str) -> HttpResponse:
     try:
         policy = policy_of(
@@ -373,7 +374,7 @@ class ClaimForm(forms.Form):
 
 
 @require_http_methods(["GET", "POST"])
-@customer_required()
+@customer_required(function=Function.INSURANCE)
 def claims_view(request: PortalRequest) -> HttpResponseBase:
     """Report an accident; follow the claims and their decisions."""
     me = current_customer(request)
@@ -419,7 +420,7 @@ def claims_view(request: PortalRequest) -> HttpResponseBase:
 
 
 @require_GET
-@customer_required()
+@customer_required(function=Function.INSURANCE)
 def claim_letter_view(request: PortalRequest, number: str) -> HttpResponse:
     me = current_customer(request)
     claim = next(

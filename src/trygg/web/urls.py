@@ -17,6 +17,7 @@ urlpatterns = [
     path("login/token/respond/", token_views.token_respond_view, name="login_token_respond"),
     path("logout/", views.logout_view, name="logout"),
     path("overview/", views.overview_view, name="overview"),
+    path("identify/", views.step_up_view, name="step_up"),
     path("profile/", views.profile_view, name="profile"),
     path("profile/<int:party_id>/", views.profile_view, name="profile_party"),
     path("pin/", views.pin_change_view, name="pin_change"),

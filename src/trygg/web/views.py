@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -15,10 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from trygg.identity.actors import audit_context
-from trygg.identity.models import LoginChannel, LoginMethod
+from trygg.identity.models import LoginChannel, LoginMethod, SecurityToken, TokenState
 from trygg.identity.requests import PortalRequest
+from trygg.identity.sca import Function
 from trygg.identity.services import LoginResult, pin_change, pin_login
 from trygg.identity.sessions import (
+    StepUpRequired,
+    account_information_check,
     customer_session_end,
     customer_session_pin_changed,
     customer_session_start,
@@ -33,6 +37,7 @@ from trygg.parties.services import ContactInput, contact_details_update
 from trygg.web.forms import ContactForm, LoginForm, PinChangeForm, apply_problems
 
 View = Callable[..., HttpResponseBase]
+AFTER_LOGIN_KEY = "trygg.after_login"
 
 
 def current_customer(request: PortalRequest) -> Party:
@@ -41,7 +46,12 @@ def current_customer(request: PortalRequest) -> Party:
     return request.customer
 
 
-def customer_required(*, allow_pin_change_pending: bool = False) -> Callable[[View], View]:
+def customer_required(
+    *, allow_pin_change_pending: bool = False, function: Function | None = None
+) -> Callable[[View], View]:
+    """The view needs a logged-in customer; with ``function`` (account information) also a
+    two-factor authentication within 180 days (RTS Art. 10), asked for in place."""
+
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapper(request: PortalRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
@@ -58,11 +68,42 @@ def customer_required(*, allow_pin_change_pending: bool = False) -> Callable[[Vi
                 return redirect(f"{reverse('web:login')}?next={request.path}")
             if session.must_change_pin and not allow_pin_change_pending:
                 return redirect("web:pin_change")
+            if function is not None:
+                try:
+                    account_information_check(session, function)
+                except StepUpRequired:
+                    return redirect(f"{reverse('web:step_up')}?next={request.path}")
             return view(request, *args, **kwargs)
 
         return wrapper
 
     return decorator
+
+
+def _safe_next(request: HttpRequest, next_url: str) -> str:
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return ""
+
+
+@require_GET
+@customer_required()
+def step_up_view(request: PortalRequest) -> HttpResponse:
+    """Identify again with the token or BankID; the log-in then continues where the customer
+    was going."""
+    request.session[AFTER_LOGIN_KEY] = _safe_next(request, request.GET.get("next", ""))
+    me = current_customer(request)
+    return render(
+        request,
+        "web/step_up.html",
+        {
+            "id_number": me.id_number,
+            "has_token": SecurityToken.objects.filter(party=me, state=TokenState.ACTIVE).exists(),
+            "bankid": bool(settings.TRYGG_BANKID_URL),
+        },
+    )
 
 
 @require_GET
@@ -95,7 +136,9 @@ def login_view(request: PortalRequest) -> HttpResponseBase:
 def logged_in(
     request: PortalRequest, result: LoginResult, *, method: str, level: int, next_url: str = ""
 ) -> HttpResponseBase:
-    """Start the customer's session after any log-in method, and go where they were going."""
+    """Start the customer's session after any log-in method, and go where they were going
+    (after a step-up: the page that asked for it)."""
+    next_url = next_url or request.session.pop(AFTER_LOGIN_KEY, "")
     customer_session_start(
         request,
         party=result.party,
@@ -105,11 +148,8 @@ def logged_in(
     )
     if result.must_change_pin:
         return redirect("web:pin_change")
-    if next_url and url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(next_url)
-    return redirect("web:overview")
+    target = _safe_next(request, next_url)
+    return redirect(target) if target else redirect("web:overview")
 
 
 @require_POST
@@ -130,7 +170,7 @@ def logout_view(request: PortalRequest) -> HttpResponseBase:
 
 
 @require_GET
-@customer_required()
+@customer_required(function=Function.OVERVIEW)
 def overview_view(request: PortalRequest) -> HttpResponse:
     overview = customer_overview(
         ctx=audit_context(request, AuditChannel.WEB), person=current_customer(request)
