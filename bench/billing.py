@@ -530,6 +530,7 @@ def _monthly_run(on: dt.date, budget: float) -> dict[str, Any]:
         "audit_record",
         "_write_file",
         "write_records",
+        "write_debit_orders",
     ]
 
     def budgeted_records(records: Callable[..., Iterator[Any]]) -> Callable[..., Iterator[Any]]:
@@ -545,6 +546,7 @@ def _monthly_run(on: dt.date, budget: float) -> dict[str, Any]:
         name: (lambda function, name=name: timer.step(name, function)) for name in labels
     }
     patches["_records"] = budgeted_records
+    patches["_debit_rows"] = budgeted_records
     gc.collect()
     error: BaseException | None = None
     result = None
@@ -619,11 +621,11 @@ def _check_run(on: dt.date, policies: int, result: Any) -> dict[str, Any]:
 
 def _run_diagnostics(run_id: int, on: dt.date, folder: Path) -> dict[str, float]:
     """The two halves of the run's file writing, each alone: fetching the order rows as
-    ``_records`` does, and the library encoding and validating the records from memory."""
+    ``_debit_rows`` does, and the library encoding and validating the records from memory."""
     from django.conf import settings
     from django.db import transaction
 
-    from trygg.autogiro import DebitOrder, Opening, write_records
+    from trygg.autogiro import DebitOrder, Opening, write_debit_orders, write_records
     from trygg.billing.models import Charge, ChargeState
 
     out: dict[str, float] = {}
@@ -636,7 +638,7 @@ def _run_diagnostics(run_id: int, on: dt.date, folder: Path) -> dict[str, float]
             .values_list("mandate__payer_number", "order_date", "amount", "reference")
             .iterator(chunk_size=5000)
         )
-    out["fetch the order rows (the _records query, iterated)"] = time.perf_counter() - begin
+    out["fetch the order rows (as _debit_rows, iterated)"] = time.perf_counter() - begin
     bankgiro = settings.TRYGG_BANKGIRO
     orders = [
         DebitOrder(bankgiro=bankgiro, payer_number=p, amount=a, payment_date=d, reference=r)
@@ -657,6 +659,18 @@ def _run_diagnostics(run_id: int, on: dt.date, folder: Path) -> dict[str, float]
     with (folder / "diagnostic.txt").open("wb") as stream:
         write_records(records(), stream)
     out["library: encode, validate, write the records (from memory)"] = time.perf_counter() - begin
+    (folder / "diagnostic.txt").unlink()
+    begin = time.perf_counter()
+    with (folder / "diagnostic.txt").open("wb") as stream:
+        write_debit_orders(
+            stream,
+            ((o.payer_number, o.amount, o.payment_date, o.reference) for o in orders),
+            opening=opening,
+            first_line=2,
+        )
+    out["library: write_debit_orders, as the run writes (from memory)"] = (
+        time.perf_counter() - begin
+    )
     (folder / "diagnostic.txt").unlink()
     begin = time.perf_counter()
     for p, d, a, r in ((o.payer_number, o.payment_date, o.amount, o.reference) for o in orders):
@@ -769,9 +783,11 @@ def _import(path: Path, budget: float) -> dict[str, Any]:
     error: BaseException | None = None
     result = None
     gc.collect()
-    flush, book = imports._Import.flush, imports._Import.book
-    imports._Import.flush = timer.step("_Import.flush (match, update charges, mandates)", flush)
-    imports._Import.book = timer.step("_Import.book (ledger, charges' ledger)", book)
+    load, settle = imports._Payments.load, imports._Payments.settle
+    imports._Payments.load = timer.step("_Payments.load (stage payments: COPY)", load)
+    imports._Payments.settle = timer.step(
+        "_Payments.settle (match, book, update charges, mandates)", settle
+    )
     try:
         with (
             _patched(imports, {"_sha256": lambda f: timer.step("_sha256 of the file", f)}),
@@ -784,7 +800,7 @@ def _import(path: Path, budget: float) -> dict[str, Any]:
                 error = exc
             elapsed = time.perf_counter() - begin
     finally:
-        imports._Import.flush, imports._Import.book = flush, book
+        imports._Payments.load, imports._Payments.settle = load, settle
     if error is not None and not _stopped_by_budget(error):
         raise error
     return {"seconds": elapsed, "stopped": error is not None, "result": result, "timer": timer}

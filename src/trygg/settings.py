@@ -268,6 +268,16 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "documents"
 
+# Progress of background jobs, written by the worker and read by the page that shows it; a
+# directory both reach (set TRYGG_PROGRESS_DIR to a shared one when they run on separate hosts).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "progress": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("TRYGG_PROGRESS_DIR", str(VAR_DIR / "progress")),
+    },
+}
+
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TRYGG_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),

@@ -21,12 +21,14 @@ from trygg.billing.imports import autogiro_import
 from trygg.billing.models import BankgirotFile, BillingRun, Charge, Mandate
 from trygg.kernel import clock
 from trygg.kernel.audit import SYSTEM
-from trygg.kernel.models import AuditEvent
+from trygg.kernel.jobs import Progress, job_run
+from trygg.kernel.models import AuditEvent, Job
 
 pytestmark = pytest.mark.django_db
 
 PAPER = "/backoffice/billing/mandate/paper/"
 DASHBOARD = "/backoffice/billing/billingrun/dashboard/"
+JOBS = DASHBOARD + "job/"
 MON_23_NOV = dt.date(2026, 11, 23)
 TUE_24_NOV = dt.date(2026, 11, 24)
 
@@ -59,9 +61,21 @@ def inbox(tmp_path: Path) -> Path:
     return folder
 
 
+def _worked(client: Client, started: Any) -> Any:
+    """The page of the job a dashboard form started, after the background worker ran it."""
+    assert started.status_code == 302, getattr(started, "context", None)
+    location = started["Location"]
+    assert location.startswith(JOBS)
+    job = Job.objects.get(public_id=location.removeprefix(JOBS).strip("/"))
+    waiting = client.get(location)
+    assert waiting.status_code == 200 and 'http-equiv="refresh"' in waiting.content.decode()
+    job_run(job.pk)
+    return client.get(location)
+
+
 def _upload(client: Client, path: Path) -> Any:
     with path.open("rb") as stream:
-        return client.post(DASHBOARD, {"import": "1", "import-file": stream})
+        return _worked(client, client.post(DASHBOARD, {"import": "1", "import-file": stream}))
 
 
 def test_paper_mandate_is_registered_and_a_wrong_account_is_shown_beside_its_field(
@@ -155,17 +169,16 @@ def test_dashboard_runs_billing_and_imports_mandate_notices_once(
         future = billing.post(DASHBOARD, {"run": "1", "run-on": "2026-11-24"})
         assert "on" in future.context["run_form"].errors
         assert not BillingRun.objects.exists()
-        ran = billing.post(DASHBOARD, {"run": "1", "run-on": "2026-11-23"}, follow=True)
-    assert ran.redirect_chain == [(DASHBOARD, 302)]
+        ran = _worked(billing, billing.post(DASHBOARD, {"run": "1", "run-on": "2026-11-23"}))
     run = BillingRun.objects.get()
     assert run.run_date == MON_23_NOV and run.summary["mandates_sent"] == 1
     shown = ran.content.decode()
-    assert "2026-11-23" in shown
-    notes = [str(m) for m in ran.context["messages"]]
-    assert any("2026-11-23" in note for note in notes)
+    assert "2026-11-23" in shown and 'http-equiv="refresh"' not in shown
     written = list((exchange / "to_bankgirot").iterdir())
-    assert len(written) == 1 and any(written[0].name in note for note in notes)
-    row = ran.context["runs"][0]
+    assert len(written) == 1 and written[0].name in shown
+    assert str(exchange) not in shown  # the file's name, not where the server keeps it
+    assert ran.context["run"] == run
+    row = billing.get(DASHBOARD).context["runs"][0]
     assert row["run"] == run and 1 in row["counts"]
     mandate.refresh_from_db()
     assert mandate.state == "sent"
@@ -212,8 +225,8 @@ def test_broken_file_is_refused_naming_line_and_field_and_books_nothing(
     with clock.business_date(dt.date(2026, 12, 3)):
         refused = _upload(billing, bad)
     assert refused.status_code == 200
-    problems = refused.context["refusal"]
-    assert problems and "line 3" in (problems[0].field or "")
+    problems = refused.context["job"].problems
+    assert problems and "line 3" in (problems[0]["field"] or "")
     shown = refused.content.decode()
     assert 'id="refusal"' in shown and "line 3" in shown
     first.refresh_from_db()
@@ -237,3 +250,19 @@ def test_unknown_ocr_is_refused_on_the_payment_form(payer: Payer) -> None:
     refused = billing.post(url, {"ocr": "1234567897", "amount": "100.00", "paid_on": "2026-11-22"})
     assert refused.status_code == 200 and refused.context["form"].non_field_errors()
     assert billing.get("/backoffice/billing/charge/").status_code == 200
+
+
+def test_the_job_page_shows_how_far_an_import_is(payer: Payer, inbox: Path) -> None:
+    billing = _client("billing_clerk", "premie.ett")
+    spec = payment_spec(inbox, dt.date(2026, 12, 3), [])
+    with spec.open("rb") as stream:
+        started = billing.post(DASHBOARD, {"import": "1", "import-file": stream})
+    job = Job.objects.get()
+    Progress(job)(1200, 5000, "reading")
+    page = billing.get(started["Location"]).content.decode()
+    assert '<progress id="progress" value="1200" max="5000">' in page
+    assert 'http-equiv="refresh"' in page
+    assert job_run(job.pk).state == "done"
+    assert job_run(job.pk).state == "done"  # a task delivered twice does the work once
+    assert BankgirotFile.objects.filter(direction="in").count() == 1
+    assert not any((Path(job.params["path"]).parent.parent).iterdir())  # the upload is gone

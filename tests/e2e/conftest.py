@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
+from django.contrib.auth.models import Group, Permission
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from trygg.identity.models import StaffUser
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -51,3 +58,44 @@ def page(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         finally:
             context.close()
             browser.close()
+
+
+STAFF_PASSWORD = "correct horse 2026"
+
+
+def restore_reference_data(*role_migrations: str) -> None:
+    """The product, its tariff and the roles' permissions come from data migrations; an earlier
+    browser test's flush removed them, so they are put back the way the migrations wrote them.
+    ``role_migrations`` name the migrations whose ``PERMS`` grant the roles needed."""
+    product = importlib.import_module("trygg.insurance.migrations.0002_accident_product")
+    product.forward(django_apps, None)
+    for module in role_migrations:
+        grants = importlib.import_module(module).PERMS
+        app_label = module.split(".")[1]
+        for role, codenames in grants.items():
+            group, _created = Group.objects.get_or_create(name=role)
+            group.permissions.add(
+                *Permission.objects.filter(
+                    content_type__app_label=app_label, codename__in=codenames
+                )
+            )
+
+
+def staff_with_totp(role: str, username: str) -> TOTPDevice:
+    """A member of staff in ``role`` with a confirmed TOTP device."""
+    user = StaffUser.objects.create_user(username=username, password=STAFF_PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    return TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+
+
+def backoffice_login(browser_context: Any, username: str, device: TOTPDevice) -> Any:
+    """A new page of ``browser_context`` logged in to the back office with password and TOTP."""
+    page = browser_context.new_page()
+    page.goto("/backoffice/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", STAFF_PASSWORD)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    page.fill("input[name=otp_token]", f"{totp.token():06d}")
+    page.locator("input[type=submit]").first.click()
+    page.wait_for_url("**/backoffice/")
+    return page

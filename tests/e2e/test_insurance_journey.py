@@ -5,19 +5,15 @@ customer reports an accident → a claims handler decides the benefit → the cu
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.apps import apps as django_apps
-from django.contrib.auth.models import Group, Permission
-from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.conftest import make_customer
+from tests.e2e.conftest import backoffice_login, restore_reference_data, staff_with_totp
 from trygg.claims.models import Claim
-from trygg.identity.models import SecurityToken, StaffUser, TokenKind
+from trygg.identity.models import SecurityToken, TokenKind
 from trygg.identity.tokens import (
     token_dispatch,
     token_expected_response,
@@ -29,56 +25,19 @@ from trygg.kernel import clock
 from trygg.kernel.audit import SYSTEM
 
 
-def _reference_data() -> None:
-    """The product, its tariff and the roles' permissions come from data migrations; an earlier
-    browser test's flush removed them, so they are put back the way the migrations wrote them."""
-    product = importlib.import_module("trygg.insurance.migrations.0002_accident_product")
-    product.forward(django_apps, None)
-    for module in (
-        "trygg.insurance.migrations.0003_insurance_roles",
-        "trygg.claims.migrations.0002_claims_roles",
-    ):
-        grants = importlib.import_module(module).PERMS
-        app_label = module.split(".")[1]
-        for role, codenames in grants.items():
-            group, _created = Group.objects.get_or_create(name=role)
-            group.permissions.add(
-                *Permission.objects.filter(
-                    content_type__app_label=app_label, codename__in=codenames
-                )
-            )
-
-
-def _staff(role: str, username: str) -> TOTPDevice:
-    user = StaffUser.objects.create_user(
-        username=username, password="correct horse 2026", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name=role))
-    return TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
-
-
-def _backoffice_login(browser_context: Any, username: str, device: TOTPDevice) -> Any:
-    page = browser_context.new_page()
-    page.goto("/backoffice/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "correct horse 2026")
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    page.fill("input[name=otp_token]", f"{totp.token():06d}")
-    page.locator("input[type=submit]").first.click()
-    page.wait_for_url("**/backoffice/")
-    return page
-
-
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
 def test_quote_apply_sign_accept_letter_claim_decide(page: Any) -> None:
-    _reference_data()
+    restore_reference_data(
+        "trygg.insurance.migrations.0003_insurance_roles",
+        "trygg.claims.migrations.0002_claims_roles",
+    )
     person = make_customer(pin="4826")
     token = token_order(ctx=SYSTEM, party=person.party, kind=TokenKind.OCRA)
     token_dispatch(ctx=SYSTEM, token=token, by_post=False)
     token_hand_over(ctx=SYSTEM, token=token)
-    underwriter = _staff("underwriter", "riskbedomare")
-    handler = _staff("claims_handler", "skadereglerare")
+    underwriter = staff_with_totp("underwriter", "riskbedomare")
+    handler = staff_with_totp("claims_handler", "skadereglerare")
     start = clock.today() + dt.timedelta(days=1)
 
     # A quote, before logging in.
@@ -119,7 +78,7 @@ def test_quote_apply_sign_accept_letter_claim_decide(page: Any) -> None:
     # The underwriter accepts with an exclusion clause.
     base_url = page.url.split("/bank")[0].split("/insurance")[0]
     office = page.context.browser.new_context(base_url=base_url, locale="sv-SE")
-    uw = _backoffice_login(office, "riskbedomare", underwriter)
+    uw = backoffice_login(office, "riskbedomare", underwriter)
     uw.goto(f"/backoffice/insurance/application/{application.pk}/decide/")
     uw.get_by_label("Bevilja med undantagsklausul").check()
     uw.locator("textarea[name=text]").fill("Besvär från ryggen omfattas inte.")
@@ -150,7 +109,7 @@ def test_quote_apply_sign_accept_letter_claim_decide(page: Any) -> None:
         page.wait_for_url("**/insurance/claims/")
         claim = Claim.objects.get()
         office = page.context.browser.new_context(base_url=base_url, locale="sv-SE")
-        desk = _backoffice_login(office, "skadereglerare", handler)
+        desk = backoffice_login(office, "skadereglerare", handler)
         desk.goto(f"/backoffice/claims/claim/{claim.pk}/decide/")
         desk.fill("input[name=medical_degree]", "5")
         desk.fill("input[name=hospital_nights]", "2")

@@ -91,7 +91,7 @@ from .records import (
 )
 from .serialize import to_json
 from .structure import Family
-from .writer import check_records, write_bytes, write_file, write_records
+from .writer import check_records, write_bytes, write_debit_orders, write_file, write_records
 
 __all__ = [
     "ALL_RECORD_TYPES",
@@ -164,6 +164,7 @@ __all__ = [
     "to_json",
     "validate",
     "write_bytes",
+    "write_debit_orders",
     "write_file",
     "write_records",
 ]

@@ -130,6 +130,20 @@ def _amount(text: str) -> Decimal:
     raise FieldError("must be numeric (amount in öre)")
 
 
+def _digits(text: str) -> str:
+    """A required numeric field without its leading zeros (the fast decoder)."""
+    if text.isdigit() and text.isascii():
+        return text.lstrip("0") or "0"
+    raise FieldError("must be numeric")
+
+
+def _full_digits(text: str) -> str:
+    """A required numeric field with its leading zeros (the fast decoder)."""
+    if text.isdigit() and text.isascii():
+        return text
+    raise FieldError("must be numeric")
+
+
 @lru_cache(maxsize=4096)
 def _payment_date8(text: str) -> PaymentDate:
     if text == "GENAST  ":
@@ -223,6 +237,8 @@ class Numeric(Codec):
         self.keep_zeros = keep_zeros
         self._blank = " " * length
         self._zeros = "0" * length
+        if not optional:
+            self.fast = _full_digits if keep_zeros else _digits
 
     def decode(self, text: str) -> str | None:
         if text.isdigit() and text.isascii():

@@ -33,6 +33,9 @@ from .structure import Family, StructureChecker, detect_family
 __all__ = ["iter_records", "read_bytes", "read_file", "validate"]
 
 _MAX_LINE: Final = 4096
+_FULL: Final = RECORD_LENGTH + 2  # a record and CR LF
+_BLOCK_LINES: Final = 2048
+_PRINTABLE_ASCII: Final = bytes(range(0x20, 0x7F))
 _CONTROL = re.compile(rb"[\x00-\x1f\x7f-\x9f]")
 
 BinaryStream = IO[bytes]
@@ -129,38 +132,100 @@ def _prepare(
     return text, errors
 
 
+class _Rest:
+    """``readline`` over bytes already read from a stream, then the stream itself."""
+
+    def __init__(self, data: bytes, stream: BinaryStream) -> None:
+        self._buffer: io.BytesIO | None = io.BytesIO(data) if data else None
+        self._stream = stream
+
+    def readline(self, limit: int) -> bytes:
+        buffer = self._buffer
+        if buffer is None:
+            return self._stream.readline(limit)
+        raw = buffer.readline(limit)
+        if raw[-1:] == b"\n" or len(raw) == limit:
+            return raw
+        self._buffer = None  # the buffer ends within this line: read on from the stream
+        return raw + self._stream.readline(limit - len(raw))
+
+
+def _texts(stream: BinaryStream, strict: bool) -> Iterator[tuple[str | None, list[AutogiroError]]]:
+    """Yield ``(text or None, errors)`` for every line of ``stream``.
+
+    The stream is read in blocks of whole records. A block whose every line
+    is 80 printable ASCII characters and CR LF is checked at once (line ends
+    by position, all other bytes by deleting the printable ones) and split by
+    position. From the first block that is not plainly right, lines are read
+    one by one and each is checked and reported on its own.
+    """
+    read = stream.read
+    block_size = _FULL * _BLOCK_LINES
+    pending = b""
+    done = 0  # lines yielded
+    while True:
+        chunk = read(block_size)
+        if not chunk:
+            break
+        if not isinstance(chunk, bytes):
+            raise TypeError("Autogiro files must be read from a binary stream (open with 'rb')")
+        data = pending + chunk if pending else chunk
+        whole = len(data) - len(data) % _FULL
+        if whole == 0:
+            pending = data
+            continue
+        records = whole // _FULL
+        view = data[:whole] if whole != len(data) else data
+        if (
+            view[RECORD_LENGTH::_FULL] == b"\r" * records
+            and view[RECORD_LENGTH + 1 :: _FULL] == b"\n" * records
+            and len(view.translate(None, _PRINTABLE_ASCII)) == 2 * records
+        ):
+            text = view.decode("ascii")
+            for start in range(0, whole, _FULL):
+                yield text[start : start + RECORD_LENGTH], []
+            done += records
+            pending = data[whole:]
+            continue
+        yield from _lines(_Rest(data, stream).readline, strict, done)
+        return
+    if pending:
+        yield from _lines(_Rest(pending, stream).readline, strict, done)
+
+
+def _lines(
+    readline: Callable[[int], bytes], strict: bool, line: int
+) -> Iterator[tuple[str | None, list[AutogiroError]]]:
+    """Line by line, after ``line`` lines: each line checked and reported on its own."""
+    control = _CONTROL.search
+    while True:
+        raw = readline(_MAX_LINE)
+        if not raw:
+            return
+        line += 1
+        if (
+            len(raw) == _FULL
+            and raw.endswith(b"\r\n")
+            and raw.isascii()
+            and control(raw, 0, RECORD_LENGTH) is None
+        ):
+            yield raw.decode("latin-1"), []
+        else:
+            yield _prepare(raw, line, strict, readline)
+
+
 def _scan(
     stream: BinaryStream, strict: bool
 ) -> Iterator[tuple[Record | None, list[AutogiroError]]]:
     """Yield ``(record or None, errors)`` for every line, then final errors."""
     checker = StructureChecker()
-    readline = stream.readline
-    control = _CONTROL.search
-    full = RECORD_LENGTH + 2
     line = 0
-    while True:
-        raw = readline(_MAX_LINE)
-        if not raw:
-            break
-        if line == 0 and not isinstance(raw, bytes):
-            raise TypeError("Autogiro files must be read from a binary stream (open with 'rb')")
+    for text, errors in _texts(stream, strict):
         line += 1
-        if (
-            len(raw) == full
-            and raw.endswith(b"\r\n")
-            and raw.isascii()
-            and control(raw, 0, RECORD_LENGTH) is None
-        ):
-            # The line end stays on the text: fields only reach position 80.
-            text = raw.decode("latin-1")
-            errors: list[AutogiroError] = []
-        else:
-            prepared, errors = _prepare(raw, line, strict, readline)
-            if prepared is None:
-                checker.damage()
-                yield None, errors
-                continue
-            text = prepared
+        if text is None:
+            checker.damage()
+            yield None, errors
+            continue
         tk = text[:2]
         if tk == "01" or tk == "51":
             family, family_error = detect_family(text)

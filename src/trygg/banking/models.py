@@ -121,6 +121,8 @@ class Payment(models.Model):
     signing_id = models.CharField(max_length=32, blank=True)
 
     class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
         constraints = [models.CheckConstraint(name="payment_positive", condition=Q(amount__gt=0))]
 
     def __str__(self) -> str:
@@ -226,6 +228,8 @@ class TradeOrder(models.Model):
     fill_price = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
 
     class Meta:
+        verbose_name = _("stock order")
+        verbose_name_plural = _("stock orders")
         constraints = [
             models.CheckConstraint(name="trade_quantity_positive", condition=Q(quantity__gt=0)),
             models.CheckConstraint(name="trade_limit_positive", condition=Q(limit_price__gt=0)),

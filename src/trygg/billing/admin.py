@@ -6,10 +6,8 @@ services; every view of a payer's data is an audited read."""
 
 from __future__ import annotations
 
-import tempfile
 from collections import defaultdict
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from django import forms
@@ -20,14 +18,15 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
-from trygg.billing import rules
+from trygg.billing import jobs, rules
 from trygg.billing.charges import invoice_payment_register
-from trygg.billing.imports import autogiro_import
+from trygg.billing.jobs import import_submit, run_submit
 from trygg.billing.mandates import (
     MandateInput,
     PolicyChoice,
@@ -48,7 +47,6 @@ from trygg.billing.models import (
     MandateState,
     Notice,
 )
-from trygg.billing.runs import billing_run, run_message
 from trygg.insurance.models import PeriodChoice
 from trygg.kernel import clock
 from trygg.kernel.admin import AuditedReadAdmin
@@ -57,8 +55,23 @@ from trygg.kernel.errors import DomainError, FieldProblem
 from trygg.kernel.forms import apply_problems
 from trygg.kernel.idnumbers import IdNumberError
 from trygg.kernel.idnumbers import parse as parse_id
+from trygg.kernel.jobs import job_progress
+from trygg.kernel.models import Job, JobState
 
 POLICY_SLOTS = 3
+
+# What a running job is doing (the phases ``billing_run`` and ``autogiro_import`` report).
+PHASES: dict[str, Any] = {
+    "renewal": gettext_lazy("Renewing the insurances due"),
+    "charges": gettext_lazy("Planning premiums and payment plans"),
+    "non-payment": gettext_lazy("Handling unpaid premiums"),
+    "invoices": gettext_lazy("Invoicing"),
+    "orders": gettext_lazy("Ordering the debits due"),
+    "commit": gettext_lazy("Saving"),
+    "file": gettext_lazy("Writing the file to Bankgirot"),
+    "reading": gettext_lazy("Reading the file"),
+    "booking": gettext_lazy("Matching and booking the payments"),
+}
 RUNS_SHOWN = 30
 FILES_SHOWN = 10
 
@@ -89,7 +102,7 @@ RUN_LABELS: dict[str, Any] = {
 
 # What an imported file's summary counts, beside its records.
 FILE_LABELS: dict[str, Any] = {
-    "status_0": gettext_lazy("Paid"),
+    "status_0": pgettext_lazy("state of a charge", "Paid"),
     "status_1": gettext_lazy("Failed: insufficient funds"),
     "status_2": gettext_lazy("Failed: no mandate or account closed"),
     "status_9": gettext_lazy("Retrying (renewed balance check)"),
@@ -109,7 +122,7 @@ FILE_LABELS: dict[str, Any] = {
 RUN_COLUMNS: list[tuple[str, Any, set[str] | None]] = [
     ("due", gettext_lazy("Due"), None),
     ("ordered", gettext_lazy("Awaiting answer"), {ChargeState.ORDERED}),
-    ("paid", gettext_lazy("Paid"), {ChargeState.PAID}),
+    ("paid", pgettext_lazy("state of a charge", "Paid"), {ChargeState.PAID}),
     (
         "failed",
         gettext_lazy("Failed (unpaid, carried over or invoiced)"),
@@ -604,8 +617,9 @@ def _money(value: Any) -> Decimal:
     return Decimal(value or 0).quantize(Decimal("0.01"))
 
 
-def _counts(summary: dict[str, Any]) -> list[Any]:
-    return [summary.get(key, 0) for key in SUMMARY_LABELS]
+def _shown_keys(runs: list[BillingRun]) -> list[str]:
+    """The counts that occur in any of the runs shown (a column of zeros says nothing)."""
+    return [key for key in SUMMARY_LABELS if any(run.summary.get(key) for run in runs)]
 
 
 @admin.register(BillingRun)
@@ -644,7 +658,12 @@ class BillingRunAdmin(_ReadOnlyPlain):
                 "dashboard/",
                 self.admin_site.admin_view(self.dashboard_view),
                 name="billing_dashboard",
-            )
+            ),
+            path(
+                "dashboard/job/<uuid:public_id>/",
+                self.admin_site.admin_view(self.job_view),
+                name="billing_job",
+            ),
         ]
         return own + super().get_urls()
 
@@ -663,30 +682,21 @@ class BillingRunAdmin(_ReadOnlyPlain):
             if "run" in request.POST:
                 run_form = RunForm(request.POST, prefix="run")
                 if run_form.is_valid():
-                    try:
-                        result = billing_run(
-                            ctx=staff_context(request), on=run_form.cleaned_data["on"]
-                        )
-                    except DomainError as error:
-                        apply_problems(run_form, error)
-                    else:
-                        messages.success(request, run_message(result))
-                        if result.file is not None:
-                            messages.info(
-                                request,
-                                _("File to Bankgirot: %(file)s") % {"file": str(result.file)},
-                            )
-                        else:
-                            messages.info(request, _("Nothing to send to Bankgirot."))
-                        return HttpResponseRedirect(reverse("admin:billing_dashboard"))
+                    job = run_submit(
+                        ctx=staff_context(request), on=run_form.cleaned_data["on"].isoformat()
+                    )
+                    return HttpResponseRedirect(reverse("admin:billing_job", args=[job.public_id]))
             elif "import" in request.POST:
                 import_form = ImportForm(request.POST, request.FILES, prefix="import")
                 if import_form.is_valid():
-                    try:
-                        return self._import(request, import_form.cleaned_data["file"])
-                    except DomainError as error:
-                        import_form.add_error(None, error.message)
-                        refusal = error.problems
+                    upload = import_form.cleaned_data["file"]
+                    job = import_submit(
+                        ctx=staff_context(request),
+                        name=upload.name or "",
+                        chunks=upload.chunks(),
+                        by_user_id=request.user.pk,
+                    )
+                    return HttpResponseRedirect(reverse("admin:billing_job", args=[job.public_id]))
         return TemplateResponse(
             request,
             "billing/admin/dashboard.html",
@@ -724,13 +734,14 @@ class BillingRunAdmin(_ReadOnlyPlain):
             .annotate(count=Count("id"), total=Sum("amount"))
             .order_by()
         }
+        keys = _shown_keys(runs)
         return {
-            "summary_labels": list(SUMMARY_LABELS.values()),
+            "summary_labels": [SUMMARY_LABELS[key] for key in keys],
             "debit_labels": [label for _key, label, _states in RUN_COLUMNS],
             "runs": [
                 {
                     "run": run,
-                    "counts": _counts(run.summary),
+                    "counts": [run.summary.get(key, 0) for key in keys],
                     "blocked": run.summary.get("renewal_blocked", ""),
                     "debits": [debits[run.pk][key] for key, _label, _states in RUN_COLUMNS],
                 }
@@ -750,24 +761,45 @@ class BillingRunAdmin(_ReadOnlyPlain):
             ).count(),
         }
 
-    def _import(self, request: HttpRequest, upload: Any) -> HttpResponse:
-        """Import the uploaded file under its own name (the file log keeps the name)."""
-        name = Path(upload.name or "").name.strip()[:200] or "bankgirot.txt"
-        with tempfile.TemporaryDirectory(prefix="trygg-bankgirot-") as folder:
-            target = Path(folder) / name
-            with target.open("wb") as stream:
-                for chunk in upload.chunks():
-                    stream.write(chunk)
-            result = autogiro_import(
-                ctx=staff_context(request), path=target, by_user_id=request.user.pk
-            )
-        file = result.file
+    def job_view(self, request: HttpRequest, public_id: Any) -> HttpResponse:
+        """A run or an import under way (the page reloads every second), then its outcome."""
+        if not request.user.has_perm("billing.view_billingrun"):
+            raise DjangoPermissionDenied
+        job = get_object_or_404(Job, public_id=public_id, kind__in=[jobs.RUN, jobs.IMPORT])
+        if job.state == JobState.DONE and job.kind == jobs.IMPORT:
+            file = BankgirotFile.objects.get(pk=job.result["file_id"])
+            return self._import_result(request, file, already=bool(job.result.get("already")))
+        progress = job_progress(job)
+        run = (
+            BillingRun.objects.filter(pk=job.result.get("run_id")).first()
+            if job.state == JobState.DONE
+            else None
+        )
+        return TemplateResponse(
+            request,
+            "billing/admin/job.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Billing run") if job.kind == jobs.RUN else _("Import from Bankgirot"),
+                "job": job,
+                "running": job.state in (JobState.QUEUED, JobState.RUNNING),
+                "done": progress.get("done"),
+                "total": progress.get("total"),
+                "phase": PHASES.get(str(progress.get("phase", "")), ""),
+                "run": run,
+            },
+        )
+
+    def _import_result(
+        self, request: HttpRequest, file: BankgirotFile, *, already: bool
+    ) -> HttpResponse:
         summary = file.summary
-        if result.already:
+        if already:
             messages.warning(
                 request,
                 _("%(name)s was already imported on %(at)s; nothing was booked again.")
-                % {"name": name, "at": f"{file.at:%Y-%m-%d %H:%M}"},
+                % {"name": file.name, "at": f"{file.at:%Y-%m-%d %H:%M}"},
             )
         else:
             messages.success(
@@ -784,11 +816,14 @@ class BillingRunAdmin(_ReadOnlyPlain):
                 "opts": self.model._meta,
                 "title": _("Import from Bankgirot: %(name)s") % {"name": file.name},
                 "file": file,
-                "already": result.already,
+                "already": already,
                 "counts": [
                     (_("Records"), file.records),
-                    (_("Paid"), summary.get("status_0", 0)),
-                    (_("Paid (kr)"), summary.get("paid_sum", "0")),
+                    (pgettext("state of a charge", "Paid"), summary.get("status_0", 0)),
+                    (
+                        _("Paid (kr)"),
+                        number_format(_money(summary.get("paid_sum")), 2, force_grouping=True),
+                    ),
                     (_("Failed"), failed + int(summary.get("rejected", 0))),
                     (_("Retrying"), summary.get("status_9", 0)),
                     (_("Unmatched"), summary.get("unmatched_count", 0)),

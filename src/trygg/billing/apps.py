@@ -6,3 +6,6 @@ class BillingConfig(AppConfig):
     name = "trygg.billing"
     label = "billing"
     verbose_name = _("Premium billing")
+
+    def ready(self) -> None:
+        from trygg.billing import jobs  # noqa: F401 - registers the billing jobs

@@ -19,14 +19,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from trygg.autogiro import (
@@ -44,6 +43,7 @@ from trygg.autogiro import (
     validate,
 )
 from trygg.banking.ledger import Leg, book, internal_account
+from trygg.banking.models import LedgerTransaction
 from trygg.billing.mandates import mandate_notice_apply
 from trygg.billing.models import BankgirotFile, Charge, ChargeState, Direction, Mandate
 from trygg.kernel import clock
@@ -53,7 +53,8 @@ from trygg.kernel.models import AuditAction
 
 SETTLEMENT = ("INT-AUTOGIRO", "Autogiro settlement (Bankgirot)")
 PREMIUM_INCOME = ("INT-PREMIUMS", "Premium income")
-BATCH = 5000
+BATCH = 20000
+IMPORT_LOCK = 0x7472_7967_0001  # PostgreSQL advisory lock key of Bankgirot imports
 OPEN = [ChargeState.ORDERED, ChargeState.RETRYING]
 STATUS_STATE: dict[str, ChargeState] = {
     "0": ChargeState.PAID,
@@ -67,6 +68,19 @@ STATUS_STATE: dict[str, ChargeState] = {
 class ImportResult:
     file: BankgirotFile
     already: bool
+
+
+def _no_progress(done: int, total: int | None = None, phase: str = "") -> None:
+    return None
+
+
+def _one_import_at_a_time() -> None:
+    """Imports run one after another (until the end of the transaction): a payment is matched
+    against charges as the previous import left them, never twice. SQLite serialises writers by
+    itself."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
 
 
 def _sha256(path: Path) -> str:
@@ -98,6 +112,187 @@ def _refusal(path: Path) -> ValidationFailed:
     )
 
 
+def _copy_text(value: str) -> str:
+    """A value for PostgreSQL's COPY text format (tabs and line ends cannot occur: the reader
+    refuses control characters)."""
+    return value.replace("\\", "\\\\") if "\\" in value else value
+
+
+class _Payments:
+    """The payments (TK82) of a file, staged in a temporary table and settled with a few
+    set-based statements: matched to their charges, booked, and the charges and mandates
+    updated, each in one statement."""
+
+    TABLE = "autogiro_payment"
+    MATCH = "autogiro_payment_match"
+
+    def __init__(self) -> None:
+        self.vendor = connection.vendor
+        self.staged = 0
+        self.pending: list[tuple[int, str, str, Decimal, int, str, dt.date]] = []
+        self.created = False
+
+    def add(self, record: DebitPayment) -> None:
+        amount = record.amount
+        self.pending.append(
+            (
+                record.line,
+                record.reference.strip(),
+                record.payer_number,
+                amount,
+                int(amount.scaleb(2)),
+                record.status,
+                record.payment_date,
+            )
+        )
+        if len(self.pending) >= BATCH:
+            self.load()
+
+    def _create(self, cursor: Any) -> None:
+        on_commit = " ON COMMIT DROP" if self.vendor == "postgresql" else ""
+        for table in (self.TABLE, self.MATCH):
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {self.TABLE} (line integer NOT NULL, "
+            "reference varchar(16) NOT NULL, payer_number varchar(16) NOT NULL, "
+            "amount decimal(12, 2) NOT NULL, ore bigint NOT NULL, status varchar(1) NOT NULL, "
+            f"payment_date date NOT NULL){on_commit}"
+        )
+        self.created = True
+
+    def load(self) -> None:
+        """Stage the pending payments: COPY on PostgreSQL, a batched INSERT elsewhere."""
+        rows, self.pending = self.pending, []
+        if not rows:
+            return
+        with connection.cursor() as cursor:
+            if not self.created:
+                self._create(cursor)
+            columns = "line, reference, payer_number, amount, ore, status, payment_date"
+            if self.vendor == "postgresql":
+                text = "".join(
+                    f"{line}\t{_copy_text(reference)}\t{payer}\t{amount}\t{ore}\t{status}\t"
+                    f"{day.isoformat()}\n"
+                    for line, reference, payer, amount, ore, status, day in rows
+                )
+                # COPY is not in the DB API: through the driver's own connection.
+                with (
+                    connection.connection.cursor() as copying,
+                    copying.copy(f"COPY {self.TABLE} ({columns}) FROM STDIN") as copy,
+                ):
+                    copy.write(text)
+            else:
+                cursor.executemany(
+                    f"INSERT INTO {self.TABLE} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s)",  # noqa: S608
+                    rows,
+                )
+        self.staged += len(rows)
+
+    def settle(self, work: _Import) -> None:
+        """Match, book and update everything staged; one ledger transaction for the file."""
+        self.load()
+        if not self.staged:
+            return
+        charge, mandate = Charge._meta.db_table, Mandate._meta.db_table
+        open_states = [str(state) for state in OPEN]
+        with connection.cursor() as cursor:
+            # A payment matches an open charge by reference and amount; of several payments of
+            # the same charge in one file the first counts, the others are unmatched.
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {self.MATCH}"  # noqa: S608
+                f"{' ON COMMIT DROP' if self.vendor == 'postgresql' else ''} AS "
+                "SELECT c.id AS charge_id, c.mandate_id AS mandate_id, p.line AS line, "
+                "p.status AS status, p.payment_date AS payment_date, p.ore AS ore "
+                f"FROM {self.TABLE} p JOIN {charge} c ON c.reference = p.reference "
+                "WHERE c.state IN (%s, %s) AND c.amount = p.amount",
+                open_states,
+            )
+            cursor.execute(
+                f"DELETE FROM {self.MATCH} WHERE EXISTS (SELECT 1 FROM {self.MATCH} d "  # noqa: S608
+                f"WHERE d.charge_id = {self.MATCH}.charge_id AND d.line < {self.MATCH}.line)"
+            )
+            # Statistics, so that the updates below start from the right side of each join.
+            cursor.execute(f"ANALYZE {self.MATCH}")
+            cursor.execute(f"SELECT status, count(*), sum(ore) FROM {self.MATCH} GROUP BY status")  # noqa: S608
+            paid = Decimal(0)
+            matched = 0
+            for status, count, ore in cursor.fetchall():
+                work.counts[f"status_{status}"] += count
+                matched += count
+                if STATUS_STATE.get(status, ChargeState.FAILED) == ChargeState.PAID:
+                    paid += Decimal(int(ore)).scaleb(-2)
+            if matched < self.staged:
+                cursor.execute(
+                    f"SELECT p.reference, p.payer_number FROM {self.TABLE} p "  # noqa: S608
+                    f"WHERE NOT EXISTS (SELECT 1 FROM {self.MATCH} m WHERE m.line = p.line) "
+                    "ORDER BY p.line"
+                )
+                work.unmatched.extend(reference or payer for reference, payer in cursor)
+            work.sums["paid"] += paid
+            # The ledger transaction first, so each charge names it in the same update.
+            entry = work.book_paid(paid)
+            self._update_charges(cursor, charge, work.file.pk, entry.pk if entry else None)
+            states = self._states()
+            paid_codes = [code for code, state in states.items() if state == ChargeState.PAID]
+            failed_codes = [code for code, state in states.items() if state == ChargeState.FAILED]
+            # Only the mandates whose count of failed debits in a row changes: back to zero
+            # after a paid debit, one more after a refused one (once per file and mandate).
+            for codes_of, change, unless in (
+                (paid_codes, "0", "failures_in_row <> 0 AND "),
+                (failed_codes, "failures_in_row + 1", ""),
+            ):
+                if codes_of:
+                    cursor.execute(
+                        f"UPDATE {mandate} SET failures_in_row = {change} WHERE {unless}id IN "  # noqa: S608
+                        f"(SELECT mandate_id FROM {self.MATCH} WHERE status IN "
+                        f"({', '.join(['%s'] * len(codes_of))}))",
+                        codes_of,
+                    )
+            cursor.execute(f"DROP TABLE {self.MATCH}")
+            cursor.execute(f"DROP TABLE {self.TABLE}")
+        self.staged = 0
+        self.created = False
+
+    @staticmethod
+    def _states() -> dict[str, ChargeState]:
+        return {
+            code: STATUS_STATE.get(code, ChargeState.FAILED) for code in codes.PAYMENT_STATUS_CODES
+        }
+
+    def _update_charges(self, cursor: Any, charge: str, file_id: int, entry: int | None) -> None:
+        """Every matched charge in one statement: state, Bankgirot's status and reason, and for
+        paid and refused debits the day, the file and (paid) the ledger transaction."""
+        states = self._states()
+        settled = [code for code, state in states.items() if state != ChargeState.RETRYING]
+        paid = [code for code, state in states.items() if state == ChargeState.PAID]
+        params: list[Any] = []
+        for code, state in states.items():
+            params += [code, str(state)]
+        for code in states:
+            params += [code, codes.PAYMENT_STATUS_CODES.get(code, "")[:200]]
+        when = " ".join("WHEN %s THEN %s" for _code in states)
+        settled_in = f"m.status IN ({', '.join(['%s'] * len(settled))})"
+        assignments = [
+            f"state = CASE m.status {when} END",
+            "status_code = m.status",
+            f"status_text = CASE m.status {when} END",
+            f"settled_on = CASE WHEN {settled_in} THEN m.payment_date ELSE {charge}.settled_on END",
+            f"settled_by_id = CASE WHEN {settled_in} THEN %s ELSE {charge}.settled_by_id END",
+        ]
+        params += [*settled, *settled, file_id]
+        if entry is not None:
+            assignments.append(
+                f"ledger_id = CASE WHEN m.status IN ({', '.join(['%s'] * len(paid))}) THEN %s "
+                f"ELSE {charge}.ledger_id END"
+            )
+            params += [*paid, entry]
+        cursor.execute(
+            f"UPDATE {charge} SET {', '.join(assignments)} "  # noqa: S608
+            f"FROM {self.MATCH} m WHERE {charge}.id = m.charge_id",
+            params,
+        )
+
+
 class _Import:
     def __init__(self, ctx: AuditContext, file: BankgirotFile) -> None:
         self.ctx = ctx
@@ -106,67 +301,39 @@ class _Import:
         self.sums: dict[str, Decimal] = defaultdict(Decimal)
         self.unmatched: list[str] = []
         self.content = ""
-        self.pending: list[DebitPayment] = []
+        self.payments = _Payments()
+        self.refunds: list[Refund] = []
+        self.entry: LedgerTransaction | None = None
 
-    def run(self, records: Iterator[Record]) -> None:
+    def run(
+        self,
+        records: Iterator[Record],
+        progress: Callable[[int, int | None, str], None] = _no_progress,
+    ) -> None:
+        payment = self.payments.add
         for record in records:
-            if isinstance(record, ReportOpening):
-                self.flush()
+            if type(record) is DebitPayment:
+                payment(record)
+            elif isinstance(record, ReportOpening):
                 self.content = record.content
                 self.file.content = record.content
             elif isinstance(record, DebitPayment):
-                self.pending.append(record)
-                if len(self.pending) >= BATCH:
-                    self.flush()
+                payment(record)
             elif isinstance(record, Refund):
-                self.flush()
-                self.refund(record)
+                self.refunds.append(record)  # after the payments: a refund needs a paid charge
             elif isinstance(record, MandateNotice):
                 self.mandate_notice(record)
             elif isinstance(record, RejectedDebit):
                 self.rejected(record)
             elif isinstance(record, AmendmentAnswer):
                 self.counts["amendment_answers"] += 1
-        self.flush()
-        self.book()
+        progress(0, None, "booking")
+        self.payments.settle(self)
+        for refund in self.refunds:
+            self.refund(refund)
+        self.book_refunds()
 
     # -- payment specification ------------------------------------------------------------------
-
-    def flush(self) -> None:
-        if not self.pending:
-            return
-        batch, self.pending = self.pending, []
-        charges = {
-            c.reference: c
-            for c in Charge.objects.filter(
-                reference__in=[r.reference.strip() for r in batch], state__in=OPEN
-            ).only("pk", "reference", "amount", "mandate_id", "state")
-        }
-        groups: dict[tuple[ChargeState, str, dt.date], list[int]] = defaultdict(list)
-        for record in batch:
-            charge = charges.get(record.reference.strip())
-            if charge is None or charge.amount != record.amount:
-                self.unmatched.append(record.reference.strip() or record.payer_number)
-                continue
-            state = STATUS_STATE.get(record.status, ChargeState.FAILED)
-            groups[(state, record.status, record.payment_date)].append(charge.pk)
-            self.counts[f"status_{record.status}"] += 1
-            if state == ChargeState.PAID:
-                self.sums["paid"] += record.amount
-        for (state, status, day), ids in groups.items():
-            fields: dict[str, Any] = {
-                "state": state,
-                "status_code": status,
-                "status_text": codes.PAYMENT_STATUS_CODES.get(status, "")[:200],
-            }
-            if state in (ChargeState.PAID, ChargeState.FAILED):
-                fields.update(settled_on=day, settled_by=self.file)
-            Charge.objects.filter(pk__in=ids).update(**fields)
-            mandates = Mandate.objects.filter(charges__pk__in=ids)
-            if state == ChargeState.PAID:
-                mandates.update(failures_in_row=0)
-            elif state == ChargeState.FAILED:
-                mandates.update(failures_in_row=F("failures_in_row") + 1)
 
     def refund(self, record: Refund) -> None:
         charge = (
@@ -183,25 +350,31 @@ class _Import:
         self.counts["refunds"] += 1
         self.sums["refunded"] += record.amount
 
-    def book(self) -> None:
-        paid, refunded = self.sums["paid"], self.sums["refunded"]
-        settlement = internal_account(*SETTLEMENT)
-        income = internal_account(*PREMIUM_INCOME)
-        if paid:
-            entry = book(
-                kind="premium_autogiro",
-                description=f"Autogiro {self.file.name}"[:200],
-                legs=[Leg(settlement, paid, "Bankgirot"), Leg(income, -paid, "Premiums")],
-                party=None,
-            )
-            Charge.objects.filter(settled_by=self.file, state=ChargeState.PAID).update(ledger=entry)
+    def book_paid(self, paid: Decimal) -> LedgerTransaction | None:
+        """The file's ledger transaction of the approved debits (one per file)."""
+        if not paid:
+            return None
+        assert self.entry is None, "the payments of a file are booked once"
+        self.entry = book(
+            kind="premium_autogiro",
+            description=f"Autogiro {self.file.name}"[:200],
+            legs=[
+                Leg(internal_account(*SETTLEMENT), paid, "Bankgirot"),
+                Leg(internal_account(*PREMIUM_INCOME), -paid, "Premiums"),
+            ],
+            party=None,
+        )
+        return self.entry
+
+    def book_refunds(self) -> None:
+        refunded = self.sums["refunded"]
         if refunded:
             book(
                 kind="premium_refund",
                 description=f"Autogiro refunds {self.file.name}"[:200],
                 legs=[
-                    Leg(income, refunded, "Refunded premiums"),
-                    Leg(settlement, -refunded, "Bankgirot"),
+                    Leg(internal_account(*PREMIUM_INCOME), refunded, "Refunded premiums"),
+                    Leg(internal_account(*SETTLEMENT), -refunded, "Bankgirot"),
                 ],
                 party=None,
             )
@@ -237,9 +410,15 @@ class _Import:
 
 
 def autogiro_import(
-    *, ctx: AuditContext, path: Path, by_user_id: int | None = None
+    *,
+    ctx: AuditContext,
+    path: Path,
+    by_user_id: int | None = None,
+    progress: Callable[[int, int | None, str], None] = _no_progress,
 ) -> ImportResult:
-    """Import one file from Bankgirot (see the module docstring)."""
+    """Import one file from Bankgirot (see the module docstring). ``progress(done, total,
+    phase)`` is told the records read (of about ``total``, from the file's size) and then that
+    the payments are being booked."""
     path = Path(path)
     digest = _sha256(path)
     earlier = BankgirotFile.objects.filter(sha256=digest).first()
@@ -247,6 +426,10 @@ def autogiro_import(
         return ImportResult(earlier, already=True)
     try:
         with transaction.atomic():
+            _one_import_at_a_time()
+            earlier = BankgirotFile.objects.filter(sha256=digest).first()
+            if earlier is not None:  # imported meanwhile by another process
+                return ImportResult(earlier, already=True)
             file = BankgirotFile.objects.create(
                 direction=Direction.IN,
                 name=path.name[:200],
@@ -259,14 +442,18 @@ def autogiro_import(
             work = _Import(ctx, file)
             count = 0
 
+            total = path.stat().st_size // 82 or None  # 80 characters and CR LF a record
+
             def counted(stream: Any) -> Iterator[Record]:
                 nonlocal count
                 for record in iter_records(stream):
                     count += 1
+                    if not count % BATCH:
+                        progress(count, total, "reading")
                     yield record
 
             with path.open("rb") as stream:
-                work.run(counted(stream))
+                work.run(counted(stream), progress)
             file.records = count
             file.summary = {
                 **dict(work.counts),

@@ -23,6 +23,7 @@ from trygg.billing.models import (
     Charge,
     ChargeMethod,
     ChargeState,
+    Mandate,
     MandatePolicy,
     Notice,
     NoticeKind,
@@ -69,17 +70,26 @@ def charges_plan(on: dt.date) -> dict[str, int]:
     """Create the charges of every term starting within the horizon that has none, and send each
     payer one payment plan (autogiro) for them. Idempotent: a planned term is not planned again.
     """
+    terms = _terms_to_plan(on)
+    if not terms:
+        return {"charges_planned": 0, "payment_plans": 0}
     cal = rules.se_calendar()
     earliest = rules.earliest_due(on, cal)
     now = clock.now()
-    mandates = {
-        mp.policy_id: mp.mandate
-        for mp in MandatePolicy.objects.filter(
-            detached_on__isnull=True, mandate__state__in=["requested", "sent", "active"]
-        ).select_related("mandate")
-    }
+    # Only the mandates of the policies planned now: on most days there are few or none.
+    policy_ids = sorted({term.policy_id for term in terms})
+    mandates: dict[int, Mandate] = {}
+    for first in range(0, len(policy_ids), BATCH):
+        mandates.update(
+            (mp.policy_id, mp.mandate)
+            for mp in MandatePolicy.objects.filter(
+                policy_id__in=policy_ids[first : first + BATCH],
+                detached_on__isnull=True,
+                mandate__state__in=["requested", "sent", "active"],
+            ).select_related("mandate")
+        )
     new: list[Charge] = []
-    for term in _terms_to_plan(on):
+    for term in terms:
         policy = term.policy
         mandate = mandates.get(policy.pk)
         for instalment in term_schedule(term):
@@ -109,8 +119,11 @@ def charges_plan(on: dt.date) -> dict[str, int]:
     # A re-planned period (an amendment from the same day) replaces a cancelled charge's row; a
     # period already collected under the earlier term is not charged twice.
     references = [c.reference for c in new]
-    Charge.objects.filter(reference__in=references, state=ChargeState.CANCELLED).delete()
-    taken = set(Charge.objects.filter(reference__in=references).values_list("reference", flat=True))
+    taken: set[str] = set()
+    for first in range(0, len(references), BATCH):
+        batch = references[first : first + BATCH]
+        Charge.objects.filter(reference__in=batch, state=ChargeState.CANCELLED).delete()
+        taken.update(Charge.objects.filter(reference__in=batch).values_list("reference", flat=True))
     new = [c for c in new if c.reference not in taken]
     Charge.objects.bulk_create(new, batch_size=BATCH)
     plans = _send_plans(on, [c for c in new if c.method == ChargeMethod.AUTOGIRO])

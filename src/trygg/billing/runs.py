@@ -13,24 +13,26 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Greatest
 from django.utils.translation import gettext as _
 
 from trygg.autogiro import (
     BankAccount,
     CancelPayment,
-    DebitOrder,
     MandateDeletion,
     NewMandate,
     Opening,
     Record,
+    write_debit_orders,
     write_records,
 )
 from trygg.billing import rules
@@ -58,7 +60,7 @@ from trygg.kernel.audit import AuditContext, audit_record
 from trygg.kernel.errors import ValidationFailed
 from trygg.kernel.models import AuditAction
 
-ORDER_BATCH = 5000
+ORDER_BATCH = 10000
 
 
 @dataclass(frozen=True)
@@ -84,11 +86,19 @@ def _earliest_payment(on: dt.date) -> dt.date:
     return rules.earliest_payment_date(moment)
 
 
-def _payable_mandate() -> Q:
-    """Debits go through an active mandate, or one revoked or ended after their due date."""
-    return Q(mandate__state=MandateState.ACTIVE) | Q(
-        mandate__state__in=[MandateState.REVOKED, MandateState.ENDED],
-        mandate__ended_on__gte=F("due_date"),
+def _payable_mandate() -> Exists:
+    """Debits go through an active mandate, or one revoked or ended after their due date.
+
+    A subquery rather than a join: Django updates rows filtered through a join by way of a
+    second scan of the charge table (``id IN (SELECT ... JOIN ...)``)."""
+    return Exists(
+        Mandate.objects.filter(pk=OuterRef("mandate_id")).filter(
+            Q(state=MandateState.ACTIVE)
+            | Q(
+                state__in=[MandateState.REVOKED, MandateState.ENDED],
+                ended_on__gte=OuterRef("due_date"),
+            )
+        )
     )
 
 
@@ -98,14 +108,19 @@ def _order(run: BillingRun, on: dt.date) -> dict[str, int]:
         return {"orders": 0, "retries": 0, "mandates_sent": 0, "deletions": 0}
     earliest = _earliest_payment(on)
     window_end = rules.order_window_end(on, cal)
-    due = Charge.objects.filter(
-        method=ChargeMethod.AUTOGIRO, state=ChargeState.PLANNED, due_date__lte=window_end
-    ).filter(_payable_mandate())
-    orders = due.filter(due_date__gte=earliest).update(
-        state=ChargeState.ORDERED, run=run, order_date=F("due_date"), attempts=F("attempts") + 1
-    )
-    late = due.update(
-        state=ChargeState.ORDERED, run=run, order_date=earliest, attempts=F("attempts") + 1
+    # Due within the window: debited on the due date, or at the earliest payment date if that
+    # has passed. One statement, so each row is written once.
+    orders = (
+        Charge.objects.filter(
+            method=ChargeMethod.AUTOGIRO, state=ChargeState.PLANNED, due_date__lte=window_end
+        )
+        .filter(_payable_mandate())
+        .update(
+            state=ChargeState.ORDERED,
+            run=run,
+            order_date=Greatest(F("due_date"), Value(earliest)),
+            attempts=F("attempts") + 1,
+        )
     )
     retries = (
         Charge.objects.filter(retry_eligible())
@@ -134,7 +149,7 @@ def _order(run: BillingRun, on: dt.date) -> dict[str, int]:
         cancel_sent_on__isnull=True,
     ).update(cancel_sent_on=on)
     return {
-        "orders": orders + late,
+        "orders": orders,
         "retries": retries,
         "mandates_sent": len(requested),
         "deletions": deletions,
@@ -142,10 +157,19 @@ def _order(run: BillingRun, on: dt.date) -> dict[str, int]:
     }
 
 
+def _opening(run: BillingRun) -> Opening:
+    return Opening(
+        file_date=run.run_date,
+        customer_number=settings.TRYGG_BGC_CUSTOMER,
+        bankgiro=settings.TRYGG_BANKGIRO,
+    )
+
+
 def _records(run: BillingRun) -> Iterator[Record]:
+    """The opening record, the mandates and the cancellations of the run's file."""
     bankgiro = settings.TRYGG_BANKGIRO
     on = run.run_date
-    yield Opening(file_date=on, customer_number=settings.TRYGG_BGC_CUSTOMER, bankgiro=bankgiro)
+    yield _opening(run)
     for mandate in Mandate.objects.filter(deletion_sent_on=on).order_by("pk"):
         yield MandateDeletion(bankgiro=bankgiro, payer_number=mandate.payer_number)
     for mandate in Mandate.objects.filter(sent_on=on).order_by("pk"):
@@ -168,20 +192,18 @@ def _records(run: BillingRun) -> Iterator[Record]:
             payment_type="82",
             reference=reference,
         )
+
+
+def _debit_rows(run: BillingRun) -> Iterator[tuple[str, Decimal, dt.date, str]]:
+    """The run's debit orders: (payer number, amount, payment date, reference), in charge
+    order, fetched in batches."""
     rows = (
         Charge.objects.filter(run=run, state=ChargeState.ORDERED)
         .order_by("pk")
-        .values_list("mandate__payer_number", "order_date", "amount", "reference")
+        .values_list("mandate__payer_number", "amount", "order_date", "reference")
         .iterator(chunk_size=ORDER_BATCH)
     )
-    for payer_number, order_date, amount, reference in rows:
-        yield DebitOrder(
-            bankgiro=bankgiro,
-            payer_number=payer_number,
-            amount=amount,
-            payment_date=order_date,  # type: ignore[arg-type]  # set when ordered
-            reference=reference,
-        )
+    return rows  # type: ignore[return-value]  # ordered charges have an order date
 
 
 def _write_file(run: BillingRun) -> Path | None:
@@ -199,6 +221,10 @@ def _write_file(run: BillingRun) -> Path | None:
     temporary = folder / f".{name}.part"
     with temporary.open("wb") as stream:
         count = write_records(_records(run), stream)
+        # The debit orders, the bulk of the file, from plain values (see write_debit_orders).
+        count += write_debit_orders(
+            stream, _debit_rows(run), opening=_opening(run), first_line=count + 1
+        )
     data = temporary.read_bytes()
     os.replace(temporary, path)
     digest = hashlib.sha256(data).hexdigest()
@@ -217,8 +243,18 @@ def _write_file(run: BillingRun) -> Path | None:
     return path
 
 
-def billing_run(*, ctx: AuditContext, on: dt.date) -> RunResult:
-    """Run the billing of ``on``; idempotent per date."""
+def _no_progress(done: int, total: int | None = None, phase: str = "") -> None:
+    return None
+
+
+def billing_run(
+    *,
+    ctx: AuditContext,
+    on: dt.date,
+    progress: Callable[[int, int | None, str], None] = _no_progress,
+) -> RunResult:
+    """Run the billing of ``on``; idempotent per date. ``progress(done, total, phase)`` is told
+    each step of the run as it begins."""
     earlier = BillingRun.objects.filter(run_date=on, finished_at__isnull=False).first()
     if earlier is not None:
         logged = BankgirotFile.objects.filter(run=earlier, direction=Direction.OUT).first()
@@ -231,6 +267,8 @@ def billing_run(*, ctx: AuditContext, on: dt.date) -> RunResult:
             run_date=on, defaults={"started_at": clock.now()}
         )
         summary: dict[str, Any] = {}
+        steps = 7
+        progress(0, steps, "renewal")
         try:
             with transaction.atomic():
                 renewed = renewal_run(ctx=ctx, on=on + dt.timedelta(days=rules.PLAN_HORIZON_DAYS))
@@ -239,12 +277,17 @@ def billing_run(*, ctx: AuditContext, on: dt.date) -> RunResult:
             # E.g. next year's price base amount not yet entered: staff are told on the
             # dashboard; the rest of the run goes on and renewal is caught up later.
             summary["renewal_blocked"] = error.message
+        progress(1, steps, "charges")
         summary["charges_cancelled"] = charges_cancel_stale(on)
         summary.update(charges_plan(on))
+        progress(2, steps, "non-payment")
         summary.update(nonpayment_handle(ctx=ctx, on=on))
+        progress(3, steps, "invoices")
         summary["to_invoice"] = charges_to_invoice(on, rules.order_window_end(on))
         summary["invoices"] = invoices_send(on)
+        progress(4, steps, "orders")
         summary.update(_order(run, on))
+        progress(5, steps, "commit")
         run.summary = summary
         run.finished_at = clock.now()
         run.save()
@@ -255,7 +298,9 @@ def billing_run(*, ctx: AuditContext, on: dt.date) -> RunResult:
             object_id=run.pk,
             detail={"date": on.isoformat(), **{k: v for k, v in summary.items() if v}},
         )
+    progress(6, steps, "file")
     path = _write_file(run)
+    progress(steps, steps, "done")
     return RunResult(run, path, again=False)
 
 

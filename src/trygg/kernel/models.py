@@ -1,8 +1,11 @@
-"""Kernel state: the append-only audit log and its chain head."""
+"""Kernel state: the append-only audit log and its chain head, counters, background jobs."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditAction(models.TextChoices):
@@ -89,3 +92,38 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}={self.value}"
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class Job(models.Model):
+    """A long piece of work staff start (a billing run, a file import): run by the background
+    worker, its progress shown while it runs, its outcome kept."""
+
+    public_id = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("kind"), max_length=64)
+    state = models.CharField(
+        _("state"), max_length=16, choices=JobState.choices, default=JobState.QUEUED
+    )
+    params = models.JSONField(default=dict)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    problems = models.JSONField(default=list, blank=True)
+    actor_id = models.CharField(max_length=64, blank=True)
+    actor_label = models.CharField(_("by"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"))
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("job")
+        verbose_name_plural = _("jobs")
+        indexes = [models.Index(fields=["kind", "-created_at"], name="job_kind_created")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.public_id} {self.state}"

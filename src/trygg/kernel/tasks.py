@@ -33,3 +33,11 @@ def purge_expired_sessions() -> int:
 def seal_audit_chain() -> int:
     """Give waiting audit events their place in the chain; returns how many were sealed."""
     return audit_seal()
+
+
+@task()
+def job_execute(job_id: int) -> str:
+    """Run a job staff started (a billing run, a file import); returns its final state."""
+    from trygg.kernel.jobs import job_run
+
+    return str(job_run(job_id).state)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -30,6 +33,7 @@ class Command(BaseCommand):
         self.stdout.write("Database ready.")
         call_command("demo")
         self._start_simulators()
+        self._start_worker()
         addr = options["addr"]
         self.stdout.write(
             f"\nPortal:       http://{addr}/\nBack office:  http://{addr}/backoffice/\n"
@@ -68,3 +72,13 @@ class Command(BaseCommand):
             "Billing: the day's run, and Bankgirot's files imported as they arrive "
             "(back office: Billing → Billing runs → Dashboard)"
         )
+
+    def _start_worker(self) -> None:
+        """The background worker (billing runs and imports started in the back office), ended
+        with this process."""
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "trygg.cli", "worker", "--no-reload", "--no-startup-delay"],
+            stdout=subprocess.DEVNULL,
+        )
+        atexit.register(worker.terminate)
+        self.stdout.write(f"Background worker: process {worker.pid}")
