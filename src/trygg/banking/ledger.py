@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, DecimalField, F, Value, When
 from django.utils.translation import gettext as _
 
 from trygg.banking.models import Account, AccountKind, LedgerTransaction, Posting
@@ -106,8 +106,14 @@ def book(
                 for leg in legs
             ]
         )
-        for account_id, delta in change.items():
-            Account.objects.filter(pk=account_id).update(balance=F("balance") + delta)
+        # Every balance in one statement (the rows are locked already).
+        Account.objects.filter(pk__in=ids).update(
+            balance=F("balance")
+            + Case(
+                *(When(pk=account_id, then=Value(delta)) for account_id, delta in change.items()),
+                output_field=DecimalField(max_digits=18, decimal_places=2),
+            )
+        )
     return entry
 
 

@@ -38,7 +38,7 @@ from trygg.kernel.errors import NotFound, ValidationFailed
 from trygg.kernel.models import AuditAction
 from trygg.kernel.validation import Problems, clean_text
 from trygg.parties.models import Party
-from trygg.parties.selectors import accessible_parties
+from trygg.parties.selectors import accessible_q
 
 CLEARING_NUMBER = "9020"
 
@@ -109,9 +109,8 @@ def incoming_payment_book(*, account: Account, amount: Decimal, text: str) -> Le
 
 def own_account(person: Party, account_id: object, field: str) -> Account:
     """An account of the person or of a firm they act for; NotFound otherwise."""
-    parties = [p.pk for p in accessible_parties(person)]
     account = (
-        Account.objects.filter(pk=account_id, party_id__in=parties).first()
+        Account.objects.filter(accessible_q(person), pk=account_id).first()
         if isinstance(account_id, int)
         else None
     )
@@ -123,8 +122,7 @@ def own_account(person: Party, account_id: object, field: str) -> Account:
 def _own_accounts(person: Party, first_id: object, second_id: object) -> tuple[Account, Account]:
     """Two accounts of the person (or of firms they act for), read in one query."""
     ids = [i for i in (first_id, second_id) if isinstance(i, int)]
-    parties = [p.pk for p in accessible_parties(person)]
-    found = {a.pk: a for a in Account.objects.filter(pk__in=ids, party_id__in=parties)}
+    found = {a.pk: a for a in Account.objects.filter(accessible_q(person), pk__in=ids)}
     if first_id not in found or second_id not in found:
         raise NotFound(_("No such account among yours."), code="account.not_found")
     return found[first_id], found[second_id]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from trygg.kernel.audit import AuditContext, audit_record
@@ -22,6 +23,12 @@ def accessible_parties(person: Party) -> list[Party]:
     """The parties whose engagements ``person`` sees: the person and the firms they own."""
     firms = [link.firm for link in SoleTrader.objects.select_related("firm").filter(person=person)]
     return [person, *firms]
+
+
+def accessible_q(person: Party, field: str = "party") -> Q:
+    """A filter on ``field`` (a foreign key to Party) for the parties ``person`` acts for, the
+    same set as :func:`accessible_parties`, in the query itself."""
+    return Q(**{field: person}) | Q(**{f"{field}__sole_trader__person": person})
 
 
 def party_for_viewer(*, viewer: Party, party_id: int) -> Party:
