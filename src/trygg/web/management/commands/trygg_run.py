@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -81,4 +82,6 @@ class Command(BaseCommand):
             stdout=subprocess.DEVNULL,
         )
         atexit.register(worker.terminate)
+        # A plain SIGTERM would end this process without running the exit handlers.
+        signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))
         self.stdout.write(f"Background worker: process {worker.pid}")
