@@ -31,7 +31,9 @@ Measured, each in the same process:
    1 % of the charges, by charge id) is written with the library's streaming writer from a
    generator (timed, not counted), then ``autogiro_import(ctx=SYSTEM, path=...)`` is timed with
    every statement. Checked: paid/failed/retrying counts, one balanced ledger transaction of the
-   approved sum naming every paid charge, and the same file again is a no-op.
+   approved sum naming every paid charge and named by the file, the refused charges naming the
+   file, and the same file again is a no-op. Shown: the charge updates PostgreSQL made in place
+   (HOT) in run and import together.
 4. The reader alone: ``for _ in iter_records(stream)`` over that file (strict, validating).
 
 Each timed phase is stopped after ``--budget`` seconds: no statement starts after the budget, a
@@ -836,10 +838,19 @@ def _check_import(spec: dict[str, Any], result: Any) -> dict[str, Any]:
         "postings sum": sum((a for _n, a in postings), Decimal(0)),
         "settlement posting": sum((a for n, a in postings if n == SETTLEMENT[0]), Decimal(0)),
         "approved sum": approved_sum,
+        # Each paid charge names the entry, and the file names it (a paid charge's file).
         "paid charges naming the entry": _one(
-            "SELECT count(*) FROM billing_charge WHERE state = 'paid' AND ledger_id = %s "
-            "AND settled_by_id = %s",
+            "SELECT count(*) FROM billing_charge c JOIN billing_bankgirotfile f "
+            "ON f.ledger_id = c.ledger_id WHERE c.state = 'paid' AND c.ledger_id = %s "
+            "AND f.id = %s",
             [entry, result.file.pk],
+        ),
+        "refused charges naming the file": _one(
+            "SELECT count(*) FROM billing_charge WHERE state = 'failed' AND settled_by_id = %s",
+            [result.file.pk],
+        ),
+        "charges updated in place (HOT), run and import": _one(
+            "SELECT n_tup_hot_upd FROM pg_stat_user_tables WHERE relname = 'billing_charge'"
         ),
         "mandates with a failure": _one(
             "SELECT count(*) FROM billing_mandate WHERE failures_in_row = 1"
@@ -860,6 +871,7 @@ def _check_import(spec: dict[str, Any], result: Any) -> dict[str, Any]:
         and checks["postings sum"] == 0
         and checks["settlement posting"] == approved_sum
         and checks["paid charges naming the entry"] == approved_count
+        and checks["refused charges naming the file"] == expected.get("1", (0,))[0]
         and checks["mandates with a failure"] == expected.get("1", (0,))[0]
         and again.already
         and checks["again seconds"] < 1.0

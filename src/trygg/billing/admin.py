@@ -472,19 +472,37 @@ class ChargeAdmin(ReadOnlyAdmin):
         "state",
         "attempts",
         "status_code",
-        "status_text",
+        "reason",
         "reference",
         "ocr",
     )
     list_filter = ("state", "method", "due_date")
     search_fields = ("=reference", "=ocr", "=policy__number")
     list_select_related = ("policy", "payer")
-    readonly_fields = [f.name for f in Charge._meta.fields]
+    # Bankgirot's reason and the settling file as the model gives them: a paid debit stores
+    # neither (the reason follows from the status code, the file from the ledger transaction).
+    exclude = ("status_text", "settled_by")
+    readonly_fields = [
+        {"status_text": "reason", "settled_by": "settling_file"}.get(f.name, f.name)
+        for f in Charge._meta.fields
+    ]
     change_list_template = "billing/admin/charge_change_list.html"
 
     @admin.display(description=gettext_lazy("policy"), ordering="policy__number")
     def policy_number(self, obj: Charge) -> str:
         return obj.policy.number
+
+    @admin.display(description=Charge._meta.get_field("status_text").verbose_name)
+    def reason(self, obj: Charge) -> str:
+        return obj.reason
+
+    @admin.display(description=Charge._meta.get_field("settled_by").verbose_name)
+    def settling_file(self, obj: Charge) -> SafeString | None:
+        file = obj.settling_file
+        if file is None:
+            return None
+        url = reverse("admin:billing_bankgirotfile_change", args=[file.pk])
+        return format_html('<a href="{}">{}</a>', url, file)
 
     def get_urls(self) -> list[Any]:
         own = [
@@ -599,6 +617,7 @@ class BankgirotFileAdmin(_ReadOnlyPlain):
         "content",
         "records",
         "summary_table",
+        "ledger",
         "at",
         "by",
         "run",

@@ -4,7 +4,9 @@
   funds, 2 no mandate or closed account), status 9 "renewed balance check" marks them as being
   retried by Bankgirot; refunds (TK77) reverse a paid premium. The approved sum is booked in the
   ledger as one balanced transaction per file (Bankgirot's settlement account against premium
-  income); each premium names that transaction.
+  income); each premium names that transaction, and the file names it too (so a paid premium's
+  file is found through its transaction). Bankgirot's reason for a payment status follows from
+  the status code and is not stored with the premium.
 - Mandate notices: activate, reject (with Bankgirot's comment code and text) or delete mandates.
 - Rejected payment orders: the premium is unpaid, with the reason.
 - Cancellation and amendment answers are logged with the file.
@@ -260,26 +262,35 @@ class _Payments:
         }
 
     def _update_charges(self, cursor: Any, charge: str, file_id: int, entry: int | None) -> None:
-        """Every matched charge in one statement: state, Bankgirot's status and reason, and for
-        paid and refused debits the day, the file and (paid) the ledger transaction."""
+        """Every matched charge in one statement: state and Bankgirot's status; for paid and
+        refused debits the day; for refused ones the file, for paid ones the ledger transaction
+        (which names the file).
+
+        The paid row must stay about as long as the ordered row, so that PostgreSQL writes it on
+        the same page without touching an index (a HOT update): the reason text is not stored
+        (``Charge.reason`` derives it from the code; a text left from before is cleared), and
+        neither is the file of a paid debit (cleared, as a retried debit still names the file
+        that refused it before). Each foreign key set is also checked at the commit, row by
+        row, so one per paid row is the least."""
         states = self._states()
         settled = [code for code, state in states.items() if state != ChargeState.RETRYING]
+        refused = [code for code, state in states.items() if state == ChargeState.FAILED]
         paid = [code for code, state in states.items() if state == ChargeState.PAID]
         params: list[Any] = []
         for code, state in states.items():
             params += [code, str(state)]
-        for code in states:
-            params += [code, codes.PAYMENT_STATUS_CODES.get(code, "")[:200]]
         when = " ".join("WHEN %s THEN %s" for _code in states)
         settled_in = f"m.status IN ({', '.join(['%s'] * len(settled))})"
         assignments = [
             f"state = CASE m.status {when} END",
             "status_code = m.status",
-            f"status_text = CASE m.status {when} END",
+            "status_text = ''",
             f"settled_on = CASE WHEN {settled_in} THEN m.payment_date ELSE {charge}.settled_on END",
-            f"settled_by_id = CASE WHEN {settled_in} THEN %s ELSE {charge}.settled_by_id END",
+            f"settled_by_id = CASE WHEN m.status IN ({', '.join(['%s'] * len(refused))}) THEN %s "
+            f"WHEN m.status IN ({', '.join(['%s'] * len(paid))}) THEN NULL "
+            f"ELSE {charge}.settled_by_id END",
         ]
-        params += [*settled, *settled, file_id]
+        params += [*settled, *refused, file_id, *paid]
         if entry is not None:
             assignments.append(
                 f"ledger_id = CASE WHEN m.status IN ({', '.join(['%s'] * len(paid))}) THEN %s "
@@ -364,6 +375,7 @@ class _Import:
             ],
             party=None,
         )
+        self.file.ledger = self.entry  # saved with the file's summary
         return self.entry
 
     def book_refunds(self) -> None:

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from trygg.autogiro import codes
 from trygg.banking.models import LedgerTransaction
 from trygg.insurance.models import PeriodChoice, Policy, PolicyTerm, Product
 from trygg.parties.models import Party
@@ -215,9 +216,16 @@ class Charge(models.Model):
     The table is built for the monthly run and the payment import, which update a million rows
     each: no index covers a column those updates write (state, run, order date, attempts, status,
     settlement, ledger), so PostgreSQL updates the rows in place (HOT, with room left on each
-    page: see migration 0003) instead of adding an entry to every index for every row. The
-    foreign keys they write have no index of their own; nothing looks charges up by them in bulk
-    and their parents (runs, files, ledger transactions) are never deleted.
+    page: see migrations 0003 and 0005) instead of adding an entry to every index for every row.
+    The foreign keys they write have no index of their own; nothing looks charges up by them in
+    bulk and their parents (runs, files, ledger transactions) are never deleted.
+
+    A paid debit grows its row as little as possible, so that the new version fits in the room
+    left on its page: Bankgirot's reason for a payment status is not stored (``reason`` gives it
+    from the status code), and the file that paid the debit is not stored either, since the
+    charge names the file's ledger transaction (``settling_file`` gives it). ``status_text``
+    holds only reasons that do not follow from the code (rejected orders, refunds, unpaid
+    invoices); ``settled_by`` only the file that refused a debit or rejected an order.
     """
 
     # Indexed by charge_policy_period, which begins with it.
@@ -311,6 +319,23 @@ class Charge(models.Model):
     def __str__(self) -> str:
         return self.reference
 
+    @property
+    def reason(self) -> str:
+        """Bankgirot's reason: the text stored with the charge, else the text of its payment
+        status code."""
+        return self.status_text or codes.PAYMENT_STATUS_CODES.get(self.status_code, "")
+
+    @property
+    def settling_file(self) -> BankgirotFile | None:
+        """The file from Bankgirot that settled the charge: the one named (a refused debit, a
+        rejected order), or for a debit paid by autogiro the file whose ledger transaction the
+        charge names."""
+        if self.settled_by_id is not None:
+            return self.settled_by
+        if self.ledger_id is None:
+            return None
+        return BankgirotFile.objects.filter(ledger_id=self.ledger_id).first()
+
 
 class Direction(models.TextChoices):
     OUT = "out", _("To Bankgirot")
@@ -329,6 +354,10 @@ class BankgirotFile(models.Model):
         BillingRun, on_delete=models.PROTECT, null=True, blank=True, related_name="files"
     )
     summary = models.JSONField(default=dict)
+    # The ledger transaction of the debits the file reports paid; each of them names it.
+    ledger = models.OneToOneField(
+        LedgerTransaction, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     at = models.DateTimeField(_("written or imported"))
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
