@@ -16,13 +16,14 @@ Two scenarios, each on a freshly seeded portfolio after ``VACUUM ANALYZE`` and a
 * one day: every policy renews on 2027-12-01, ``renewal_run(on=2027-12-01)``;
 * spread: the policies started over the 365 days of 2026 (day after day, so each day's policies
   are scattered over the whole table) and renew over 2027, all caught up by one
-  ``renewal_run(on=2027-12-31)`` (365 renewal days, one transaction each).
+  ``renewal_run(on=2027-12-31)`` (365 renewal days).
 
 ``renewal_run`` is timed as the batch command calls it; every statement it sends and every
 commit is timed too (a Django execute wrapper, and a wrapper around the connection's commit) to
-show where the time goes. A run still going after ``--budget`` seconds is stopped before its next
-day's first statement (each day is its own transaction: the days before stay renewed, the rest
-untouched).
+show where the time goes, and the WAL it writes and the share of its policy updates that are HOT
+(the new row version on the old one's page, no index touched) are reported. A run still going
+after ``--budget`` seconds is stopped before its next batch's first statement (each batch of
+renewal dates is its own transaction: the batches before stay renewed, the rest untouched).
 
 Afterwards SQL checks the last run: every policy has exactly one new term and its renewal date
 moved a year on, and every new term carries the 2027 PBB, the new tariff and the premium the
@@ -275,6 +276,17 @@ def _timed_statements(budget: float | None) -> Iterator[dict[str, list[float]]]:
         del connection._commit
 
 
+def _policy_updates() -> tuple[int, int]:
+    """(row updates, HOT updates) of the policy table so far, this session's included."""
+    _sql("SELECT pg_stat_force_next_flush()")
+    _sql("SELECT pg_stat_clear_snapshot()")
+    upd, hot = _sql(
+        "SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables WHERE relname = %s",
+        ["insurance_policy"],
+    )[0]
+    return upd, hot
+
+
 def _timed_run(on: dt.date, budget: float | None) -> dict[str, Any]:
     from trygg.insurance.renewal import renewal_run
     from trygg.insurance.tariffs import catalogue_forget
@@ -283,6 +295,8 @@ def _timed_run(on: dt.date, budget: float | None) -> dict[str, Any]:
     ctx = AuditContext(actor_kind="system", actor_label="bench", channel="batch")
     catalogue_forget()  # the catalogue (with the new tariff) is loaded inside the timed run
     stopped = False
+    upd, hot = _policy_updates()
+    wal = _one("SELECT pg_current_wal_lsn()")
     with _timed_statements(budget) as spent:
         begin = time.perf_counter()
         try:
@@ -290,12 +304,19 @@ def _timed_run(on: dt.date, budget: float | None) -> dict[str, Any]:
         except _BudgetSpent:
             stopped = True
         elapsed = time.perf_counter() - begin
+    wal_bytes = _one("SELECT pg_current_wal_lsn() - %s::pg_lsn", [wal])
+    upd_after, hot_after = _policy_updates()
     return {
         "seconds": elapsed,
         "stopped": stopped,
-        "days": len(spent.get("INSERT terms", [])),
+        "days": _one(
+            "SELECT count(DISTINCT starts_on) FROM insurance_policyterm WHERE pbb_year = 2027"
+        ),
         "renewed": _one("SELECT count(*) FROM insurance_policyterm WHERE pbb_year = 2027"),
         "spent": dict(spent),
+        "wal_mb": float(wal_bytes) / 2**20,
+        "updates": upd_after - upd,
+        "hot": hot_after - hot,
     }
 
 
@@ -342,8 +363,7 @@ def _scenario(
     spread: bool,
     budget: float,
 ) -> dict[str, Any]:
-    from trygg.insurance.models import Policy, PolicyState
-    from trygg.insurance.renewal import renewal_run
+    from trygg.insurance.renewal import renewal_due, renewal_run
     from trygg.kernel.audit import AuditContext
 
     on = dt.date(2027, 12, 31) if spread else dt.date(2027, 12, 1)
@@ -354,13 +374,8 @@ def _scenario(
         "SELECT count(DISTINCT renewal_date) FROM insurance_policy WHERE renewal_date <= %s",
         [on],
     )
-    # The days query exactly as renewal_run writes it: how many "days" it will loop over.
-    listed = len(
-        Policy.objects.filter(state=PolicyState.ACTIVE, renewal_date__lte=on)
-        .order_by()
-        .values_list("renewal_date", flat=True)
-        .distinct()
-    )
+    # The days query renewal_run sends: the renewal dates it will renew.
+    listed = len(renewal_due(on))
     runs = {"as shipped": _timed_run(on, budget)}
     ctx = AuditContext(actor_kind="system", actor_label="bench", channel="batch")
     begin = time.perf_counter()
@@ -467,6 +482,10 @@ def main() -> None:
                 )
             rest = run["seconds"] - accounted
             print(f"    {'Python between statements':<42}{'':>8}   {rest:>8.2f} s")
+            print(
+                f"    WAL written: {run['wal_mb']:.0f} MB; policy row updates: {run['updates']}, "
+                f"of which HOT: {run['hot']}"
+            )
         checks = ", ".join(f"{k}: {v}" for k, v in r["checks"].items())
         print(f"  checks of the last run: {checks} -> {'OK' if r['ok'] else 'WRONG'}")
     for r in results:

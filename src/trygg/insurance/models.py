@@ -337,7 +337,9 @@ class Policy(models.Model):
     insured = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="policies_insured")
     level = models.PositiveSmallIntegerField(_("insured level (PBB)"))
     start_date = models.DateField(_("start date"))
-    renewal_date = models.DateField(_("next renewal"), db_index=True)
+    # Not indexed: the yearly renewal moves every policy's date, and a change of an indexed
+    # column writes a new entry in every index of the table (see ``renewal``).
+    renewal_date = models.DateField(_("next renewal"))
     payment_method = models.CharField(
         _("payment"), max_length=20, choices=PaymentMethodChoice.choices
     )
@@ -368,7 +370,10 @@ class PolicyTerm(models.Model):
     (cancellation, lapse, an amendment) charges the instalments of periods begun before it ends.
     """
 
-    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="terms")
+    # The unique (policy, starts_on) index serves every lookup by policy.
+    policy = models.ForeignKey(
+        Policy, on_delete=models.CASCADE, related_name="terms", db_index=False
+    )
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("to"))
     tariff = models.ForeignKey(Tariff, on_delete=models.PROTECT, related_name="+")
