@@ -30,6 +30,7 @@ from trygg.banking.services import (
 )
 from trygg.kernel.audit import SYSTEM
 from trygg.kernel.errors import Conflict, NotFound, ValidationFailed
+from trygg.kernel.models import AuditEvent
 
 BG = "5050-1055"  # a bankgiro number with a valid check digit
 
@@ -319,6 +320,49 @@ def test_concurrent_payments_never_overdraw() -> None:
     assert outcomes.count("account.insufficient_funds") == 5
     main.refresh_from_db()
     assert main.balance == Decimal("100.00")
+    _ledger_balanced()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_request_sent_at_once_from_eight_places_books_once() -> None:
+    """A client that retries before the first answer came: one key, one booking, the same
+    transaction for every caller, even when the money would not stretch to a second one."""
+    customer = make_customer()
+    main = account_open(ctx=SYSTEM, party=customer.party, name="Lönekonto")
+    savings = account_open(ctx=SYSTEM, party=customer.party, name="Sparkonto")
+    incoming_payment_book(account=main, amount=Decimal("500.00"), text="Lön")
+    booked: list[int] = []
+    lock = threading.Lock()
+
+    def send() -> None:
+        try:
+            entry = transfer_own(
+                ctx=SYSTEM,
+                person=customer.party,
+                from_account_id=main.pk,
+                to_account_id=savings.pk,
+                amount="400",
+                idempotency_key="retry-1",
+            )
+        finally:
+            connection.close()
+        with lock:
+            booked.append(entry.pk)
+
+    threads = [threading.Thread(target=send) for _ in range(8)]
+    if connection.vendor == "postgresql":
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    else:  # SQLite serialises writers: run them one after the other
+        for t in threads:
+            t.start()
+            t.join()
+    assert len(booked) == 8 and len(set(booked)) == 1
+    main.refresh_from_db()
+    assert main.balance == Decimal("100.00")
+    assert AuditEvent.objects.filter(object_type="transfer").count() == 1
     _ledger_balanced()
 
 

@@ -17,7 +17,15 @@ from django.utils.translation import gettext as _
 from stdnum import luhn
 
 from trygg.banking import rules
-from trygg.banking.ledger import FUNDING, OUTGOING_CLEARING, Leg, book, internal_account, replayed
+from trygg.banking.ledger import (
+    FUNDING,
+    OUTGOING_CLEARING,
+    Leg,
+    book,
+    book_once,
+    internal_account,
+    replayed,
+)
 from trygg.banking.models import (
     Account,
     AccountKind,
@@ -170,10 +178,7 @@ def transfer_own(
         "message": text,
     }
     with transaction.atomic():
-        earlier = replayed(party=person, idempotency_key=idempotency_key, request=request)
-        if earlier is not None:
-            return earlier
-        entry = book(
+        entry, booked = book_once(
             kind="transfer",
             description=text or _("Transfer"),
             party=person,
@@ -181,6 +186,8 @@ def transfer_own(
             request=request,
             legs=[Leg(source, -value, text), Leg(target, value, text)],
         )
+        if not booked:
+            return entry
         audit_record(
             ctx=ctx,
             action=AuditAction.CREATE,
@@ -280,11 +287,8 @@ def _pay(
     idempotency_key: str | None,
     request: dict[str, Any],
 ) -> Payment:
-    earlier = replayed(party=person, idempotency_key=idempotency_key, request=request)
-    if earlier is not None:
-        return Payment.objects.get(transaction=earlier)
     clearing = internal_account(*OUTGOING_CLEARING)
-    entry = book(
+    entry, booked = book_once(
         kind="payment",
         description=text or destination.display(),
         party=person,
@@ -292,6 +296,8 @@ def _pay(
         request=request,
         legs=[Leg(source, -value, text), Leg(clearing, value, destination.canonical())],
     )
+    if not booked:  # the same request again: its payment
+        return Payment.objects.get(transaction=entry)
     payment = Payment.objects.create(
         transaction=entry,
         from_account=source,
