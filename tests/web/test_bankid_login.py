@@ -79,6 +79,35 @@ def test_qr_login_completes_with_two_factors(simulator: httpx.Client, customer: 
 
 
 @pytest.mark.django_db
+def test_bankid_on_this_device_opens_the_app_with_the_autostart_token(
+    simulator: httpx.Client, customer: Customer
+) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.get("/login/bankid/")
+    started = client.post(
+        "/login/bankid/start/", {"mode": "device", "csrfmiddlewaretoken": csrf_of(client)}
+    )
+    assert started["Location"] == "/login/bankid/wait/"
+    pending: dict[str, Any] = client.session["trygg.bankid"]
+    page = client.get("/login/bankid/wait/").content.decode()
+    token = pending["auto_start_token"]
+    assert f'href="bankid:///?autostarttoken={token}&amp;redirect=null"' in page
+    assert "<svg" not in page and pending["qr_start_secret"] not in page
+    # The app on this device starts from the token (no QR code), and the user identifies.
+    assert simulator.post(f"/sim/orders/{pending['order_ref']}/scan", json={}).status_code == 200
+    assert (
+        simulator.post(
+            f"/sim/orders/{pending['order_ref']}/complete",
+            json={"personalNumber": customer.id_number},
+        ).status_code
+        == 200
+    )
+    done = _collect(client)
+    assert done.status_code == 204 and done["HX-Redirect"] == "/overview/"
+    assert client.get("/api/v1/me").json()["authentication_method"] == "bankid"
+
+
+@pytest.mark.django_db
 def test_a_wrong_qr_frame_is_refused_by_the_simulator(simulator: httpx.Client) -> None:
     client = Client(enforce_csrf_checks=True)
     pending = _start(client)
