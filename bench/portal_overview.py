@@ -94,6 +94,23 @@ def login(base: str, id_number: str, pin: str) -> str:
     return f"trygg_session={cookies['trygg_session']}"
 
 
+class Page:
+    def __init__(self, status: int, body: bytes) -> None:
+        self.status, self.body = status, body
+
+
+def overview_page(base: str, cookie: str) -> Page:
+    import http.client
+
+    host = base.removeprefix("http://")
+    conn = http.client.HTTPConnection(host)
+    conn.request(
+        "GET", "/overview/", headers={"X-Forwarded-Proto": "https", "Host": host, "Cookie": cookie}
+    )
+    answer = conn.getresponse()
+    return Page(answer.status, answer.read())
+
+
 def wrk(url: str, connections: int, duration: int, script: str | None) -> dict[str, float]:
     args = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url]
     if script:
@@ -182,6 +199,9 @@ def main() -> None:
             except OSError:
                 time.sleep(0.1)
         cookies = [login(base, n, "4826") for n in numbers]
+        for cookie in cookies:  # what is measured is the overview itself, not a redirect
+            page = overview_page(base, cookie)
+            assert page.status == 200 and b'id="logins"' in page.body, page.status
         script = var / "overview.lua"
         script.write_text(LUA % ", ".join(f'"{c}"' for c in cookies))
         wrk(f"{base}/healthz", opts.connections, 3, None)  # warm-up
