@@ -48,13 +48,10 @@ import atexit
 import datetime as dt
 import gc
 import os
-import platform
 import re
 import shutil
-import sys
 import tempfile
 import time
-import urllib.parse
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -62,7 +59,21 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from _common import luhn_sql as _luhn_sql
+from _common import machine_postgresql as _machine
+from _common import one as _one
+from _common import recreate_database as _recreate
+from _common import seed_persons, setup_django
+from _common import sql as _sql
+
+
+def _setup(url: str, outbox_root: Path) -> None:
+    setup_django(url, TRYGG_BANKGIROT_DIR=str(outbox_root))
+
+
+def _seed_parties(count: int) -> tuple[int, int]:
+    return seed_persons(count, "Betalare")
+
 
 TERM_START = dt.date(2026, 12, 1)
 TERM_END = dt.date(2027, 12, 1)
@@ -73,80 +84,7 @@ TARGET_READER_RATE = 300_000.0
 SHARES = ((97, "0"), (99, "1"), (100, "9"))  # charge id mod 100 below the bound -> status
 
 
-def _setup(url: str, outbox_root: Path) -> None:
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "trygg.settings",
-            "TRYGG_DATABASE_URL": url,
-            "TRYGG_VAR_DIR": str(ROOT / "var" / "bench"),
-            "TRYGG_BANKID_URL": "",
-            "TRYGG_BANKGIROT_DIR": str(outbox_root),
-        }
-    )
-    sys.path.insert(0, str(ROOT / "src"))
-    import django
-
-    django.setup()
-
-
-def _recreate(url: str) -> None:
-    import psycopg
-
-    parts = urllib.parse.urlparse(url)
-    name = parts.path.lstrip("/")
-    with psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def _sql(statement: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        return cursor.fetchall() if cursor.description else []
-
-
-def _one(statement: str, params: list[Any] | None = None) -> Any:
-    return _sql(statement, params)[0][0]
-
-
-def _luhn_sql(serial: str, digits: int) -> str:
-    """The Luhn check digit of the ``digits``-digit integer expression ``serial``, in SQL."""
-    terms = []
-    for k in range(1, digits + 1):  # k-th digit from the right; odd positions are doubled
-        digit = f"mod({serial} / {10 ** (k - 1)}, 10)"
-        terms.append(f"((2 * {digit}) / 10 + mod(2 * {digit}, 10))" if k % 2 else digit)
-    return f"mod(10 - mod({' + '.join(terms)}, 10), 10)"
-
-
 # -- the portfolio ------------------------------------------------------------------------------
-
-
-def _seed_parties(count: int) -> tuple[int, int]:
-    """``count`` persons with valid personal identity numbers; (first id, last id)."""
-    from trygg.kernel import idnumbers
-    from trygg.parties.rules import customer_number_from_serial
-
-    numbers, kinds, births, customers = [], [], [], []
-    for i in range(count):
-        born = dt.date(1950 + i % 50, 1 + i % 12, 1 + (i * 7) % 28)
-        parsed = idnumbers.parse(idnumbers.generate_swedish_personal(born, i % 1000))
-        numbers.append(parsed.value)
-        kinds.append(parsed.kind.value)
-        births.append(parsed.birth_date)
-        customers.append(customer_number_from_serial(900001 + i))
-    _sql(
-        "INSERT INTO parties_party (kind, customer_number, country, id_number, id_kind, "
-        "given_name, family_name, legal_name, birth_date, preferred_language, created_at, "
-        "updated_at) "
-        "SELECT 'person', c, 'SE', n, k, 'Bench', 'Betalare' || ord, '', b, 'sv', now(), now() "
-        "FROM unnest(%s::text[], %s::text[], %s::text[], %s::date[]) WITH ORDINALITY "
-        "AS u(c, n, k, b, ord) ON CONFLICT DO NOTHING",
-        [customers, numbers, kinds, births],
-    )
-    first, last = _sql("SELECT min(id), max(id) FROM parties_party")[0]
-    return first, last
 
 
 def _schedule_rows(full_year: bool) -> list[tuple[int, dt.date, dt.date, Decimal]]:
@@ -897,26 +835,6 @@ def _reader(path: Path, budget: float) -> dict[str, Any]:
 
 
 # -- report -------------------------------------------------------------------------------------
-
-
-def _machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    server = _one("SHOW server_version")
-    settings = ", ".join(
-        f"{name}={_one(f'SHOW {name}')}"
-        for name in ("shared_buffers", "max_wal_size", "synchronous_commit")
-    )
-    return (
-        f"machine: {platform.node()}, {os.cpu_count()} cores ({cpu}), Python "
-        f"{platform.python_version()}, PostgreSQL {server} ({settings})"
-    )
 
 
 def _where(title: str, seconds: float, timer: Timer, top: int) -> None:

@@ -18,28 +18,11 @@ import os
 import platform
 import random
 import secrets
-import sys
 import time
 import urllib.parse
 from decimal import Decimal
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _setup(url: str) -> None:
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "trygg.settings",
-            "TRYGG_DATABASE_URL": url,
-            "TRYGG_VAR_DIR": str(ROOT / "var" / "bench"),
-            "TRYGG_BANKID_URL": "",
-        }
-    )
-    sys.path.insert(0, str(ROOT / "src"))
-    import django
-
-    django.setup()
+from _common import setup_django as _setup
 
 
 def _prepare(url: str, customers: int) -> list[tuple[int, int, int]]:

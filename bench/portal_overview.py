@@ -26,7 +26,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _common import ROOT, ensure_database
+
 PY = sys.executable
 PORT = 8765
 LUA = """
@@ -45,17 +46,6 @@ def run(args: list[str], env: dict[str, str], **kw: object) -> str:
         args, env=env, cwd=ROOT, check=True, capture_output=True, text=True, **kw
     )  # type: ignore[call-overload]
     return str(result.stdout)
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    parts = urllib.parse.urlparse(url)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def login(base: str, id_number: str, pin: str) -> str:

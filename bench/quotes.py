@@ -27,30 +27,15 @@ import os
 import platform
 import random
 import statistics
-import sys
 import time
 import urllib.parse
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from _common import setup_django as _setup
+
 TARGET = 5000  # quotes per second on one core
-
-
-def _setup(url: str) -> None:
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "trygg.settings",
-            "TRYGG_DATABASE_URL": url,
-            "TRYGG_VAR_DIR": str(ROOT / "var" / "bench"),
-            "TRYGG_BANKID_URL": "",
-        }
-    )
-    sys.path.insert(0, str(ROOT / "src"))
-    import django
-
-    django.setup()
 
 
 def _inputs(count: int, seed: int) -> list[tuple[str, dt.date, int, str, dt.date]]:

@@ -1,0 +1,124 @@
+"""What the benchmarks share: Django set up against a given database, a fresh PostgreSQL
+database, plain SQL, persons seeded set-based, and the machine's description."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import sys
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def setup_django(url: str, **environment: str) -> None:
+    """Django with trygg's settings on the database ``url`` (plus ``environment``)."""
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "trygg.settings",
+            "TRYGG_DATABASE_URL": url,
+            "TRYGG_VAR_DIR": str(ROOT / "var" / "bench"),
+            "TRYGG_BANKID_URL": "",
+            **environment,
+        }
+    )
+    sys.path.insert(0, str(ROOT / "src"))
+    import django
+
+    django.setup()
+
+
+def recreate_database(url: str) -> None:
+    """Drop the PostgreSQL database of ``url`` if it exists and create it empty."""
+    import psycopg
+
+    parts = urllib.parse.urlparse(url)
+    name = parts.path.lstrip("/")
+    with psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def ensure_database(url: str) -> None:
+    """Create the PostgreSQL database of ``url`` unless it exists."""
+    import psycopg
+
+    parts = urllib.parse.urlparse(url)
+    name = parts.path.lstrip("/")
+    with psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def sql(statement: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.fetchall() if cursor.description else []
+
+
+def one(statement: str, params: list[Any] | None = None) -> Any:
+    return sql(statement, params)[0][0]
+
+
+def luhn_sql(serial: str, digits: int) -> str:
+    """The Luhn check digit of the ``digits``-digit integer expression ``serial``, in SQL."""
+    terms = []
+    for k in range(1, digits + 1):  # k-th digit from the right; odd positions are doubled
+        digit = f"mod({serial} / {10 ** (k - 1)}, 10)"
+        terms.append(f"((2 * {digit}) / 10 + mod(2 * {digit}, 10))" if k % 2 else digit)
+    return f"mod(10 - mod({' + '.join(terms)}, 10), 10)"
+
+
+def seed_persons(count: int, family_name: str) -> tuple[int, int]:
+    """``count`` persons with valid personal identity numbers, named Bench ``family_name`` and
+    their number; (first id, last id)."""
+    from trygg.kernel import idnumbers
+    from trygg.parties.rules import customer_number_from_serial
+
+    numbers, kinds, births, customers = [], [], [], []
+    for i in range(count):
+        born = dt.date(1950 + i % 50, 1 + i % 12, 1 + (i * 7) % 28)
+        parsed = idnumbers.parse(idnumbers.generate_swedish_personal(born, i % 1000))
+        numbers.append(parsed.value)
+        kinds.append(parsed.kind.value)
+        births.append(parsed.birth_date)
+        customers.append(customer_number_from_serial(900001 + i))
+    sql(
+        "INSERT INTO parties_party (kind, customer_number, country, id_number, id_kind, "
+        "given_name, family_name, legal_name, birth_date, preferred_language, created_at, "
+        "updated_at) "
+        "SELECT 'person', c, 'SE', n, k, 'Bench', %s || ord, '', b, 'sv', now(), now() "
+        "FROM unnest(%s::text[], %s::text[], %s::text[], %s::date[]) WITH ORDINALITY "
+        "AS u(c, n, k, b, ord) ON CONFLICT DO NOTHING",
+        [family_name, customers, numbers, kinds, births],
+    )
+    first, last = sql("SELECT min(id), max(id) FROM parties_party")[0]
+    return first, last
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown CPU"
+
+
+def machine_postgresql() -> str:
+    """The machine, Python and the PostgreSQL server with the settings that matter for batches."""
+    server = one("SHOW server_version")
+    settings = ", ".join(
+        f"{name}={one(f'SHOW {name}')}"
+        for name in ("shared_buffers", "max_wal_size", "synchronous_commit")
+    )
+    return (
+        f"machine: {platform.node()}, {os.cpu_count()} cores ({cpu_model()}), Python "
+        f"{platform.python_version()}, PostgreSQL {server} ({settings})"
+    )
