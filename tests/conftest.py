@@ -35,6 +35,13 @@ def _light_argon2(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _own_file_exchange(settings: Any, tmp_path_factory: Any) -> None:
+    """Each test exchanges Bankgirot files in a directory of its own (never the project's var/,
+    which parallel test processes and the demo share)."""
+    settings.TRYGG_BANKGIROT_DIR = tmp_path_factory.mktemp("bankgirot")
+
+
+@pytest.fixture(autouse=True)
 def _audit_triggers(request: Any) -> Iterator[None]:
     """Transactional tests end with a flush, which the append-only triggers of the audit log
     would refuse on SQLite: lift them just before the flush, and put them back for every test."""
