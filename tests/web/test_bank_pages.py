@@ -132,8 +132,9 @@ def test_another_customers_account_page_is_not_found(
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("mode", ["qr", "device"])
 def test_payment_signed_with_bankid_in_the_portal(
-    banked: tuple[Customer, Account, Account], settings: Any
+    banked: tuple[Customer, Account, Account], settings: Any, mode: str
 ) -> None:
     import threading
 
@@ -159,8 +160,16 @@ def test_payment_signed_with_bankid_in_the_portal(
                 "csrfmiddlewaretoken": csrf_of(client),
             },
         )["Location"]
-        page = client.post(sign_url + "bankid/", {"csrfmiddlewaretoken": csrf_of(client)})
-        assert "<svg" in page.content.decode()
+        page = client.post(
+            sign_url + "bankid/", {"mode": mode, "csrfmiddlewaretoken": csrf_of(client)}
+        ).content.decode()
+        token = client.session["trygg.signing_bankid"]["auto_start_token"]
+        launch = f"bankid:///?autostarttoken={token}&amp;redirect=null"
+        if mode == "device":  # the app on this device opens from the autostart token
+            assert launch in page and "<svg" not in page
+        else:  # a phone scans the animated QR code
+            assert "<svg" in page and launch not in page
+        assert 'id="signed-text"' in page
         order_ref = client.session["trygg.signing_bankid"]["order_ref"]
         with httpx.Client(base_url=server.base_url) as control:
             control.post(f"/sim/orders/{order_ref}/scan")

@@ -40,6 +40,7 @@ from trygg.banking.services import (
 )
 from trygg.banking.trading import TradeInput, trade_cancel, trade_place, trade_start
 from trygg.identity.actors import audit_context, client_ip
+from trygg.identity.bankid.launch import launch_url
 from trygg.identity.bankid_login import PendingBankId, bankid_qr_svg
 from trygg.identity.models import SigningOrder, SigningState
 from trygg.identity.requests import PortalRequest
@@ -233,12 +234,14 @@ def sign_bankid_start(request: PortalRequest, public_id: str) -> HttpResponseBas
         messages.error(request, str(error.message))
         return redirect("web:sign", public_id=public_id)
     request.session[SIGNING_BANKID] = {"public_id": public_id, **pending.as_session()}
+    same_device = request.POST.get("mode") == "device"
     return render(
         request,
         "web/sign_bankid.html",
         {
             "order": order,
-            "qr": bankid_qr_svg(pending),
+            "launch": launch_url(pending.auto_start_token) if same_device else "",
+            "qr": "" if same_device else bankid_qr_svg(pending),
             "simulator": settings.TRYGG_BANKID_URL.rstrip("/") + "/app"
             if settings.TRYGG_BANKID_SIMULATOR
             else "",
