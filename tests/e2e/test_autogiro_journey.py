@@ -278,6 +278,7 @@ def test_register_sign_activate_stop_run_import_paid(
         assert sv("Billing run of %(date)s done.") % {"date": "2026-11-30"} in told
         assert "AG_471117_20261130_" in told
         desk.goto("/backoffice/billing/billingrun/dashboard/")
+        desk.screenshot(path="var/e2e-billing-dashboard.png", full_page=True)
         run = _table(desk, "#runs", "2026-11-30")
         assert run[sv("Debits ordered")] == "1"
         assert run[sv("Mandates sent")] == "0"

@@ -586,8 +586,8 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("File from Bankgirot"),
         help_text=gettext_lazy(
-            "A payment specification, mandate notices or rejected orders. A large file takes a "
-            "while: wait for the result page."
+            "A payment specification, mandate notices or rejected orders. The next page shows "
+            "how far the import has come."
         ),
     )
 
