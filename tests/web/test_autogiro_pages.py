@@ -116,3 +116,31 @@ def test_register_online_see_the_plan_stop_and_revoke(
     assert refused.status_code == 302
     second.refresh_from_db()
     assert second.state == "planned"
+
+
+def test_earlier_premiums_show_the_retry_that_paid(payer: Payer, exchange: Path) -> None:
+    """A debit refused for lack of funds and paid when ordered again: the customer sees it paid,
+    on which day, after two attempts."""
+    import json
+
+    from tests.billing.conftest import register
+    from tests.billing.test_months_through_simulator import _play
+
+    with clock.business_date(dt.date(2026, 11, 23)):
+        mandate = register(payer)
+    exchange.mkdir(parents=True, exist_ok=True)
+    (exchange / "scenario.json").write_text(
+        json.dumps({"payments": {mandate.payer_number: ["insufficient_funds", "approved"]}}),
+        encoding="utf-8",
+    )
+    _play(exchange, dt.date(2026, 11, 23), dt.date(2026, 12, 10))
+    december = Charge.objects.get(policy=payer.policy, period_start=dt.date(2026, 12, 1))
+    assert december.state == "paid" and december.attempts == 2 and december.settled_on
+    client = Client(enforce_csrf_checks=True)
+    portal_login(client, payer.customer.id_number, payer.customer.pin)
+    with clock.business_date(dt.date(2026, 12, 10)):
+        page = client.get("/autogiro/").content.decode()
+    earlier = page[page.index("Tidigare premier") :]
+    row = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", earlier))
+    assert f"{december.due_date:%Y-%m-%d}" in row and "Betald (2 försök)" in row
+    assert f"{december.settled_on:%Y-%m-%d}" in row
