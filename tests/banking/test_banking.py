@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -280,6 +281,39 @@ def test_sole_trader_pays_from_the_firm(sole_trader: Any) -> None:
     _ledger_balanced()
 
 
+def _at_once(work: Callable[[], None], count: int) -> None:
+    """``count`` threads doing ``work`` together (on SQLite, which serialises writers, one after
+    the other)."""
+    threads = [threading.Thread(target=work) for _ in range(count)]
+    if connection.vendor == "postgresql":
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    else:
+        for t in threads:
+            t.start()
+            t.join()
+
+
+@pytest.mark.django_db
+def test_the_whole_balance_can_be_moved_but_not_a_cent_more() -> None:
+    customer = make_customer()
+    main = account_open(ctx=SYSTEM, party=customer.party, name="Lönekonto")
+    savings = account_open(ctx=SYSTEM, party=customer.party, name="Sparkonto")
+    incoming_payment_book(account=main, amount=Decimal("250.00"), text="Lön")
+    transfer = {"ctx": SYSTEM, "person": customer.party, "from_account_id": main.pk}
+    with pytest.raises(ValidationFailed) as refused:
+        transfer_own(**transfer, to_account_id=savings.pk, amount="250.01")
+    assert refused.value.code == "account.insufficient_funds" and "250" in refused.value.message
+    transfer_own(**transfer, to_account_id=savings.pk, amount="250.00")
+    main.refresh_from_db()
+    assert main.balance == Decimal("0.00")
+    with pytest.raises(ValidationFailed):
+        transfer_own(**transfer, to_account_id=savings.pk, amount="0.01")
+    _ledger_balanced()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_payments_never_overdraw() -> None:
     customer = make_customer()
@@ -306,16 +340,7 @@ def test_concurrent_payments_never_overdraw() -> None:
         with lock:
             outcomes.append(result)
 
-    threads = [threading.Thread(target=spend) for _ in range(8)]
-    if connection.vendor == "postgresql":
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-    else:  # SQLite serialises writers: run them one after the other
-        for t in threads:
-            t.start()
-            t.join()
+    _at_once(spend, 8)
     assert outcomes.count("ok") == 3
     assert outcomes.count("account.insufficient_funds") == 5
     main.refresh_from_db()
@@ -349,16 +374,7 @@ def test_the_same_request_sent_at_once_from_eight_places_books_once() -> None:
         with lock:
             booked.append(entry.pk)
 
-    threads = [threading.Thread(target=send) for _ in range(8)]
-    if connection.vendor == "postgresql":
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-    else:  # SQLite serialises writers: run them one after the other
-        for t in threads:
-            t.start()
-            t.join()
+    _at_once(send, 8)
     assert len(booked) == 8 and len(set(booked)) == 1
     main.refresh_from_db()
     assert main.balance == Decimal("100.00")

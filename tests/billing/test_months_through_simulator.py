@@ -17,26 +17,17 @@ from django.db.models import Sum
 
 from tests.billing.conftest import Payer, register
 from trygg.banking.models import Account, Posting
-from trygg.billing.inbox import inbox_import
 from trygg.billing.models import BankgirotFile, Charge, Mandate, Notice
-from trygg.billing.runs import billing_run
 from trygg.kernel import clock
 from trygg.kernel.audit import SYSTEM
-from trygg.simulators.bankgirot import Bankgirot
+from trygg.web.demo_billing import play_days
 
 pytestmark = pytest.mark.django_db
 
 
 def _play(root: Path, first: dt.date, last: dt.date) -> None:
-    bank = Bankgirot(root)
-    day = first
-    while day <= last:
-        with clock.business_date(day):
-            billing_run(ctx=SYSTEM, on=day)
-            bank.process(until=day)
-            result = inbox_import(ctx=SYSTEM, root=root)
-            assert not result.refused, result.refused
-        day += dt.timedelta(days=1)
+    refused = play_days(SYSTEM, root, first, last)
+    assert not refused, refused
 
 
 def test_three_months_with_failures_retries_and_rule_b(payer: Payer, exchange: Path) -> None:

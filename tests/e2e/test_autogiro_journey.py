@@ -27,7 +27,6 @@ from tests.billing.answers import payment_spec
 from tests.conftest import Customer, make_customer
 from tests.e2e.conftest import backoffice_login, restore_reference_data, staff_with_totp
 from tests.insurance.conftest import apply_online, online_input
-from trygg.billing.inbox import inbox_import
 from trygg.billing.models import (
     BillingTerms,
     Charge,
@@ -37,7 +36,6 @@ from trygg.billing.models import (
     MandateState,
     NoticeKind,
 )
-from trygg.billing.runs import billing_run
 from trygg.identity.models import SecurityToken
 from trygg.identity.tokens import token_expected_response
 from trygg.insurance.models import PeriodChoice, Policy, Product
@@ -45,7 +43,7 @@ from trygg.kernel import clock
 from trygg.kernel.audit import SYSTEM
 from trygg.kernel.jobs import job_run
 from trygg.kernel.models import Job, JobState
-from trygg.simulators.bankgirot import Bankgirot
+from trygg.web.demo_billing import play_days
 
 REGISTERED = dt.date(2026, 11, 22)  # a Sunday: the frozen clock's date
 PLAYED = (dt.date(2026, 11, 23), dt.date(2026, 11, 27))  # runs, Bankgirot and imports
@@ -99,15 +97,8 @@ def exchange(tmp_path: Path, settings: Any) -> Path:
 
 def _play(root: Path, first: dt.date, last: dt.date) -> None:
     """Each day: the billing run, Bankgirot's day, and the import of its answers."""
-    bank = Bankgirot(root)
-    day = first
-    while day <= last:
-        with clock.business_date(day):
-            billing_run(ctx=SYSTEM, on=day)
-            bank.process(until=day)
-            result = inbox_import(ctx=SYSTEM, root=root)
-            assert not result.refused, result.refused
-        day += dt.timedelta(days=1)
+    refused = play_days(SYSTEM, root, first, last)
+    assert not refused, refused
 
 
 def _login(page: Any, person: Customer) -> None:

@@ -105,14 +105,16 @@ def book_once(
     # No savepoint: a refusal here rolls back the caller's whole transaction anyway.
     with transaction.atomic(savepoint=False):
         if connection.vendor == "postgresql":
-            booked = _book_in_one_statement(entry, legs, change, request)
-        else:
-            booked = _book_step_by_step(entry, legs, change, request)
-    if booked is None:
-        earlier = replayed(party=party, idempotency_key=idempotency_key, request=request or {})
-        assert earlier is not None  # the key's transaction exists: the insert met it
-        return earlier, False
-    return booked, True
+            return _book_in_one_statement(entry, legs, change, request)
+        return _book_step_by_step(entry, legs, change, request)
+
+
+def _earlier(entry: LedgerTransaction, request: dict[str, Any] | None) -> LedgerTransaction | None:
+    """The transaction booked before under ``entry``'s idempotency key (a different request
+    under it is refused)."""
+    return replayed(
+        party=entry.initiated_by, idempotency_key=entry.idempotency_key, request=request or {}
+    )
 
 
 def _short_of_money(account: Account, balance: Decimal) -> ValidationFailed:
@@ -129,13 +131,12 @@ def _book_step_by_step(
     legs: list[Leg],
     change: dict[int, Decimal],
     request: dict[str, Any] | None,
-) -> LedgerTransaction | None:
+) -> tuple[LedgerTransaction, bool]:
     """Lock the accounts in id order, check, write the transaction, its postings and the
-    balances; None when the idempotency key was used before."""
-    if entry.idempotency_key and replayed(
-        party=entry.initiated_by, idempotency_key=entry.idempotency_key, request=request or {}
-    ):
-        return None
+    balances; the earlier transaction when the idempotency key was used before."""
+    earlier = _earlier(entry, request)
+    if earlier is not None:
+        return earlier, False
     ids = sorted(change)
     locked = {
         a.pk: a for a in Account.objects.select_for_update().filter(pk__in=ids).order_by("pk")
@@ -163,7 +164,7 @@ def _book_step_by_step(
             output_field=DecimalField(max_digits=18, decimal_places=2),
         )
     )
-    return entry
+    return entry, True
 
 
 def _book_in_one_statement(
@@ -171,12 +172,12 @@ def _book_in_one_statement(
     legs: list[Leg],
     change: dict[int, Decimal],
     request: dict[str, Any] | None,
-) -> LedgerTransaction | None:
+) -> tuple[LedgerTransaction, bool]:
     """The same on PostgreSQL in one round trip: the accounts locked in id order (a balance read
     under ``FOR UPDATE`` is the latest committed one), checked, and only if every one may take
-    its change, the transaction inserted (nothing if its idempotency key was used: then None),
-    its postings written and the balances moved. The deferred trigger checks the balance of the
-    postings at commit, as for every booking."""
+    its change, the transaction inserted (nothing if its idempotency key was used: the earlier
+    one is returned), its postings written and the balances moved. The deferred trigger checks
+    the balance of the postings at commit, as for every booking."""
     account, ledger, posting = (
         Account._meta.db_table,
         LedgerTransaction._meta.db_table,
@@ -228,20 +229,19 @@ def _book_in_one_statement(
     """  # noqa: S608 - table names from the models only
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        entry_id, fine, short_id, short_balance, posted, moved = cursor.fetchone()
+        entry_id, _fine, short_id, short_balance, posted, moved = cursor.fetchone()
     if entry_id is not None:
         if (posted, moved) != (len(legs), len(ids)):
             raise RuntimeError("a booking wrote fewer postings or balances than it has")
         entry.pk = entry_id
         entry._state.adding = False
         entry._state.db = connection.alias
-        return entry
-    if fine:
-        return None  # the idempotency key was used before
-    if entry.idempotency_key and replayed(
-        party=entry.initiated_by, idempotency_key=entry.idempotency_key, request=request or {}
-    ):
-        return None  # a repeated request whose money is already gone
+        return entry, True
+    # Nothing booked: the key was used before (the insert met it, or a repeated request whose
+    # money is already gone), else the money or an account is missing.
+    earlier = _earlier(entry, request)
+    if earlier is not None:
+        return earlier, False
     if short_id is None:
         raise ValueError("A ledger transaction names an account that does not exist.")
     by_id = {leg.account.pk: leg.account for leg in legs}

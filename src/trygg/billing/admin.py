@@ -49,7 +49,7 @@ from trygg.billing.models import (
 )
 from trygg.insurance.models import PeriodChoice
 from trygg.kernel import clock
-from trygg.kernel.admin import AuditedReadAdmin
+from trygg.kernel.admin import AuditedReadAdmin, admin_page
 from trygg.kernel.audit import staff_context
 from trygg.kernel.errors import DomainError, FieldProblem
 from trygg.kernel.forms import apply_problems
@@ -370,16 +370,7 @@ class MandateAdmin(AuditedReadAdmin):
         )
 
     def _page(self, request: HttpRequest, title: str, **context: Any) -> TemplateResponse:
-        return TemplateResponse(
-            request,
-            "billing/admin/form.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.model._meta,
-                "title": title,
-                **context,
-            },
-        )
+        return admin_page(self, request, "billing/admin/form.html", title, **context)
 
     def _back(self, mandate: Mandate) -> HttpResponseRedirect:
         return HttpResponseRedirect(reverse("admin:billing_mandate_change", args=[mandate.pk]))
@@ -532,16 +523,13 @@ class ChargeAdmin(ReadOnlyAdmin):
                 return HttpResponseRedirect(
                     reverse("admin:billing_charge_change", args=[charge.pk])
                 )
-        return TemplateResponse(
+        return admin_page(
+            self,
             request,
             "billing/admin/form.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.model._meta,
-                "title": _("Register an invoice payment"),
-                "form": form,
-                "submit": _("Register"),
-            },
+            _("Register an invoice payment"),
+            form=form,
+            submit=_("Register"),
         )
 
 
@@ -716,19 +704,16 @@ class BillingRunAdmin(_ReadOnlyPlain):
                         by_user_id=request.user.pk,
                     )
                     return HttpResponseRedirect(reverse("admin:billing_job", args=[job.public_id]))
-        return TemplateResponse(
+        return admin_page(
+            self,
             request,
             "billing/admin/dashboard.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.model._meta,
-                "title": _("Billing dashboard"),
-                "may_run": may_run,
-                "run_form": run_form,
-                "import_form": import_form,
-                "refusal": refusal,
-                **self._figures(),
-            },
+            _("Billing dashboard"),
+            may_run=may_run,
+            run_form=run_form,
+            import_form=import_form,
+            refusal=refusal,
+            **self._figures(),
         )
 
     def _figures(self) -> dict[str, Any]:
@@ -794,20 +779,17 @@ class BillingRunAdmin(_ReadOnlyPlain):
             if job.state == JobState.DONE
             else None
         )
-        return TemplateResponse(
+        return admin_page(
+            self,
             request,
             "billing/admin/job.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.model._meta,
-                "title": _("Billing run") if job.kind == jobs.RUN else _("Import from Bankgirot"),
-                "job": job,
-                "running": job.state in (JobState.QUEUED, JobState.RUNNING),
-                "done": progress.get("done"),
-                "total": progress.get("total"),
-                "phase": PHASES.get(str(progress.get("phase", "")), ""),
-                "run": run,
-            },
+            _("Billing run") if job.kind == jobs.RUN else _("Import from Bankgirot"),
+            job=job,
+            running=job.state in (JobState.QUEUED, JobState.RUNNING),
+            done=progress.get("done"),
+            total=progress.get("total"),
+            phase=PHASES.get(str(progress.get("phase", "")), ""),
+            run=run,
         )
 
     def _import_result(
@@ -827,26 +809,23 @@ class BillingRunAdmin(_ReadOnlyPlain):
                 % {"name": file.name, "records": file.records},
             )
         failed = int(summary.get("status_1", 0)) + int(summary.get("status_2", 0))
-        return TemplateResponse(
+        return admin_page(
+            self,
             request,
             "billing/admin/import_result.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.model._meta,
-                "title": _("Import from Bankgirot: %(name)s") % {"name": file.name},
-                "file": file,
-                "already": already,
-                "counts": [
-                    (_("Records"), file.records),
-                    (pgettext("state of a charge", "Paid"), summary.get("status_0", 0)),
-                    (
-                        _("Paid (kr)"),
-                        number_format(_money(summary.get("paid_sum")), 2, force_grouping=True),
-                    ),
-                    (_("Failed"), failed + int(summary.get("rejected", 0))),
-                    (_("Retrying"), summary.get("status_9", 0)),
-                    (_("Unmatched"), summary.get("unmatched_count", 0)),
-                ],
-                "details": _summary_table(summary, FILE_LABELS),
-            },
+            _("Import from Bankgirot: %(name)s") % {"name": file.name},
+            file=file,
+            already=already,
+            counts=[
+                (_("Records"), file.records),
+                (pgettext("state of a charge", "Paid"), summary.get("status_0", 0)),
+                (
+                    _("Paid (kr)"),
+                    number_format(_money(summary.get("paid_sum")), 2, force_grouping=True),
+                ),
+                (_("Failed"), failed + int(summary.get("rejected", 0))),
+                (_("Retrying"), summary.get("status_9", 0)),
+                (_("Unmatched"), summary.get("unmatched_count", 0)),
+            ],
+            details=_summary_table(summary, FILE_LABELS),
         )

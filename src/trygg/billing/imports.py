@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -51,6 +51,7 @@ from trygg.billing.models import BankgirotFile, Charge, ChargeState, Direction, 
 from trygg.kernel import clock
 from trygg.kernel.audit import AuditContext, audit_record
 from trygg.kernel.errors import FieldProblem, ValidationFailed
+from trygg.kernel.jobs import ProgressFn, no_progress
 from trygg.kernel.models import AuditAction
 
 SETTLEMENT = ("INT-AUTOGIRO", "Autogiro settlement (Bankgirot)")
@@ -70,10 +71,6 @@ STATUS_STATE: dict[str, ChargeState] = {
 class ImportResult:
     file: BankgirotFile
     already: bool
-
-
-def _no_progress(done: int, total: int | None = None, phase: str = "") -> None:
-    return None
 
 
 def _one_import_at_a_time() -> None:
@@ -319,7 +316,7 @@ class _Import:
     def run(
         self,
         records: Iterator[Record],
-        progress: Callable[[int, int | None, str], None] = _no_progress,
+        progress: ProgressFn = no_progress,
     ) -> None:
         payment = self.payments.add
         for record in records:
@@ -426,7 +423,7 @@ def autogiro_import(
     ctx: AuditContext,
     path: Path,
     by_user_id: int | None = None,
-    progress: Callable[[int, int | None, str], None] = _no_progress,
+    progress: ProgressFn = no_progress,
 ) -> ImportResult:
     """Import one file from Bankgirot (see the module docstring). ``progress(done, total,
     phase)`` is told the records read (of about ``total``, from the file's size) and then that

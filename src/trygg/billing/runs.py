@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -58,6 +58,7 @@ from trygg.insurance.renewal import renewal_run
 from trygg.kernel import clock
 from trygg.kernel.audit import AuditContext, audit_record
 from trygg.kernel.errors import ValidationFailed
+from trygg.kernel.jobs import ProgressFn, no_progress
 from trygg.kernel.models import AuditAction
 
 ORDER_BATCH = 10000
@@ -243,15 +244,11 @@ def _write_file(run: BillingRun) -> Path | None:
     return path
 
 
-def _no_progress(done: int, total: int | None = None, phase: str = "") -> None:
-    return None
-
-
 def billing_run(
     *,
     ctx: AuditContext,
     on: dt.date,
-    progress: Callable[[int, int | None, str], None] = _no_progress,
+    progress: ProgressFn = no_progress,
 ) -> RunResult:
     """Run the billing of ``on``; idempotent per date. ``progress(done, total, phase)`` is told
     each step of the run as it begins."""

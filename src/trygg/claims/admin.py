@@ -29,7 +29,7 @@ from trygg.claims.services import (
 )
 from trygg.insurance.models import Policy
 from trygg.kernel import clock
-from trygg.kernel.admin import AuditedReadAdmin
+from trygg.kernel.admin import AuditedReadAdmin, admin_page
 from trygg.kernel.audit import staff_context
 from trygg.kernel.errors import DomainError
 from trygg.kernel.forms import apply_problems
@@ -191,16 +191,7 @@ class ClaimAdmin(AuditedReadAdmin):
         )
 
     def _page(self, request: HttpRequest, title: str, **context: Any) -> TemplateResponse:
-        return TemplateResponse(
-            request,
-            "admin/claims/claim/form.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.model._meta,
-                "title": title,
-                **context,
-            },
-        )
+        return admin_page(self, request, "admin/claims/claim/form.html", title, **context)
 
     def _back(self, claim: Claim) -> HttpResponseRedirect:
         return HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claim.pk]))

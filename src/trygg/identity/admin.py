@@ -10,7 +10,6 @@ from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +17,7 @@ from trygg.identity import customer_admin  # noqa: F401  (registers the customer
 from trygg.identity.models import PinLetter, PinLetterStatus, SecurityToken, StaffUser
 from trygg.identity.services import pin_letter_dispatch
 from trygg.identity.tokens import token_dispatch, token_hand_over, token_report_lost, token_revoke
-from trygg.kernel.admin import AuditedReadAdmin
+from trygg.kernel.admin import AuditedReadAdmin, admin_page
 from trygg.kernel.audit import staff_context
 from trygg.kernel.errors import DomainError
 
@@ -184,14 +183,11 @@ class SecurityTokenAdmin(AuditedReadAdmin):
                 form.add_error(None, str(error.message))
             else:
                 return redirect("admin:identity_securitytoken_change", token.pk)
-        return TemplateResponse(
+        return admin_page(
+            self,
             request,
             "admin/identity/securitytoken/dispatch.html",
-            {
-                **self.admin_site.each_context(request),
-                "token": token,
-                "form": form,
-                "opts": self.model._meta,
-                "title": _("Send security token %(serial)s") % {"serial": token.serial},
-            },
+            _("Send security token %(serial)s") % {"serial": token.serial},
+            token=token,
+            form=form,
         )

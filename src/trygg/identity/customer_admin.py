@@ -10,7 +10,6 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +17,7 @@ from trygg.identity.models import LoginEvent, PinLetter
 from trygg.identity.services import credential_is_locked, pin_letter_issue, pin_unlock
 from trygg.identity.tokens import token_order
 from trygg.kernel import idnumbers
-from trygg.kernel.admin import AuditedReadAdmin
+from trygg.kernel.admin import AuditedReadAdmin, admin_page
 from trygg.kernel.audit import audit_record, staff_context
 from trygg.kernel.errors import DomainError
 from trygg.kernel.idnumber_messages import id_number_message
@@ -251,15 +250,12 @@ class PartyAdmin(AuditedReadAdmin):
                     % {"id": letter.pk},
                 )
             return HttpResponseRedirect(reverse("admin:parties_party_change", args=[party.pk]))
-        return TemplateResponse(
+        return admin_page(
+            self,
             request,
             "admin/parties/party/pin_letter.html",
-            {
-                **self.admin_site.each_context(request),
-                "party": party,
-                "opts": self.model._meta,
-                "title": _("Issue a PIN letter"),
-            },
+            _("Issue a PIN letter"),
+            party=party,
         )
 
     def token_order_view(self, request: HttpRequest, party_id: int) -> HttpResponse:
@@ -289,17 +285,14 @@ class PartyAdmin(AuditedReadAdmin):
             else:
                 messages.success(request, _("The PIN is unlocked."))
                 return HttpResponseRedirect(reverse("admin:parties_party_change", args=[party.pk]))
-        return TemplateResponse(
+        return admin_page(
+            self,
             request,
             "admin/parties/party/unlock.html",
-            {
-                **self.admin_site.each_context(request),
-                "party": party,
-                "form": form,
-                "opts": self.model._meta,
-                "title": _("Unlock PIN"),
-                "locked": credential_is_locked(party),
-            },
+            _("Unlock PIN"),
+            party=party,
+            form=form,
+            locked=credential_is_locked(party),
         )
 
     def audit_view(self, request: HttpRequest, party_id: int) -> HttpResponse:
@@ -317,16 +310,13 @@ class PartyAdmin(AuditedReadAdmin):
             object_type="audit_trail",
             object_id=party.pk,
         )
-        return TemplateResponse(
+        return admin_page(
+            self,
             request,
             "admin/parties/party/audit.html",
-            {
-                **self.admin_site.each_context(request),
-                "party": party,
-                "events": events,
-                "logins": logins,
-                "letters": letters,
-                "opts": self.model._meta,
-                "title": _("Audit trail of %(name)s") % {"name": party.display_name},
-            },
+            _("Audit trail of %(name)s") % {"name": party.display_name},
+            party=party,
+            events=events,
+            logins=logins,
+            letters=letters,
         )

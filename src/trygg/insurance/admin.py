@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -44,7 +43,7 @@ from trygg.insurance.models import (
 )
 from trygg.insurance.tariffs import catalogue_forget
 from trygg.kernel import clock
-from trygg.kernel.admin import AuditedReadAdmin
+from trygg.kernel.admin import AuditedReadAdmin, admin_page
 from trygg.kernel.audit import staff_context
 from trygg.kernel.errors import DomainError
 from trygg.kernel.forms import apply_problems
@@ -358,15 +357,12 @@ class ApplicationAdmin(AuditedReadAdmin):
                 return HttpResponseRedirect(
                     reverse("admin:insurance_application_change", args=[application.pk])
                 )
-        return TemplateResponse(
+        return admin_page(
+            self,
             request,
             "admin/insurance/application/paper.html",
-            {
-                **self.admin_site.each_context(request),
-                "form": form,
-                "opts": self.model._meta,
-                "title": _("Register a paper application"),
-            },
+            _("Register a paper application"),
+            form=form,
         )
 
     def _report(self, request: HttpRequest, application: Application) -> None:
@@ -440,17 +436,14 @@ class ApplicationAdmin(AuditedReadAdmin):
                 return HttpResponseRedirect(
                     reverse("admin:insurance_application_change", args=[application.pk])
                 )
-        return TemplateResponse(
+        return admin_page(
+            self,
             request,
             "admin/insurance/application/decide.html",
-            {
-                **self.admin_site.each_context(request),
-                "form": form,
-                "application": application,
-                "answers": application.answers.select_related("question"),
-                "opts": self.model._meta,
-                "title": _("Decide on application %(number)s") % {"number": application.number},
-            },
+            _("Decide on application %(number)s") % {"number": application.number},
+            form=form,
+            application=application,
+            answers=application.answers.select_related("question"),
         )
 
     def supplement_view(self, request: HttpRequest, application_id: int) -> HttpResponse:
@@ -508,15 +501,12 @@ class ApplicationAdmin(AuditedReadAdmin):
                 return HttpResponseRedirect(
                     reverse("admin:insurance_application_change", args=[application.pk])
                 )
-        return TemplateResponse(
+        return admin_page(
+            self,
             request,
             "admin/insurance/application/paper.html",
-            {
-                **self.admin_site.each_context(request),
-                "form": form,
-                "opts": self.model._meta,
-                "title": _("Supplement application %(number)s") % {"number": application.number},
-            },
+            _("Supplement application %(number)s") % {"number": application.number},
+            form=form,
         )
 
     def letter_view(self, request: HttpRequest, application_id: int) -> HttpResponse:

@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils.functional import Promise
 
 from trygg.kernel.audit import audit_record, audit_record_many, staff_context
 from trygg.kernel.models import AuditAction, AuditEvent
@@ -94,3 +95,24 @@ class AuditEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+def admin_page(
+    model_admin: admin.ModelAdmin,  # type: ignore[type-arg]
+    request: HttpRequest,
+    template: str,
+    title: str | Promise,
+    **context: Any,
+) -> TemplateResponse:
+    """A back-office page of ``model_admin`` beyond Django's own (a form, a decision, a
+    dashboard): the site's frame, the model's breadcrumbs and ``title``."""
+    return TemplateResponse(
+        request,
+        template,
+        {
+            **model_admin.admin_site.each_context(request),
+            "opts": model_admin.model._meta,
+            "title": title,
+            **context,
+        },
+    )

@@ -28,6 +28,14 @@ log = logging.getLogger(__name__)
 
 PROGRESS_EVERY = 0.5  # seconds between progress writes
 
+# ``progress(done, total, phase)``: how far a long piece of work is (total None: not known).
+ProgressFn = Callable[[int, int | None, str], None]
+
+
+def no_progress(done: int, total: int | None = None, phase: str = "") -> None:
+    """The progress of work nobody watches (a command, a test)."""
+
+
 Handler = Callable[[dict[str, Any], AuditContext, "Progress"], dict[str, Any]]
 _HANDLERS: dict[str, Handler] = {}
 

@@ -27,15 +27,20 @@ from trygg.simulators.bankgirot import Bankgirot
 log = logging.getLogger(__name__)
 
 
-def _play(ctx: AuditContext, root: Path, first: dt.date, last: dt.date) -> None:
+def play_days(ctx: AuditContext, root: Path, first: dt.date, last: dt.date) -> dict[str, str]:
+    """Live through the days ``first`` to ``last``: each day the billing run, the local
+    Bankgirot answering the files of the exchange directory ``root``, and the import of its
+    answers. Returns the files the import refused (name: reason)."""
     bank = Bankgirot(root)
+    refused: dict[str, str] = {}
     day = first
     while day <= last:
         with clock.business_date(day):
             billing_run(ctx=ctx, on=day)
             bank.process(until=day)
-            inbox_import(ctx=ctx, root=root)
+            refused.update(inbox_import(ctx=ctx, root=root).refused)
         day += dt.timedelta(days=1)
+    return refused
 
 
 def load_demo_billing(ctx: AuditContext, parties: list[Party]) -> None:
@@ -70,7 +75,7 @@ def load_demo_billing(ctx: AuditContext, parties: list[Party]) -> None:
         ),
         encoding="utf-8",
     )
-    _play(ctx, root, entered, today)
+    play_days(ctx, root, entered, today)
 
 
 def billing_files() -> int:
