@@ -188,6 +188,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and _env_bool(
+    "TRYGG_DB_SERVER_SIDE_BINDING", True
+):
+    # Parameters travel apart from the statement, so psycopg prepares the statements a
+    # connection repeats (the same reads on every page): PostgreSQL parses and plans them once.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=_env_int("TRYGG_DB_PREPARE_THRESHOLD", 2)
+    )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -208,7 +216,7 @@ PASSWORD_HASHERS = [
 LOGIN_URL = "web:login"
 
 # Sessions: server-side, ended by log-out; idle and absolute limits enforced by middleware.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "trygg.identity.session_store"
 SESSION_COOKIE_NAME = "trygg_session"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

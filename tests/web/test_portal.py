@@ -6,7 +6,9 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.test import Client
+from django.utils import timezone
 
 from tests.conftest import Customer, csrf_of, portal_login
 from trygg.kernel.models import AuditEvent
@@ -250,6 +252,36 @@ def test_every_overview_read_is_audited(customer: Customer) -> None:
         ("contact_details", str(customer.party.pk)),
         ("login_history", str(customer.party.pk)),
     }
+
+
+@pytest.mark.django_db
+def test_a_sole_traders_overview_audits_the_firms_details_as_the_owners(
+    sole_trader: tuple[Customer, Party],
+) -> None:
+    owner, firm = sole_trader
+    client = Client()
+    portal_login(client, owner.id_number, owner.pin)
+    before = AuditEvent.objects.filter(action="read").count()
+    client.get("/overview/")
+    reads = AuditEvent.objects.filter(action="read").order_by("seq")[before:]
+    assert {(e.object_type, e.object_id, e.subject_id) for e in reads} == {
+        ("contact_details", str(owner.party.pk), str(owner.party.pk)),
+        ("contact_details", str(firm.pk), str(owner.party.pk)),
+        ("login_history", str(owner.party.pk), str(owner.party.pk)),
+    }
+
+
+@pytest.mark.django_db
+def test_an_expired_or_unknown_session_opens_nothing(customer: Customer) -> None:
+    client = Client()
+    portal_login(client, customer.id_number, customer.pin)
+    assert client.get("/overview/").status_code == 200
+    Session.objects.update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    response = client.get("/overview/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+    client.cookies["trygg_session"] = "x" * 32
+    response = client.get("/overview/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
 
 
 @pytest.mark.django_db

@@ -92,6 +92,16 @@ class LoginEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.party_id} {self.method} {self.success}"
 
+    @property
+    def method_label(self) -> str:
+        """The method's name in the current language (cheaper than ``get_method_display``,
+        which the log-in tables would call for every row)."""
+        return str(LoginMethod(self.method).label)
+
+    @property
+    def channel_label(self) -> str:
+        return str(LoginChannel(self.channel).label)
+
 
 class PinLetterStatus(models.TextChoices):
     WAITING = "waiting", _("Waiting to be printed")

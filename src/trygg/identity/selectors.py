@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
-
-from trygg.identity.models import LoginEvent
+from trygg.identity.models import LoginEvent, SecurityToken, TokenState
 from trygg.kernel.audit import AuditContext, audit_record
 from trygg.kernel.models import AuditAction
+from trygg.kernel.statements import PreparedRead
 from trygg.parties.models import Party
+
+_LOGINS = PreparedRead(
+    lambda party_id, limit: LoginEvent.objects.filter(party_id=party_id).order_by(
+        "-occurred_at", "-id"
+    )[:limit]
+)
+_TOKENS_SENT = PreparedRead(
+    lambda party_id: SecurityToken.objects.filter(party_id=party_id, state=TokenState.SENT)[:1]
+)
 
 
 def login_history(*, ctx: AuditContext, party: Party, limit: int = 20) -> list[LoginEvent]:
     """The newest log-ins and failed attempts of ``party`` (an audited read)."""
-    events: QuerySet[LoginEvent] = LoginEvent.objects.filter(party=party).order_by(
-        "-occurred_at", "-id"
-    )
-    rows = list(events[:limit])
+    rows = _LOGINS(party.pk, limit=limit)
     audit_record(
         ctx=ctx,
         action=AuditAction.READ,
@@ -24,3 +29,8 @@ def login_history(*, ctx: AuditContext, party: Party, limit: int = 20) -> list[L
         object_id=party.pk,
     )
     return rows
+
+
+def token_to_activate(party: Party) -> bool:
+    """Whether a security token has been sent to ``party`` and waits for activation."""
+    return bool(_TOKENS_SENT(party.pk))

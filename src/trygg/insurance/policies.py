@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext as _
 from stdnum import luhn
 
@@ -30,6 +30,7 @@ from trygg.kernel.audit import AuditContext, audit_record
 from trygg.kernel.counters import counter_next
 from trygg.kernel.errors import NotFound, ValidationFailed
 from trygg.kernel.models import AuditAction
+from trygg.kernel.statements import PreparedRead
 from trygg.parties.models import Party
 from trygg.parties.selectors import person_by_id_number
 from trygg.parties.services import ContactInput, person_register
@@ -234,12 +235,22 @@ def _end(ctx: AuditContext, policy: Policy, on: dt.date, state: PolicyState) -> 
     return policy
 
 
+def _visible_q(person_id: int) -> Q:
+    """The policies a person sees: those they hold and those insuring them."""
+    return Q(policyholder_id=person_id) | Q(insured_id=person_id)
+
+
 def _visible_to(person: Party) -> QuerySet[Policy]:
     return (
-        Policy.objects.filter(Q(policyholder=person) | Q(insured=person))
+        Policy.objects.filter(_visible_q(person.pk))
         .select_related("insured", "policyholder")
         .prefetch_related("terms")
     )
+
+
+_VISIBLE = PreparedRead(
+    lambda person_id: Policy.objects.filter(_visible_q(person_id)).order_by("number")
+)
 
 
 def policy_of(*, ctx: AuditContext, person: Party, number: str) -> Policy:
@@ -259,8 +270,9 @@ def policy_of(*, ctx: AuditContext, person: Party, number: str) -> Policy:
 
 def policies_of(*, ctx: AuditContext, person: Party) -> list[Policy]:
     """The policies the person holds or is insured by, with their current term."""
-    rows = list(_visible_to(person).order_by("number"))
+    rows = _VISIBLE(person.pk)
     if rows:
+        prefetch_related_objects(rows, "insured", "policyholder", "terms")
         audit_record(
             ctx=ctx,
             action=AuditAction.READ,

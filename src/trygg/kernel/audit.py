@@ -124,8 +124,28 @@ def _append(events: list[AuditEvent]) -> None:
     if len(events) == 1:
         events[0].save(force_insert=True)
     else:
-        AuditEvent.objects.bulk_create(events)
+        _insert_many(events)
     transaction.on_commit(_seal_soon)
+
+
+def _insert_many(events: list[AuditEvent]) -> None:
+    """One multi-row INSERT and nothing around it: outside a transaction it commits alone (a
+    page's reads cost one round trip, not a transaction's three)."""
+    fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(str(f.column)) for f in fields)
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    sql = (
+        f"INSERT INTO {quote(AuditEvent._meta.db_table)} "  # noqa: S608 (names from the model)
+        f"({columns}) VALUES {', '.join([row] * len(events))}"
+    )
+    params = [
+        f.get_db_prep_save(f.pre_save(event, add=True), connection)
+        for event in events
+        for f in fields
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def audit_seal(*, wait: bool = True, limit: int = SEAL_BATCH) -> int:

@@ -5,15 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import prefetch_related_objects
-
-from trygg.identity.models import LoginEvent, SecurityToken, TokenState
-from trygg.identity.selectors import login_history
+from trygg.identity.models import LoginEvent
+from trygg.identity.selectors import login_history, token_to_activate
 from trygg.insurance.models import Policy
 from trygg.insurance.policies import current_term, policies_of
 from trygg.kernel.audit import AuditContext, audit_read_batch
-from trygg.parties.models import Party, SoleTrader
-from trygg.parties.selectors import ContactDetails, contact_details_read
+from trygg.parties.models import Party
+from trygg.parties.selectors import ContactDetails, engagement_contact_details
 
 
 @dataclass(frozen=True)
@@ -54,42 +52,24 @@ def customer_overview(*, ctx: AuditContext, person: Party) -> Overview:
 
 
 def _overview(ctx: AuditContext, person: Party) -> Overview:
-    own = person
-    prefetch_related_objects([own], "addresses", "contact_methods")
-    firms = [
-        link.firm
-        for link in SoleTrader.objects.filter(person=person)
-        .select_related("firm")
-        .prefetch_related("firm__addresses", "firm__contact_methods")
-        .order_by("firm__customer_number")
-    ]
     engagements = [
         Engagement(
-            own.pk,
-            own.customer_number,
-            own.display_name,
-            "private",
-            contact_details_read(ctx=ctx, party=own),
+            contact.party_id,
+            contact.customer_number,
+            contact.name,
+            "private" if contact.party_id == person.pk else "sole_trader",
+            contact,
         )
-    ]
-    engagements += [
-        Engagement(
-            firm.pk,
-            firm.customer_number,
-            firm.display_name,
-            "sole_trader",
-            contact_details_read(ctx=ctx, party=firm),
-        )
-        for firm in firms
+        for contact in engagement_contact_details(ctx=ctx, person=person)
     ]
     return Overview(
-        party_id=own.pk,
-        customer_number=own.customer_number,
-        name=own.display_name,
+        party_id=person.pk,
+        customer_number=person.customer_number,
+        name=person.display_name,
         engagements=engagements,
-        logins=login_history(ctx=ctx, party=own, limit=10),
-        token_to_activate=SecurityToken.objects.filter(party=own, state=TokenState.SENT).exists(),
-        policies=[_policy_summary(p) for p in policies_of(ctx=ctx, person=own)],
+        logins=login_history(ctx=ctx, party=person, limit=10),
+        token_to_activate=token_to_activate(person),
+        policies=[_policy_summary(p) for p in policies_of(ctx=ctx, person=person)],
     )
 
 

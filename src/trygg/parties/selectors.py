@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -10,13 +11,50 @@ from django.utils.translation import gettext as _
 from trygg.kernel.audit import AuditContext, audit_record
 from trygg.kernel.errors import NotFound
 from trygg.kernel.models import AuditAction
-from trygg.parties.models import AddressKind, ContactKind, Party, PartyKind, SoleTrader
+from trygg.kernel.statements import PreparedRead
+from trygg.parties.models import (
+    Address,
+    AddressKind,
+    ContactKind,
+    ContactMethod,
+    Party,
+    PartyKind,
+    SoleTrader,
+)
 
 
 def person_by_id_number(*, country: str, id_number: str) -> Party | None:
     """The person with this normalised identity number, if any (not audited: used by log-in,
     which audits its own outcome)."""
     return Party.objects.filter(country=country, kind=PartyKind.PERSON, id_number=id_number).first()
+
+
+_PARTY = PreparedRead(lambda party_id: Party.objects.filter(pk=party_id))
+_FIRMS = PreparedRead(lambda person_id: Party.objects.filter(sole_trader__person_id=person_id))
+_ADDRESSES = PreparedRead(
+    lambda person_id: (
+        Address.objects.filter(party_id=person_id)
+        .order_by()
+        .union(Address.objects.filter(party__sole_trader__person_id=person_id).order_by(), all=True)
+    )
+)
+_CONTACT_METHODS = PreparedRead(
+    lambda person_id: (
+        ContactMethod.objects.filter(party_id=person_id)
+        .order_by()
+        .union(
+            ContactMethod.objects.filter(party__sole_trader__person_id=person_id).order_by(),
+            all=True,
+        )
+    )
+)
+
+
+def party_by_pk(party_id: int) -> Party | None:
+    """The party with this id, if any (not audited: the logged-in customer's own record, which
+    every request of theirs loads)."""
+    rows = _PARTY(party_id)
+    return rows[0] if rows else None
 
 
 def accessible_parties(person: Party) -> list[Party]:
@@ -69,8 +107,7 @@ class ContactDetails:
 
 def contact_details_read(*, ctx: AuditContext, party: Party) -> ContactDetails:
     """The party's contact details (an audited read of personal data)."""
-    address = next((a for a in party.addresses.all() if a.kind == AddressKind.POSTAL), None)
-    methods = {c.kind: c.value for c in party.contact_methods.all()}
+    details = _details(party, party.addresses.all(), party.contact_methods.all())
     audit_record(
         ctx=ctx,
         action=AuditAction.READ,
@@ -78,6 +115,38 @@ def contact_details_read(*, ctx: AuditContext, party: Party) -> ContactDetails:
         object_type="contact_details",
         object_id=party.pk,
     )
+    return details
+
+
+def engagement_contact_details(*, ctx: AuditContext, person: Party) -> list[ContactDetails]:
+    """The contact details of the person and then of the firms they own, by customer number, in
+    three statements however many firms; each party's read audited (the data subject of a
+    firm's details is its owner, the person)."""
+    parties = [person, *_FIRMS(person.pk)]
+    addresses: dict[int, list[Address]] = {}
+    for address in _ADDRESSES(person.pk):
+        addresses.setdefault(address.party_id, []).append(address)
+    methods: dict[int, list[ContactMethod]] = {}
+    for method in _CONTACT_METHODS(person.pk):
+        methods.setdefault(method.party_id, []).append(method)
+    details = [_details(p, addresses.get(p.pk, []), methods.get(p.pk, [])) for p in parties]
+    for party in parties:
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.READ,
+            subject_id=person.pk,
+            object_type="contact_details",
+            object_id=party.pk,
+        )
+    return details
+
+
+def _details(
+    party: Party, addresses: Iterable[Address], contact_methods: Iterable[ContactMethod]
+) -> ContactDetails:
+    """The postal address (one per kind, by constraint) and the e-mail and phones."""
+    address = next((a for a in addresses if a.kind == AddressKind.POSTAL), None)
+    methods = {c.kind: c.value for c in contact_methods}
     return ContactDetails(
         party_id=party.pk,
         customer_number=party.customer_number,

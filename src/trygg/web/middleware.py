@@ -13,7 +13,7 @@ from trygg.identity.sessions import (
     session_touch,
     staff_session_start,
 )
-from trygg.parties.models import Party
+from trygg.parties.selectors import party_by_pk
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -77,7 +77,7 @@ class CustomerMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         session = customer_session(request)
-        party = Party.objects.filter(pk=session.party_id).first() if session else None
+        party = party_by_pk(session.party_id) if session else None
         if session is not None and party is None:
             request.session.flush()  # the customer no longer exists
             session = None

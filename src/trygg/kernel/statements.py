@@ -1,0 +1,113 @@
+"""Prepared reads: the reads a page makes on every request, compiled by the ORM once.
+
+Django builds and compiles the SQL of a queryset each time it runs; for the handful of small
+reads behind every portal page that costs more than the database does. A :class:`PreparedRead`
+is written as an ordinary queryset (the rule stays in the ORM, in the module that owns it); the
+first call compiles it with placeholder keys, later calls only bind the keys, run the statement
+and build model instances. On PostgreSQL the driver then also keeps the statement prepared on the
+server (see ``server_side_binding`` in the settings).
+
+Only plain querysets of one model qualify: no ``select_related``, ``prefetch_related``,
+``values`` or ``only``; the keys are integers (primary and foreign keys) or strings (natural
+keys), compared for equality.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Model, QuerySet
+from django.db.models.expressions import Col
+from django.db.models.sql.compiler import SQLCompiler
+
+M = TypeVar("M", bound=Model)
+
+Key = int | str
+
+# Placeholder keys: negative, so never a stored id, and inside 32 bits, so the ORM treats them as
+# ordinary integers (it folds out-of-range values into an empty result); strings no one stores.
+_PLACEHOLDER = -1_987_654_321
+
+
+def _placeholder(kind: type, index: int) -> Key:
+    return _PLACEHOLDER - index if kind is int else f"\x1fprepared-read-key-{index}\x1f"
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    params: tuple[Any, ...]
+    slots: tuple[tuple[int, int], ...]  # (position in params, index of the key)
+    attnames: tuple[str, ...]
+    converters: dict[int, Any]
+    compiler: SQLCompiler
+
+
+class PreparedRead(Generic[M]):
+    """``read = PreparedRead(lambda party_id: Model.objects.filter(party_id=party_id))``, then
+    ``read(42)`` returns the model instances. Keyword options (a limit, say) are passed to the
+    builder as they are and compiled once per distinct value."""
+
+    def __init__(self, build: Callable[..., QuerySet[M]]) -> None:
+        self._build = build
+        self._compiled: dict[tuple[int, tuple[type, ...], Hashable], _Compiled] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, *keys: Key, using: str = DEFAULT_DB_ALIAS, **options: Hashable) -> list[M]:
+        connection = connections[using]
+        kinds = tuple(int if isinstance(key, int) else str for key in keys)
+        cache_key = (id(connection), kinds, tuple(sorted(options.items())))
+        compiled = self._compiled.get(cache_key)
+        if compiled is None:
+            compiled = self._compile(using, kinds, options)
+            with self._lock:
+                self._compiled[cache_key] = compiled
+        params = list(compiled.params)
+        for position, index in compiled.slots:
+            params[position] = keys[index]
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            rows: Any = cursor.fetchall()
+        if compiled.converters:
+            rows = compiled.compiler.apply_converters(rows, compiled.converters)
+        model = compiled.compiler.query.model
+        assert model is not None
+        return [model.from_db(using, compiled.attnames, row) for row in rows]  # type: ignore[misc]
+
+    def _compile(
+        self, using: str, kinds: tuple[type, ...], options: dict[str, Hashable]
+    ) -> _Compiled:
+        placeholders = [_placeholder(kind, i) for i, kind in enumerate(kinds)]
+        queryset = self._build(*placeholders, **options)
+        query = queryset.query
+        prefetch = getattr(queryset, "_prefetch_related_lookups", ())
+        if query.select_related or prefetch or query.values_select:
+            raise TypeError("a prepared read is a plain queryset of one model")
+        if query.deferred_loading[0] or query.annotations or query.extra:
+            raise TypeError("a prepared read loads the model's fields and nothing else")
+        compiler = query.get_compiler(using)
+        sql, params = compiler.as_sql()
+        slots = tuple(
+            (position, placeholders.index(value))
+            for position, value in enumerate(params)
+            if isinstance(value, int | str)
+            and not isinstance(value, bool)
+            and value in placeholders
+        )
+        if {index for _, index in slots} != set(range(len(kinds))):
+            raise TypeError("every key of a prepared read must reach the statement unchanged")
+        columns = [column for column, _, _ in compiler.select]
+        if not all(isinstance(column, Col) for column in columns):
+            raise TypeError("a prepared read selects the model's columns only")
+        return _Compiled(
+            sql=sql,
+            params=tuple(params),
+            slots=slots,
+            attnames=tuple(column.target.attname for column in columns),
+            converters=compiler.get_converters(columns),
+            compiler=compiler,
+        )

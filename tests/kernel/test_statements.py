@@ -1,0 +1,102 @@
+"""Prepared reads: compiled once, they answer exactly what the queryset answers, for every key."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
+
+from tests.conftest import Customer, make_customer
+from trygg.identity.models import LoginChannel, LoginEvent, LoginMethod
+from trygg.kernel import clock
+from trygg.kernel.statements import PreparedRead
+from trygg.parties.models import Address, Party
+
+LOGINS = PreparedRead(
+    lambda party_id, limit: LoginEvent.objects.filter(party_id=party_id).order_by(
+        "-occurred_at", "-id"
+    )[:limit]
+)
+
+
+def _logins(customer: Customer, count: int) -> None:
+    start = clock.now() - dt.timedelta(days=1)
+    LoginEvent.objects.bulk_create(
+        LoginEvent(
+            party=customer.party,
+            occurred_at=start + dt.timedelta(minutes=i),
+            method=LoginMethod.PIN,
+            channel=LoginChannel.WEB,
+            success=i % 3 != 0,
+        )
+        for i in range(count)
+    )
+
+
+@pytest.mark.django_db
+def test_a_prepared_read_answers_as_the_queryset_for_each_key_and_option() -> None:
+    first, second = make_customer(), make_customer(born=dt.date(1970, 5, 5), pin="7391")
+    _logins(first, 7)
+    _logins(second, 3)
+    for customer in (first, second, first):
+        for limit in (2, 5, 20):
+            expected = list(
+                LoginEvent.objects.filter(party=customer.party).order_by("-occurred_at", "-id")[
+                    :limit
+                ]
+            )
+            got = LOGINS(customer.party.pk, limit=limit)
+            assert [(e.pk, e.occurred_at, e.success) for e in got] == [
+                (e.pk, e.occurred_at, e.success) for e in expected
+            ]
+            assert all(e.occurred_at.tzinfo is not None for e in got)  # converted as the ORM does
+    assert LOGINS(10**9, limit=5) == []
+
+
+@pytest.mark.django_db
+def test_a_prepared_read_runs_one_statement_and_its_instances_are_ordinary_models() -> None:
+    customer = make_customer()
+    read = PreparedRead(lambda party_id: Party.objects.filter(pk=party_id))
+    read(customer.party.pk)
+    with CaptureQueriesContext(connection) as queries:
+        (party,) = read(customer.party.pk)
+    assert len(queries) == 1
+    assert party == customer.party and party.display_name == customer.party.display_name
+    assert not party._state.adding
+    assert list(party.addresses.all()) == list(Address.objects.filter(party=customer.party))
+
+
+@pytest.mark.django_db
+def test_string_keys_and_unions_are_bound_in_every_place() -> None:
+    customer = make_customer()
+    by_number = PreparedRead(
+        lambda number, party_id: (
+            Party.objects.filter(customer_number=number)
+            .order_by()
+            .union(Party.objects.filter(pk=party_id).order_by(), all=True)
+        )
+    )
+    assert [p.pk for p in by_number(customer.party.customer_number, 10**9)] == [customer.party.pk]
+    assert by_number("no such number", 10**9) == []
+    assert [p.pk for p in by_number("no such number", customer.party.pk)] == [customer.party.pk]
+
+
+@pytest.mark.parametrize(
+    ("build", "problem"),
+    [
+        (lambda pk: Party.objects.filter(pk=pk).select_related("sole_trader"), "plain"),
+        (lambda pk: Party.objects.filter(pk=pk).prefetch_related("addresses"), "plain"),
+        (lambda pk: Party.objects.filter(pk=pk).values("pk"), "plain"),
+        (lambda pk: Party.objects.filter(pk=pk).only("pk"), "fields"),
+        (lambda pk: Party.objects.filter(pk=pk).annotate(n=Q(pk=1)), "fields"),
+        (lambda pk: Party.objects.filter(pk=pk + 1), "unchanged"),
+        (lambda pk: Party.objects.all(), "unchanged"),
+    ],
+)
+@pytest.mark.django_db
+def test_what_cannot_be_prepared_is_refused_when_first_used(build: object, problem: str) -> None:
+    with pytest.raises(TypeError, match=problem):
+        PreparedRead(build)(1)  # type: ignore[arg-type]
