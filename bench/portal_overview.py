@@ -5,7 +5,7 @@ on loopback: first ``/healthz`` (a bare view through the same middleware), then 
 with the session cookies of logged-in customers. Prints a table and the ratio.
 
     .venv/bin/python bench/portal_overview.py [--customers 10000] [--duration 20]
-        [--connections 20] [--workers 2] [--database-url postgresql://postgres@127.0.0.1/trygg_bench]
+        [--connections 20] [--workers 3] [--database-url postgresql://postgres@127.0.0.1/trygg_bench]
 
 Needs wrk (apt-get install wrk) and a PostgreSQL server.
 """
@@ -26,7 +26,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from _common import ROOT, ensure_database
+from _common import ROOT, ensure_database, vacuum
 
 PY = sys.executable
 PORT = 8765
@@ -130,7 +130,7 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=10000)
     parser.add_argument("--duration", type=int, default=20)
     parser.add_argument("--connections", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
     parser.add_argument(
@@ -166,12 +166,15 @@ def main() -> None:
         flush=True,
     )
     numbers = run([PY, "bench/seed_customers.py", "numbers", str(opts.sessions)], env).split()
+    vacuum(opts.database_url)
     server = subprocess.Popen(
         [
             str(Path(PY).parent / "gunicorn"),
             "trygg.wsgi:application",
             "-w",
             str(opts.workers),
+            "--threads",
+            str(opts.threads),
             "-b",
             f"127.0.0.1:{PORT}",
             "--log-level",

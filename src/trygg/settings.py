@@ -189,12 +189,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and _env_bool(
-    "TRYGG_DB_SERVER_SIDE_BINDING", True
+    "TRYGG_DB_PREPARED_STATEMENTS", True
 ):
-    # Parameters travel apart from the statement, so psycopg prepares the statements a
-    # connection repeats (the same reads on every page): PostgreSQL parses and plans them once.
+    # Parameters travel apart from the statement, so psycopg prepares a statement that a
+    # connection has run five times (the same reads behind every page): PostgreSQL parses and
+    # plans it once. Turn off behind a pooler in transaction mode that cannot keep them.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        server_side_binding=True, prepare_threshold=_env_int("TRYGG_DB_PREPARE_THRESHOLD", 2)
+        server_side_binding=True, prepare_threshold=5
     )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
