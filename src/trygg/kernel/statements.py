@@ -54,13 +54,15 @@ class PreparedRead(Generic[M]):
 
     def __init__(self, build: Callable[..., QuerySet[M]]) -> None:
         self._build = build
-        self._compiled: dict[tuple[int, tuple[type, ...], Hashable], _Compiled] = {}
+        self._compiled: dict[tuple[str, tuple[type, ...], Hashable], _Compiled] = {}
         self._lock = threading.Lock()
 
     def __call__(self, *keys: Key, using: str = DEFAULT_DB_ALIAS, **options: Hashable) -> list[M]:
         connection = connections[using]
         kinds = tuple(int if isinstance(key, int) else str for key in keys)
-        cache_key = (id(connection), kinds, tuple(sorted(options.items())))
+        # One compilation per database alias, shared by the threads' connections to it: the
+        # SQL is the same, and the converters only read the alias's settings.
+        cache_key = (using, kinds, tuple(sorted(options.items())))
         compiled = self._compiled.get(cache_key)
         if compiled is None:
             compiled = self._compile(using, kinds, options)
