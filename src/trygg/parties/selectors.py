@@ -59,8 +59,7 @@ def party_by_pk(party_id: int) -> Party | None:
 
 def accessible_parties(person: Party) -> list[Party]:
     """The parties whose engagements ``person`` sees: the person and the firms they own."""
-    firms = [link.firm for link in SoleTrader.objects.select_related("firm").filter(person=person)]
-    return [person, *firms]
+    return [person, *_FIRMS(person.pk)]
 
 
 def accessible_q(person: Party, field: str = "party") -> Q:
@@ -122,7 +121,7 @@ def engagement_contact_details(*, ctx: AuditContext, person: Party) -> list[Cont
     """The contact details of the person and then of the firms they own, by customer number, in
     three statements however many firms; each party's read audited (the data subject of a
     firm's details is its owner, the person)."""
-    parties = [person, *_FIRMS(person.pk)]
+    parties = accessible_parties(person)
     addresses: dict[int, list[Address]] = {}
     for address in _ADDRESSES(person.pk):
         addresses.setdefault(address.party_id, []).append(address)
