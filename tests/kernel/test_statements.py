@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
@@ -100,3 +101,23 @@ def test_string_keys_and_unions_are_bound_in_every_place() -> None:
 def test_what_cannot_be_prepared_is_refused_when_first_used(build: object, problem: str) -> None:
     with pytest.raises(TypeError, match=problem):
         PreparedRead(build)(1)  # type: ignore[arg-type]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_threads_read_through_their_own_connections_and_share_one_compilation() -> None:
+    customer = make_customer()
+    read = PreparedRead(lambda party_id: Party.objects.filter(pk=party_id))
+    seen: list[list[int]] = []
+
+    def work() -> None:
+        try:
+            seen.append([p.pk for p in read(customer.party.pk)])
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:  # one after the other: SQLite serialises them anyway
+        thread.start()
+        thread.join()
+    assert seen == [[customer.party.pk]] * 4
+    assert len(read._compiled) == 1  # a threaded server does not compile once per thread
