@@ -197,3 +197,26 @@ def test_reads_are_recorded_even_when_the_block_fails() -> None:
     with pytest.raises(ValueError, match="rendering failed"):
         page()
     assert AuditEvent.objects.filter(action="read").count() == 1
+
+
+@pytest.mark.django_db
+def test_in_a_request_the_seal_waits_until_the_response_has_gone_out(
+    monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    from trygg.kernel import audit
+
+    # What the signals call (the portal test goes through them): sending request_finished
+    # here would also close the test's connection.
+    monkeypatch.setattr(audit, "_last_seal", [0.0])  # a seal is due
+    audit.request_started()
+    with django_capture_on_commit_callbacks(execute=True):
+        event = audit_record(ctx=CTX, action=AuditAction.UPDATE, subject_id=1, object_type="a")
+    assert AuditEvent.objects.get(pk=event.pk).seq is None  # the page is still being made
+    audit.request_finished()
+    assert AuditEvent.objects.get(pk=event.pk).seq == 1
+
+    monkeypatch.setattr(audit, "_last_seal", [0.0])
+    with django_capture_on_commit_callbacks(execute=True):  # outside a request: at commit
+        event = audit_record(ctx=CTX, action=AuditAction.UPDATE, subject_id=1, object_type="b")
+    assert AuditEvent.objects.get(pk=event.pk).seq == 2
+    assert audit_verify().ok

@@ -255,6 +255,21 @@ def test_every_overview_read_is_audited(customer: Customer) -> None:
 
 
 @pytest.mark.django_db
+def test_an_overviews_reads_are_sealed_into_the_chain_once_the_page_is_sent(
+    customer: Customer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from trygg.kernel import audit
+
+    client = Client()
+    portal_login(client, customer.id_number, customer.pin)
+    monkeypatch.setattr(audit, "_last_seal", [0.0])  # a seal is due
+    before = AuditEvent.objects.filter(action="read").count()
+    assert client.get("/overview/").status_code == 200
+    reads = AuditEvent.objects.filter(action="read").order_by("id")[before:]
+    assert len(reads) == 2 and all(e.seq is not None for e in reads)
+
+
+@pytest.mark.django_db
 def test_a_sole_traders_overview_audits_the_firms_details_as_the_owners(
     sole_trader: tuple[Customer, Party],
 ) -> None:

@@ -1,7 +1,16 @@
 from django.apps import AppConfig
+from django.core.signals import request_finished, request_started
 
 
 class KernelConfig(AppConfig):
     name = "trygg.kernel"
     label = "kernel"
     verbose_name = "Kernel"
+
+    def ready(self) -> None:
+        from trygg.kernel import audit
+
+        request_started.connect(audit.request_started, dispatch_uid="trygg.audit.request_started")
+        request_finished.connect(
+            audit.request_finished, dispatch_uid="trygg.audit.request_finished"
+        )

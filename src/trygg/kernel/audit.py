@@ -6,8 +6,9 @@ no lock, nothing shared between requests. Events are then *sealed* in batches: u
 single head row each gets the next sequence number and ``chain`` = HMAC(previous chain, seq,
 hash), so removing, inserting or reordering rows breaks the chain too, and the head's record of
 the last sealed row shows removal of the newest. Sealing runs at most once a second per process
-after an append (skipping when another process holds the head), in the worker, and before every
-verification; without the key nobody can forge a consistent replacement.
+after an append (skipping when another process holds the head; in a web request after the
+response has been sent), in the worker, and before every verification; without the key nobody
+can forge a consistent replacement.
 """
 
 from __future__ import annotations
@@ -117,6 +118,22 @@ def _seal_soon() -> None:
     audit_seal(wait=False)
 
 
+# Inside a request the seal waits until the response has gone out (``request_finished``), so that
+# no customer waits for it; elsewhere (commands, the worker) it follows the commit.
+_request_appended: ContextVar[list[bool] | None] = ContextVar("audit_request", default=None)
+
+
+def request_started(**_: Any) -> None:
+    _request_appended.set([False])
+
+
+def request_finished(**_: Any) -> None:
+    appended = _request_appended.get()
+    _request_appended.set(None)
+    if appended and appended[0]:
+        _seal_soon()
+
+
 def _append(events: list[AuditEvent]) -> None:
     """Store events (inside the caller's transaction, if any): one insert, no lock."""
     if not events:
@@ -125,7 +142,11 @@ def _append(events: list[AuditEvent]) -> None:
         events[0].save(force_insert=True)
     else:
         _insert_many(events)
-    transaction.on_commit(_seal_soon)
+    appended = _request_appended.get()
+    if appended is not None:
+        appended[0] = True
+    else:
+        transaction.on_commit(_seal_soon)
 
 
 def _insert_many(events: list[AuditEvent]) -> None:
