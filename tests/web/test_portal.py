@@ -303,3 +303,25 @@ def test_an_expired_or_unknown_session_opens_nothing(customer: Customer) -> None
 def test_unknown_page_gives_a_real_404() -> None:
     response = Client().get("/no-such-page/")
     assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_engagements_are_the_person_then_their_firm_with_what_is_registered(
+    sole_trader: tuple[Customer, Party], other_customer: Customer
+) -> None:
+    from trygg.kernel.audit import SYSTEM
+    from trygg.parties.models import Address
+    from trygg.parties.selectors import engagement_contact_details
+    from trygg.parties.services import sole_trader_firm_register
+
+    owner, firm = sole_trader
+    sole_trader_firm_register(  # someone else's firm is not among the owner's engagements
+        ctx=SYSTEM, person=other_customer.party, firm_name="Lunds Bygg", since=dt.date(2019, 1, 1)
+    )
+    own, registered = engagement_contact_details(ctx=SYSTEM, person=owner.party)
+    assert (own.party_id, registered.party_id) == (owner.party.pk, firm.pk)
+    assert own.street == "Storgatan 1" and own.email == "anna@example.org"
+    assert registered.street == "Verkstadsgatan 4" and registered.email == ""
+    Address.objects.filter(party=firm).delete()
+    _, bare = engagement_contact_details(ctx=SYSTEM, person=owner.party)
+    assert (bare.street, bare.city, bare.mobile, bare.country) == ("", "", "", "SE")

@@ -2,10 +2,10 @@
 
 Django builds and compiles the SQL of a queryset each time it runs; for the handful of small
 reads behind every portal page that costs more than the database does. A :class:`PreparedRead`
-is written as an ordinary queryset (the rule stays in the ORM, in the module that owns it); the
-first call compiles it with placeholder keys, later calls only bind the keys, run the statement
-and build model instances. On PostgreSQL the driver then also keeps the statement prepared on the
-server (see ``server_side_binding`` in the settings).
+is written as an ordinary queryset (the rule stays in the ORM, in the module that owns it). The
+first call compiles it with marker keys in place of the real ones; later calls put the keys in
+the markers' places, run the statement and build model instances. On PostgreSQL the driver then
+also keeps the statement prepared on the server (see ``server_side_binding`` in the settings).
 
 Only plain querysets of one model qualify: no ``select_related``, ``prefetch_related``,
 ``values`` or ``only``; the keys are integers (primary and foreign keys) or strings (natural
@@ -28,13 +28,13 @@ M = TypeVar("M", bound=Model)
 
 Key = int | str
 
-# Placeholder keys: negative, so never a stored id, and inside 32 bits, so the ORM treats them as
+# Marker keys: negative, so never a stored id, and inside 32 bits, so the ORM treats them as
 # ordinary integers (it folds out-of-range values into an empty result); strings no one stores.
-_PLACEHOLDER = -1_987_654_321
+_MARKER_BASE = -1_987_654_321
 
 
-def _placeholder(kind: type, index: int) -> Key:
-    return _PLACEHOLDER - index if kind is int else f"\x1fprepared-read-key-{index}\x1f"
+def _marker(kind: type, index: int) -> Key:
+    return _MARKER_BASE - index if kind is int else f"\x1fprepared-read-key-{index}\x1f"
 
 
 @dataclass(frozen=True)
@@ -83,8 +83,8 @@ class PreparedRead(Generic[M]):
     def _compile(
         self, using: str, kinds: tuple[type, ...], options: dict[str, Hashable]
     ) -> _Compiled:
-        placeholders = [_placeholder(kind, i) for i, kind in enumerate(kinds)]
-        queryset = self._build(*placeholders, **options)
+        markers = [_marker(kind, i) for i, kind in enumerate(kinds)]
+        queryset = self._build(*markers, **options)
         query = queryset.query
         prefetch = getattr(queryset, "_prefetch_related_lookups", ())
         if query.select_related or prefetch or query.values_select:
@@ -94,11 +94,9 @@ class PreparedRead(Generic[M]):
         compiler = query.get_compiler(using)
         sql, params = compiler.as_sql()
         slots = tuple(
-            (position, placeholders.index(value))
+            (position, markers.index(value))
             for position, value in enumerate(params)
-            if isinstance(value, int | str)
-            and not isinstance(value, bool)
-            and value in placeholders
+            if isinstance(value, int | str) and not isinstance(value, bool) and value in markers
         )
         if {index for _, index in slots} != set(range(len(kinds))):
             raise TypeError("every key of a prepared read must reach the statement unchanged")
