@@ -6,14 +6,15 @@ import datetime as dt
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import DatabaseError, connection, connections, transaction
 from django.db.models import Q
+from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import Customer, make_customer
 from trygg.identity.models import LoginChannel, LoginEvent, LoginMethod
 from trygg.kernel import clock
-from trygg.kernel.statements import PreparedRead
+from trygg.kernel.statements import PreparedRead, reused_cursor
 from trygg.parties.models import Address, Party
 
 LOGINS = PreparedRead(
@@ -121,3 +122,46 @@ def test_threads_read_through_their_own_connections_and_share_one_compilation() 
         thread.join()
     assert seen == [[customer.party.pk]] * 4
     assert len(read._compiled) == 1  # a threaded server does not compile once per thread
+
+
+def _driver_cursor() -> object:
+    return reused_cursor(connections["default"]).cursor
+
+
+@pytest.mark.django_db
+def test_reads_reuse_one_driver_cursor_per_connection_and_a_new_connection_gets_its_own() -> None:
+    customer = make_customer()
+    read = PreparedRead(lambda party_id: Party.objects.filter(pk=party_id))
+    assert [p.pk for p in read(customer.party.pk)] == [customer.party.pk]
+    first = _driver_cursor()
+    assert [p.pk for p in read(customer.party.pk)] == [customer.party.pk]
+    assert _driver_cursor() is first  # no driver cursor made per read
+
+    with CaptureQueriesContext(connection) as queries:  # the query log still sees each read
+        read(customer.party.pk)
+        read(customer.party.pk)
+    assert len(queries) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_a_reconnect_the_reads_use_the_new_connection() -> None:
+    customer = make_customer()
+    read = PreparedRead(lambda party_id: Party.objects.filter(pk=party_id))
+    read(customer.party.pk)
+    connections["default"].close()  # on PostgreSQL the next read opens a new connection
+    assert [p.pk for p in read(customer.party.pk)] == [customer.party.pk]
+    assert _driver_cursor().connection is connections["default"].connection  # type: ignore[attr-defined]
+
+
+@pytest.mark.django_db
+def test_a_read_keeps_djangos_guards_for_errors_and_broken_transactions() -> None:
+    customer = make_customer()
+    read = PreparedRead(lambda party_id: Party.objects.filter(pk=party_id))
+    read(customer.party.pk)
+    with pytest.raises(DatabaseError), transaction.atomic():  # the driver's error as Django's
+        reused_cursor(connections["default"]).execute("SELECT * FROM no_such_table")
+    with transaction.atomic():
+        transaction.set_rollback(True)  # as after an error inside the block
+        with pytest.raises(TransactionManagementError):
+            read(customer.party.pk)
+    assert [p.pk for p in read(customer.party.pk)] == [customer.party.pk]

@@ -25,10 +25,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
 from trygg.kernel import clock
 from trygg.kernel.models import AuditAction, AuditChainHead, AuditChannel, AuditEvent
+from trygg.kernel.statements import reused_cursor
 
 GENESIS = "0" * 64
 SEAL_INTERVAL_SECONDS = 1.0
@@ -165,8 +166,7 @@ def _insert_many(events: list[AuditEvent]) -> None:
         for event in events
         for f in fields
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    reused_cursor(connections[DEFAULT_DB_ALIAS]).execute(sql, params)
 
 
 def audit_seal(*, wait: bool = True, limit: int = SEAL_BATCH) -> int:

@@ -7,6 +7,11 @@ first call compiles it with marker keys in place of the real ones; later calls p
 the markers' places, run the statement and build model instances. On PostgreSQL the driver then
 also keeps the statement prepared on the server (see ``server_side_binding`` in the settings).
 
+Every statement runs through Django's cursor wrapper (its error translation, execute wrappers,
+query log and broken-transaction check), but the driver's cursor under it is made once per
+connection and reused (:func:`reused_cursor`): making a driver cursor cost more than a small
+read itself.
+
 Only plain querysets of one model qualify: no ``select_related``, ``prefetch_related``,
 ``values`` or ``only``; the keys are integers (primary and foreign keys) or strings (natural
 keys), compared for equality.
@@ -15,11 +20,14 @@ keys), compared for equality.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.utils import CursorWrapper
 from django.db.models import Model, QuerySet
 from django.db.models.expressions import Col
 from django.db.models.sql.compiler import SQLCompiler
@@ -35,6 +43,33 @@ _MARKER_BASE = -1_987_654_321
 
 def _marker(kind: type, index: int) -> Key:
     return _MARKER_BASE - index if kind is int else f"\x1fprepared-read-key-{index}\x1f"
+
+
+# Per Django connection (each thread has its own): the driver connection, the time zone the cursor
+# was made for, and the driver cursor.
+_driver_cursors: weakref.WeakKeyDictionary[BaseDatabaseWrapper, tuple[Any, Any, Any]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def reused_cursor(connection: BaseDatabaseWrapper) -> CursorWrapper:
+    """Django's cursor wrapper around a driver cursor kept for the connection: as
+    ``connection.cursor()``, but made once per driver connection, and not to be closed. A new
+    driver connection (after a reconnect) or a changed time zone gets a new driver cursor; a
+    connection shared between threads (live-server tests) gets a fresh one each time."""
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    driver = connection.connection
+    entry = _driver_cursors.get(connection)
+    if entry is None or entry[0] is not driver or entry[1] != connection.timezone:
+        with connection.wrap_database_errors:
+            entry = (driver, connection.timezone, connection.create_cursor())
+        if not connection.allow_thread_sharing:
+            _driver_cursors[connection] = entry
+    connection.validate_thread_sharing()
+    if connection.queries_logged:
+        return connection.make_debug_cursor(entry[2])
+    return connection.make_cursor(entry[2])
 
 
 @dataclass(frozen=True)
@@ -71,9 +106,9 @@ class PreparedRead(Generic[M]):
         params = list(compiled.params)
         for position, index in compiled.slots:
             params[position] = keys[index]
-        with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
-            rows: Any = cursor.fetchall()
+        cursor = reused_cursor(connection)
+        cursor.execute(compiled.sql, params)
+        rows: Any = cursor.fetchall()
         if compiled.converters:
             rows = compiled.compiler.apply_converters(rows, compiled.converters)
         model = compiled.compiler.query.model
