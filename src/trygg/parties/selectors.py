@@ -32,17 +32,27 @@ def person_by_id_number(*, country: str, id_number: str) -> Party | None:
     return Party.objects.filter(country=country, kind=PartyKind.PERSON, id_number=id_number).first()
 
 
+def _acting_for(person_id: int, field: str) -> tuple[Q, Q]:
+    """Whom a person acts for, the one place of the rule: the person themself, or a firm they
+    own as a sole trader. Two terms on ``field`` (a foreign key to Party, or ``""`` for Party
+    itself), for the callers to join with OR or with a UNION."""
+    prefix = f"{field}__" if field else ""
+    return (
+        Q(**{field or "pk": person_id}),
+        Q(**{f"{prefix}sole_trader__person_id": person_id}),
+    )
+
+
 def _of_person_and_firms(rows: QuerySet[_M], person_id: int) -> QuerySet[_M]:
-    """``rows`` (with a ``party`` foreign key) of the person and of the firms they own, the set
-    of :func:`accessible_q`, as a UNION of two index lookups: the OR across the join would scan
-    the whole table."""
-    own = rows.filter(party_id=person_id).order_by()
-    firms = rows.filter(party__sole_trader__person_id=person_id).order_by()
-    return own.union(firms, all=True)
+    """``rows`` (with a ``party`` foreign key) of the parties the person acts for, as a UNION
+    of two index lookups: the OR of :func:`accessible_q` across the join would scan the whole
+    table."""
+    own, firms = _acting_for(person_id, "party")
+    return rows.filter(own).order_by().union(rows.filter(firms).order_by(), all=True)
 
 
 _PARTY = PreparedRead(lambda party_id: Party.objects.filter(pk=party_id))
-_FIRMS = PreparedRead(lambda person_id: Party.objects.filter(sole_trader__person_id=person_id))
+_FIRMS = PreparedRead(lambda person_id: Party.objects.filter(_acting_for(person_id, "")[1]))
 _ADDRESSES = PreparedRead(lambda person_id: _of_person_and_firms(Address.objects.all(), person_id))
 _CONTACT_METHODS = PreparedRead(
     lambda person_id: _of_person_and_firms(ContactMethod.objects.all(), person_id)
@@ -64,7 +74,8 @@ def accessible_parties(person: Party) -> list[Party]:
 def accessible_q(person: Party, field: str = "party") -> Q:
     """A filter on ``field`` (a foreign key to Party) for the parties ``person`` acts for, the
     same set as :func:`accessible_parties`, in the query itself."""
-    return Q(**{field: person}) | Q(**{f"{field}__sole_trader__person": person})
+    own, firms = _acting_for(person.pk, field)
+    return own | firms
 
 
 def party_for_viewer(*, viewer: Party, party_id: int) -> Party:

@@ -3,15 +3,25 @@ DESC)``; the column's own index (and on PostgreSQL its LIKE twin) only cost ever
 every seal. Dropped in place: Django's default for this change on SQLite rebuilds the table,
 which would drop the append-only triggers with it."""
 
+from typing import Any
+
 from django.db import migrations, models
 
-DROP = [
-    'DROP INDEX IF EXISTS "kernel_auditevent_subject_id_b18f42cf"',
-    'DROP INDEX IF EXISTS "kernel_auditevent_subject_id_b18f42cf_like"',
-]
-RESTORE = [
-    'CREATE INDEX "kernel_auditevent_subject_id_b18f42cf" ON "kernel_auditevent" ("subject_id")',
-]
+INDEX = "kernel_auditevent_subject_id_b18f42cf"
+
+
+def drop(apps: Any, schema_editor: Any) -> None:
+    schema_editor.execute(f'DROP INDEX IF EXISTS "{INDEX}"')
+    schema_editor.execute(f'DROP INDEX IF EXISTS "{INDEX}_like"')
+
+
+def restore(apps: Any, schema_editor: Any) -> None:
+    """Back to ``db_index=True``: the column's index, and on PostgreSQL its LIKE twin."""
+    schema_editor.execute(f'CREATE INDEX "{INDEX}" ON "kernel_auditevent" ("subject_id")')
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            f'CREATE INDEX "{INDEX}_like" ON "kernel_auditevent" ("subject_id" varchar_pattern_ops)'
+        )
 
 
 class Migration(migrations.Migration):
@@ -28,6 +38,6 @@ class Migration(migrations.Migration):
                     ),
                 ),
             ],
-            database_operations=[migrations.RunSQL(DROP, reverse_sql=RESTORE)],
+            database_operations=[migrations.RunPython(drop, restore)],
         ),
     ]
