@@ -162,9 +162,14 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "trygg.web.context.portal",
             ],
+            # Constant {% translate %} and {% url %} tags render once per language. Django warns
+            # of the replaced library (templates.W003); trygg.kernel.checks warns of any other.
+            "libraries": {"i18n": "trygg.kernel.templatetags.constant_tags"},
+            "builtins": ["trygg.kernel.templatetags.constant_url"],
         },
     },
 ]
+SILENCED_SYSTEM_CHECKS = ["templates.W003"]  # in its place trygg.W003 (trygg.kernel.checks)
 
 # Database: SQLite under var/ unless TRYGG_DATABASE_URL names another (PostgreSQL in production).
 DATABASE_URL = os.environ.get("TRYGG_DATABASE_URL", "").strip()

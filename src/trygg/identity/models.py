@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from trygg.kernel.translated import label
 from trygg.parties.models import Party
 
 
@@ -94,13 +95,13 @@ class LoginEvent(models.Model):
 
     @property
     def method_label(self) -> str:
-        """The method's name in the current language (cheaper than ``get_method_display``,
-        which the log-in tables would call for every row)."""
-        return str(LoginMethod(self.method).label)
+        """The method's name in the current language (the log-in tables show it on every row:
+        looked up once per language)."""
+        return label(LoginMethod(self.method))
 
     @property
     def channel_label(self) -> str:
-        return str(LoginChannel(self.channel).label)
+        return label(LoginChannel(self.channel))
 
 
 class PinLetterStatus(models.TextChoices):

@@ -8,7 +8,7 @@ class KernelConfig(AppConfig):
     verbose_name = "Kernel"
 
     def ready(self) -> None:
-        from trygg.kernel import audit
+        from trygg.kernel import audit, checks  # noqa: F401 (checks registers itself)
 
         request_started.connect(audit.request_started, dispatch_uid="trygg.audit.request_started")
         request_finished.connect(
