@@ -6,7 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import platform
+import secrets
+import subprocess
 import sys
+import time
 import urllib.parse
 from pathlib import Path
 from typing import Any
@@ -61,6 +64,48 @@ def vacuum(url: str) -> None:
 
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
+
+
+def portal_environment(url: str, var: Path) -> dict[str, str]:
+    """The environment of trygg in production mode on the database ``url``, with throw-away
+    secrets and its files under ``var``, behind a TLS proxy on loopback."""
+    return {
+        **os.environ,
+        "TRYGG_ENV": "production",
+        "TRYGG_DATABASE_URL": url,
+        "TRYGG_SECRET_KEY": secrets.token_urlsafe(50),
+        "TRYGG_PIN_PEPPER": "bench-" * 8,
+        "TRYGG_AUDIT_KEY": "bench-audit-" * 4,
+        "TRYGG_TOKEN_KEY": "bench-token-" * 4,
+        "TRYGG_BANKID_URL": "",
+        "TRYGG_ALLOWED_HOSTS": "127.0.0.1",
+        "TRYGG_SSL_REDIRECT": "0",
+        "TRYGG_VAR_DIR": str(var),
+        "DJANGO_SETTINGS_MODULE": "trygg.settings",
+        "PYTHONPATH": str(ROOT / "src"),
+    }
+
+
+def run_python(args: list[str], env: dict[str, str]) -> str:
+    """``python args`` in the repository with ``env``; its standard output."""
+    result = subprocess.run(
+        [sys.executable, *args], env=env, cwd=ROOT, check=True, capture_output=True, text=True
+    )
+    return result.stdout
+
+
+def prepare_portal(env: dict[str, str], url: str, customers: int, sessions: int) -> list[str]:
+    """Migrate, collect static files and seed ``customers`` (PIN 4826) on ``url``, vacuum, and
+    return the personal identity numbers of ``sessions`` of them."""
+    print("migrating, collecting static files, seeding ...", flush=True)
+    run_python(["-m", "trygg.cli", "migrate", "--verbosity", "0"], env)
+    run_python(["-m", "trygg.cli", "collectstatic", "--noinput", "--verbosity", "0"], env)
+    started = time.perf_counter()
+    seeded = run_python(["bench/seed_customers.py", str(customers)], env).strip().splitlines()
+    print(seeded[-1], f"({time.perf_counter() - started:.1f} s)", flush=True)
+    numbers = run_python(["bench/seed_customers.py", "numbers", str(sessions)], env).split()
+    vacuum(url)
+    return numbers
 
 
 def sql(statement: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:

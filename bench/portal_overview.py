@@ -17,7 +17,6 @@ import argparse
 import os
 import platform
 import re
-import secrets
 import shutil
 import statistics
 import subprocess
@@ -28,7 +27,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from _common import ROOT, ensure_database, vacuum
+from _common import ROOT, ensure_database, portal_environment, prepare_portal
 
 PY = sys.executable
 PORT = 8765
@@ -41,13 +40,6 @@ request = function()
                                           ["X-Forwarded-Proto"] = "https"})
 end
 """
-
-
-def run(args: list[str], env: dict[str, str], **kw: object) -> str:
-    result = subprocess.run(
-        args, env=env, cwd=ROOT, check=True, capture_output=True, text=True, **kw
-    )  # type: ignore[call-overload]
-    return str(result.stdout)
 
 
 def login(base: str, id_number: str, pin: str) -> str:
@@ -144,32 +136,8 @@ def main() -> None:
         raise SystemExit("wrk is needed: apt-get install wrk")
     ensure_database(opts.database_url)
     var = Path(tempfile.mkdtemp(prefix="trygg-bench-"))
-    env = {
-        **os.environ,
-        "TRYGG_ENV": "production",
-        "TRYGG_DATABASE_URL": opts.database_url,
-        "TRYGG_SECRET_KEY": secrets.token_urlsafe(50),
-        "TRYGG_PIN_PEPPER": "bench-" * 8,
-        "TRYGG_AUDIT_KEY": "bench-audit-" * 4,
-        "TRYGG_TOKEN_KEY": "bench-token-" * 4,
-        "TRYGG_BANKID_URL": "",
-        "TRYGG_ALLOWED_HOSTS": "127.0.0.1",
-        "TRYGG_SSL_REDIRECT": "0",
-        "TRYGG_VAR_DIR": str(var),
-        "DJANGO_SETTINGS_MODULE": "trygg.settings",
-        "PYTHONPATH": str(ROOT / "src"),
-    }
-    print("migrating, collecting static files, seeding ...", flush=True)
-    run([PY, "-m", "trygg.cli", "migrate", "--verbosity", "0"], env)
-    run([PY, "-m", "trygg.cli", "collectstatic", "--noinput", "--verbosity", "0"], env)
-    started = time.perf_counter()
-    print(
-        run([PY, "bench/seed_customers.py", str(opts.customers)], env).strip().splitlines()[-1],
-        f"({time.perf_counter() - started:.1f} s)",
-        flush=True,
-    )
-    numbers = run([PY, "bench/seed_customers.py", "numbers", str(opts.sessions)], env).split()
-    vacuum(opts.database_url)
+    env = portal_environment(opts.database_url, var)
+    numbers = prepare_portal(env, opts.database_url, opts.customers, opts.sessions)
     server = subprocess.Popen(
         [
             str(Path(PY).parent / "gunicorn"),
