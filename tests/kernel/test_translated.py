@@ -144,3 +144,11 @@ def test_the_replaced_i18n_library_is_the_only_clash_the_checks_let_pass() -> No
     ):
         (warning,) = template_tag_libraries()
     assert warning.id == "trygg.W003" and "'timestamps'" in warning.msg
+
+
+def test_what_is_kept_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(translated, "MAX_KEPT", 3)
+    for n in range(10):
+        assert translated.per_language(("n", n), lambda n=n: str(n)) == str(n)
+        assert len(translated._kept) <= 3
+    assert translated.per_language(("n", 9), lambda: "computed again") == "9"  # still kept

@@ -19,6 +19,10 @@ from django.utils.translation import get_language
 
 T = TypeVar("T")
 
+# Keys come from the code and the templates (a message, a URL name) and from the deployment
+# (the script prefix): a few hundred. The bound keeps a key taken from a request, should one ever
+# be, from growing the dictionary without end.
+MAX_KEPT = 10_000
 _kept: dict[tuple[Hashable, ...], object] = {}
 
 
@@ -28,7 +32,10 @@ def per_language(key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
     try:
         return _kept[full]  # type: ignore[return-value]
     except KeyError:
-        value = _kept[full] = compute()
+        value = compute()
+        if len(_kept) >= MAX_KEPT:
+            _kept.clear()
+        _kept[full] = value
         return value
 
 
