@@ -10,7 +10,8 @@ once with ``--base + --requests``; the difference divided by ``--requests`` is o
 instructions, without start-up and log-in. PostgreSQL's own work is not in it (another process).
 
     .venv/bin/python bench/overview_instructions.py [--customers 10000] [--requests 200]
-        [--views overview,hello] [--database-url postgresql://postgres@127.0.0.1/trygg_bench]
+        [--views overview,hello] [--source other-checkout/src]
+        [--database-url postgresql://postgres@127.0.0.1/trygg_bench]
 
 Needs valgrind (on the machine; otherwise apt-get install valgrind) and a PostgreSQL server.
 Takes about four minutes on two cores (valgrind runs Python some fifty times slower).
@@ -63,6 +64,12 @@ def main() -> None:
     parser.add_argument("--base", type=int, default=20)
     parser.add_argument("--views", default="overview,hello")
     parser.add_argument(
+        "--source",
+        type=Path,
+        default=ROOT / "src",
+        help="the src folder of the code to count (another checkout's, to compare two versions)",
+    )
+    parser.add_argument(
         "--database-url", default="postgresql://postgres@127.0.0.1:5432/trygg_bench"
     )
     opts = parser.parse_args()
@@ -72,7 +79,7 @@ def main() -> None:
     ensure_database(opts.database_url)
     var = Path(tempfile.mkdtemp(prefix="trygg-bench-"))
     try:
-        env = portal_environment(opts.database_url, var)
+        env = {**portal_environment(opts.database_url, var), "PYTHONPATH": str(opts.source)}
         (id_number,) = prepare_portal(env, opts.database_url, opts.customers, 1)
         runs = [(view, count) for view in views for count in (opts.base, opts.base + opts.requests)]
         print(f"counting under callgrind: {len(runs)} runs, two at a time ...", flush=True)

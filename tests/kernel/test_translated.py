@@ -4,6 +4,8 @@ choice labels."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.template import Context, Engine, engines
 from django.templatetags.i18n import TranslateNode
@@ -138,7 +140,7 @@ def test_the_replaced_i18n_library_is_the_only_clash_the_checks_let_pass() -> No
 
     assert template_tag_libraries() == []
     options = settings.TEMPLATES[0]["OPTIONS"]
-    clash = {**options["libraries"], "timestamps": "trygg.kernel.templatetags.constant_url"}
+    clash = {**options["libraries"], "timestamps": "trygg.kernel.templatetags.constant_builtins"}
     with override_settings(
         TEMPLATES=[{**settings.TEMPLATES[0], "OPTIONS": {**options, "libraries": clash}}]
     ):
@@ -152,3 +154,34 @@ def test_what_is_kept_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
         assert translated.per_language(("n", n), lambda n=n: str(n)) == str(n)
         assert len(translated._kept) <= 3
     assert translated.per_language(("n", 9), lambda: "computed again") == "9"  # still kept
+
+
+def test_a_per_language_fragment_is_rendered_once_per_language_and_value() -> None:
+    source = (
+        "{% load i18n %}{% per_language menu page %}"
+        "{% translate 'Overview' %} {{ page }} {{ seen }}{% end_per_language %}"
+    )
+    assert render(source, "sv", page="a", seen=1) == "Översikt a 1"
+    assert render(source, "sv", page="a", seen=2) == "Översikt a 1"  # kept
+    assert render(source, "en", page="a", seen=3) == "Overview a 3"
+    assert render(source, "sv", page="b", seen=4) == "Översikt b 4"
+
+
+def test_a_per_language_fragment_needs_a_name() -> None:
+    from django.template import TemplateSyntaxError
+
+    with pytest.raises(TemplateSyntaxError, match="needs a fragment name"):
+        render("{% per_language %}x{% end_per_language %}")
+
+
+def test_the_portal_menu_marks_the_page_the_customer_is_on(customer: Any) -> None:
+    from django.test import Client
+
+    from tests.conftest import portal_login
+
+    client = Client()
+    portal_login(client, customer.id_number, customer.pin)
+    for path, current in [("/overview/", "/overview/"), ("/profile/", "/profile/")]:
+        page = client.get(path).content.decode()
+        assert f'<a href="{current}" aria-current="page">' in page
+        assert page.count('aria-current="page"') == 1

@@ -12,7 +12,7 @@ namespace) and then answers from memory (``trygg.kernel.translated``, which forg
 setting changes or a message catalogue is recompiled); any other tag is Django's own.
 
 The engine loads this library in place of Django's ``i18n`` (so that ``{% load i18n %}`` in a
-template, the admin's included, gives these tags) and ``constant_url`` as a builtin after
+template, the admin's included, gives these tags) and ``constant_builtins`` as a builtin after
 Django's own; ``makemessages`` finds the messages as before, since the tags keep their names and
 syntax.
 """
