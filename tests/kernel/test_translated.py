@@ -185,3 +185,15 @@ def test_the_portal_menu_marks_the_page_the_customer_is_on(customer: Any) -> Non
         page = client.get(path).content.decode()
         assert f'<a href="{current}" aria-current="page">' in page
         assert page.count('aria-current="page"') == 1
+
+
+def test_the_idle_notice_follows_the_idle_limit(customer: Any, settings: Any) -> None:
+    from django.test import Client
+
+    from tests.conftest import portal_login
+
+    client = Client()
+    portal_login(client, customer.id_number, customer.pin)
+    assert "loggas du ut efter 5 minuters inaktivitet" in client.get("/overview/").content.decode()
+    settings.TRYGG_SESSION_IDLE_SECONDS = 600
+    assert "loggas du ut efter 10 minuters inaktivitet" in client.get("/overview/").content.decode()
