@@ -66,9 +66,10 @@ def vacuum(url: str) -> None:
         conn.execute("VACUUM ANALYZE")
 
 
-def portal_environment(url: str, var: Path) -> dict[str, str]:
-    """The environment of trygg in production mode on the database ``url``, with throw-away
-    secrets and its files under ``var``, behind a TLS proxy on loopback."""
+def portal_environment(url: str, var: Path, source: Path = ROOT / "src") -> dict[str, str]:
+    """The environment of trygg (the code under ``source``) in production mode on the database
+    ``url``, with throw-away secrets and its files under ``var``, behind a TLS proxy on
+    loopback."""
     return {
         **os.environ,
         "TRYGG_ENV": "production",
@@ -82,7 +83,7 @@ def portal_environment(url: str, var: Path) -> dict[str, str]:
         "TRYGG_SSL_REDIRECT": "0",
         "TRYGG_VAR_DIR": str(var),
         "DJANGO_SETTINGS_MODULE": "trygg.settings",
-        "PYTHONPATH": str(ROOT / "src"),
+        "PYTHONPATH": str(source),
     }
 
 
@@ -94,9 +95,9 @@ def run_python(args: list[str], env: dict[str, str]) -> str:
     return result.stdout
 
 
-def prepare_portal(env: dict[str, str], url: str, customers: int, sessions: int) -> list[str]:
-    """Migrate, collect static files and seed ``customers`` (PIN 4826) on ``url``, vacuum, and
-    return the personal identity numbers of ``sessions`` of them."""
+def prepare_portal(env: dict[str, str], customers: int, sessions: int) -> list[str]:
+    """Migrate, collect static files and seed ``customers`` (PIN 4826) on the database of
+    ``env``, vacuum, and return the personal identity numbers of ``sessions`` of them."""
     print("migrating, collecting static files, seeding ...", flush=True)
     run_python(["-m", "trygg.cli", "migrate", "--verbosity", "0"], env)
     run_python(["-m", "trygg.cli", "collectstatic", "--noinput", "--verbosity", "0"], env)
@@ -104,7 +105,7 @@ def prepare_portal(env: dict[str, str], url: str, customers: int, sessions: int)
     seeded = run_python(["bench/seed_customers.py", str(customers)], env).strip().splitlines()
     print(seeded[-1], f"({time.perf_counter() - started:.1f} s)", flush=True)
     numbers = run_python(["bench/seed_customers.py", "numbers", str(sessions)], env).split()
-    vacuum(url)
+    vacuum(env["TRYGG_DATABASE_URL"])
     return numbers
 
 

@@ -79,23 +79,17 @@ def main() -> None:
     ensure_database(opts.database_url)
     var = Path(tempfile.mkdtemp(prefix="trygg-bench-"))
     try:
-        env = {**portal_environment(opts.database_url, var), "PYTHONPATH": str(opts.source)}
-        (id_number,) = prepare_portal(env, opts.database_url, opts.customers, 1)
+        env = portal_environment(opts.database_url, var, opts.source)
+        (id_number,) = prepare_portal(env, opts.customers, 1)
         runs = [(view, count) for view in views for count in (opts.base, opts.base + opts.requests)]
+
+        def count(run: tuple[str, int]) -> int:
+            view, requests = run
+            return instructions(env, PATHS[view], requests, id_number, var / f"{view}.{requests}")
+
         print(f"counting under callgrind: {len(runs)} runs, two at a time ...", flush=True)
         with ThreadPoolExecutor(2) as pool:
-            counted = dict(
-                zip(
-                    runs,
-                    pool.map(
-                        lambda run: instructions(
-                            env, PATHS[run[0]], run[1], id_number, var / f"{run[0]}.{run[1]}"
-                        ),
-                        runs,
-                    ),
-                    strict=True,
-                )
-            )
+            counted = dict(zip(runs, pool.map(count, runs), strict=True))
     finally:
         shutil.rmtree(var, ignore_errors=True)
     per_request = {

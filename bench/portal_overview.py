@@ -137,7 +137,7 @@ def main() -> None:
     ensure_database(opts.database_url)
     var = Path(tempfile.mkdtemp(prefix="trygg-bench-"))
     env = portal_environment(opts.database_url, var)
-    numbers = prepare_portal(env, opts.database_url, opts.customers, opts.sessions)
+    numbers = prepare_portal(env, opts.customers, opts.sessions)
     server = subprocess.Popen(
         [
             str(Path(PY).parent / "gunicorn"),

@@ -9,9 +9,8 @@ from __future__ import annotations
 from django import template
 from django.template.base import FilterExpression, NodeList, Parser, Token
 from django.template.context import Context
-from django.urls import get_script_prefix, get_urlconf
 
-from trygg.kernel.templatetags.constant_tags import url
+from trygg.kernel.templatetags.constant_tags import url, where_rendered
 from trygg.kernel.translated import per_language
 
 register = template.Library()
@@ -25,14 +24,8 @@ class PerLanguageNode(template.Node):
         self.values = values
 
     def render(self, context: Context) -> str:
-        key = (
-            "fragment",
-            self.name,
-            *(value.resolve(context) for value in self.values),
-            get_urlconf(),
-            get_script_prefix(),
-            context.autoescape,
-        )
+        values = (value.resolve(context) for value in self.values)
+        key = ("fragment", self.name, *values, *where_rendered(context))
         return per_language(key, lambda: self.nodelist.render(context))
 
 

@@ -35,7 +35,13 @@ register.tags.update(i18n.register.tags)
 register.filters.update(i18n.register.filters)
 
 
-def _kept(node: Any, key: tuple[Any, ...], context: Context, render: Any) -> str:
+def where_rendered(context: Context) -> tuple[Any, ...]:
+    """What a kept rendering with links depends on besides the language: the URL configuration,
+    the script prefix and whether the context escapes."""
+    return (get_urlconf(), get_script_prefix(), context.autoescape)
+
+
+def _render_kept(node: Any, key: tuple[Any, ...], context: Context, render: Any) -> str:
     """What ``render`` gave for ``key`` in this language before, or its answer now; an ``as``
     variable is set from it as Django's tag would."""
 
@@ -58,7 +64,7 @@ class ConstantTranslateNode(i18n.TranslateNode):
     def render(self, context: Context) -> str:
         literal = self.filter_expression.var.literal
         key = ("t", literal, context.autoescape)
-        return _kept(self, key, context, super().render)
+        return _render_kept(self, key, context, super().render)
 
 
 class ConstantURLNode(defaulttags.URLNode):
@@ -70,15 +76,8 @@ class ConstantURLNode(defaulttags.URLNode):
         current_app = getattr(request, "current_app", None)
         if current_app is None:
             current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
-        key = (
-            "u",
-            self.view_name.var,
-            current_app,
-            get_urlconf(),
-            get_script_prefix(),
-            context.autoescape,
-        )
-        return _kept(self, key, context, super().render)
+        key = ("u", self.view_name.var, current_app, *where_rendered(context))
+        return _render_kept(self, key, context, super().render)
 
 
 def _literal(expression: FilterExpression) -> bool:
