@@ -2,8 +2,8 @@
 
 Serves trygg with gunicorn (production settings, PostgreSQL, N customers) and drives it with wrk
 on loopback: ``/healthz`` (a bare view through the same middleware), then ``/overview/`` with the
-session cookies of logged-in customers, in alternating rounds, so that both are measured at the
-same speed of the machine. Prints each round, the medians and the ratio.
+session and CSRF cookies of logged-in customers, in alternating rounds, so that both are measured
+at the same speed of the machine. Prints each round, the medians and the ratio.
 
     .venv/bin/python bench/portal_overview.py [--customers 10000] [--duration 10] [--rounds 3]
         [--connections 20] [--workers 3] [--database-url postgresql://postgres@127.0.0.1/trygg_bench]
@@ -75,7 +75,10 @@ def login(base: str, id_number: str, pin: str) -> str:
         name, value = cookie.split(";", 1)[0].split("=", 1)
         cookies[name] = value
     assert answer.status == 302 and "trygg_session" in cookies, f"log-in failed: {answer.status}"
-    return f"trygg_session={cookies['trygg_session']}"
+    assert "trygg_csrftoken" in cookies, "the log-in set no CSRF cookie"
+    # What a browser sends back afterwards: the session and the CSRF cookie the log-in renewed
+    # (without the latter, every page would make and set a new CSRF secret).
+    return "; ".join(f"{name}={cookies[name]}" for name in ("trygg_session", "trygg_csrftoken"))
 
 
 class Page:
