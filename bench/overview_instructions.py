@@ -8,9 +8,11 @@ application (``wsgi_driver.py``, production settings, PostgreSQL, the same seede
 ``portal_overview.py``) under ``valgrind --tool=callgrind``, once with ``--base`` requests and
 once with ``--base + --requests``; the difference divided by ``--requests`` is one request's
 instructions, without start-up and log-in. PostgreSQL's own work is not in it (another process).
+``--views`` may add ``layout`` and ``layout_audited``: the least a logged-in page costs
+(``layout_floor.py``).
 
     .venv/bin/python bench/overview_instructions.py [--customers 10000] [--requests 200]
-        [--views overview,hello] [--source other-checkout/src]
+        [--views overview,hello[,layout,layout_audited]] [--source other-checkout/src]
         [--database-url postgresql://postgres@127.0.0.1/trygg_bench]
 
 Needs valgrind (on the machine; otherwise apt-get install valgrind) and a PostgreSQL server.
@@ -30,11 +32,24 @@ from pathlib import Path
 
 from _common import ROOT, ensure_database, portal_environment, prepare_portal
 
-PATHS = {"overview": "/overview/", "hello": "/healthz"}
+# What each view is asked as ``portal_overview.py`` asks it under load: the overview by a
+# logged-in customer's browser, hello by wrk with no cookies (a hello that carried the session
+# cookie would also load the session and the customer). ``layout`` and ``layout_audited`` are
+# the floor of a logged-in page (``layout_floor.py``), served with its settings.
+FLOOR = {"DJANGO_SETTINGS_MODULE": "layout_floor_settings"}
+VIEWS: dict[str, tuple[list[str], dict[str, str]]] = {
+    "overview": (["/overview/"], {}),
+    "hello": (["/healthz", "--anonymous"], {}),
+    "layout": (["/bench/layout/"], FLOOR),
+    "layout_audited": (["/bench/layout-audited/"], FLOOR),
+}
 
 
-def instructions(env: dict[str, str], path: str, count: int, id_number: str, out: Path) -> int:
-    """What callgrind counts for the driver serving ``count`` requests of ``path``."""
+def instructions(
+    env: dict[str, str], view: list[str], count: int, id_number: str, out: Path
+) -> int:
+    """What callgrind counts for the driver serving ``count`` requests of ``view`` (the path
+    and the driver's options)."""
     result = subprocess.run(
         [
             "valgrind",
@@ -42,9 +57,10 @@ def instructions(env: dict[str, str], path: str, count: int, id_number: str, out
             f"--callgrind-out-file={out}",
             sys.executable,
             "bench/wsgi_driver.py",
-            path,
+            view[0],
             str(count),
             id_number,
+            *view[1:],
         ],
         env=env,
         cwd=ROOT,
@@ -53,7 +69,7 @@ def instructions(env: dict[str, str], path: str, count: int, id_number: str, out
     )
     collected = re.search(r"Collected : (\d+)", result.stderr)
     if result.returncode or not collected:
-        raise SystemExit(f"{path} x {count} failed:\n{result.stdout}\n{result.stderr[-3000:]}")
+        raise SystemExit(f"{view} x {count} failed:\n{result.stdout}\n{result.stderr[-3000:]}")
     return int(collected.group(1))
 
 
@@ -76,6 +92,8 @@ def main() -> None:
     if not shutil.which("valgrind"):
         raise SystemExit("valgrind is needed: apt-get install valgrind")
     views = opts.views.split(",")
+    if unknown := set(views) - VIEWS.keys():
+        raise SystemExit(f"--views: unknown {sorted(unknown)}; known: {', '.join(VIEWS)}")
     ensure_database(opts.database_url)
     var = Path(tempfile.mkdtemp(prefix="trygg-bench-"))
     try:
@@ -85,7 +103,9 @@ def main() -> None:
 
         def count(run: tuple[str, int]) -> int:
             view, requests = run
-            return instructions(env, PATHS[view], requests, id_number, var / f"{view}.{requests}")
+            args, settings = VIEWS[view]
+            out = var / f"{view}.{requests}"
+            return instructions({**env, **settings}, args, requests, id_number, out)
 
         print(f"counting under callgrind: {len(runs)} runs, two at a time ...", flush=True)
         with ThreadPoolExecutor(2) as pool:
@@ -98,11 +118,11 @@ def main() -> None:
         for view in views
     }
     print(f"\n{opts.requests} requests per view after {opts.base}; {opts.customers} customers")
-    print(f"{'view':<10} {'instructions per request':>26}")
+    hello = per_request.get("hello")
+    print(f"{'view':<16} {'instructions per request':>26} {'/ hello':>8}")
     for view, count in per_request.items():
-        print(f"{view:<10} {count:>26,.0f}")
-    if {"overview", "hello"} <= per_request.keys():
-        print(f"overview / hello: {per_request['overview'] / per_request['hello']:.2f}")
+        ratio = f"{count / hello:8.2f}" if hello else ""
+        print(f"{view:<16} {count:>26,.0f} {ratio}")
 
 
 if __name__ == "__main__":

@@ -1,13 +1,13 @@
 """Serve N requests of one page through trygg's WSGI application in this process, as a logged-in
 customer: what ``overview_instructions.py`` runs under callgrind.
 
-    python bench/wsgi_driver.py PATH COUNT ID_NUMBER [--warm-up 5]
+    python bench/wsgi_driver.py PATH COUNT ID_NUMBER [--warm-up 5] [--anonymous]
 
 The environment is trygg's (``_common.portal_environment``). The customer logs in with PIN 4826
 through the log-in page (CSRF token and all); then the page is requested ``--warm-up`` times
-and ``COUNT`` times with the session and CSRF cookies a browser sends back, each answer checked
-to be 200. Prints the CPU time per request. The audit
-events are not sealed in this process (see below).
+and ``COUNT`` times with the session and CSRF cookies a browser sends back (with
+``--anonymous``, without logging in and with no cookies), each answer checked to be 200.
+Prints the CPU time per request. The audit events are not sealed in this process (see below).
 """
 
 from __future__ import annotations
@@ -101,6 +101,11 @@ def main() -> None:
     parser.add_argument("count", type=int)
     parser.add_argument("id_number")
     parser.add_argument("--warm-up", type=int, default=5)
+    parser.add_argument(
+        "--anonymous",
+        action="store_true",
+        help="no log-in and no cookies, as the load bench's wrk asks for /healthz",
+    )
     opts = parser.parse_args()
     from trygg.kernel import audit  # (after trygg.wsgi has set Django up)
 
@@ -109,7 +114,7 @@ def main() -> None:
     # seal's share would follow the speed of the run. The count leaves it out (the events stay
     # waiting, and the next server run seals them).
     audit.SEAL_INTERVAL_SECONDS = float("inf")
-    session = login(opts.id_number)
+    session = {} if opts.anonymous else login(opts.id_number)
     started = time.process_time()
     for i in range(opts.warm_up + opts.count):
         if i == opts.warm_up:
