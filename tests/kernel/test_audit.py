@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from trygg.kernel.audit import (
     GENESIS,
@@ -80,6 +81,36 @@ def test_event_records_who_what_whom_where() -> None:
         "back-office",
     )
     assert (stored.subject_id, stored.object_type, stored.ip) == ("42", "party", "10.0.0.1")
+
+
+def _as_stored(event: AuditEvent) -> tuple[Any, ...]:
+    fields = [f.attname for f in AuditEvent._meta.concrete_fields]
+    return tuple(getattr(event, name) for name in fields)
+
+
+@pytest.mark.parametrize("returning", [True, False])
+@pytest.mark.django_db
+def test_the_recorded_event_is_handed_back_as_it_was_stored(
+    returning: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Without RETURNING (SQLite before 3.35) the single event is saved through the ORM instead.
+    if not returning and connection.vendor != "sqlite":
+        pytest.skip("only SQLite before 3.35 inserts without RETURNING")
+    monkeypatch.setattr(connection.features, "can_return_columns_from_insert", returning)
+    with CaptureQueriesContext(connection) as queries:
+        event = audit_record(
+            ctx=CTX,
+            action=AuditAction.UPDATE,
+            subject_id=42,
+            object_type="policy",
+            object_id=3,
+            detail={"field": "level"},
+        )
+    (insert,) = [q["sql"] for q in queries if q["sql"].startswith("INSERT")]
+    assert ("RETURNING" in insert) == returning
+    assert event.pk is not None and not event._state.adding and event._state.db == "default"
+    assert _as_stored(AuditEvent.objects.get(pk=event.pk)) == _as_stored(event)
+    assert AuditEvent.objects.count() == 1
 
 
 @pytest.mark.django_db
