@@ -87,6 +87,20 @@ def portal_environment(url: str, var: Path, source: Path = ROOT / "src") -> dict
     }
 
 
+# The floor of a logged-in page (``layout_floor.py``): its paths, served with its settings.
+FLOOR_PATHS = {"layout": "/bench/layout/", "layout_audited": "/bench/layout-audited/"}
+
+
+def floor_environment(env: dict[str, str]) -> dict[str, str]:
+    """``env`` with the settings that add the floor pages to trygg's URLs (the module lives in
+    ``bench/``, which is put on the path for a server started elsewhere)."""
+    return {
+        **env,
+        "DJANGO_SETTINGS_MODULE": "layout_floor_settings",
+        "PYTHONPATH": f"{env['PYTHONPATH']}{os.pathsep}{ROOT / 'bench'}",
+    }
+
+
 def run_python(args: list[str], env: dict[str, str]) -> str:
     """``python args`` in the repository with ``env``; its standard output."""
     result = subprocess.run(

@@ -11,6 +11,7 @@ second.
 
 from __future__ import annotations
 
+from _common import FLOOR_PATHS
 from django.http import HttpResponse
 from django.template import engines
 from django.urls import path
@@ -29,9 +30,13 @@ _PAGE = engines["django"].from_string(
 )
 
 
+def _page(request: PortalRequest, name: str) -> HttpResponse:
+    return HttpResponse(_PAGE.render({"name": name}, request))
+
+
 @customer_required()
 def layout(request: PortalRequest) -> HttpResponse:
-    return HttpResponse(_PAGE.render({"name": current_customer(request).display_name}, request))
+    return _page(request, current_customer(request).display_name)
 
 
 @customer_required()
@@ -44,11 +49,11 @@ def layout_audited(request: PortalRequest) -> HttpResponse:
         object_type="party",
         object_id=customer.pk,
     )
-    return HttpResponse(_PAGE.render({"name": customer.display_name}, request))
+    return _page(request, customer.display_name)
 
 
 urlpatterns = [
     *trygg_urlpatterns,
-    path("bench/layout/", layout),
-    path("bench/layout-audited/", layout_audited),
+    path(FLOOR_PATHS["layout"].lstrip("/"), layout),
+    path(FLOOR_PATHS["layout_audited"].lstrip("/"), layout_audited),
 ]

@@ -30,18 +30,23 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from _common import ROOT, ensure_database, portal_environment, prepare_portal
+from _common import (
+    FLOOR_PATHS,
+    ROOT,
+    ensure_database,
+    floor_environment,
+    portal_environment,
+    prepare_portal,
+)
 
 # What each view is asked as ``portal_overview.py`` asks it under load: the overview by a
 # logged-in customer's browser, hello by wrk with no cookies (a hello that carried the session
 # cookie would also load the session and the customer). ``layout`` and ``layout_audited`` are
 # the floor of a logged-in page (``layout_floor.py``), served with its settings.
-FLOOR = {"DJANGO_SETTINGS_MODULE": "layout_floor_settings"}
-VIEWS: dict[str, tuple[list[str], dict[str, str]]] = {
-    "overview": (["/overview/"], {}),
-    "hello": (["/healthz", "--anonymous"], {}),
-    "layout": (["/bench/layout/"], FLOOR),
-    "layout_audited": (["/bench/layout-audited/"], FLOOR),
+VIEWS: dict[str, list[str]] = {
+    "overview": ["/overview/"],
+    "hello": ["/healthz", "--anonymous"],
+    **{name: [path] for name, path in FLOOR_PATHS.items()},
 }
 
 
@@ -103,9 +108,9 @@ def main() -> None:
 
         def count(run: tuple[str, int]) -> int:
             view, requests = run
-            args, settings = VIEWS[view]
+            served = floor_environment(env) if view in FLOOR_PATHS else env
             out = var / f"{view}.{requests}"
-            return instructions({**env, **settings}, args, requests, id_number, out)
+            return instructions(served, VIEWS[view], requests, id_number, out)
 
         print(f"counting under callgrind: {len(runs)} runs, two at a time ...", flush=True)
         with ThreadPoolExecutor(2) as pool:

@@ -30,7 +30,14 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from _common import ROOT, ensure_database, portal_environment, prepare_portal
+from _common import (
+    FLOOR_PATHS,
+    ROOT,
+    ensure_database,
+    floor_environment,
+    portal_environment,
+    prepare_portal,
+)
 
 PY = sys.executable
 PORT = 8765
@@ -44,14 +51,12 @@ request = function()
 end
 """
 
-# The page measured against hello: its path, what shows that it is the page itself (not the
-# redirect to /identify/ or the log-in page), and the settings it needs. ``layout`` and
-# ``layout_audited`` are the floor of a logged-in page (``layout_floor.py``).
-FLOOR = {"DJANGO_SETTINGS_MODULE": "layout_floor_settings"}
-PAGES: dict[str, tuple[str, bytes, dict[str, str]]] = {
-    "overview": ("/overview/", b'id="logins"', {}),
-    "layout": ("/bench/layout/", b'<main id="main"', FLOOR),
-    "layout_audited": ("/bench/layout-audited/", b'<main id="main"', FLOOR),
+# The page measured against hello: its path, and what shows that it is the page itself (not the
+# redirect to /identify/ or the log-in page). ``layout`` and ``layout_audited`` are the floor of a
+# logged-in page (``layout_floor.py``).
+PAGES: dict[str, tuple[str, bytes]] = {
+    "overview": ("/overview/", b'id="logins"'),
+    **{name: (path, b'<main id="main"') for name, path in FLOOR_PATHS.items()},
 }
 
 
@@ -160,9 +165,9 @@ def main() -> None:
     var = Path(tempfile.mkdtemp(prefix="trygg-bench-"))
     env = portal_environment(opts.database_url, var)
     numbers = prepare_portal(env, opts.customers, opts.sessions)
-    path, marker, settings = PAGES[opts.page]
-    if settings:  # the bench's own settings module lives beside this file
-        env = {**env, **settings, "PYTHONPATH": f"{env['PYTHONPATH']}{os.pathsep}{ROOT / 'bench'}"}
+    path, marker = PAGES[opts.page]
+    if opts.page in FLOOR_PATHS:
+        env = floor_environment(env)
     server = subprocess.Popen(
         [
             str(Path(PY).parent / "gunicorn"),
@@ -221,11 +226,11 @@ def report(rounds: list[tuple[dict[str, float], dict[str, float]]], page: str) -
         f"{'round':<8}{'hello req/s':>12}{page + ' req/s':>22}"
         f"{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'ratio':>8}"
     ]
-    ratios = [overview["rps"] / hello["rps"] for hello, overview in rounds]
-    for number, ((hello, overview), ratio) in enumerate(zip(rounds, ratios, strict=True), 1):
+    ratios = [measured["rps"] / hello["rps"] for hello, measured in rounds]
+    for number, ((hello, measured), ratio) in enumerate(zip(rounds, ratios, strict=True), 1):
         lines.append(
-            f"{number:<8}{hello['rps']:>12.0f}{overview['rps']:>22.0f}{overview['p50']:>9.1f}"
-            f"{overview['p90']:>9.1f}{overview['p99']:>9.1f}{ratio:>8.2f}"
+            f"{number:<8}{hello['rps']:>12.0f}{measured['rps']:>22.0f}{measured['p50']:>9.1f}"
+            f"{measured['p90']:>9.1f}{measured['p99']:>9.1f}{ratio:>8.2f}"
         )
 
     def median(view: int, key: str) -> float:
