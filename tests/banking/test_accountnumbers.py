@@ -344,3 +344,53 @@ def test_property_never_crashes(text: str) -> None:
     except AccountNumberError as error:
         code = error.code
     assert code.startswith("account.")
+
+
+# --- the insurer's own bank ----------------------------------------------------------------
+
+
+def own_account(serial: str) -> str:
+    """An account as trygg's bank opens it: 9020, the serial and a Luhn digit over both."""
+    return serial + luhn_digit("9020" + serial)
+
+
+def test_own_bank_range_is_data_apart_from_the_table() -> None:
+    from trygg.banking.accountnumbers import OWN_BANKS
+
+    assert [(o.first, o.last, o.bank, o.length) for o in OWN_BANKS] == [(9020, 9020, "trygg", 8)]
+
+
+@pytest.mark.parametrize("serial", ["1000001", "1000002", "1234567", "9999999"])
+def test_own_bank_account_is_valid(serial: str) -> None:
+    account = own_account(serial)
+    parsed = parse_account(f"9020-{account}")
+    assert parsed == AccountNumber("9020", account, "trygg", certain=True)
+    assert parse_account(f"9020 {account}") == parsed
+    assert parse_account(f"9020{account}") == parsed
+
+
+def test_own_bank_wrong_check_digit_names_the_bank() -> None:
+    account = own_account("1000001")
+    wrong = account[:-1] + str((int(account[-1]) + 1) % 10)
+    with pytest.raises(AccountNumberError) as error:
+        parse_account(f"9020-{wrong}")
+    assert error.value.code == "account.checksum"
+    assert "trygg" in error.value.message
+
+
+def test_seven_digit_accounts_on_the_own_clearing_stay_lansforsakringar() -> None:
+    body = type1("9020", "123456", 2) or type1("9020", "123457", 2)
+    assert parse_account(f"9020-{body}").bank == "Länsförsäkringar Bank"
+    # The 16-digit form of payment files (zero-padded) is not an own-bank number either.
+    assert parse_account(f"9020{body.zfill(12)}").bank == "Länsförsäkringar Bank"
+
+
+def test_every_opened_account_number_parses() -> None:
+    """The own bank's numbering (banking.services) and its validation agree."""
+    from stdnum import luhn
+
+    from trygg.banking.services import CLEARING_NUMBER
+
+    for serial in range(1000001, 1000001 + 500):
+        number = f"{CLEARING_NUMBER}-{serial}{luhn.calc_check_digit(CLEARING_NUMBER + str(serial))}"
+        assert parse_account(number).bank == "trygg"

@@ -26,6 +26,12 @@ Unknown clearing numbers (1000-9999 but in no range of the table): all new banks
 accounts, so a 7-digit account that passes the mod-11 check of comment 1 or 2 is accepted with
 ``certain=False`` and ``bank=""`` (the caller warns; the table may be older than the bank).
 Anything else with an unknown clearing number is refused with ``account.clearing_unknown``.
+
+The insurer's own bank (``OWN_BANKS``) is data too: trygg's accounts (and the demo's, opened the
+same way) have clearing number 9020 and an 8-digit account whose last digit is a Luhn check digit
+over the clearing number and the account. 9020 lies in Länsförsäkringar Bank's range, whose
+accounts have 7 digits: an 8-digit account on an own clearing number is the own bank's, checked
+by its own rule, so the customer's own account is a valid debit account and payment receiver.
 """
 
 from __future__ import annotations
@@ -117,6 +123,24 @@ RULES: Final[tuple[BankRule, ...]] = (
     BankRule(9500, 9549, "Nordea/Plusgirot", 2, 3),
     BankRule(9960, 9969, "Nordea/Plusgirot", 2, 3),
 )
+
+
+@dataclass(frozen=True)
+class OwnBank:
+    """A clearing range of the insurer's own bank: ``length``-digit accounts, the last digit a
+    Luhn check digit over the clearing number and the account (``banking.services``)."""
+
+    first: int
+    last: int
+    bank: str
+    length: int
+
+    def covers(self, clearing: int) -> bool:
+        return self.first <= clearing <= self.last
+
+
+OWN_BANKS: Final[tuple[OwnBank, ...]] = (OwnBank(9020, 9020, "trygg", 8),)
+
 
 # Account-number length per (type, comment).
 _LENGTH: Final[dict[tuple[int, int], int]] = {
@@ -246,6 +270,9 @@ def _resolve(clearing5: str, account: str) -> AccountNumber:
             )
     if not account:
         raise _format_error("The account number is missing.")
+    own = _own_bank(clearing, account)
+    if own is not None:
+        return own
     if rule is None:
         return _unknown(clearing, account)
     fitted = _fit(rule, account)
@@ -254,6 +281,20 @@ def _resolve(clearing5: str, account: str) -> AccountNumber:
             "account.checksum", f"{clearing}-{fitted} is not a valid {rule.bank} account number."
         )
     return AccountNumber(clearing=clearing, account=fitted, bank=rule.bank, certain=True)
+
+
+def _own_bank(clearing: str, account: str) -> AccountNumber | None:
+    """The account of the insurer's own bank, or None when the number is not one (the general
+    table decides)."""
+    for own in OWN_BANKS:
+        if own.covers(int(clearing)) and len(account) == own.length and account[0] != "0":
+            if not _mod10_ok(clearing + account):
+                raise AccountNumberError(
+                    "account.checksum",
+                    f"{clearing}-{account} is not a valid {own.bank} account number.",
+                )
+            return AccountNumber(clearing=clearing, account=account, bank=own.bank, certain=True)
+    return None
 
 
 def _unknown(clearing: str, account: str) -> AccountNumber:

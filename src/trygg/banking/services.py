@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from stdnum import luhn
 
 from trygg.banking import rules
+from trygg.banking.accountnumbers import OWN_BANKS
 from trygg.banking.ledger import (
     FUNDING,
     OUTGOING_CLEARING,
@@ -48,7 +49,8 @@ from trygg.kernel.validation import Problems, clean_text
 from trygg.parties.models import Party
 from trygg.parties.selectors import accessible_q
 
-CLEARING_NUMBER = "9020"
+# The own bank's clearing number, from the account-number rules' data.
+CLEARING_NUMBER = str(OWN_BANKS[0].first)
 
 
 def _rule_message(code: str, fallback: str) -> str:
