@@ -410,19 +410,34 @@ def test_refund_reverses_the_booking(payer: Payer, exchange: Path) -> None:
     assert Account.objects.get(number="INT-PREMIUMS").balance == 0
 
 
-def test_insurer_ends_autogiro_on_30_days_notice(payer: Payer, exchange: Path) -> None:
+def test_insurer_ends_autogiro_three_months_before_a_due_date(payer: Payer, exchange: Path) -> None:
+    """§ 3: the insurer's notice reaches the payer at least three months before the due date on
+    which the agreement ends (decision 0026: not the mandate text's thirty days)."""
     mandate = _active(payer, exchange)
+    with clock.business_date(dt.date(2026, 12, 10)), pytest.raises(ValidationFailed) as late:
+        # 1 March 2027 needed the notice by 1 December 2026.
+        mandate_terminate(
+            ctx=SYSTEM,
+            mandate_id=mandate.pk,
+            by="insurer",
+            reason="Kunden ska inte ha autogiro.",
+            ends_on=dt.date(2027, 3, 1),
+        )
+    assert late.value.code == "termination.too_late" and late.value.field == "ends_on"
+    assert "2026-12-01" in late.value.message and "2027-04-01" in late.value.message
+    mandate.refresh_from_db()
+    assert mandate.state == "active" and mandate.ended_on is None  # nothing changed
     with clock.business_date(dt.date(2026, 12, 10)):
         ended = mandate_terminate(
             ctx=SYSTEM, mandate_id=mandate.pk, by="insurer", reason="Kunden ska inte ha autogiro."
         )
-    assert ended.state == "ended" and ended.ended_on == dt.date(2027, 1, 9)
-    run_on(dt.date(2026, 12, 28))  # the January debit falls before the end: still debited
-    jan = Charge.objects.get(policy=payer.policy, period_start=dt.date(2027, 1, 1))
-    assert jan.state == "ordered"
-    run_on(dt.date(2027, 1, 27))
-    feb = Charge.objects.get(policy=payer.policy, period_start=dt.date(2027, 2, 1))
-    assert feb.method == "invoice"
+    # The earliest end is Thursday 1 April 2027: autogiro applies until the day before.
+    assert ended.state == "ended" and ended.ended_on == dt.date(2027, 3, 31)
+    run_on(dt.date(2027, 3, 29))
+    april = Charge.objects.get(policy=payer.policy, period_start=dt.date(2027, 4, 1))
+    assert april.method == "invoice"
+    march = Charge.objects.get(policy=payer.policy, period_start=dt.date(2027, 3, 1))
+    assert march.method == "autogiro"
     with pytest.raises(ValidationFailed) as once:
         mandate_terminate(ctx=SYSTEM, mandate_id=mandate.pk, by="holder", reason="", at_once=True)
     assert once.value.field == "reason"

@@ -75,10 +75,74 @@ def test_the_file_reaches_bankgirot_by_19_the_bank_day_before(
     assert rules.earliest_payment_date(now) == earliest
 
 
-def test_terminations() -> None:
-    assert rules.holder_termination_end(D(2026, 1, 31)) == D(2026, 2, 28)
-    assert rules.insurer_termination_end(D(2026, 1, 10), at_once=False) == D(2026, 2, 9)
-    assert rules.insurer_termination_end(D(2026, 1, 10), at_once=True) == D(2026, 1, 10)
+HOLDER, INSURER = rules.Terminator.HOLDER, rules.Terminator.INSURER
+
+
+@pytest.mark.parametrize(
+    ("today", "by", "earliest", "deadline"),
+    [
+        # The account holder: one month before the due date on which the agreement ends.
+        (D(2026, 12, 4), HOLDER, D(2027, 1, 4), D(2026, 12, 4)),  # 1 January a holiday
+        (D(2026, 12, 5), HOLDER, D(2027, 2, 1), D(2027, 1, 1)),
+        (D(2026, 3, 31), HOLDER, D(2026, 5, 4), D(2026, 4, 4)),  # 1 May, then a weekend
+        (D(2026, 1, 31), HOLDER, D(2026, 3, 2), D(2026, 2, 2)),  # 1 March a Sunday
+        # The insurer: three months before it (not the mandate text's thirty days).
+        (D(2026, 12, 1), INSURER, D(2027, 3, 1), D(2026, 12, 1)),
+        (D(2026, 12, 2), INSURER, D(2027, 4, 1), D(2027, 1, 1)),
+        (D(2026, 10, 4), INSURER, D(2027, 1, 4), D(2026, 10, 4)),
+        (D(2026, 10, 5), INSURER, D(2027, 2, 1), D(2026, 11, 1)),
+    ],
+)
+def test_termination_ends_on_a_due_date_after_the_notice(
+    today: D, by: rules.Terminator, earliest: D, deadline: D
+) -> None:
+    assert rules.termination_earliest_end(today, by) == earliest
+    assert rules.termination_deadline(earliest, by) == deadline
+    rules.check_termination(today=today, end=earliest, by=by)
+    rules.check_termination(today=deadline, end=earliest, by=by)  # on the last day: in time
+    assert rules.last_autogiro_day(earliest) == earliest - dt.timedelta(days=1)
+
+
+def test_termination_later_than_its_deadline_names_the_date() -> None:
+    with pytest.raises(rules.RuleError) as late:
+        rules.check_termination(today=D(2026, 12, 2), end=D(2027, 3, 1), by=INSURER)
+    assert late.value.code == "termination.too_late"
+    assert late.value.params == {"deadline": D(2026, 12, 1), "earliest": D(2027, 4, 1)}
+    with pytest.raises(rules.RuleError) as holder:
+        rules.check_termination(today=D(2026, 12, 5), end=D(2027, 1, 4), by=HOLDER)
+    assert holder.value.params == {"deadline": D(2026, 12, 4), "earliest": D(2027, 2, 1)}
+
+
+@pytest.mark.parametrize("end", [D(2027, 1, 1), D(2027, 2, 2), D(2026, 5, 1), D(2027, 3, 31)])
+def test_termination_ends_only_on_a_due_date(end: D) -> None:
+    with pytest.raises(rules.RuleError) as error:
+        rules.check_termination(today=D(2026, 1, 1), end=end, by=HOLDER)
+    assert error.value.code == "termination.not_due_date"
+    assert error.value.params["due"] == rules.month_due_date(end)
+
+
+@given(
+    st.dates(min_value=D(2024, 1, 1), max_value=D(2034, 12, 31)),
+    st.sampled_from(list(rules.Terminator)),
+)
+def test_the_earliest_end_is_the_first_due_date_the_notice_allows(
+    today: D, by: rules.Terminator
+) -> None:
+    end = rules.termination_earliest_end(today, by)
+    assert end == rules.month_due_date(end) and rules.se_calendar().is_bank_day(end)
+    rules.check_termination(today=today, end=end, by=by)
+    months = 1 if by == HOLDER else 3
+    assert (end - today).days >= 28 * months
+    # The due date of the month before is too late.
+    before = rules.month_due_date(end.replace(day=1) - dt.timedelta(days=1))
+    with pytest.raises(rules.RuleError):
+        rules.check_termination(today=today, end=before, by=by)
+
+
+def test_open_mandate_states_are_one_list() -> None:
+    assert rules.OPEN_MANDATE_STATES == {"requested", "sent", "active"}
+    for state in rules.OPEN_MANDATE_STATES:
+        assert rules.MandateState.REVOKED in rules.MANDATE_TRANSITIONS[state]
 
 
 def test_state_tables_refuse_what_they_do_not_list() -> None:

@@ -144,3 +144,60 @@ def test_earlier_premiums_show_the_retry_that_paid(payer: Payer, exchange: Path)
     row = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", earlier))
     assert f"{december.due_date:%Y-%m-%d}" in row and "Betald (2 försök)" in row
     assert f"{december.settled_on:%Y-%m-%d}" in row
+
+
+def test_a_policy_is_added_to_the_mandate_on_my_pages_signed(
+    payer: Payer, exchange: Path, other_customer: Customer
+) -> None:
+    """"Försäkringar som här antecknats eller senare anmäls av mig": the customer adds a second
+    insurance to the mandate in force, with the period chosen, and signs; a mandate of someone
+    else is refused and nothing changes."""
+    from tests.billing.conftest import register
+    from tests.insurance.conftest import apply_online, online_input
+
+    with clock.business_date(dt.date(2026, 11, 23)):
+        mandate = register(payer)
+    second = apply_online(
+        payer.customer,
+        online_input(
+            payer.customer,
+            payment_method="invoice",
+            period="yearly",
+            insured_id_number=other_customer.id_number,
+            insured_given_name=other_customer.party.given_name,
+            insured_family_name=other_customer.party.family_name,
+        ),
+    ).policy
+    assert second is not None
+    client = Client(enforce_csrf_checks=True)
+    portal_login(client, payer.customer.id_number, payer.customer.pin)
+    with clock.business_date(dt.date(2026, 11, 23)):
+        page = client.get("/autogiro/").content.decode()
+        assert f"/autogiro/mandates/{mandate.pk}/add/" in page and second.number in page
+        started = client.post(
+            f"/autogiro/mandates/{mandate.pk}/add/",
+            {
+                "policies": [second.number],
+                "period": "half_yearly",
+                "csrfmiddlewaretoken": csrf_of(client),
+            },
+        )
+        sign_url = started["Location"]
+        assert sign_url.startswith("/bank/sign/")
+        shown = client.get(sign_url).content.decode()
+        assert second.number in shown and "2026-12-01" in shown  # what is signed
+        done = _sign(client, payer.customer, sign_url)
+    assert done["Location"] == "/autogiro/"
+    on_mandate = mandate.policies.get(policy=second)
+    assert on_mandate.period == "half_yearly"
+    second.refresh_from_db()
+    assert second.period == "half_yearly"
+
+    stranger = Client(enforce_csrf_checks=True)
+    portal_login(stranger, other_customer.id_number, other_customer.pin)
+    refused = stranger.post(
+        f"/autogiro/mandates/{mandate.pk}/add/",
+        {"policies": [payer.policy.number], "csrfmiddlewaretoken": csrf_of(stranger)},
+    )
+    assert refused.status_code == 302 and refused["Location"] == "/autogiro/"
+    assert mandate.policies.count() == 2

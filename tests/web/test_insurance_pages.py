@@ -97,3 +97,38 @@ def test_another_customer_sees_no_policy(
     assert refused.status_code == 404
     policy.refresh_from_db()
     assert policy.state == "active"
+
+
+def test_existing_autogiro_needs_a_mandate_in_force(customer: Customer, frozen: Any) -> None:
+    """"Betala med befintligt autogiro": without a mandate the choice is refused beside the
+    payment field and nothing is applied for; with one the application goes on to signing."""
+    from tests.billing.conftest import Payer
+    from trygg.billing.mandates import PolicyChoice, mandate_register
+    from trygg.kernel.audit import SYSTEM
+
+    with_token(customer)
+    client = Client(enforce_csrf_checks=True)
+    portal_login(client, customer.id_number, customer.pin)
+    form = _form(
+        client, insured_id_number=customer.id_number, payment="existing_autogiro:half_yearly"
+    )
+    refused = client.post("/insurance/apply/", form)
+    assert refused.status_code == 422
+    assert "payment" in refused.context["form"].errors
+    assert "autogiro" in refused.content.decode()
+    assert not Application.objects.exists()
+
+    from tests.insurance.conftest import apply_online, online_input
+
+    policy = apply_online(customer, online_input(customer)).policy
+    assert policy is not None
+    mandate_register(
+        ctx=SYSTEM,
+        data=Payer(customer, policy).mandate_input(policies=[PolicyChoice(policy.number)]),
+    )
+    again = client.post(
+        "/insurance/apply/",
+        _form(client, insured_id_number=customer.id_number, payment="existing_autogiro:yearly"),
+    )
+    assert again.status_code == 302, again.context["form"].errors
+    assert again["Location"].startswith("/bank/sign/")

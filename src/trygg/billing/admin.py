@@ -28,9 +28,11 @@ from trygg.billing import jobs, rules
 from trygg.billing.charges import invoice_payment_register
 from trygg.billing.jobs import import_submit, run_submit
 from trygg.billing.mandates import (
+    AttachInput,
     MandateInput,
     PolicyChoice,
     Terminator,
+    mandate_add,
     mandate_register,
     mandate_terminate,
 )
@@ -200,15 +202,25 @@ class MandateEventInline(_MandateInline):
 PERIOD_CHOICES = [("", gettext_lazy("The policy's own")), *PeriodChoice.choices]
 
 
-class PaperMandateForm(forms.Form):
-    """The paper form of an autogiro mandate."""
+class PolicyRowsForm(forms.Form):
+    """The form's "Försäkringar": the payer's period for all of them ("Jag vill betala
+    nedanstående försäkringar via autogiro Månadsvis / Halvårsvis / Helårsvis"), then one row
+    per insurance with the holder's number where it is not the payer's."""
 
-    payer_id_number = forms.CharField(label=gettext_lazy("Payer: personal or organisation number"))
-    account = forms.CharField(
-        label=gettext_lazy("Clearing and account number"),
-        help_text=gettext_lazy("As written on the form, e.g. 8327-9, 123 456 789-0."),
+    period = forms.ChoiceField(
+        label=gettext_lazy("Payment period of the insurances below"),
+        choices=PERIOD_CHOICES,
+        required=False,
     )
-    bank = forms.CharField(label=gettext_lazy("Bank"), required=False)
+    period_from = forms.DateField(
+        label=gettext_lazy("New period from"),
+        required=False,
+        help_text=gettext_lazy(
+            "Where the period changes: the start of a period not yet collected. Empty: the "
+            "earliest possible."
+        ),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -216,9 +228,11 @@ class PaperMandateForm(forms.Form):
             self.fields[f"policy_{slot}"] = forms.CharField(
                 label=gettext_lazy("Policy number %(n)s") % {"n": slot}, required=False
             )
-            self.fields[f"period_{slot}"] = forms.ChoiceField(
-                label=gettext_lazy("Payment period %(n)s") % {"n": slot},
-                choices=PERIOD_CHOICES,
+            self.fields[f"holder_{slot}"] = forms.CharField(
+                label=gettext_lazy(
+                    "Personal or organisation number %(n)s (if other than the payer's)"
+                )
+                % {"n": slot},
                 required=False,
             )
 
@@ -230,30 +244,35 @@ class PaperMandateForm(forms.Form):
             if (self.cleaned_data.get(f"policy_{n}") or "").strip()
         ]
 
-    def mandate_input(self) -> MandateInput:
+    def choices(self) -> list[PolicyChoice]:
         data = self.cleaned_data
-        return MandateInput(
-            payer_id_number=data["payer_id_number"],
-            account=data["account"],
-            bank=data.get("bank") or "",
-            policies=[
-                PolicyChoice(data[f"policy_{n}"].strip(), data.get(f"period_{n}") or "")
-                for n in self.slots()
-            ],
+        return [
+            PolicyChoice(
+                data[f"policy_{n}"].strip(), holder_id_number=data.get(f"holder_{n}") or ""
+            )
+            for n in self.slots()
+        ]
+
+    def attach_input(self) -> AttachInput:
+        return AttachInput(
+            policies=self.choices(),
+            period=self.cleaned_data.get("period") or "",
+            period_from=self.cleaned_data.get("period_from"),
         )
 
     def show(self, error: DomainError) -> None:
         """The service's problems beside their fields: ``policies.N.number`` and
-        ``policies.N.period`` are the N-th filled row's policy number and period."""
+        ``policies.N.period`` are the N-th filled row's policy number and the period."""
         slots = self.slots()
 
         def field_of(name: str | None) -> str | None:
             parts = (name or "").split(".")
             if parts[0] == "policies" and len(parts) == 3 and parts[1].isdigit():
                 index = int(parts[1])
+                if parts[2] == "period":
+                    return "period"
                 if index < len(slots):
-                    kind = "period" if parts[2] == "period" else "policy"
-                    return f"{kind}_{slots[index]}"
+                    return f"policy_{slots[index]}"
             if name == "policies":
                 return "policy_1"
             return name
@@ -271,14 +290,55 @@ class PaperMandateForm(forms.Form):
         )
 
 
+class PaperMandateForm(PolicyRowsForm):
+    """The paper form of an autogiro mandate."""
+
+    payer_id_number = forms.CharField(label=gettext_lazy("Payer: personal or organisation number"))
+    account = forms.CharField(
+        label=gettext_lazy("Clearing and account number"),
+        help_text=gettext_lazy("As written on the form, e.g. 8327-9, 123 456 789-0."),
+    )
+    bank = forms.CharField(label=gettext_lazy("Bank"), required=False)
+    field_order = ["payer_id_number", "account", "bank", "period", "period_from"]
+
+    def mandate_input(self) -> MandateInput:
+        data = self.cleaned_data
+        return MandateInput(
+            payer_id_number=data["payer_id_number"],
+            account=data["account"],
+            bank=data.get("bank") or "",
+            policies=self.choices(),
+            period=data.get("period") or "",
+            period_from=data.get("period_from"),
+        )
+
+
+class AddPoliciesForm(PolicyRowsForm):
+    """Insurances the payer adds to a mandate in force ("senare anmäls av mig")."""
+
+
 class TerminateForm(forms.Form):
     by = forms.ChoiceField(
         label=gettext_lazy("Terminated by"),
         choices=[
-            (Terminator.INSURER, gettext_lazy("The insurer (30 days' notice)")),
-            (Terminator.HOLDER, gettext_lazy("The account holder (one month's notice)")),
+            (
+                Terminator.INSURER,
+                gettext_lazy("The insurer (at least three months before the due date)"),
+            ),
+            (
+                Terminator.HOLDER,
+                gettext_lazy("The account holder (at least one month before the due date)"),
+            ),
         ],
         widget=forms.RadioSelect,
+    )
+    ends_on = forms.DateField(
+        label=gettext_lazy("Ends on the due date"),
+        required=False,
+        help_text=gettext_lazy(
+            "The first bank day of a month (§ 3). Empty: the earliest the notice allows."
+        ),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     at_once = forms.BooleanField(
         label=gettext_lazy(
@@ -350,6 +410,11 @@ class MandateAdmin(AuditedReadAdmin):
                 self.admin_site.admin_view(self.terminate_view),
                 name="billing_mandate_terminate",
             ),
+            path(
+                "<int:mandate_id>/add-policies/",
+                self.admin_site.admin_view(self.add_policies_view),
+                name="billing_mandate_add_policies",
+            ),
         ]
         return own + super().get_urls()
 
@@ -366,7 +431,14 @@ class MandateAdmin(AuditedReadAdmin):
             rules.MANDATE_TRANSITIONS.get(rules.MandateState(mandate.state), frozenset())
         )
         return super().change_view(
-            request, object_id, form_url, {**(extra_context or {}), "terminable": terminable}
+            request,
+            object_id,
+            form_url,
+            {
+                **(extra_context or {}),
+                "terminable": terminable,
+                "extendable": mandate is not None and mandate.is_open,
+            },
         )
 
     def _page(self, request: HttpRequest, title: str, **context: Any) -> TemplateResponse:
@@ -400,6 +472,37 @@ class MandateAdmin(AuditedReadAdmin):
             request, _("Register a paper autogiro mandate"), form=form, submit=_("Register")
         )
 
+    def add_policies_view(self, request: HttpRequest, mandate_id: int) -> HttpResponse:
+        """The payer's later notice of insurances to pay with the mandate, on paper."""
+        if not request.user.has_perm("billing.change_mandate"):
+            raise DjangoPermissionDenied
+        mandate = get_object_or_404(Mandate.objects.select_related("payer"), pk=mandate_id)
+        form = AddPoliciesForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                mandate = mandate_add(
+                    ctx=staff_context(request), mandate_id=mandate.pk, data=form.attach_input()
+                )
+            except DomainError as error:
+                form.show(error)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "The insurances are added to autogiro mandate %(number)s; the next "
+                        "billing run sends the payer a new payment plan."
+                    )
+                    % {"number": mandate.payer_number},
+                )
+                return self._back(mandate)
+        return self._page(
+            request,
+            _("Add insurances to autogiro mandate %(number)s") % {"number": mandate.payer_number},
+            form=form,
+            mandate=mandate,
+            submit=_("Add"),
+        )
+
     def terminate_view(self, request: HttpRequest, mandate_id: int) -> HttpResponse:
         if not request.user.has_perm("billing.change_mandate"):
             raise DjangoPermissionDenied
@@ -413,13 +516,17 @@ class MandateAdmin(AuditedReadAdmin):
                     by=form.cleaned_data["by"],
                     reason=form.cleaned_data["reason"],
                     at_once=form.cleaned_data["at_once"],
+                    ends_on=form.cleaned_data["ends_on"],
                 )
             except DomainError as error:
                 apply_problems(form, error)
             else:
                 messages.success(
                     request,
-                    _("Autogiro mandate %(number)s ends on %(date)s.")
+                    _(
+                        "Autogiro mandate %(number)s applies until %(date)s; later premiums are "
+                        "invoiced under the insurance contract."
+                    )
                     % {
                         "number": mandate.payer_number,
                         "date": mandate.ended_on.isoformat() if mandate.ended_on else "",

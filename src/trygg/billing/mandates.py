@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from trygg.banking.accountnumbers import AccountNumberError, parse_account
-from trygg.billing import rules
+from trygg.billing import period_rules, rules
 from trygg.billing.models import (
     Charge,
     ChargeMethod,
@@ -23,11 +24,22 @@ from trygg.billing.models import (
     Mandate,
     MandateEvent,
     MandatePolicy,
+    NoticeKind,
 )
 from trygg.billing.plans import ocr_for
 from trygg.identity.sca import Function
 from trygg.identity.signing import SigningRequest, signed_execution, signing_start
-from trygg.insurance.models import Policy, PolicyState
+from trygg.insurance import rules as insurance_rules
+from trygg.insurance.models import (
+    PaymentMethodChoice,
+    PeriodChoice,
+    Policy,
+    PolicyState,
+    PolicyTerm,
+)
+from trygg.insurance.policies import term_schedule
+from trygg.insurance.rules import Period
+from trygg.insurance.tariffs import as_rules
 from trygg.kernel import clock
 from trygg.kernel.audit import AuditContext, audit_record
 from trygg.kernel.counters import counter_next
@@ -37,6 +49,7 @@ from trygg.kernel.idnumbers import parse as parse_id
 from trygg.kernel.models import AuditAction
 from trygg.kernel.validation import Problems, clean_text
 from trygg.parties.models import Party
+from trygg.parties.selectors import accessible_parties
 
 # Nordea's personal accounts: the account number is the holder's personal identity number.
 PERSONAL_NUMBER_CLEARINGS = frozenset({"3300", "3782"})
@@ -45,7 +58,10 @@ PERSONAL_NUMBER_CLEARINGS = frozenset({"3300", "3782"})
 @dataclass(frozen=True)
 class PolicyChoice:
     number: str
-    period: str = ""  # empty: the policy's own payment period
+    period: str = ""  # empty: the form's period (``MandateInput.period``), else the policy's own
+    # "Person-/organisationsnummer (om annat än betalarens)": the policyholder's number when the
+    # payer pays someone else's insurance.
+    holder_id_number: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,6 +70,37 @@ class MandateInput:
     account: str  # clearing and account number as written ("8327-9, 123 456 789-0")
     bank: str = ""
     policies: list[PolicyChoice] = field(default_factory=list)
+    # "Jag vill betala nedanstående försäkringar via autogiro Månadsvis / Halvårsvis /
+    # Helårsvis": the payer's period for every policy listed; empty: each policy's own.
+    period: str = ""
+    # The day a change of period begins; None: the earliest the schedule allows.
+    period_from: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class AttachInput:
+    """Policies added to a mandate in force ("senare anmäls av mig")."""
+
+    policies: list[PolicyChoice] = field(default_factory=list)
+    period: str = ""
+    period_from: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """A policy the mandate pays, its period, and the day a new period begins (None: the
+    policy keeps its period)."""
+
+    policy: Policy
+    period: str
+    change_on: dt.date | None = None
+
+    def payload(self) -> list[str]:
+        return [
+            self.policy.number,
+            self.period,
+            self.change_on.isoformat() if self.change_on else "",
+        ]
 
 
 @dataclass(frozen=True)
@@ -64,14 +111,14 @@ class CheckedMandate:
     account: str
     bank: str
     certain: bool
-    policies: list[tuple[Policy, str]]
+    policies: list[Chosen]
 
     def payload(self) -> dict[str, Any]:
         """Every field the mandate is created with: what an online registration signs."""
         return {
             "payer": self.id_number,
             "account": f"{self.clearing}-{self.account}",
-            "policies": [[p.number, period] for p, period in self.policies],
+            "policies": [c.payload() for c in self.policies],
         }
 
 
@@ -115,8 +162,11 @@ def _move(ctx: AuditContext, mandate: Mandate, to: rules.MandateState, note: str
     )
 
 
-def mandate_check(*, data: MandateInput, payer: Party | None = None) -> CheckedMandate:
-    """Every rule of the form, each problem naming its field; nothing is written."""
+def mandate_check(
+    *, data: MandateInput, payer: Party | None = None, paper: bool = False
+) -> CheckedMandate:
+    """Every rule of the form, each problem naming its field; nothing is written. ``payer`` is
+    the signed-in customer online; on paper the payer is found by the number on the form."""
     problems = Problems()
     id_number = None
     try:
@@ -160,50 +210,14 @@ def mandate_check(*, data: MandateInput, payer: Party | None = None) -> CheckedM
             % {"clearing": account.clearing},
         )
     bank = clean_text(problems, "bank", data.bank, max_length=60, required=False)
-    chosen: list[tuple[Policy, str]] = []
-    if not data.policies:
-        problems.add("policies", "mandate.no_policy", _("Name at least one insurance to pay."))
-    for index, choice in enumerate(data.policies):
-        where = f"policies.{index}"
-        policy = Policy.objects.filter(number=(choice.number or "").strip()).first()
-        if policy is None or (payer is not None and policy.policyholder_id != payer.pk):
-            problems.add(
-                f"{where}.number",
-                "mandate.policy_unknown",
-                _("No insurance %(number)s held by the payer.") % {"number": choice.number},
-            )
-            continue
-        if policy.state != PolicyState.ACTIVE:
-            problems.add(
-                f"{where}.number",
-                "mandate.policy_not_active",
-                _("Insurance %(number)s is no longer in force.") % {"number": policy.number},
-            )
-            continue
-        period = choice.period or policy.period
-        if period != policy.period:
-            problems.add(
-                f"{where}.period",
-                "mandate.period_differs",
-                _(
-                    "Insurance %(number)s is paid %(period)s; another payment period is a "
-                    "change of the insurance (apply for a change)."
-                )
-                % {"number": policy.number, "period": policy.get_period_display().lower()},
-            )
-            continue
-        if MandatePolicy.objects.filter(
-            policy=policy,
-            detached_on__isnull=True,
-            mandate__state__in=["requested", "sent", "active"],
-        ).exists():
-            problems.add(
-                f"{where}.number",
-                "mandate.policy_has_mandate",
-                _("Insurance %(number)s is already paid by autogiro.") % {"number": policy.number},
-            )
-            continue
-        chosen.append((policy, period))
+    chosen = _check_policies(
+        problems,
+        data.policies,
+        payer=payer,
+        period=data.period,
+        period_from=data.period_from,
+        paper=paper,
+    )
     problems.raise_if_any()
     assert payer is not None and id_number is not None and account is not None
     return CheckedMandate(
@@ -215,6 +229,235 @@ def mandate_check(*, data: MandateInput, payer: Party | None = None) -> CheckedM
         certain=account.certain,
         policies=chosen,
     )
+
+
+# -- the policies a mandate pays, and their period -------------------------------------------
+
+# A charge whose period is collected: debited or ordered, stopped or refunded, or on an invoice.
+_COLLECTED = [
+    ChargeState.ORDERED,
+    ChargeState.RETRYING,
+    ChargeState.PAID,
+    ChargeState.FAILED,
+    ChargeState.CARRIED,
+    ChargeState.STOPPED,
+    ChargeState.REFUNDED,
+]
+
+
+def _schedule_terms(policy: Policy, today: dt.date) -> list[period_rules.Term]:
+    return [
+        period_rules.Term(
+            starts_on=term.starts_on,
+            ends_on=term.ends_on,
+            period_starts=tuple(i.period_start for i in term_schedule(term)),
+        )
+        for term in policy.terms.filter(ends_on__gt=today).order_by("starts_on")
+    ]
+
+
+def _collected_periods(policy: Policy) -> list[dt.date]:
+    return list(
+        Charge.objects.filter(policy=policy)
+        .filter(Q(state__in=_COLLECTED) | Q(notice__kind=NoticeKind.INVOICE))
+        .exclude(state=ChargeState.CANCELLED)
+        .values_list("period_start", flat=True)
+    )
+
+
+def period_change_day(
+    *, policy: Policy, period: str, wanted: dt.date | None = None, today: dt.date | None = None
+) -> dt.date:
+    """The day ``policy``'s new payment period can begin (``period_rules``); a ``wanted`` day
+    the schedule does not allow raises ``PeriodRuleError`` naming the day it needed."""
+    return period_rules.change_day(
+        terms=_schedule_terms(policy, today or clock.today()),
+        months=Period(period).months,
+        today=today or clock.today(),
+        collected=_collected_periods(policy),
+        wanted=wanted,
+    )
+
+
+def _period_problem(error: period_rules.PeriodRuleError, policy: Policy, wanted: dt.date) -> str:
+    if error.code == "period.collected":
+        return _(
+            "Insurance %(number)s: the premium of the period %(wanted)s lies in is already "
+            "collected, so the new payment period can begin at the earliest on %(needed)s."
+        ) % {"number": policy.number, "wanted": wanted, "needed": error.needed}
+    return _(
+        "Insurance %(number)s: a new payment period begins at the start of a period and fills "
+        "the rest of the insurance year with whole periods; the next such day is %(needed)s."
+    ) % {"number": policy.number, "needed": error.needed}
+
+
+def _may_pay(payer: Party | None, policy: Policy, holder_number: str, *, paper: bool) -> bool:
+    """The payer pays their own insurances; another holder's where the form names the holder
+    ("om annat än betalarens"): on paper any holder (the form is signed and kept), online one
+    the payer acts for (a firm)."""
+    if payer is None or policy.policyholder_id == payer.pk:
+        return True
+    if not holder_number:
+        return False
+    try:
+        number = parse_id(holder_number, country="SE").value
+    except IdNumberError:
+        return False
+    if policy.policyholder.id_number != number:
+        return False
+    if paper:
+        return True
+    return policy.policyholder_id in {p.pk for p in accessible_parties(payer)}
+
+
+def _check_policies(
+    problems: Problems,
+    choices: list[PolicyChoice],
+    *,
+    payer: Party | None,
+    period: str,
+    period_from: dt.date | None,
+    paper: bool,
+) -> list[Chosen]:
+    """Every policy listed: the payer may pay it, it is in force and on no other open mandate;
+    its period is the payer's choice, a new one from a day the schedule allows."""
+    if period and period not in PeriodChoice.values:
+        problems.add(
+            "period", "mandate.period", _("Choose monthly, half-yearly or yearly payment.")
+        )
+        period = ""
+    if not choices:
+        problems.add("policies", "mandate.no_policy", _("Name at least one insurance to pay."))
+    chosen: list[Chosen] = []
+    today = clock.today()
+    for index, choice in enumerate(choices):
+        where = f"policies.{index}"
+        policy = (
+            Policy.objects.select_related("policyholder")
+            .filter(number=(choice.number or "").strip())
+            .first()
+        )
+        if policy is None or not _may_pay(
+            payer, policy, (choice.holder_id_number or "").strip(), paper=paper
+        ):
+            problems.add(
+                f"{where}.number",
+                "mandate.policy_unknown",
+                _(
+                    "No insurance %(number)s held by the payer, or by the person whose number "
+                    "is written beside it."
+                )
+                % {"number": choice.number},
+            )
+            continue
+        if policy.state != PolicyState.ACTIVE:
+            problems.add(
+                f"{where}.number",
+                "mandate.policy_not_active",
+                _("Insurance %(number)s is no longer in force.") % {"number": policy.number},
+            )
+            continue
+        if MandatePolicy.objects.filter(
+            policy=policy,
+            detached_on__isnull=True,
+            mandate__state__in=rules.OPEN_MANDATE_STATES,
+        ).exists():
+            problems.add(
+                f"{where}.number",
+                "mandate.policy_has_mandate",
+                _("Insurance %(number)s is already paid by autogiro.") % {"number": policy.number},
+            )
+            continue
+        wanted_period = choice.period or period or policy.period
+        if wanted_period not in PeriodChoice.values:
+            problems.add(
+                f"{where}.period",
+                "mandate.period",
+                _("Choose monthly, half-yearly or yearly payment."),
+            )
+            continue
+        if wanted_period == policy.period:
+            chosen.append(Chosen(policy, wanted_period))
+            continue
+        try:
+            day = period_change_day(
+                policy=policy, period=wanted_period, wanted=period_from, today=today
+            )
+        except period_rules.PeriodRuleError as error:
+            assert period_from is not None
+            problems.add("period_from", error.code, _period_problem(error, policy, period_from))
+            continue
+        chosen.append(Chosen(policy, wanted_period, day))
+    return chosen
+
+
+def policy_period_change(*, policy: Policy, period: str, on: dt.date) -> None:
+    """The one call that rebuilds a policy's premium schedule for a new payment period from
+    ``on`` (a day ``period_change_day`` allows): every term still running on ``on`` is written
+    again from that day with the new period and its surcharge (the term's tariff, price base
+    amount and end stay), the term before it ends there. The next run cancels the charges the
+    new terms replace, plans theirs and sends the payer a new payment plan."""
+    locked = Policy.objects.select_for_update().get(pk=policy.pk)
+    for term in list(locked.terms.filter(ends_on__gt=on).order_by("starts_on")):
+        end = term.ends_on
+        first = max(term.starts_on, on)
+        if term.starts_on < on:
+            term.ends_on = on
+            term.save(update_fields=["ends_on"])
+        else:
+            term.delete()
+        _annual, total, _parts = insurance_rules.price(
+            as_rules(term.tariff), locked.level, Period(period)
+        )
+        PolicyTerm.objects.create(
+            policy=locked,
+            starts_on=first,
+            ends_on=end,
+            tariff=term.tariff,
+            pbb_year=term.pbb_year,
+            pbb=term.pbb,
+            base_amount=term.base_amount,
+            annual_price=term.annual_price,
+            year_total=total,
+            period=period,
+        )
+    locked.period = period
+    locked.save(update_fields=["period"])
+    policy.period = period
+
+
+def _policies_text(chosen: list[Chosen]) -> str:
+    parts = []
+    for c in chosen:
+        label = PeriodChoice(c.period).label.lower()
+        if c.change_on:
+            parts.append(
+                _("%(number)s (%(period)s from %(day)s)")
+                % {"number": c.policy.number, "period": label, "day": c.change_on.isoformat()}
+            )
+        else:
+            parts.append(f"{c.policy.number} ({label})")
+    return ", ".join(parts)
+
+
+def _attach(ctx: AuditContext, mandate: Mandate, chosen: list[Chosen]) -> None:
+    """The policies go on the mandate with their period; a new period rebuilds the schedule."""
+    today = clock.today()
+    MandatePolicy.objects.bulk_create(
+        MandatePolicy(mandate=mandate, policy=c.policy, period=c.period, attached_on=today)
+        for c in chosen
+    )
+    for c in chosen:
+        if c.change_on is not None:
+            policy_period_change(policy=c.policy, period=c.period, on=c.change_on)
+            audit_record(
+                ctx=ctx,
+                action=AuditAction.UPDATE,
+                subject_id=c.policy.policyholder_id,
+                object_type="policy",
+                object_id=c.policy.pk,
+                detail={"period": c.period, "from": c.change_on.isoformat()},
+            )
 
 
 def _create(
@@ -235,10 +478,6 @@ def _create(
         requested_on=today,
         created_at=clock.now(),
     )
-    MandatePolicy.objects.bulk_create(
-        MandatePolicy(mandate=mandate, policy=policy, period=period, attached_on=today)
-        for policy, period in checked.policies
-    )
     note = "" if checked.certain else _("The account number could not be fully checked.")
     _event(ctx, mandate, "", note)
     audit_record(
@@ -247,15 +486,16 @@ def _create(
         subject_id=checked.payer.pk,
         object_type="mandate",
         object_id=mandate.pk,
-        detail={"channel": channel, "policies": [p.number for p, _ in checked.policies]},
+        detail={"channel": channel, "policies": [c.policy.number for c in checked.policies]},
     )
+    _attach(ctx, mandate, checked.policies)
     return mandate
 
 
 def mandate_register(*, ctx: AuditContext, data: MandateInput) -> Mandate:
     """A paper application entered in the back office."""
     with transaction.atomic():
-        checked = mandate_check(data=data)
+        checked = mandate_check(data=data, paper=True)
         return _create(ctx, checked, channel="paper")
 
 
@@ -265,7 +505,7 @@ def _summary(checked: CheckedMandate) -> str:
     ) % {
         "company": "trygg",
         "account": f"{checked.clearing}-{checked.account}",
-        "policies": ", ".join(p.number for p, _ in checked.policies),
+        "policies": _policies_text(checked.policies),
     }
 
 
@@ -400,17 +640,44 @@ def mandate_revoke(*, ctx: AuditContext, person: Party, mandate_id: int) -> Mand
     return mandate
 
 
-class Terminator:
-    INSURER = "insurer"
-    HOLDER = "holder"
+Terminator = rules.Terminator
+
+
+def _termination_problem(error: rules.RuleError, by: rules.Terminator) -> ValidationFailed:
+    if error.code == "termination.not_due_date":
+        message = _(
+            "The autogiro agreement ends on a due date, the first bank day of a month "
+            "(§ 3): for this month %(due)s."
+        ) % {"due": error.params["due"]}
+    elif by == rules.Terminator.HOLDER:
+        message = _(
+            "The account holder terminates at least one month before the due date on which "
+            "the agreement ends (§ 3): to end on this date, the notice had to reach us by "
+            "%(deadline)s. The earliest end now is %(earliest)s."
+        ) % {"deadline": error.params["deadline"], "earliest": error.params["earliest"]}
+    else:
+        message = _(
+            "The insurer terminates at least three months before the due date on which the "
+            "agreement ends (§ 3): to end on this date, the payer had to be told by "
+            "%(deadline)s. The earliest end now is %(earliest)s."
+        ) % {"deadline": error.params["deadline"], "earliest": error.params["earliest"]}
+    return ValidationFailed(code=error.code, field="ends_on", message=message)
 
 
 def mandate_terminate(
-    *, ctx: AuditContext, mandate_id: int, by: str, reason: str, at_once: bool = False
+    *,
+    ctx: AuditContext,
+    mandate_id: int,
+    by: str,
+    reason: str,
+    at_once: bool = False,
+    ends_on: dt.date | None = None,
 ) -> Mandate:
-    """End the autogiro: by the insurer on 30 days' notice (at once after repeated failures, a
-    closed account, or when the payer should not use autogiro), or by the account holder on one
-    month's notice. Premiums due after the end are invoiced."""
+    """End the autogiro agreement (§ 3) on a due date: by the account holder at least one month,
+    by the insurer at least three months before it (``ends_on``; the earliest possible when not
+    given). The insurer ends it at once after repeated failures, a closed account, or when the
+    payer should not use autogiro. The due date's premium and later ones are invoiced under the
+    insurance contract; earlier debits are still made."""
     today = clock.today()
     problems = Problems()
     text = clean_text(problems, "reason", reason, max_length=200)
@@ -418,9 +685,21 @@ def mandate_terminate(
         problems.add("by", "mandate.terminator", _("Choose the insurer or the account holder."))
     if at_once and by == Terminator.HOLDER:
         problems.add(
-            "at_once", "mandate.holder_notice", _("The account holder gives one month's notice.")
+            "at_once",
+            "mandate.holder_notice",
+            _("The account holder gives at least one month's notice."),
         )
     problems.raise_if_any()
+    terminator = rules.Terminator(by)
+    if at_once:
+        last_day = today
+    else:
+        end = ends_on or rules.termination_earliest_end(today, terminator)
+        try:
+            rules.check_termination(today=today, end=end, by=terminator)
+        except rules.RuleError as error:
+            raise _termination_problem(error, terminator) from error
+        last_day = rules.last_autogiro_day(end)
     with transaction.atomic():
         mandate = Mandate.objects.select_for_update().filter(pk=mandate_id).first()
         if mandate is None:
@@ -431,17 +710,12 @@ def mandate_terminate(
                 field="reason",
                 message=_("Ending at once needs a reason."),
             )
-        end = (
-            rules.holder_termination_end(today)
-            if by == Terminator.HOLDER
-            else rules.insurer_termination_end(today, at_once=at_once)
-        )
-        mandate.ended_on = end
+        mandate.ended_on = last_day
         mandate.end_reason = text
-        mandate.deletion_due = end if mandate.state != "requested" else None
+        mandate.deletion_due = last_day if mandate.state != "requested" else None
         _move(ctx, mandate, rules.MandateState.ENDED, text)
         MandatePolicy.objects.filter(mandate=mandate, detached_on__isnull=True).update(
-            detached_on=end
+            detached_on=last_day
         )
     return mandate
 
@@ -459,3 +733,166 @@ def mandates_of(*, ctx: AuditContext, person: Party) -> list[Mandate]:
             detail={"count": len(mandates)},
         )
     return mandates
+
+
+# -- policies added later ("försäkringar som här antecknats eller senare anmäls av mig") ------
+
+
+def _open_mandate(mandate_id: int, payer: Party | None = None) -> Mandate:
+    """The mandate (the payer's own when ``payer`` is given), locked; it must be in force or on
+    its way to Bankgirot."""
+    mandates = Mandate.objects.select_for_update().filter(pk=mandate_id)
+    if payer is not None:
+        mandates = mandates.filter(payer=payer)
+    mandate = mandates.select_related("payer").first()
+    if mandate is None:
+        raise NotFound(_("No such autogiro mandate among yours."), code="mandate.not_found")
+    if not mandate.is_open:
+        raise ValidationFailed(
+            code="mandate.not_open",
+            field="mandate",
+            message=_("The mandate is %(state)s: no insurance can be added to it.")
+            % {"state": mandate.get_state_display().lower()},
+        )
+    return mandate
+
+
+def _added(mandate: Mandate, data: AttachInput, *, paper: bool) -> list[Chosen]:
+    problems = Problems()
+    chosen = _check_policies(
+        problems,
+        data.policies,
+        payer=mandate.payer,
+        period=data.period,
+        period_from=data.period_from,
+        paper=paper,
+    )
+    problems.raise_if_any()
+    return chosen
+
+
+def _record_added(ctx: AuditContext, mandate: Mandate, chosen: list[Chosen]) -> None:
+    _attach(ctx, mandate, chosen)
+    _event(
+        ctx,
+        mandate,
+        mandate.state,
+        _("Insurances added: %(policies)s") % {"policies": _policies_text(chosen)},
+    )
+    audit_record(
+        ctx=ctx,
+        action=AuditAction.UPDATE,
+        subject_id=mandate.payer_id,
+        object_type="mandate",
+        object_id=mandate.pk,
+        detail={"added": [c.policy.number for c in chosen]},
+    )
+
+
+def mandate_add(*, ctx: AuditContext, mandate_id: int, data: AttachInput) -> Mandate:
+    """The payer's later notice on paper, entered in the back office: the insurances go on the
+    mandate with the period chosen (a new period rebuilds the schedule)."""
+    with transaction.atomic():
+        mandate = _open_mandate(mandate_id)
+        _record_added(ctx, mandate, _added(mandate, data, paper=True))
+    return mandate
+
+
+def _add_payload(mandate: Mandate, chosen: list[Chosen]) -> dict[str, Any]:
+    return {"mandate": mandate.payer_number, "policies": [c.payload() for c in chosen]}
+
+
+def mandate_add_sign_start(
+    *, ctx: AuditContext, person: Party, mandate_id: int, data: AttachInput
+) -> Any:
+    """Online, the payer adds insurances to their mandate and signs it (token or BankID)."""
+    with transaction.atomic():
+        mandate = _open_mandate(mandate_id, person)
+        chosen = _added(mandate, data, paper=False)
+    return signing_start(
+        ctx=ctx,
+        signer=person,
+        acting_for=person,
+        request=SigningRequest(
+            function=Function.AUTOGIRO_REGISTER,
+            payload=_add_payload(mandate, chosen),
+            summary=_(
+                "Autogiro: %(company)s may also debit account %(account)s for the premiums of "
+                "%(policies)s"
+            )
+            % {
+                "company": "trygg",
+                "account": f"{mandate.clearing}-{mandate.account}",
+                "policies": _policies_text(chosen),
+            },
+            amount_minor=0,
+            payee=f"mandate:{mandate.clearing}{mandate.account}",
+        ),
+    )
+
+
+def mandate_add_online(
+    *, ctx: AuditContext, person: Party, mandate_id: int, signing_id: str, data: AttachInput
+) -> Mandate:
+    with transaction.atomic():
+        mandate = _open_mandate(mandate_id, person)
+        chosen = _added(mandate, data, paper=False)
+        with signed_execution(
+            ctx=ctx,
+            public_id=signing_id,
+            signer=person,
+            function=Function.AUTOGIRO_REGISTER,
+            payload=_add_payload(mandate, chosen),
+        ):
+            _record_added(ctx, mandate, chosen)
+    return mandate
+
+
+def open_mandate_of(payer: Party) -> Mandate | None:
+    """The payer's mandate that new insurances are paid with: the active one, else the one on
+    its way to Bankgirot (the newest)."""
+    mandates = Mandate.objects.filter(payer=payer, state__in=rules.OPEN_MANDATE_STATES)
+    return (
+        mandates.filter(state=rules.MandateState.ACTIVE).order_by("-id").first()
+        or mandates.order_by("-id").first()
+    )
+
+
+def policies_attach_existing(*, ctx: AuditContext, on: dt.date) -> int:
+    """Insurances applied for with "betala med befintligt autogiro per Månad / Halvår / Helår"
+    go on the policyholder's mandate with the period of the application (the policy's), before
+    the run plans their premiums. One never on a mandate whose holder has none open is invoiced
+    (the application's check makes that rare)."""
+    waiting = (
+        Policy.objects.filter(
+            state=PolicyState.ACTIVE, payment_method=PaymentMethodChoice.EXISTING_AUTOGIRO
+        )
+        .filter(~Exists(MandatePolicy.objects.filter(policy=OuterRef("pk"))))
+        .select_related("policyholder")
+        .order_by("pk")
+    )
+    attached = 0
+    for policy in waiting:
+        mandate = open_mandate_of(policy.policyholder)
+        if mandate is None:
+            continue
+        MandatePolicy.objects.create(
+            mandate=mandate, policy=policy, period=policy.period, attached_on=on
+        )
+        _event(
+            ctx,
+            mandate,
+            mandate.state,
+            _("Insurances added: %(policies)s")
+            % {"policies": _policies_text([Chosen(policy, policy.period)])},
+        )
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.UPDATE,
+            subject_id=mandate.payer_id,
+            object_type="mandate",
+            object_id=mandate.pk,
+            detail={"added": [policy.number], "application": True},
+        )
+        attached += 1
+    return attached

@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from trygg.autogiro import codes
 from trygg.banking.models import LedgerTransaction
+from trygg.billing import rules
 from trygg.insurance.models import PeriodChoice, Policy, PolicyTerm, Product
 from trygg.parties.models import Party
 
@@ -101,6 +102,11 @@ class Mandate(models.Model):
 
     def __str__(self) -> str:
         return self.payer_number
+
+    @property
+    def is_open(self) -> bool:
+        """Requested, sent or active: it pays (or will pay) its policies."""
+        return self.state in rules.OPEN_MANDATE_STATES
 
 
 class MandatePolicy(models.Model):

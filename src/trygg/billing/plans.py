@@ -85,7 +85,7 @@ def charges_plan(on: dt.date) -> dict[str, int]:
             for mp in MandatePolicy.objects.filter(
                 policy_id__in=policy_ids[first : first + BATCH],
                 detached_on__isnull=True,
-                mandate__state__in=["requested", "sent", "active"],
+                mandate__state__in=rules.OPEN_MANDATE_STATES,
             ).select_related("mandate")
         )
     new: list[Charge] = []
@@ -103,7 +103,7 @@ def charges_plan(on: dt.date) -> dict[str, int]:
                 Charge(
                     policy=policy,
                     term=term,
-                    payer_id=policy.policyholder_id,
+                    payer_id=mandate.payer_id if mandate else policy.policyholder_id,
                     mandate=mandate,
                     method=ChargeMethod.AUTOGIRO if mandate else ChargeMethod.INVOICE,
                     period_start=instalment.period_start,

@@ -6,8 +6,11 @@ Bank days come from ``kernel.bankdays`` (Swedish calendar). The numbers are the 
   notice may cover several due dates: then 8 bank days before the first);
 - one payment is stopped at the latest 2 bank days before its due date;
 - the mandate is revoked at the latest 5 bank days before the due date it should stop;
-- the insurer ends the autogiro on 30 days' notice, at once after repeated failures or a closed
-  account; the account holder on one month's notice;
+- § 3: the agreement ends on a due date (the first bank day of a month); the account holder's
+  notice reaches the insurer at least one month, the insurer's reaches the payer at least three
+  months before it (the mandate text's "thirty days" is read in the consumer's favour: the longer
+  notice applies, decision 0026); the insurer ends it at once after repeated failures or a closed
+  account;
 - the file with the payment orders reaches Bankgirot by 19:00 on the bank day before the due date.
 """
 
@@ -25,8 +28,8 @@ from trygg.kernel.bankdays import BankCalendar, calendar_for
 NOTICE_BANK_DAYS: Final = 8
 STOP_BANK_DAYS: Final = 2
 REVOKE_BANK_DAYS: Final = 5
-INSURER_NOTICE_DAYS: Final = 30
 HOLDER_NOTICE_MONTHS: Final = 1
+INSURER_NOTICE_MONTHS: Final = 3
 FILE_DEADLINE: Final = dt.time(19, 0)
 # Payment orders go to Bankgirot this many bank days before the due date, so that a stop made
 # by the deadline (2 bank days before) is a cancellation of an order already sent.
@@ -60,6 +63,12 @@ class MandateState(enum.StrEnum):
     REJECTED = "rejected"  # Bankgirot (or the payer's bank) refused it
     REVOKED = "revoked"  # the payer withdrew it
     ENDED = "ended"  # terminated by the insurer, the account holder or the bank
+
+
+# A mandate that pays its policies, or will once Bankgirot has it: the one list of them.
+OPEN_MANDATE_STATES: Final = frozenset(
+    {MandateState.REQUESTED, MandateState.SENT, MandateState.ACTIVE}
+)
 
 
 MANDATE_TRANSITIONS: Final[Mapping[MandateState, frozenset[MandateState]]] = {
@@ -217,15 +226,73 @@ def revocation_effect(
     return None
 
 
-def holder_termination_end(today: dt.date) -> dt.date:
-    """The account holder ends the autogiro on at least one month's notice."""
-    return _add_months(today, HOLDER_NOTICE_MONTHS)
+class Terminator(enum.StrEnum):
+    """Who ends the autogiro agreement (§ 3)."""
+
+    INSURER = "insurer"
+    HOLDER = "holder"
 
 
-def insurer_termination_end(today: dt.date, *, at_once: bool) -> dt.date:
-    """The insurer ends it 30 days after telling the payer; at once after repeated failures, a
-    closed account or when the payer should not use autogiro."""
-    return today if at_once else today + dt.timedelta(days=INSURER_NOTICE_DAYS)
+NOTICE_MONTHS: Final[Mapping[Terminator, int]] = {
+    Terminator.HOLDER: HOLDER_NOTICE_MONTHS,
+    Terminator.INSURER: INSURER_NOTICE_MONTHS,
+}
+
+
+def month_due_date(day: dt.date, cal: BankCalendar | None = None) -> dt.date:
+    """The first bank day of ``day``'s month: the month's due date ("första bankdagen varje
+    månad")."""
+    return (cal or se_calendar()).first_bank_day_of_month(day.year, day.month)
+
+
+def termination_deadline(end: dt.date, by: Terminator) -> dt.date:
+    """The last day a termination ending on the due date ``end`` may reach the other party: one
+    month (account holder) or three months (insurer) before it (§ 3)."""
+    return _add_months(end, -NOTICE_MONTHS[by])
+
+
+def termination_earliest_end(
+    today: dt.date, by: Terminator, cal: BankCalendar | None = None
+) -> dt.date:
+    """The first due date on which a termination given ``today`` can end the agreement."""
+    cal = cal or se_calendar()
+    month = dt.date(today.year, today.month, 1)
+    while True:
+        end = month_due_date(month, cal)
+        if today <= termination_deadline(end, by):
+            return end
+        month = _add_months(month, 1)
+
+
+def check_termination(
+    *, today: dt.date, end: dt.date, by: Terminator, cal: BankCalendar | None = None
+) -> None:
+    """Refuse an end that is not a due date, or a termination that reaches the other party later
+    than § 3 allows for it (the error names the deadline and the earliest possible end)."""
+    cal = cal or se_calendar()
+    if end != month_due_date(end, cal):
+        raise RuleError(
+            "termination.not_due_date",
+            "ends_on",
+            "The autogiro agreement ends on a due date, the first bank day of a month.",
+            due=month_due_date(end, cal),
+        )
+    deadline = termination_deadline(end, by)
+    if today > deadline:
+        raise RuleError(
+            "termination.too_late",
+            "ends_on",
+            f"A termination by the {by} must be given at least {NOTICE_MONTHS[by]} month(s) "
+            "before the due date on which the agreement ends.",
+            deadline=deadline,
+            earliest=termination_earliest_end(today, by, cal),
+        )
+
+
+def last_autogiro_day(end: dt.date) -> dt.date:
+    """The agreement applies until the day before the due date on which it ends: that due date's
+    premium is no longer debited."""
+    return end - dt.timedelta(days=1)
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:

@@ -36,6 +36,7 @@ from trygg.autogiro import (
     write_records,
 )
 from trygg.billing import rules
+from trygg.billing.mandates import policies_attach_existing
 from trygg.billing.models import (
     BankgirotFile,
     BillingRun,
@@ -276,6 +277,7 @@ def billing_run(
             summary["renewal_blocked"] = error.message
         progress(1, steps, "charges")
         summary["charges_cancelled"] = charges_cancel_stale(on)
+        summary["policies_attached"] = policies_attach_existing(ctx=ctx, on=on)
         summary.update(charges_plan(on))
         progress(2, steps, "non-payment")
         summary.update(nonpayment_handle(ctx=ctx, on=on))

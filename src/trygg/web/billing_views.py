@@ -14,11 +14,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from trygg.billing import rules
 from trygg.billing.charges import charge_stop, is_stoppable, plan_of
 from trygg.billing.letters import notice_pdf
 from trygg.billing.mandates import (
+    AttachInput,
     MandateInput,
     PolicyChoice,
+    mandate_add_online,
+    mandate_add_sign_start,
     mandate_register_online,
     mandate_revoke,
     mandate_sign_start,
@@ -37,6 +41,13 @@ from trygg.web.forms import apply_problems
 from trygg.web.orders import done_order, entered_order, remember_order
 from trygg.web.views import current_customer, customer_required
 
+PERIODS = [
+    ("", gettext_lazy("As now")),
+    ("monthly", gettext_lazy("Monthly")),
+    ("half_yearly", gettext_lazy("Half-yearly")),
+    ("yearly", gettext_lazy("Yearly")),
+]
+
 
 class MandateForm(forms.Form):
     account = forms.CharField(
@@ -53,11 +64,33 @@ class MandateForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    period = forms.ChoiceField(
+        label=gettext_lazy("I want to pay these insurances"),
+        choices=PERIODS,
+        widget=forms.RadioSelect,
+        required=False,
+        initial="",
+        help_text=gettext_lazy(
+            "Some insurances cost more paid monthly or half-yearly. A new period begins at the "
+            "start of a period not yet paid; the payment plan shows the new amounts."
+        ),
+    )
+
+
+class AddPoliciesForm(forms.Form):
+    """Insurances the payer adds to a mandate in force ("senare anmäls av mig")."""
+
+    policies = forms.MultipleChoiceField(
+        label=gettext_lazy("Insurances to add"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    period = MandateForm.base_fields["period"]
 
 
 def _payable_policies(me: Any) -> list[Policy]:
     with_mandate = MandatePolicy.objects.filter(
-        detached_on__isnull=True, mandate__state__in=["requested", "sent", "active"]
+        detached_on__isnull=True, mandate__state__in=rules.OPEN_MANDATE_STATES
     ).values("policy_id")
     return list(
         Policy.objects.filter(policyholder=me, state=PolicyState.ACTIVE)
@@ -72,7 +105,19 @@ def _mandate_input(me: Any, data: dict[str, Any]) -> MandateInput:
         account=data.get("account", ""),
         bank=data.get("bank", ""),
         policies=[PolicyChoice(number) for number in data.get("policies", [])],
+        period=data.get("period", ""),
     )
+
+
+def _attach_input(data: dict[str, Any]) -> AttachInput:
+    return AttachInput(
+        policies=[PolicyChoice(number) for number in data.get("policies", [])],
+        period=data.get("period", ""),
+    )
+
+
+def _policy_choices(payable: list[Policy]) -> list[tuple[str, str]]:
+    return [(p.number, f"{p.number} ({p.get_period_display().lower()})") for p in payable]
 
 
 @require_http_methods(["GET", "POST"])
@@ -82,9 +127,7 @@ def autogiro_view(request: PortalRequest) -> HttpResponseBase:
     me = current_customer(request)
     payable = _payable_policies(me)
     form = MandateForm(request.POST or None)
-    form.fields["policies"].choices = [  # type: ignore[attr-defined]
-        (p.number, f"{p.number} ({p.get_period_display().lower()})") for p in payable
-    ]
+    form.fields["policies"].choices = _policy_choices(payable)  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -100,11 +143,14 @@ def autogiro_view(request: PortalRequest) -> HttpResponseBase:
         charges = plan_of(ctx=ctx, person=me)
     upcoming = [c for c in charges if c.due_date >= today or c.state in ("failed", "invoiced")]
     notices = Notice.objects.filter(payer=me).order_by("-sent_on", "-pk")[:20]
+    add_form = AddPoliciesForm(auto_id="add_%s")
+    add_form.fields["policies"].choices = _policy_choices(payable)  # type: ignore[attr-defined]
     return render(
         request,
         "web/autogiro.html",
         {
             "form": form,
+            "add_form": add_form,
             "payable": payable,
             "mandates": mandates,
             "charges": [(c, is_stoppable(c, today)) for c in upcoming],
@@ -115,9 +161,63 @@ def autogiro_view(request: PortalRequest) -> HttpResponseBase:
     )
 
 
+@require_http_methods(["POST"])
+@customer_required()
+def mandate_add_view(request: PortalRequest, mandate_id: int) -> HttpResponseBase:
+    """The payer adds insurances to their mandate in force: signed, like the mandate."""
+    me = current_customer(request)
+    form = AddPoliciesForm(request.POST)
+    form.fields["policies"].choices = _policy_choices(  # type: ignore[attr-defined]
+        _payable_policies(me)
+    )
+    if not form.is_valid():
+        messages.error(request, _("Choose the insurances to add from the list."))
+        return redirect("web:autogiro")
+    data = {**form.cleaned_data, "mandate_id": mandate_id}
+    try:
+        order = mandate_add_sign_start(
+            ctx=audit_context(request, AuditChannel.WEB),
+            person=me,
+            mandate_id=mandate_id,
+            data=_attach_input(data),
+        )
+    except DomainError as error:
+        messages.error(request, " ".join(p.message for p in error.problems) or error.message)
+        return redirect("web:autogiro")
+    remember_order(request, order.public_id, {"add": data})
+    return redirect("web:sign", public_id=order.public_id)
+
+
+def _register_signed_addition(
+    request: PortalRequest, order: SigningOrder, data: dict[str, Any]
+) -> HttpResponseBase:
+    try:
+        mandate_add_online(
+            ctx=audit_context(request, AuditChannel.WEB),
+            person=current_customer(request),
+            mandate_id=int(data["mandate_id"]),
+            signing_id=order.public_id,
+            data=_attach_input(data),
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("web:autogiro")
+    done_order(request, order.public_id)
+    messages.success(
+        request,
+        _(
+            "The insurances are added to your autogiro mandate. A new payment plan with the "
+            "amounts and due dates comes before the first debit."
+        ),
+    )
+    return redirect("web:autogiro")
+
+
 def register_signed_mandate(request: PortalRequest, order: SigningOrder) -> HttpResponseBase:
-    """Carry out a signed online mandate registration."""
+    """Carry out a signed online mandate registration, or insurances added to a mandate."""
     data = entered_order(request, order.public_id)
+    if data is not None and "add" in data:
+        return _register_signed_addition(request, order, data["add"])
     if data is None or "mandate" not in data:
         messages.info(request, _("There is nothing more to do for this order."))
         return redirect("web:autogiro")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from trygg.banking.selectors import accounts_of
+from trygg.billing.mandates import open_mandate_of
 from trygg.claims.letters import decision_letter
 from trygg.claims.services import claim_report, claims_of
 from trygg.identity.actors import audit_context
@@ -242,6 +243,20 @@ def apply_view(request: PortalRequest) -> HttpResponseBase:
     form.fields["policy_number"].choices = [("", "–")] + [  # type: ignore[attr-defined]
         (p.number, f"{p.number} ({p.level} PBB, {p.insured.display_name})") for p in own
     ]
+    if request.method == "POST" and form.is_valid():
+        data = _posted(request)
+        if (
+            str(data.get("payment", "")).startswith("existing_autogiro:")
+            and open_mandate_of(me) is None
+        ):
+            # "Betala med befintligt autogiro": the new insurance goes on the mandate in force.
+            form.add_error(
+                "payment",
+                _(
+                    "You have no autogiro mandate in force to pay with: choose autogiro (a new "
+                    "mandate) or an invoice."
+                ),
+            )
     if request.method == "POST" and form.is_valid():
         data = _posted(request)
         try:

@@ -38,6 +38,11 @@ urlpatterns = [
         "autogiro/debits/<int:charge_id>/stop/", billing_views.charge_stop_view, name="charge_stop"
     ),
     path(
+        "autogiro/mandates/<int:mandate_id>/add/",
+        billing_views.mandate_add_view,
+        name="mandate_add",
+    ),
+    path(
         "autogiro/mandates/<int:mandate_id>/revoke/",
         billing_views.mandate_revoke_view,
         name="mandate_revoke",
