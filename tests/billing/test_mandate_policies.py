@@ -254,3 +254,20 @@ def test_the_own_banks_account_is_a_valid_debit_account(payer: Payer, exchange: 
     assert Charge.objects.get(policy=payer.policy, period_start=dt.date(2026, 12, 1)).state == (
         "paid"
     )
+
+
+def test_the_demo_shows_a_policy_added_to_the_existing_mandate(
+    settings: object, tmp_path: Path, capsys: object
+) -> None:
+    from django.core.management import call_command
+
+    settings.TRYGG_BANKGIROT_DIR = tmp_path / "bankgirot"  # type: ignore[attr-defined]
+    call_command("demo")
+    mandate = Mandate.objects.get()
+    on_mandate = list(mandate.policies.order_by("attached_on", "pk"))
+    assert len(on_mandate) == 2
+    added = on_mandate[1].policy
+    assert added.payment_method == "existing_autogiro" and added.insured_id != mandate.payer_id
+    assert mandate.events.filter(note__contains=added.number).exists()
+    premium = Charge.objects.get(policy=added)
+    assert (premium.method, premium.mandate_id, premium.state) == ("autogiro", mandate.pk, "paid")

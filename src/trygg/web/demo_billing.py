@@ -1,7 +1,9 @@
 """Demo data of premium billing: the first demo customer pays the accident insurance by autogiro.
 The demo plays the month since the mandate was entered, day by day, through the real run, the
 local Bankgirot simulator and the real import: mandate → payment plan → debit → lack of funds →
-retry → paid, and the next month's debit. Idempotent: it plays only when no mandate exists."""
+retry → paid, and the next month's debit. Midway the customer takes out a second insurance (for
+the next demo customer) paid "med befintligt autogiro per Helår": the run adds it to the mandate
+in force and debits its premium. Idempotent: it plays only when no mandate exists."""
 
 from __future__ import annotations
 
@@ -18,10 +20,17 @@ from trygg.billing.inbox import inbox_import
 from trygg.billing.mandates import MandateInput, PolicyChoice, mandate_register
 from trygg.billing.models import BankgirotFile, Mandate
 from trygg.billing.runs import billing_run
+from trygg.insurance.applications import (
+    AnswerInput,
+    ApplicationInput,
+    PaperInput,
+    paper_application_register,
+    questions,
+)
 from trygg.insurance.models import Policy, PolicyState
 from trygg.kernel import clock
 from trygg.kernel.audit import AuditContext
-from trygg.parties.models import Party
+from trygg.parties.models import AddressKind, Party
 from trygg.simulators.bankgirot import Bankgirot
 
 log = logging.getLogger(__name__)
@@ -67,15 +76,56 @@ def load_demo_billing(ctx: AuditContext, parties: list[Party]) -> None:
                 policies=[PolicyChoice(policy.number)],
             ),
         )
-    # The first debit finds no money on the account; Bankgirot's retry the next bank day does.
+    # The first debit finds no money on the account; Bankgirot's retry the next bank day does,
+    # and so does every debit after it.
     scenario = root / "scenario.json"
     scenario.write_text(
         json.dumps(
-            {"payments": {mandate.payer_number: ["insufficient_funds", "approved"]}}, indent=2
+            {"payments": {mandate.payer_number: ["insufficient_funds"] + ["approved"] * 6}},
+            indent=2,
         ),
         encoding="utf-8",
     )
-    play_days(ctx, root, entered, today)
+    midway = entered + dt.timedelta(days=10)
+    play_days(ctx, root, entered, midway - dt.timedelta(days=1))
+    if len(parties) > 1:
+        with clock.business_date(midway):
+            _existing_autogiro_policy(ctx, payer, parties[1])
+    play_days(ctx, root, midway, today)
+
+
+def _existing_autogiro_policy(ctx: AuditContext, holder: Party, insured: Party) -> None:
+    """A paper application by ``holder`` for ``insured``, paid with the existing autogiro."""
+    address = holder.addresses.filter(kind=AddressKind.POSTAL).first()
+    today = clock.today()
+    paper_application_register(
+        ctx=ctx,
+        data=PaperInput(
+            application=ApplicationInput(
+                kind="new",
+                level=20,
+                payment_method="existing_autogiro",
+                period="yearly",
+                start_date=None,
+                replaces_other=False,
+                insured_id_number=f"{insured.id_number[:8]}-{insured.id_number[8:]}",
+                insured_given_name=insured.given_name,
+                insured_family_name=insured.family_name,
+                answers={q.code: AnswerInput(False) for q in questions()},
+            ),
+            holder_id_number=f"{holder.id_number[:8]}-{holder.id_number[8:]}",
+            holder_given_name=holder.given_name,
+            holder_family_name=holder.family_name,
+            holder_street=address.street if address else "",
+            holder_postal_code=address.postal_code if address else "",
+            holder_city=address.city if address else "",
+            received_on=today,
+            signed_on=today,
+            health_signed_on=today,
+            seller_code="D01",
+            seller_name="Demo Försäljning",
+        ),
+    )
 
 
 def billing_files() -> int:
