@@ -149,7 +149,7 @@ def test_earlier_premiums_show_the_retry_that_paid(payer: Payer, exchange: Path)
 def test_a_policy_is_added_to_the_mandate_on_my_pages_signed(
     payer: Payer, exchange: Path, other_customer: Customer
 ) -> None:
-    """"Försäkringar som här antecknats eller senare anmäls av mig": the customer adds a second
+    """The mandate covers "försäkringar som ... senare anmäls av mig": the customer adds a second
     insurance to the mandate in force, with the period chosen, and signs; a mandate of someone
     else is refused and nothing changes."""
     from tests.billing.conftest import register

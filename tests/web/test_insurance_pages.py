@@ -100,7 +100,7 @@ def test_another_customer_sees_no_policy(
 
 
 def test_existing_autogiro_needs_a_mandate_in_force(customer: Customer, frozen: Any) -> None:
-    """"Betala med befintligt autogiro": without a mandate the choice is refused beside the
+    """The choice "betala med befintligt autogiro" without a mandate is refused beside the
     payment field and nothing is applied for; with one the application goes on to signing."""
     from tests.billing.conftest import Payer
     from trygg.billing.mandates import PolicyChoice, mandate_register
