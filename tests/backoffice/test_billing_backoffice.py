@@ -266,3 +266,56 @@ def test_the_job_page_shows_how_far_an_import_is(payer: Payer, inbox: Path) -> N
     assert job_run(job.pk).state == "done"  # a task delivered twice does the work once
     assert BankgirotFile.objects.filter(direction="in").count() == 1
     assert not any((Path(job.params["path"]).parent.parent).iterdir())  # the upload is gone
+
+
+def test_paper_form_period_for_all_policies_and_a_late_termination_beside_its_field(
+    payer: Payer, inbox: Path, other_customer: Customer
+) -> None:
+    """The paper form's "Månadsvis / Halvårsvis / Helårsvis" for the policies listed, a policy
+    added later with the holder's number beside it, and § 3's deadline shown on the date."""
+    billing = _client("billing_clerk", "premie.ett")
+    form = {
+        "payer_id_number": payer.customer.id_number,
+        "account": payer.nordea_account,
+        "period": "half_yearly",
+        "period_from": "2026-12-02",  # not the start of a period
+        "policy_1": payer.policy.number,
+    }
+    refused = billing.post(PAPER, form)
+    assert refused.status_code == 200
+    errors = refused.context["form"].errors
+    assert list(errors) == ["period_from"] and "2027-06-01" in errors["period_from"][0]
+    assert not Mandate.objects.exists()
+    done = billing.post(PAPER, {**form, "period_from": ""})
+    assert done.status_code == 302, done.context["form"].errors
+    mandate = Mandate.objects.get()
+    assert mandate.policies.get().period == "half_yearly"
+    payer.policy.refresh_from_db()
+    assert payer.policy.period == "half_yearly"
+
+    with_token(other_customer)
+    strangers = apply_online(other_customer, online_input(other_customer)).policy
+    assert strangers is not None
+    add = f"/backoffice/billing/mandate/{mandate.pk}/add-policies/"
+    assert add in billing.get(f"/backoffice/billing/mandate/{mandate.pk}/change/").content.decode()
+    unnamed = billing.post(add, {"policy_1": strangers.number})
+    assert "policy_1" in unnamed.context["form"].errors
+    added = billing.post(add, {"policy_1": strangers.number, "holder_1": other_customer.id_number})
+    assert added.status_code == 302, added.context["form"].errors
+    assert mandate.policies.count() == 2
+
+    mandate = _activate(payer, inbox, mandate)
+    url = f"/backoffice/billing/mandate/{mandate.pk}/terminate/"
+    with clock.business_date(dt.date(2026, 12, 10)):
+        late = billing.post(
+            url, {"by": "insurer", "ends_on": "2027-03-01", "reason": "Kunden flyttar."}
+        )
+        assert late.status_code == 200
+        message = late.context["form"].errors["ends_on"][0]
+        assert "2026-12-01" in message and "2027-04-01" in message
+        ended = billing.post(
+            url, {"by": "holder", "ends_on": "2027-02-01", "reason": "Egen begäran."}
+        )
+    assert ended.status_code == 302, ended.context["form"].errors
+    mandate.refresh_from_db()
+    assert mandate.state == "ended" and mandate.ended_on == dt.date(2027, 1, 31)
