@@ -271,3 +271,34 @@ def test_the_demo_shows_a_policy_added_to_the_existing_mandate(
     assert mandate.events.filter(note__contains=added.number).exists()
     premium = Charge.objects.get(policy=added)
     assert (premium.method, premium.mandate_id, premium.state) == ("autogiro", mandate.pk, "paid")
+
+
+def test_a_mandate_of_someone_else_is_not_found_and_an_ended_one_takes_nothing(
+    payer: Payer, exchange: Path, other_customer: Customer
+) -> None:
+    from trygg.billing.mandates import mandate_add_sign_start, mandate_revoke
+    from trygg.kernel.errors import NotFound
+
+    with clock.business_date(MON_23_NOV):
+        mandate = register(payer)
+    with_token(other_customer)
+    own = apply_online(other_customer, online_input(other_customer)).policy
+    assert own is not None
+    with pytest.raises(NotFound):
+        mandate_add_sign_start(
+            ctx=SYSTEM,
+            person=other_customer.party,
+            mandate_id=mandate.pk,
+            data=AttachInput(policies=[PolicyChoice(own.number)]),
+        )
+    second = _second_policy(payer, other_customer, payment_method="invoice", period="yearly")
+    with clock.business_date(MON_23_NOV):
+        mandate_revoke(ctx=SYSTEM, person=payer.customer.party, mandate_id=mandate.pk)
+        with pytest.raises(ValidationFailed) as closed:
+            mandate_add(
+                ctx=SYSTEM,
+                mandate_id=mandate.pk,
+                data=AttachInput(policies=[PolicyChoice(second.number)]),
+            )
+    assert closed.value.code == "mandate.not_open"
+    assert not MandatePolicy.objects.filter(policy__in=[own, second]).exists()
