@@ -798,8 +798,14 @@ def mandate_add(*, ctx: AuditContext, mandate_id: int, data: AttachInput) -> Man
     return mandate
 
 
-def _add_payload(mandate: Mandate, chosen: list[Chosen]) -> dict[str, Any]:
-    return {"mandate": mandate.payer_number, "policies": [c.payload() for c in chosen]}
+def _online_addition(
+    person: Party, mandate_id: int, data: AttachInput
+) -> tuple[Mandate, list[Chosen], dict[str, Any]]:
+    """The payer's own open mandate (locked), the policies checked, and what is signed."""
+    mandate = _open_mandate(mandate_id, person)
+    chosen = _added(mandate, data, paper=False)
+    payload = {"mandate": mandate.payer_number, "policies": [c.payload() for c in chosen]}
+    return mandate, chosen, payload
 
 
 def mandate_add_sign_start(
@@ -807,15 +813,14 @@ def mandate_add_sign_start(
 ) -> Any:
     """Online, the payer adds insurances to their mandate and signs it (token or BankID)."""
     with transaction.atomic():
-        mandate = _open_mandate(mandate_id, person)
-        chosen = _added(mandate, data, paper=False)
+        mandate, chosen, payload = _online_addition(person, mandate_id, data)
     return signing_start(
         ctx=ctx,
         signer=person,
         acting_for=person,
         request=SigningRequest(
             function=Function.AUTOGIRO_REGISTER,
-            payload=_add_payload(mandate, chosen),
+            payload=payload,
             summary=_(
                 "Autogiro: %(company)s may also debit account %(account)s for the premiums of "
                 "%(policies)s"
@@ -835,14 +840,13 @@ def mandate_add_online(
     *, ctx: AuditContext, person: Party, mandate_id: int, signing_id: str, data: AttachInput
 ) -> Mandate:
     with transaction.atomic():
-        mandate = _open_mandate(mandate_id, person)
-        chosen = _added(mandate, data, paper=False)
+        mandate, chosen, payload = _online_addition(person, mandate_id, data)
         with signed_execution(
             ctx=ctx,
             public_id=signing_id,
             signer=person,
             function=Function.AUTOGIRO_REGISTER,
-            payload=_add_payload(mandate, chosen),
+            payload=payload,
         ):
             _record_added(ctx, mandate, chosen)
     return mandate

@@ -4,6 +4,7 @@ payment plan, invoices and notices."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -188,59 +189,56 @@ def mandate_add_view(request: PortalRequest, mandate_id: int) -> HttpResponseBas
     return redirect("web:sign", public_id=order.public_id)
 
 
-def _register_signed_addition(
-    request: PortalRequest, order: SigningOrder, data: dict[str, Any]
+def _carry_out(
+    request: PortalRequest, order: SigningOrder, action: Callable[[], object], done: str
 ) -> HttpResponseBase:
+    """Carry out a signed order's action; its refusal or ``done`` is told on the autogiro page."""
     try:
-        mandate_add_online(
-            ctx=audit_context(request, AuditChannel.WEB),
-            person=current_customer(request),
-            mandate_id=int(data["mandate_id"]),
-            signing_id=order.public_id,
-            data=_attach_input(data),
-        )
+        action()
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("web:autogiro")
     done_order(request, order.public_id)
-    messages.success(
-        request,
-        _(
-            "The insurances are added to your autogiro mandate. A new payment plan with the "
-            "amounts and due dates comes before the first debit."
-        ),
-    )
+    messages.success(request, done)
     return redirect("web:autogiro")
 
 
 def register_signed_mandate(request: PortalRequest, order: SigningOrder) -> HttpResponseBase:
     """Carry out a signed online mandate registration, or insurances added to a mandate."""
     data = entered_order(request, order.public_id)
+    ctx = audit_context(request, AuditChannel.WEB)
+    me = current_customer(request)
     if data is not None and "add" in data:
-        return _register_signed_addition(request, order, data["add"])
+        added = data["add"]
+        return _carry_out(
+            request,
+            order,
+            lambda: mandate_add_online(
+                ctx=ctx,
+                person=me,
+                mandate_id=int(added["mandate_id"]),
+                signing_id=order.public_id,
+                data=_attach_input(added),
+            ),
+            _(
+                "The insurances are added to your autogiro mandate. A new payment plan with the "
+                "amounts and due dates comes before the first debit."
+            ),
+        )
     if data is None or "mandate" not in data:
         messages.info(request, _("There is nothing more to do for this order."))
         return redirect("web:autogiro")
-    me = current_customer(request)
-    try:
-        mandate_register_online(
-            ctx=audit_context(request, AuditChannel.WEB),
-            person=me,
-            signing_id=order.public_id,
-            data=_mandate_input(me, data["mandate"]),
-        )
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect("web:autogiro")
-    done_order(request, order.public_id)
-    messages.success(
+    return _carry_out(
         request,
+        order,
+        lambda: mandate_register_online(
+            ctx=ctx, person=me, signing_id=order.public_id, data=_mandate_input(me, data["mandate"])
+        ),
         _(
             "Your autogiro mandate is signed and goes to Bankgirot with the next run. Setting it "
             "up can take a while; an invoice that comes meanwhile must be paid."
         ),
     )
-    return redirect("web:autogiro")
 
 
 @require_http_methods(["POST"])
