@@ -565,3 +565,58 @@ def _worker_ctx() -> AuditContext:
     from trygg.kernel.audit import SYSTEM
 
     return SYSTEM
+
+
+def callback_done(
+    *, ctx: AuditContext, callback_id: int, user_id: int, outcome: str, send_again: bool
+) -> Callback:
+    """The agent has called the customer back; the block is sent again when the data was
+    corrected (the item changed in the registry) or the issuer is back."""
+    from trygg.protection.tasks import block_send
+
+    outcome = outcome.strip()
+    if not outcome:
+        raise ValidationFailed(
+            code="outcome.required", field="outcome", message=_("Write what the customer said.")
+        )
+    try:
+        rules.check_no_card_number("outcome", outcome)
+    except rules.RuleError as error:
+        raise _failed(error) from error
+    with transaction.atomic():
+        callback = (
+            Callback.objects.select_for_update()
+            .select_related("block")
+            .filter(pk=callback_id, done_at__isnull=True)
+            .first()
+        )
+        if callback is None:
+            raise NotFound(_("No such open callback."), code="callback.not_found")
+        now = clock.now()
+        callback.done_at, callback.done_by_id, callback.outcome = now, user_id, outcome
+        callback.save(update_fields=["done_at", "done_by", "outcome"])
+        block = Block.objects.select_for_update().get(pk=callback.block_id)
+        if send_again:
+            try:
+                _move(block, rules.BlockState.REQUESTED)
+            except rules.RuleError as error:
+                raise _failed(error) from error
+            block.attempts, block.next_attempt_at, block.answered_at = 0, None, None
+            # A new key: the corrected request is a new one for the issuer.
+            block.key = f"{block.key.split('/')[0]}/{callback.pk}"
+            block.save()
+            call = BlockingCall.objects.select_for_update().get(pk=block.call_id)
+            if call.state == CallState.COMPLETED:
+                _move_call(call, rules.CallState.CLOSED)
+                call.completed_at = None
+                call.save(update_fields=["state", "completed_at"])
+            transaction.on_commit(lambda: block_send.enqueue(block.pk))
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.UPDATE,
+            subject_id=block.item.customer_id,
+            object_type="callback",
+            object_id=callback.pk,
+            detail={"block": block.key, "send_again": send_again},
+        )
+    return callback
