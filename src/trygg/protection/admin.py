@@ -67,7 +67,9 @@ class ItemForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["issuer"].choices = [
+        issuer_field = self.fields["issuer"]
+        assert isinstance(issuer_field, forms.ChoiceField)
+        issuer_field.choices = [
             (i.code, f"{i.name} ({i.get_kind_display()})") for i in selectors.issuers()
         ]
 
@@ -215,7 +217,11 @@ class BlockingCallAdmin(AuditedReadAdmin):
         done = BlockingCall.objects.filter(
             closed_at__gte=since, completed_at__isnull=False
         ).values_list("closed_at", "completed_at")
-        within = sum(1 for closed, completed in done if rules.within_promise(closed, completed))
+        within = sum(
+            1
+            for closed, completed in done
+            if closed and completed and rules.within_promise(closed, completed)
+        )
         return super().changelist_view(
             request,
             {
@@ -256,7 +262,9 @@ class BlockingCallAdmin(AuditedReadAdmin):
         ]
         return own + super().get_urls()
 
-    def _page(self, request: HttpRequest, template: str, title: str, **context: Any) -> Any:
+    def _page(
+        self, request: HttpRequest, template: str, title: str, **context: Any
+    ) -> HttpResponse:
         return admin_page(
             self, request, f"admin/protection/blockingcall/{template}", title, **context
         )
@@ -276,7 +284,7 @@ class BlockingCallAdmin(AuditedReadAdmin):
                     customer = selectors.customer_find(ctx=ctx, text=form.cleaned_data["customer"])
                     call = services.call_open(
                         ctx=ctx,
-                        agent_id=request.user.pk,
+                        agent_id=int(request.user.pk or 0),
                         customer=customer,
                         spoke_with=form.cleaned_data["spoke_with"],
                     )
@@ -452,7 +460,7 @@ class CallbackAdmin(AuditedReadAdmin):
                 services.callback_done(
                     ctx=staff_context(request),
                     callback_id=callback.pk,
-                    user_id=request.user.pk,
+                    user_id=int(request.user.pk or 0),
                     outcome=form.cleaned_data["outcome"],
                     send_again=form.cleaned_data["send_again"],
                 )
