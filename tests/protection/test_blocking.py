@@ -266,3 +266,67 @@ def test_bad_report_answers_change_nothing(norwegian: Party, agent: Any) -> None
     assert not Block.objects.exists()
     call.refresh_from_db()
     assert call.state == "open" and call.how_lost == ""
+
+
+def test_a_phone_block_may_be_lifted_a_card_block_never(
+    norwegian: Party, agent: Any, issuers: Any, customer: Any
+) -> None:
+    items = _wallet(norwegian)
+    call = services.call_open(ctx=AGENT, agent_id=agent.pk, customer=norwegian, spoke_with="Kari")
+    outcome = services.call_close(
+        ctx=AGENT, call_id=call.pk, block_item_ids=[items[0].pk, items[3].pk], answers=ANSWERS
+    )
+    for block in outcome.blocks:
+        block_attempt(block.pk)
+    card_block = Block.objects.get(call=call, item=items[0])
+    phone_block = Block.objects.get(call=call, item=items[3])
+    with pytest.raises(ValidationFailed) as refused:
+        services.block_lift(ctx=SYSTEM, customer=norwegian, block_id=card_block.pk)
+    assert refused.value.code == "lift.card"
+    with pytest.raises(NotFound):
+        services.block_lift(ctx=SYSTEM, customer=customer.party, block_id=phone_block.pk)
+    lifted = services.block_lift(ctx=SYSTEM, customer=norwegian, block_id=phone_block.pk)
+    assert lifted.state == "lifted" and lifted.lifted_at is not None
+    card_block.refresh_from_db()
+    assert card_block.state == "confirmed"
+    received = {r["issuer"]: r for r in httpx.get(f"{issuers.base_url}/sim/received").json()}
+    assert received["telenor"]["lifted"] and not received["dnb"]["lifted"]
+
+
+def test_the_blocking_report_holds_every_answer_and_item(
+    norwegian: Party, agent: Any, issuers: Any
+) -> None:
+    from trygg.protection.letters import report_of, report_pdf
+    from trygg.protection.selectors import blocks_of
+
+    items = _wallet(norwegian)
+    call = services.call_open(ctx=AGENT, agent_id=agent.pk, customer=norwegian, spoke_with="Kari")
+    outcome = services.call_close(
+        ctx=AGENT, call_id=call.pk, block_item_ids=[i.pk for i in items], answers=ANSWERS
+    )
+    for block in outcome.blocks:
+        block_attempt(block.pk)
+    call.refresh_from_db()
+    report = report_of(call, blocks_of(call), language="nb")
+    assert report.title == f"Sperrerapport {call.number}"
+    intro = {line.label: line.value for line in report.intro}
+    assert intro["Vi snakket med"] == "Kari"
+    answers = [line.value for line in report.answers]
+    assert answers == [
+        "Lommeboka ble stjålet på trikken",
+        "I jakkelomma",
+        "2026-12-06 19:30",  # 18:30 UTC is 19:30 in Oslo
+        "2026-12-06 18:00",
+        "Oslo, NO",
+        "Ja",
+        "Ja",
+        "Nei",
+        "Ja",
+    ]
+    assert len(report.blocks) == len(items)
+    assert all("sperret" in line.value for line in report.blocks)
+    assert any("DNB" in paragraph for paragraph in report.closing)
+    assert report.address[-1] == "0154 Oslo"
+    english = report_of(call, blocks_of(call), language="en")
+    assert english.answers[5].value == "Yes"
+    assert report_pdf(report).startswith(b"%PDF")

@@ -62,7 +62,7 @@ def test_the_agent_blocks_a_wallet_in_one_call(
     # Every item must be confirmed: leaving one out is refused and nothing is blocked.
     refused = desk.post(work, {f"item_{dnb.pk}": "block", "replacement_wanted": "yes"})
     assert refused.status_code == 200
-    assert "Confirm this item" in refused.content.decode() or "Bekreft" in refused.content.decode()
+    assert "Bekräfta den här saken" in refused.content.decode()
     assert not Block.objects.exists()
     # A card number typed into the report is refused, and not stored.
     refused = desk.post(
@@ -102,6 +102,8 @@ def test_the_agent_blocks_a_wallet_in_one_call(
     assert AuditEvent.objects.filter(
         subject_id=str(norwegian.pk), action="read", object_type="protected_items"
     ).exists()
+    report = desk.get(f"/backoffice/protection/blockingcall/{call.pk}/report/")
+    assert report.status_code == 200 and report.content.startswith(b"%PDF")
     listing = desk.get("/backoffice/protection/blockingcall/").content.decode()
     assert call.number in listing
 

@@ -24,6 +24,7 @@ from trygg.kernel.audit import staff_context
 from trygg.kernel.errors import DomainError
 from trygg.kernel.forms import apply_problems
 from trygg.protection import rules, selectors, services
+from trygg.protection.letters import report_of, report_pdf
 from trygg.protection.models import (
     Block,
     BlockingCall,
@@ -255,6 +256,11 @@ class BlockingCallAdmin(AuditedReadAdmin):
                 name="protection_call_abandon",
             ),
             path(
+                "<int:call_id>/report/",
+                self.admin_site.admin_view(self.report_view),
+                name="protection_call_report",
+            ),
+            path(
                 "<int:call_id>/closed/",
                 self.admin_site.admin_view(self.closed_view),
                 name="protection_call_closed",
@@ -381,6 +387,19 @@ class BlockingCallAdmin(AuditedReadAdmin):
             ordered=[names[code] for code in advice.replacement_ordered],
             yourself=[names[code] for code in advice.contact_yourself],
         )
+
+    def report_view(self, request: HttpRequest, call_id: int) -> HttpResponse:
+        """The blocking report as the customer receives it, in the customer's language."""
+        if not request.user.has_perm("protection.view_blockingcall"):
+            raise DjangoPermissionDenied
+        call = selectors.call_read(ctx=staff_context(request), call_id=call_id)
+        if call.state not in (CallState.CLOSED, CallState.COMPLETED):
+            messages.error(request, _("The call is not closed yet."))
+            return HttpResponseRedirect(reverse("admin:protection_call_work", args=[call.pk]))
+        report = report_of(call, selectors.blocks_of(call), language=call.language)
+        response = HttpResponse(report_pdf(report), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{call.number}.pdf"'
+        return response
 
 
 class CallbackForm(forms.Form):

@@ -378,6 +378,7 @@ def call_close(
     call_id: int,
     block_item_ids: Sequence[int],
     answers: ReportAnswers,
+    enqueue: bool = True,
 ) -> CallOutcome:
     """Close the call: every chosen item becomes one block at its issuer, sent by the worker
     once this transaction commits. Tells the agent what to say about replacement cards."""
@@ -431,7 +432,8 @@ def call_close(
             detail={"closed": call.number, "blocks": [b.key for b in blocks]},
         )
         ids = [b.pk for b in blocks]
-        transaction.on_commit(lambda: [block_send.enqueue(pk) for pk in ids])
+        if enqueue:
+            transaction.on_commit(lambda: [block_send.enqueue(pk) for pk in ids])
     return CallOutcome(call=call, advice=advice, blocks=blocks)
 
 
@@ -620,3 +622,46 @@ def callback_done(
             detail={"block": block.key, "send_again": send_again},
         )
     return callback
+
+
+def block_lift(*, ctx: AuditContext, customer: Party, block_id: int) -> Block:
+    """Lift a block on a mobile phone or an ID document at the customer's request; a card
+    block is never lifted through the service ("av sikkerhetshensyn")."""
+    from trygg.protection.issuers import IssuerUnavailable, client_for
+
+    block = (
+        Block.objects.select_related("item", "issuer")
+        .filter(pk=block_id, item__customer=customer)
+        .first()
+    )
+    if block is None:
+        raise NotFound(_("No such block among yours."), code="block.not_found")
+    try:
+        rules.check_lift(rules.ItemKind(block.item.kind))
+        rules.check_move(rules.BLOCK_TRANSITIONS, block.state, rules.BlockState.LIFTED, "block")
+    except rules.RuleError as error:
+        raise _failed(error) from error
+    try:
+        client_for(block.issuer.endpoint).lift(issuer=block.issuer.code, key=block.key)
+    except IssuerUnavailable as error:
+        raise ValidationFailed(
+            code="issuer.unavailable",
+            field=None,
+            message=_("The issuer did not answer; the block is still in place. Try again later."),
+        ) from error
+    with transaction.atomic():
+        block = Block.objects.select_for_update().get(pk=block.pk)
+        if block.state == rules.BlockState.LIFTED:
+            return block
+        _move(block, rules.BlockState.LIFTED)
+        block.lifted_at = clock.now()
+        block.save(update_fields=["state", "lifted_at"])
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.UPDATE,
+            subject_id=customer.pk,
+            object_type="block",
+            object_id=block.pk,
+            detail={"lifted": block.key},
+        )
+    return block
