@@ -140,6 +140,13 @@ class CloseForm(forms.Form):
     def item_fields(self) -> list[tuple[Any, Any]]:
         return [(item, self[f"item_{item.pk}"]) for item in self.items]
 
+    def tie_to(self, form_id: str) -> None:
+        """The questions stand below the form for unregistered items, outside the call's form
+        element, and belong to it through their ``form`` attribute."""
+        for name, field in self.fields.items():
+            if not name.startswith("item_"):
+                field.widget.attrs["form"] = form_id
+
     def question_fields(self) -> list[Any]:
         return [self[name] for name in self.fields if not name.startswith("item_")]
 
@@ -160,6 +167,11 @@ class CloseForm(forms.Form):
             code_written_down=_yes_no(data["code_written_down"]),
             replacement_wanted=_yes_no(data["replacement_wanted"]),
         )
+
+
+def _tied(form: CloseForm) -> CloseForm:
+    form.tie_to("close-call")
+    return form
 
 
 class BlockInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -311,6 +323,7 @@ class BlockingCallAdmin(AuditedReadAdmin):
             return HttpResponseRedirect(reverse("admin:protection_call_closed", args=[call.pk]))
         items = selectors.items_of(ctx=staff_context(request), customer=call.customer)
         form = CloseForm(request.POST or None, items=items)
+        form.tie_to("close-call")
         if request.method == "POST" and form.is_valid():
             try:
                 services.call_close(
@@ -356,7 +369,7 @@ class BlockingCallAdmin(AuditedReadAdmin):
             "work.html",
             _("Blocking call %(number)s") % {"number": call.number},
             call=call,
-            form=CloseForm(items=items),
+            form=_tied(CloseForm(items=items)),
             item_form=item_form,
         )
 

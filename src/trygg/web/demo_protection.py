@@ -41,7 +41,7 @@ def load_demo_protection(ctx: AuditContext, customer: Party, *, agent_username: 
         (i.issuer.code, i.card_type or i.kind): i for i in Item.objects.filter(customer=customer)
     }
     call = services.call_open(
-        ctx=ctx, agent_id=agent.pk, customer=customer, spoke_with=str(customer)
+        ctx=ctx, agent_id=agent.pk, customer=customer, spoke_with=customer.display_name
     )
     now = clock.now()
     outcome = services.call_close(
