@@ -75,6 +75,7 @@ def test_the_agent_blocks_a_wallet_in_one_call(
         },
     )
     assert refused.status_code == 200 and not Block.objects.exists()
+    assert "4111 1111 1111 1111" not in refused.content.decode()
     closed = desk.post(
         work,
         {

@@ -24,6 +24,7 @@ from trygg.kernel.audit import staff_context
 from trygg.kernel.errors import DomainError
 from trygg.kernel.forms import apply_problems
 from trygg.protection import rules, selectors, services
+from trygg.protection.forms import refuse
 from trygg.protection.letters import report_of, report_pdf
 from trygg.protection.models import (
     Block,
@@ -307,7 +308,7 @@ class BlockingCallAdmin(AuditedReadAdmin):
                         spoke_with=form.cleaned_data["spoke_with"],
                     )
             except DomainError as error:
-                apply_problems(form, error)
+                refuse(form, error)
             else:
                 return HttpResponseRedirect(reverse("admin:protection_call_work", args=[call.pk]))
         return self._page(request, "start.html", _("Blocking call: find the customer"), form=form)
@@ -333,7 +334,7 @@ class BlockingCallAdmin(AuditedReadAdmin):
                     answers=form.answers(),
                 )
             except DomainError as error:
-                apply_problems(form, error)
+                refuse(form, error)
             else:
                 return HttpResponseRedirect(reverse("admin:protection_call_closed", args=[call.pk]))
         return self._page(
@@ -359,7 +360,7 @@ class BlockingCallAdmin(AuditedReadAdmin):
                     source=ItemSource.CALL,
                 )
             except DomainError as error:
-                apply_problems(item_form, error)
+                refuse(item_form, error)
             else:
                 messages.success(request, _("%(item)s is registered.") % {"item": item})
                 return HttpResponseRedirect(reverse("admin:protection_call_work", args=[call.pk]))

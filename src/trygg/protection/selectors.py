@@ -96,3 +96,38 @@ def callbacks_open() -> QuerySet[Callback]:
         .select_related("block__call__customer", "block__issuer", "block__item")
         .order_by("created_at")
     )
+
+
+def item_of(*, ctx: AuditContext, customer: Party, item_id: int) -> Item | None:
+    item = (
+        Item.objects.filter(pk=item_id, customer=customer, removed_at__isnull=True)
+        .select_related("issuer", "company")
+        .first()
+    )
+    if item is not None:
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.READ,
+            subject_id=customer.pk,
+            object_type="protected_item",
+            object_id=item.pk,
+        )
+    return item
+
+
+def calls_of(*, ctx: AuditContext, customer: Party) -> list[BlockingCall]:
+    """The customer's closed calls with their blocks, newest first."""
+    calls = list(
+        BlockingCall.objects.filter(customer=customer, state__in=["closed", "completed"])
+        .prefetch_related("blocks__item", "blocks__issuer")
+        .order_by("-opened_at")
+    )
+    if calls:
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.READ,
+            subject_id=customer.pk,
+            object_type="blocking_calls",
+            detail={"calls": [c.number for c in calls]},
+        )
+    return calls
