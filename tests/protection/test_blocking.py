@@ -330,3 +330,39 @@ def test_the_blocking_report_holds_every_answer_and_item(
     english = report_of(call, blocks_of(call), language="en")
     assert english.answers[5].value == "Yes"
     assert report_pdf(report).startswith(b"%PDF")
+
+
+def test_a_worker_killed_after_the_issuer_answered_loses_nothing_and_doubles_nothing(
+    norwegian: Party, agent: Any, issuers: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker's task dies after the issuer blocked the item and before the answer is
+    recorded (the process is killed); the restarted worker resumes, and every item ends blocked
+    once at its issuer."""
+    from trygg.protection import tasks
+
+    items = _wallet(norwegian)
+    call = services.call_open(ctx=AGENT, agent_id=agent.pk, customer=norwegian, spoke_with="Kari")
+    outcome = services.call_close(
+        ctx=AGENT, call_id=call.pk, block_item_ids=[i.pk for i in items], answers=ANSWERS
+    )
+    recorded = services.block_answered
+
+    def killed(**_kwargs: Any) -> Block:
+        raise SystemExit("worker killed")
+
+    monkeypatch.setattr(services, "block_answered", killed)
+    for block in outcome.blocks[:3]:
+        with pytest.raises(SystemExit):
+            tasks.block_send.call(block.pk)
+    monkeypatch.setattr(services, "block_answered", recorded)
+    # The restarted worker: blocks left "sent" past the limit are sent again with their key.
+    monkeypatch.setattr(tasks, "STUCK_AFTER", dt.timedelta(0))
+    assert tasks.blocks_resume.call() == len(items)  # each queued again for the worker
+    for block in outcome.blocks:
+        tasks.block_send.call(block.pk)
+    assert set(Block.objects.values_list("state", flat=True)) == {"confirmed"}
+    received = httpx.get(f"{issuers.base_url}/sim/received").json()
+    assert len(received) == len(items)
+    assert sorted(r["attempts"] for r in received) == [1, 1, 2, 2, 2]
+    call.refresh_from_db()
+    assert call.state == "completed"
