@@ -154,3 +154,43 @@ def test_an_agent_without_the_role_cannot_take_calls(norwegian: Party) -> None:
     )
     assert page.status_code == 403
     assert not BlockingCall.objects.exists()
+
+
+def _line(n: int, **fields: str) -> dict[str, str]:
+    return {f"form-{n}-{key}": value for key, value in fields.items()}
+
+
+def test_a_returned_registration_form_is_entered_whole_or_not_at_all(
+    desk: Client, norwegian: Party
+) -> None:
+    management = {"form-TOTAL_FORMS": "6", "form-INITIAL_FORMS": "0"}
+    lines = {
+        **_line(0, kind="card", issuer="dnb", card_type="Visa"),
+        **_line(1, kind="card", issuer="dnb", card_type="Mastercard"),  # KS missing
+        **_line(2, kind="phone", issuer="telenor", imei="490154203237518"),
+    }
+    refused = desk.post(
+        "/backoffice/protection/item/paper/",
+        {"customer": norwegian.customer_number, **management, **lines},
+    )
+    assert refused.status_code == 200
+    assert "KS" in refused.content.decode()
+    assert not Item.objects.exists()
+    lines.update(_line(1, kind="card", issuer="dnb", card_type="Mastercard", ks="8820"))
+    done = desk.post(
+        "/backoffice/protection/item/paper/",
+        {"customer": norwegian.customer_number, **management, **lines},
+    )
+    assert done.status_code == 302
+    assert sorted(Item.objects.values_list("kind", "source")) == [
+        ("card", "paper"),
+        ("card", "paper"),
+        ("phone", "paper"),
+    ]
+    form = desk.get("/backoffice/protection/item/form.pdf?language=sv")
+    assert form.status_code == 200 and form.content.startswith(b"%PDF")
+
+
+def test_anyone_downloads_the_registration_form() -> None:
+    form = Client().get("/protection/form/")
+    assert form.status_code == 200 and form.content.startswith(b"%PDF")

@@ -25,7 +25,7 @@ from trygg.kernel.errors import DomainError
 from trygg.kernel.forms import apply_problems
 from trygg.protection import rules, selectors, services
 from trygg.protection.forms import refuse
-from trygg.protection.letters import report_of, report_pdf
+from trygg.protection.letters import registration_form_pdf, report_of, report_pdf
 from trygg.protection.models import (
     Block,
     BlockingCall,
@@ -33,6 +33,7 @@ from trygg.protection.models import (
     CallState,
     DocumentKind,
     Issuer,
+    Item,
     ItemKind,
     ItemSource,
 )
@@ -507,6 +508,120 @@ class CallbackAdmin(AuditedReadAdmin):
             "admin/protection/blockingcall/form.html",
             _("Callback about %(block)s") % {"block": callback.block},
             form=form,
+        )
+
+
+class PaperCustomerForm(forms.Form):
+    customer = forms.CharField(
+        label=gettext_lazy("Identity number, organisation number or customer number"),
+        max_length=40,
+    )
+
+
+class PaperLineForm(ItemForm):
+    """One line of a returned registration form; an empty line is skipped."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+        kind_field = self.fields["kind"]
+        assert isinstance(kind_field, forms.ChoiceField)
+        kind_field.choices = [("", "–"), *ItemKind.choices]
+
+
+PaperLines = forms.formset_factory(PaperLineForm, extra=6)
+
+
+@admin.register(Item)
+class ItemAdmin(AuditedReadAdmin):
+    audit_object_type = "protected_item"
+    audit_subject_path = "customer_id"
+    list_display = (
+        "customer",
+        "kind",
+        "issuer",
+        "card_type",
+        "ks",
+        "imei",
+        "document_kind",
+        "source",
+    )
+    list_filter = ("kind", "source")
+    search_fields = ("=customer__id_number", "=customer__customer_number")
+    list_select_related = ("customer", "issuer")
+    readonly_fields = [f.name for f in Item._meta.fields]
+    change_list_template = "admin/protection/item/change_list.html"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_urls(self) -> list[Any]:
+        own = [
+            path("paper/", self.admin_site.admin_view(self.paper_view), name="protection_paper"),
+            path(
+                "form.pdf",
+                self.admin_site.admin_view(self.form_view),
+                name="protection_paper_form",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def form_view(self, request: HttpRequest) -> HttpResponse:
+        language = request.GET.get("language", "nb")
+        response = HttpResponse(
+            registration_form_pdf(language=language if language in ("nb", "sv", "en") else "nb"),
+            content_type="application/pdf",
+        )
+        response["Content-Disposition"] = 'inline; filename="registration-form.pdf"'
+        return response
+
+    def paper_view(self, request: HttpRequest) -> HttpResponse:
+        """Enter a returned registration form: every line is registered, or none."""
+        if not request.user.has_perm("protection.add_item"):
+            raise DjangoPermissionDenied
+        head = PaperCustomerForm(request.POST or None)
+        lines = PaperLines(request.POST or None)
+        if request.method == "POST" and head.is_valid() and lines.is_valid():
+            ctx = staff_context(request)
+            filled = [(n, f) for n, f in enumerate(lines.forms) if f.cleaned_data.get("kind")]
+            try:
+                with transaction.atomic():
+                    customer = selectors.customer_find(ctx=ctx, text=head.cleaned_data["customer"])
+                    done = services.items_register_paper(
+                        ctx=ctx, customer=customer, items=[f.item() for _n, f in filled]
+                    )
+            except DomainError as error:
+                for problem in error.problems:
+                    parts = (problem.field or "").split(".")
+                    if len(parts) == 3 and parts[0] == "items" and parts[1].isdigit():
+                        line = filled[int(parts[1])][1]
+                        name = parts[2] if parts[2] in line.fields else None
+                        line.add_error(name, problem.message)
+                    else:
+                        head.add_error(
+                            "customer" if problem.field == "customer" else None, problem.message
+                        )
+            else:
+                messages.success(
+                    request,
+                    _("%(count)s items are registered for %(customer)s.")
+                    % {"count": len(done), "customer": customer.display_name},
+                )
+                return HttpResponseRedirect(reverse("admin:protection_item_changelist"))
+        return admin_page(
+            self,
+            request,
+            "admin/protection/item/paper.html",
+            _("Enter a returned registration form"),
+            head=head,
+            lines=lines,
         )
 
 

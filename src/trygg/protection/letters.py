@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from trygg.insurance.letters import Letter
+from trygg.insurance.letters import Letter, plain
 from trygg.kernel.idnumbers import parse as parse_id_number
 from trygg.protection import rules
 from trygg.protection.models import Block, BlockingCall
@@ -162,3 +162,64 @@ def _render(report: Report) -> bytes:
         letter.pdf.ln(2)
         letter.text(paragraph)
     return letter.bytes()
+
+
+FORM_ROWS = 10
+
+
+def registration_form_pdf(*, language: str) -> bytes:
+    """The registration form to print, fill in and post (seed: "laste ned registreringsskjemaet
+    ..., fylle det ut og sende det til oss per post"), with the seed's guidance on company cards,
+    KS, IMEI and the issuers of ID documents."""
+    with translation.override(language):
+        letter = Letter(_("Registration form: cards, mobile phones and ID documents"))
+        pdf = letter.pdf
+        pdf.set_xy(20, 32)
+        letter.heading(_("Registration form: cards, mobile phones and ID documents"))
+        letter.text(
+            _(
+                "Fill in one line for each card, mobile phone or ID document and post the form "
+                "to us. Never write a card number: we block your cards by your personal identity "
+                "number."
+            )
+        )
+        for label in (
+            _("Name (for a company card: the company's name)"),
+            _("Personal identity number or organisation number (9 digits for a company)"),
+            _("Address"),
+            _("Telephone"),
+        ):
+            letter.row(label, "_" * 40)
+        pdf.ln(3)
+        headers = [_("Kind"), _("Issuer"), _("Card type"), "KS", "IMEI", _("Document")]
+        widths = [22, 38, 30, 14, 40, 26]
+        pdf.set_font("Helvetica", "B", 9)
+        for header, width in zip(headers, widths, strict=True):
+            pdf.cell(width, 7, plain(header), border=1)
+        pdf.ln()
+        pdf.set_font("Helvetica", size=9)
+        for _row in range(FORM_ROWS):
+            for width in widths:
+                pdf.cell(width, 8, "", border=1)
+            pdf.ln()
+        pdf.ln(3)
+        pdf.set_font("Helvetica", size=9)
+        for paragraph in (
+            _(
+                "KS (control digits) are the last 4 digits of the card number, on the front of "
+                "the card. Fill them in only for a company card or when you have several cards "
+                "from the same issuer, so that we can tell the cards apart."
+            ),
+            _(
+                "IMEI is the phone's own serial number, 15 digits: dial *#06#, or read it behind "
+                "the battery. With it the phone itself can be blocked, even with another SIM card."
+            ),
+            _(
+                "Issuers of ID documents: a driving licence is issued by the road authority, a "
+                "passport by the police, an ID card by its issuer, for example a bank."
+            ),
+            _("Date and signature: ______________________________"),
+        ):
+            pdf.multi_cell(170, 5, plain(paragraph), new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(1)
+        return letter.bytes()

@@ -665,3 +665,36 @@ def block_lift(*, ctx: AuditContext, customer: Party, block_id: int) -> Block:
             detail={"lifted": block.key},
         )
     return block
+
+
+def items_register_paper(
+    *, ctx: AuditContext, customer: Party, items: Sequence[ItemInput]
+) -> list[Item]:
+    """A returned registration form, entered by staff: every line is registered, or none (each
+    problem is reported with its line, ``items.N.field``)."""
+    problems: list[FieldProblem] = []
+    registered: list[Item] = []
+    with transaction.atomic():
+        for number, data in enumerate(items):
+            try:
+                with transaction.atomic():
+                    registered.append(
+                        item_register(
+                            ctx=ctx, customer=customer, data=data, source=ItemSource.PAPER
+                        )
+                    )
+            except ValidationFailed as error:
+                problems += [
+                    FieldProblem(f"items.{number}.{p.field or 'kind'}", p.code, p.message)
+                    for p in error.problems
+                ]
+        if problems:
+            transaction.set_rollback(True)
+    if problems:
+        raise ValidationFailed(
+            code=problems[0].code,
+            field=problems[0].field,
+            message=problems[0].message,
+            problems=problems,
+        )
+    return registered

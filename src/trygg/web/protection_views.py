@@ -22,7 +22,7 @@ from trygg.kernel.models import AuditChannel
 from trygg.parties.selectors import accessible_parties
 from trygg.protection import selectors, services
 from trygg.protection.forms import refuse
-from trygg.protection.letters import report_of, report_pdf
+from trygg.protection.letters import registration_form_pdf, report_of, report_pdf
 from trygg.protection.models import BlockingCall, CallState, DocumentKind, ItemKind
 from trygg.protection.services import ItemInput
 from trygg.web.views import current_customer, customer_required
@@ -196,7 +196,19 @@ def protection_report_view(request: PortalRequest, number: str) -> HttpResponseB
     return response
 
 
+@require_GET
+def protection_form_view(request: PortalRequest) -> HttpResponseBase:
+    """The registration form to print and post; anyone may download it."""
+    language = request.LANGUAGE_CODE if request.LANGUAGE_CODE in ("sv", "nb", "en") else "nb"
+    response = HttpResponse(
+        registration_form_pdf(language=language), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = 'inline; filename="registration-form.pdf"'
+    return response
+
+
 __all__ = [
+    "protection_form_view",
     "protection_item_remove_view",
     "protection_item_view",
     "protection_lift_view",

@@ -70,6 +70,7 @@ urlpatterns = [
         name="policy_cancel",
     ),
     path("protection/", protection_views.protection_view, name="protection"),
+    path("protection/form/", protection_views.protection_form_view, name="protection_form"),
     path(
         "protection/items/<int:item_id>/",
         protection_views.protection_item_view,
