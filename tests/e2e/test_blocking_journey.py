@@ -20,9 +20,9 @@ from trygg.kernel import idnumbers
 from trygg.kernel.audit import SYSTEM
 from trygg.parties.services import ContactInput, person_register
 from trygg.protection import services
+from trygg.protection.dispatch import block_attempt
 from trygg.protection.models import Block, BlockingCall
 from trygg.protection.services import ItemInput
-from trygg.protection.tasks import block_attempt
 from trygg.simulators.issuers import make_server
 
 

@@ -13,9 +13,9 @@ from trygg.kernel.errors import NotFound, ValidationFailed
 from trygg.kernel.models import AuditEvent
 from trygg.parties.models import Party
 from trygg.protection import rules, services
+from trygg.protection.dispatch import block_attempt
 from trygg.protection.models import Block, BlockingCall, Callback, Item
 from trygg.protection.services import ItemInput, ReportAnswers
-from trygg.protection.tasks import block_attempt
 
 from .conftest import configure
 
@@ -222,8 +222,8 @@ def test_a_crash_between_sending_and_recording_never_blocks_twice(
         ctx=AGENT, call_id=call.pk, block_item_ids=[i.pk for i in items], answers=ANSWERS
     )
     # The worker takes every block and reaches the issuer, then dies before it records anything.
+    from trygg.protection.dispatch import request_for
     from trygg.protection.issuers import client_for
-    from trygg.protection.tasks import request_for
 
     for block in outcome.blocks:
         taken = services.block_take(block.pk)
@@ -330,39 +330,3 @@ def test_the_blocking_report_holds_every_answer_and_item(
     english = report_of(call, blocks_of(call), language="en")
     assert english.answers[5].value == "Yes"
     assert report_pdf(report).startswith(b"%PDF")
-
-
-def test_a_worker_killed_after_the_issuer_answered_loses_nothing_and_doubles_nothing(
-    norwegian: Party, agent: Any, issuers: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The worker's task dies after the issuer blocked the item and before the answer is
-    recorded (the process is killed); the restarted worker resumes, and every item ends blocked
-    once at its issuer."""
-    from trygg.protection import tasks
-
-    items = _wallet(norwegian)
-    call = services.call_open(ctx=AGENT, agent_id=agent.pk, customer=norwegian, spoke_with="Kari")
-    outcome = services.call_close(
-        ctx=AGENT, call_id=call.pk, block_item_ids=[i.pk for i in items], answers=ANSWERS
-    )
-    recorded = services.block_answered
-
-    def killed(**_kwargs: Any) -> Block:
-        raise SystemExit("worker killed")
-
-    monkeypatch.setattr(services, "block_answered", killed)
-    for block in outcome.blocks[:3]:
-        with pytest.raises(SystemExit):
-            tasks.block_send.call(block.pk)
-    monkeypatch.setattr(services, "block_answered", recorded)
-    # The restarted worker: blocks left "sent" past the limit are sent again with their key.
-    monkeypatch.setattr(tasks, "STUCK_AFTER", dt.timedelta(0))
-    assert tasks.blocks_resume.call() == len(items)  # each queued again for the worker
-    for block in outcome.blocks:
-        tasks.block_send.call(block.pk)
-    assert set(Block.objects.values_list("state", flat=True)) == {"confirmed"}
-    received = httpx.get(f"{issuers.base_url}/sim/received").json()
-    assert len(received) == len(items)
-    assert sorted(r["attempts"] for r in received) == [1, 1, 2, 2, 2]
-    call.refresh_from_db()
-    assert call.state == "completed"

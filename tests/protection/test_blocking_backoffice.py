@@ -12,9 +12,9 @@ from trygg.kernel.audit import SYSTEM
 from trygg.kernel.models import AuditEvent
 from trygg.parties.models import Party
 from trygg.protection import services
+from trygg.protection.dispatch import block_attempt
 from trygg.protection.models import Block, BlockingCall, Callback, Item
 from trygg.protection.services import ItemInput
-from trygg.protection.tasks import block_attempt
 
 from .conftest import configure
 

@@ -13,9 +13,9 @@ from trygg.kernel.audit import SYSTEM, AuditContext
 from trygg.kernel.models import AuditEvent
 from trygg.parties.models import Party
 from trygg.protection import services
+from trygg.protection.dispatch import block_attempt
 from trygg.protection.models import Block, Item
 from trygg.protection.services import ItemInput, ReportAnswers
-from trygg.protection.tasks import block_attempt
 
 pytestmark = pytest.mark.django_db
 

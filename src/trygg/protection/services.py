@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from trygg.kernel import clock
@@ -378,12 +379,10 @@ def call_close(
     call_id: int,
     block_item_ids: Sequence[int],
     answers: ReportAnswers,
-    enqueue: bool = True,
 ) -> CallOutcome:
-    """Close the call: every chosen item becomes one block at its issuer, sent by the worker
-    once this transaction commits. Tells the agent what to say about replacement cards."""
-    from trygg.protection.tasks import block_send  # the worker's entry, enqueued after commit
-
+    """Close the call: every chosen item becomes one block at its issuer, sent by the blocking
+    dispatcher (:mod:`trygg.protection.dispatch`) as soon as this transaction commits. Tells
+    the agent what to say about replacement cards."""
     _check_answers(answers)
     with transaction.atomic():
         call = _open_call(call_id)
@@ -431,9 +430,6 @@ def call_close(
             object_id=call.pk,
             detail={"closed": call.number, "blocks": [b.key for b in blocks]},
         )
-        ids = [b.pk for b in blocks]
-        if enqueue:
-            transaction.on_commit(lambda: [block_send.enqueue(pk) for pk in ids])
     return CallOutcome(call=call, advice=advice, blocks=blocks)
 
 
@@ -474,25 +470,37 @@ def _complete_call_if_done(call_id: int) -> None:
 
 
 def block_take(block_id: int) -> Block | None:
-    """Claim a block for one attempt (requested → sent), or ``None`` when it is not due: already
-    answered, taken by another worker, or waiting for its back-off."""
+    """Claim a block for one attempt (requested → sent) with one conditional update, so that
+    of several workers exactly one gets it; ``None`` when it is not due: already answered,
+    taken by another worker, or waiting for its back-off."""
+    rules.check_move(
+        rules.BLOCK_TRANSITIONS, rules.BlockState.REQUESTED, rules.BlockState.SENT, "block"
+    )
     now = clock.now()
-    with transaction.atomic():
-        block = (
-            Block.objects.select_for_update()
-            .select_related("item", "issuer", "call__customer", "item__company")
-            .filter(pk=block_id)
-            .first()
-        )
-        if block is None or block.state != rules.BlockState.REQUESTED:
-            return None
-        if block.next_attempt_at is not None and block.next_attempt_at > now:
-            return None
-        _move(block, rules.BlockState.SENT)
-        block.attempts += 1
-        block.sent_at = now
-        block.save(update_fields=["state", "attempts", "sent_at"])
-    return block
+    claimed = (
+        Block.objects.filter(pk=block_id, state=rules.BlockState.REQUESTED)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .update(state=rules.BlockState.SENT, attempts=F("attempts") + 1, sent_at=now)
+    )
+    if not claimed:
+        return None
+    return (
+        Block.objects.select_related("item", "issuer", "call__customer", "item__company")
+        .filter(pk=block_id)
+        .first()
+    )
+
+
+def blocks_due(*, limit: int, exclude: set[int]) -> list[int]:
+    """The blocks waiting for an attempt whose back-off has passed, oldest first."""
+    rows = (
+        Block.objects.filter(state=rules.BlockState.REQUESTED)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=clock.now()))
+        .exclude(pk__in=exclude)
+        .order_by("requested_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return list(rows)
 
 
 def block_answered(
@@ -574,8 +582,6 @@ def callback_done(
 ) -> Callback:
     """The agent has called the customer back; the block is sent again when the data was
     corrected (the item changed in the registry) or the issuer is back."""
-    from trygg.protection.tasks import block_send
-
     outcome = outcome.strip()
     if not outcome:
         raise ValidationFailed(
@@ -612,7 +618,6 @@ def callback_done(
                 _move_call(call, rules.CallState.CLOSED)
                 call.completed_at = None
                 call.save(update_fields=["state", "completed_at"])
-            transaction.on_commit(lambda: block_send.enqueue(block.pk))
         audit_record(
             ctx=ctx,
             action=AuditAction.UPDATE,

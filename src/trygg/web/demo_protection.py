@@ -14,9 +14,9 @@ from trygg.kernel import clock
 from trygg.kernel.audit import AuditContext
 from trygg.parties.models import Party
 from trygg.protection import services
+from trygg.protection.dispatch import block_attempt
 from trygg.protection.models import BlockingCall, Item
 from trygg.protection.services import ItemInput, ReportAnswers
-from trygg.protection.tasks import block_attempt
 from trygg.simulators.issuers import make_server
 
 DEMO_IMEI = "490154203237518"
@@ -64,7 +64,6 @@ def load_demo_protection(ctx: AuditContext, customer: Party, *, agent_username: 
             code_written_down=False,
             replacement_wanted=True,
         ),
-        enqueue=False,
     )
     # The blocks go through the issuer simulator, in this process, as the worker sends them.
     server = make_server(port=0)

@@ -14,7 +14,8 @@ Behaviour per issuer, set with ``POST /sim/config`` (JSON ``{"<code>" or "*": {.
 ``timeout_rate`` (0-1, sleeps ``hang`` seconds, 30 by default, before answering 504: past
 any sane client time-out) and ``not_found`` (a list of identity numbers, KS, IMEIs or
 document kinds the issuer does not know). ``GET /sim/received`` lists what each issuer
-received (JSON), ``GET /`` the same as a page, ``POST /sim/reset`` forgets everything.
+received (JSON), ``GET /`` the same as a page, ``GET /sim/stats`` counts the requests and the
+most that were in flight at once, ``POST /sim/reset`` forgets everything.
 
 Run: ``python -m trygg.simulators.issuers --port 8082``. Bind it to localhost only: the key is
 checked for presence, not value.
@@ -82,6 +83,9 @@ class IssuerState:
     blocks: dict[tuple[str, str], Received] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     counter: int = 0
+    in_flight: int = 0
+    max_in_flight: int = 0
+    requests: int = 0
 
     def __post_init__(self) -> None:
         self.random = random.Random(self.seed)
@@ -134,6 +138,25 @@ class IssuerState:
                 return 404, {"status": "not_found"}
             record.lifted = True
             return 200, {"status": "lifted", "reference": record.reference}
+
+    def enter(self) -> None:
+        with self.lock:
+            self.in_flight += 1
+            self.requests += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
+    def leave(self) -> None:
+        with self.lock:
+            self.in_flight -= 1
+
+    def stats(self) -> dict[str, int]:
+        with self.lock:
+            return {
+                "requests": self.requests,
+                "in_flight": self.in_flight,
+                "max_in_flight": self.max_in_flight,
+                "blocks": len(self.blocks),
+            }
 
     def received(self) -> list[dict[str, Any]]:
         with self.lock:
@@ -201,6 +224,8 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         if self.path == "/sim/received":
             self._send(200, self.state.received())
+        elif self.path == "/sim/stats":
+            self._send(200, self.state.stats())
         elif self.path in ("/", "/index.html"):
             self._send(200, _page(self.state.received()))
         else:
@@ -234,17 +259,21 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(401, {"status": "unauthorized"})
                 return
             issuer = parts[1]
-            self._behave(issuer)
-            if self.close_connection:
-                return
-            if len(parts) == 3:
-                status, answer = self.state.block(issuer, body)
-                self._send(status, answer)
-                return
-            if len(parts) == 5 and parts[4] == "lift":
-                status, answer = self.state.lift(issuer, parts[3])
-                self._send(status, answer)
-                return
+            self.state.enter()
+            try:
+                self._behave(issuer)
+                if self.close_connection:
+                    return
+                if len(parts) == 3:
+                    status, answer = self.state.block(issuer, body)
+                    self._send(status, answer)
+                    return
+                if len(parts) == 5 and parts[4] == "lift":
+                    status, answer = self.state.lift(issuer, parts[3])
+                    self._send(status, answer)
+                    return
+            finally:
+                self.state.leave()
         self._send(404, {"status": "unknown path"})
 
     def _behave(self, issuer: str) -> None:

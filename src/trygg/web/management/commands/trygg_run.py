@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from trygg.kernel import clock
 from trygg.kernel.audit import SYSTEM
-from trygg.protection.tasks import blocks_resume
+from trygg.protection.dispatch import Dispatcher
 from trygg.simulators.bankgirot import serve_in_thread
 from trygg.simulators.bankid import make_server
 from trygg.simulators.issuers import serve_in_thread as issuer_simulator
@@ -87,10 +87,10 @@ class Command(BaseCommand):
         except OSError as error:
             self.stderr.write(f"Issuer simulator not started on port {port}: {error}")
             return
-        blocks_resume.enqueue()
+        threading.Thread(target=Dispatcher().run, daemon=True, name="blocking").start()
         self.stdout.write(
             f"\nIssuer simulator: {server.base_url}/  (what each card issuer, mobile operator, "
-            "road authority and police received)"
+            "road authority and police received); blocks are sent as calls close"
         )
 
     def _start_worker(self) -> None:
