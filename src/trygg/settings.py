@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "trygg.insurance",
     "trygg.claims",
     "trygg.billing",
+    "trygg.protection",
     "trygg.overview",
     "trygg.web",
     "trygg.api",
@@ -344,3 +345,24 @@ TRYGG_BANKGIROT_DIR = Path(os.environ.get("TRYGG_BANKGIROT_DIR", VAR_DIR / "bank
 # Outside production `trygg run` answers the outbox with the local Bankgirot simulator; in
 # production a file transfer client (Bankgirot Connect) moves the files of the same directory.
 TRYGG_BANKGIROT_SIMULATOR = _env_bool("TRYGG_BANKGIROT_SIMULATOR", not PRODUCTION)
+
+# Protection service: the issuers' blocking services. TRYGG_ISSUERS is JSON, one entry per
+# service named in the issuer directory: {"name": {"url": "https://...", "key": "...",
+# "timeout": 10}}. Outside production the local issuer simulator answers every issuer.
+TRYGG_ISSUER_SIMULATOR_PORT = _env_int("TRYGG_ISSUER_SIMULATOR_PORT", 8082)
+TRYGG_ISSUERS: dict[str, dict[str, object]] = json.loads(
+    os.environ.get("TRYGG_ISSUERS", "").strip()
+    or (
+        "{}"
+        if PRODUCTION
+        else json.dumps(
+            {
+                "simulator": {
+                    "url": f"http://127.0.0.1:{TRYGG_ISSUER_SIMULATOR_PORT}",
+                    "key": "development",
+                    "timeout": 5,
+                }
+            }
+        )
+    )
+)

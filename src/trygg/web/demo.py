@@ -39,6 +39,7 @@ from trygg.parties.selectors import person_by_id_number
 from trygg.parties.services import ContactInput, person_register, sole_trader_firm_register
 from trygg.web.demo_billing import load_demo_billing
 from trygg.web.demo_insurance import load_demo_insurance
+from trygg.web.demo_protection import load_demo_protection
 
 CTX = AuditContext(actor_kind="system", actor_label="demo", channel=AuditChannel.BATCH)
 
@@ -278,6 +279,19 @@ def load_demo() -> tuple[list[DemoCustomer], list[DemoStaff], list[DemoToken]]:
         staff.append(
             DemoStaff(username, password, group_name, base64.b32encode(key).decode().rstrip("="))
         )
+    norwegian = next(
+        (
+            p
+            for p in (
+                person_by_id_number(country="NO", id_number=idnumbers.parse(c.id_number).value)
+                for c in customers
+            )
+            if p is not None
+        ),
+        None,
+    )
+    if norwegian is not None:
+        load_demo_protection(CTX, norwegian, agent_username="sparr")
     return customers, staff, tokens
 
 

@@ -18,8 +18,10 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from trygg.kernel import clock
 from trygg.kernel.audit import SYSTEM
+from trygg.protection.dispatch import Dispatcher
 from trygg.simulators.bankgirot import serve_in_thread
 from trygg.simulators.bankid import make_server
+from trygg.simulators.issuers import serve_in_thread as issuer_simulator
 from trygg.web.demo_billing import BillingDesk
 
 
@@ -43,8 +45,10 @@ class Command(BaseCommand):
         call_command("runserver", addr, use_reloader=False)
 
     def _start_simulators(self) -> None:
-        """The outside world the demo needs, on this machine: BankID and Bankgirot."""
+        """The outside world the demo needs, on this machine: BankID, Bankgirot and the
+        issuers' blocking services."""
         self._start_bankgirot()
+        self._start_issuers()
         if not settings.TRYGG_BANKID_SIMULATOR:
             return
         port = urlsplit(settings.TRYGG_BANKID_URL).port or 8081
@@ -72,6 +76,21 @@ class Command(BaseCommand):
         self.stdout.write(
             "Billing: the day's run, and Bankgirot's files imported as they arrive "
             "(back office: Billing → Billing runs → Dashboard)"
+        )
+
+    def _start_issuers(self) -> None:
+        if "simulator" not in settings.TRYGG_ISSUERS:
+            return
+        port = settings.TRYGG_ISSUER_SIMULATOR_PORT
+        try:
+            server = issuer_simulator(port=port)
+        except OSError as error:
+            self.stderr.write(f"Issuer simulator not started on port {port}: {error}")
+            return
+        threading.Thread(target=Dispatcher().run, daemon=True, name="blocking").start()
+        self.stdout.write(
+            f"\nIssuer simulator: {server.base_url}/  (what each card issuer, mobile operator, "
+            "road authority and police received); blocks are sent as calls close"
         )
 
     def _start_worker(self) -> None:

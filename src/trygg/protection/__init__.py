@@ -1,0 +1,1 @@
+"""The card and document protection service: registry, blocking, reports (seed 004)."""

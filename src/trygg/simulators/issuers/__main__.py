@@ -1,0 +1,3 @@
+from trygg.simulators.issuers.server import main
+
+main()
