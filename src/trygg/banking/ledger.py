@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.db.models import Case, DecimalField, F, Value, When
 from django.utils.translation import gettext as _
 
+from trygg.banking.chart import LedgerAccount, in_chart
 from trygg.banking.models import Account, AccountKind, LedgerTransaction, Posting
 from trygg.kernel import clock
 from trygg.kernel.errors import Conflict, ValidationFailed
@@ -248,14 +249,12 @@ def _book_in_one_statement(
     raise _short_of_money(by_id[short_id], short_balance)
 
 
-def internal_account(number: str, name: str) -> Account:
-    """One of the bank's own accounts (created on first use)."""
+def internal_account(entry: LedgerAccount) -> Account:
+    """One of the bank's own accounts, an entry of the chart of accounts (opened on first use)."""
+    if not in_chart(entry):
+        raise ValueError(f"{entry.number} is not an account of the chart of accounts.")
     account, _created = Account.objects.get_or_create(
-        number=number,
-        defaults={"name": name, "kind": AccountKind.INTERNAL, "opened_at": clock.now()},
+        number=entry.number,
+        defaults={"name": entry.name, "kind": AccountKind.INTERNAL, "opened_at": clock.now()},
     )
     return account
-
-
-OUTGOING_CLEARING = ("INT-OUT-CLEARING", "Outgoing payments clearing")
-FUNDING = ("INT-FUNDING", "Deposits from outside the bank")

@@ -16,16 +16,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from stdnum import luhn
 
-from trygg.banking import rules
-from trygg.banking.ledger import (
-    FUNDING,
-    OUTGOING_CLEARING,
-    Leg,
-    book,
-    book_once,
-    internal_account,
-    replayed,
-)
+from trygg.banking import chart, rules
+from trygg.banking.ledger import Leg, book, book_once, internal_account, replayed
 from trygg.banking.models import (
     Account,
     AccountKind,
@@ -106,7 +98,7 @@ def account_open(
 
 def incoming_payment_book(*, account: Account, amount: Decimal, text: str) -> LedgerTransaction:
     """Money arriving from outside the bank (a salary, a deposit)."""
-    funding = internal_account(*FUNDING)
+    funding = internal_account(chart.FUNDING)
     return book(
         kind="incoming",
         description=text,
@@ -287,7 +279,7 @@ def _pay(
     idempotency_key: str | None,
     request: dict[str, Any],
 ) -> Payment:
-    clearing = internal_account(*OUTGOING_CLEARING)
+    clearing = internal_account(chart.OUTGOING_CLEARING)
     entry, booked = book_once(
         kind="payment",
         description=text or destination.display(),
