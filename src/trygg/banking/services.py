@@ -36,6 +36,7 @@ from trygg.kernel.audit import AuditContext, audit_record
 from trygg.kernel.counters import counter_next
 from trygg.kernel.errors import NotFound, ValidationFailed
 from trygg.kernel.models import AuditAction
+from trygg.kernel.money import round_amount
 from trygg.kernel.validation import Problems, clean_text
 from trygg.parties.models import Party
 from trygg.parties.selectors import accessible_q
@@ -462,7 +463,7 @@ def holding_record(
 ) -> Holding:
     """Record a holding as the fund company or life insurer reports it (units × price, rounded
     to öre once); a new report for the same holding replaces the old figures."""
-    value = (units * price).quantize(Decimal("0.01"))
+    value = round_amount(units * price)
     holding, _created = Holding.objects.update_or_create(
         party=party,
         kind=kind,

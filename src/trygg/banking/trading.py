@@ -23,6 +23,7 @@ from trygg.kernel import clock
 from trygg.kernel.audit import AuditContext, audit_record
 from trygg.kernel.errors import NotFound, ValidationFailed
 from trygg.kernel.models import AuditAction
+from trygg.kernel.money import round_amount
 from trygg.kernel.validation import Problems, clean_text
 from trygg.parties.models import Party
 
@@ -173,7 +174,7 @@ def trade_fill(*, ctx: AuditContext, order_id: int, price: Decimal) -> TradeOrde
                 field="price",
                 message=_("The price is outside the order's limit."),
             )
-        cash = (price * order.quantity).quantize(Decimal("0.01"))
+        cash = round_amount(price * order.quantity, order.account.currency)
         settlement = internal_account(chart.SECURITIES_SETTLEMENT)
         sign = -1 if buying else 1
         book(
@@ -207,7 +208,7 @@ def trade_fill(*, ctx: AuditContext, order_id: int, price: Decimal) -> TradeOrde
                 "name": order.instrument,
                 "units": units,
                 "price": price,
-                "value": (units * price).quantize(Decimal("0.01")),
+                "value": round_amount(units * price, order.account.currency),
                 "valued_on": clock.today(),
             },
         )
