@@ -13,7 +13,7 @@ import trygg
 from trygg.banking import chart
 from trygg.banking.chart import CHART, LedgerAccount, in_chart
 from trygg.banking.ledger import Leg, book, internal_account
-from trygg.banking.models import Account, AccountKind
+from trygg.banking.models import Account, AccountKind, LedgerTransaction
 
 
 def test_every_entry_has_its_own_number() -> None:
@@ -75,3 +75,25 @@ def test_no_module_but_the_chart_names_an_internal_account() -> None:
         if re.search(r"[\"']INT-", line)
     ]
     assert offenders == []
+
+
+@pytest.mark.django_db
+def test_the_ledger_refuses_a_fraction_of_an_ore() -> None:
+    """Three legs that add up to zero only before the database rounds them (0.005 + 0.005 -
+    0.01) are refused, and nothing is booked."""
+    funding = internal_account(chart.FUNDING)
+    claims = internal_account(chart.CLAIMS_PAYABLE)
+    clearing = internal_account(chart.OUTGOING_CLEARING)
+    with pytest.raises(ValueError, match="whole öre"):
+        book(
+            kind="transfer",
+            description="fractions",
+            party=None,
+            legs=[
+                Leg(claims, Decimal("0.005")),
+                Leg(clearing, Decimal("0.005")),
+                Leg(funding, Decimal("-0.01")),
+            ],
+        )
+    assert not LedgerTransaction.objects.filter(description="fractions").exists()
+    assert Account.objects.get(pk=claims.pk).balance == 0

@@ -25,6 +25,7 @@ from trygg.banking.chart import LedgerAccount, in_chart
 from trygg.banking.models import Account, AccountKind, LedgerTransaction, Posting
 from trygg.kernel import clock
 from trygg.kernel.errors import Conflict, ValidationFailed
+from trygg.kernel.money import round_amount
 from trygg.parties.models import Party
 
 
@@ -92,6 +93,11 @@ def book_once(
     the same idempotency key and request)."""
     if len(legs) < 2 or sum((leg.amount for leg in legs), Decimal(0)) != 0:
         raise ValueError("A ledger transaction needs two or more legs that add up to zero.")
+    if any(leg.amount != round_amount(leg.amount, leg.account.currency) for leg in legs):
+        # The database would round a fraction of an öre its own way (PostgreSQL half away from
+        # zero; SQLite keeps a binary fraction that Django reads back rounded half-even), and
+        # legs that add up to zero might then not.
+        raise ValueError("A ledger amount is whole öre: round it with round_amount first.")
     change: dict[int, Decimal] = {}
     for leg in legs:
         change[leg.account.pk] = change.get(leg.account.pk, Decimal(0)) + leg.amount
