@@ -747,7 +747,8 @@ def _import(path: Path, budget: float) -> dict[str, Any]:
 
 
 def _check_import(spec: dict[str, Any], result: Any) -> dict[str, Any]:
-    from trygg.billing.imports import SETTLEMENT, autogiro_import
+    from trygg.banking.chart import AUTOGIRO_SETTLEMENT
+    from trygg.billing.imports import autogiro_import
     from trygg.kernel.audit import SYSTEM
 
     expected = spec["expected"]
@@ -774,7 +775,9 @@ def _check_import(spec: dict[str, Any], result: Any) -> dict[str, Any]:
         ),
         "ledger transactions": len(entries),
         "postings sum": sum((a for _n, a in postings), Decimal(0)),
-        "settlement posting": sum((a for n, a in postings if n == SETTLEMENT[0]), Decimal(0)),
+        "settlement posting": sum(
+            (a for n, a in postings if n == AUTOGIRO_SETTLEMENT.number), Decimal(0)
+        ),
         "approved sum": approved_sum,
         # Each paid charge names the entry, and the file names it (a paid charge's file).
         "paid charges naming the entry": _one(

@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # the API documentation's template and static files (trygg.api.docs)
     "trygg.kernel",
     "trygg.parties",
     "trygg.identity",

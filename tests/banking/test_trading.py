@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.db.models import Sum
 
 from tests.banking.conftest import sign, with_token
 from trygg.banking.models import Holding, LedgerTransaction, TradeState
+from trygg.banking.services import holding_record
 from trygg.banking.trading import TradeInput, trade_cancel, trade_fill, trade_place, trade_start
 from trygg.kernel.audit import SYSTEM
 from trygg.kernel.errors import ValidationFailed
@@ -96,3 +98,19 @@ def test_an_open_order_can_be_cancelled(funded: Any) -> None:
     assert trade_cancel(ctx=SYSTEM, person=customer.party, order_id=order.pk).state == (
         TradeState.CANCELLED
     )
+
+
+@pytest.mark.django_db
+def test_a_holdings_value_is_rounded_half_up_to_ore(customer: Any) -> None:
+    """10.125 kr is 10.13 kr (the one rounding rule), not the half-even 10.12 kr."""
+    holding = holding_record(
+        party=customer.party,
+        kind="fund",
+        name="Trygg Räntefond",
+        identifier="SE0009876543",
+        units=Decimal("1"),
+        price=Decimal("10.1250"),
+        valued_on=dt.date(2026, 11, 20),
+    )
+    holding.refresh_from_db()
+    assert holding.value == Decimal("10.13")

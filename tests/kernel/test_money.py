@@ -1,10 +1,13 @@
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from trygg.kernel.money import Money, MoneyError
+import trygg
+from trygg.kernel.money import Money, MoneyError, round_amount
 
 amounts = st.decimals(
     min_value=Decimal("-1e9"),
@@ -28,6 +31,51 @@ amounts = st.decimals(
 )
 def test_one_rounding_rule_half_up(raw: str, rounded: str) -> None:
     assert Money.of(raw).rounded().amount == Decimal(rounded)
+
+
+@pytest.mark.parametrize(
+    ("raw", "rounded"),
+    [
+        # Where half up and half-even (Decimal's default, the old quantize) part ways.
+        ("0.125", "0.13"),
+        ("10.125", "10.13"),
+        ("2.665", "2.67"),
+        ("-0.125", "-0.13"),
+        ("1051.2915", "1051.29"),
+        ("740", "740.00"),
+    ],
+)
+def test_round_amount_is_the_one_rule_half_up(raw: str, rounded: str) -> None:
+    assert round_amount(Decimal(raw)) == Decimal(rounded)
+    assert str(round_amount(Decimal(raw), "NOK")) == rounded
+
+
+def test_round_amount_refuses_an_unknown_currency() -> None:
+    with pytest.raises(MoneyError) as exc:
+        round_amount(Decimal("1.005"), "XXX")
+    assert exc.value.code == "money.currency"
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False, min_value=-(10**9), max_value=10**9))
+def test_round_amount_and_money_agree(amount: Decimal) -> None:
+    rounded = round_amount(amount)
+    assert rounded == Money.of(amount).rounded().amount
+    assert abs(rounded - amount) <= Decimal("0.005")
+    assert rounded.as_tuple().exponent == -2
+
+
+def test_no_amount_is_rounded_outside_the_money_module() -> None:
+    """``Decimal.quantize`` without a rounding argument rounds half-even: every rounding of an
+    amount goes through :func:`round_amount` instead."""
+    package = Path(trygg.__file__).parent
+    offenders = [
+        f"{path.relative_to(package)}:{number}"
+        for path in sorted(package.rglob("*.py"))
+        if path.relative_to(package).as_posix() != "kernel/money.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"\.quantize\(|ROUND_HALF", line)
+    ]
+    assert offenders == []
 
 
 def test_floats_are_refused() -> None:

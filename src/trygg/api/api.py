@@ -8,6 +8,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from trygg.api import problems
+from trygg.api.docs import LocalSwagger
 from trygg.banking.api import router as banking_router
 from trygg.claims.api import router as claims_router
 from trygg.identity.api import router as identity_router
@@ -23,7 +24,8 @@ api = NinjaAPI(
     "cookie set by POST /auth/login and send the CSRF token from GET /auth/csrf in the "
     "X-CSRFToken header on every unsafe request. Errors are RFC 9457 problem details.",
     urls_namespace="api",
-    docs_url=None,
+    docs=LocalSwagger(),
+    docs_url="/docs",
 )
 api.add_router("", identity_router)
 api.add_router("", overview_router)

@@ -21,9 +21,11 @@ from django.db import connection, transaction
 from django.db.models import Case, DecimalField, F, Value, When
 from django.utils.translation import gettext as _
 
+from trygg.banking.chart import LedgerAccount, in_chart
 from trygg.banking.models import Account, AccountKind, LedgerTransaction, Posting
 from trygg.kernel import clock
 from trygg.kernel.errors import Conflict, ValidationFailed
+from trygg.kernel.money import round_amount
 from trygg.parties.models import Party
 
 
@@ -91,6 +93,11 @@ def book_once(
     the same idempotency key and request)."""
     if len(legs) < 2 or sum((leg.amount for leg in legs), Decimal(0)) != 0:
         raise ValueError("A ledger transaction needs two or more legs that add up to zero.")
+    if any(leg.amount != round_amount(leg.amount, leg.account.currency) for leg in legs):
+        # The database would round a fraction of an öre its own way (PostgreSQL half away from
+        # zero; SQLite keeps a binary fraction that Django reads back rounded half-even), and
+        # legs that add up to zero might then not.
+        raise ValueError("A ledger amount is whole öre: round it with round_amount first.")
     change: dict[int, Decimal] = {}
     for leg in legs:
         change[leg.account.pk] = change.get(leg.account.pk, Decimal(0)) + leg.amount
@@ -248,14 +255,12 @@ def _book_in_one_statement(
     raise _short_of_money(by_id[short_id], short_balance)
 
 
-def internal_account(number: str, name: str) -> Account:
-    """One of the bank's own accounts (created on first use)."""
+def internal_account(entry: LedgerAccount) -> Account:
+    """One of the bank's own accounts, an entry of the chart of accounts (opened on first use)."""
+    if not in_chart(entry):
+        raise ValueError(f"{entry.number} is not an account of the chart of accounts.")
     account, _created = Account.objects.get_or_create(
-        number=number,
-        defaults={"name": name, "kind": AccountKind.INTERNAL, "opened_at": clock.now()},
+        number=entry.number,
+        defaults={"name": entry.name, "kind": AccountKind.INTERNAL, "opened_at": clock.now()},
     )
     return account
-
-
-OUTGOING_CLEARING = ("INT-OUT-CLEARING", "Outgoing payments clearing")
-FUNDING = ("INT-FUNDING", "Deposits from outside the bank")

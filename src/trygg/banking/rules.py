@@ -16,6 +16,7 @@ from typing import Final
 from stdnum import luhn
 
 from trygg.banking.accountnumbers import AccountNumberError, parse_account
+from trygg.kernel.money import round_amount
 
 MAX_PAYMENT: Final = Decimal("10000000.00")
 
@@ -102,4 +103,4 @@ def parse_amount(value: object, *, maximum: Decimal = MAX_PAYMENT) -> Decimal:
         raise RuleError("amount.positive", "The amount must be more than zero.")
     if amount > maximum:
         raise RuleError("amount.maximum", f"At most {maximum} kr per payment.")
-    return amount.quantize(Decimal("0.01"))
+    return round_amount(amount)  # exact: at most two decimals were given

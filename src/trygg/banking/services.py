@@ -16,17 +16,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from stdnum import luhn
 
-from trygg.banking import rules
+from trygg.banking import chart, rules
 from trygg.banking.accountnumbers import OWN_BANKS
-from trygg.banking.ledger import (
-    FUNDING,
-    OUTGOING_CLEARING,
-    Leg,
-    book,
-    book_once,
-    internal_account,
-    replayed,
-)
+from trygg.banking.ledger import Leg, book, book_once, internal_account, replayed
 from trygg.banking.models import (
     Account,
     AccountKind,
@@ -45,6 +37,7 @@ from trygg.kernel.audit import AuditContext, audit_record
 from trygg.kernel.counters import counter_next
 from trygg.kernel.errors import NotFound, ValidationFailed
 from trygg.kernel.models import AuditAction
+from trygg.kernel.money import round_amount
 from trygg.kernel.validation import Problems, clean_text
 from trygg.parties.models import Party
 from trygg.parties.selectors import accessible_q
@@ -108,7 +101,7 @@ def account_open(
 
 def incoming_payment_book(*, account: Account, amount: Decimal, text: str) -> LedgerTransaction:
     """Money arriving from outside the bank (a salary, a deposit)."""
-    funding = internal_account(*FUNDING)
+    funding = internal_account(chart.FUNDING)
     return book(
         kind="incoming",
         description=text,
@@ -289,7 +282,7 @@ def _pay(
     idempotency_key: str | None,
     request: dict[str, Any],
 ) -> Payment:
-    clearing = internal_account(*OUTGOING_CLEARING)
+    clearing = internal_account(chart.OUTGOING_CLEARING)
     entry, booked = book_once(
         kind="payment",
         description=text or destination.display(),
@@ -472,7 +465,7 @@ def holding_record(
 ) -> Holding:
     """Record a holding as the fund company or life insurer reports it (units × price, rounded
     to öre once); a new report for the same holding replaces the old figures."""
-    value = (units * price).quantize(Decimal("0.01"))
+    value = round_amount(units * price)
     holding, _created = Holding.objects.update_or_create(
         party=party,
         kind=kind,

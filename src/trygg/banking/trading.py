@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from stdnum import isin as stdnum_isin
 
+from trygg.banking import chart
 from trygg.banking.ledger import Leg, book, internal_account
 from trygg.banking.models import Holding, HoldingKind, TradeOrder, TradeSide, TradeState
 from trygg.banking.rules import RuleError, parse_amount
@@ -22,10 +23,9 @@ from trygg.kernel import clock
 from trygg.kernel.audit import AuditContext, audit_record
 from trygg.kernel.errors import NotFound, ValidationFailed
 from trygg.kernel.models import AuditAction
+from trygg.kernel.money import round_amount
 from trygg.kernel.validation import Problems, clean_text
 from trygg.parties.models import Party
-
-SECURITIES_SETTLEMENT = ("INT-SECURITIES", "Securities settlement")
 
 
 @dataclass(frozen=True)
@@ -174,8 +174,8 @@ def trade_fill(*, ctx: AuditContext, order_id: int, price: Decimal) -> TradeOrde
                 field="price",
                 message=_("The price is outside the order's limit."),
             )
-        cash = (price * order.quantity).quantize(Decimal("0.01"))
-        settlement = internal_account(*SECURITIES_SETTLEMENT)
+        cash = round_amount(price * order.quantity, order.account.currency)
+        settlement = internal_account(chart.SECURITIES_SETTLEMENT)
         sign = -1 if buying else 1
         book(
             kind="trade",
@@ -208,7 +208,7 @@ def trade_fill(*, ctx: AuditContext, order_id: int, price: Decimal) -> TradeOrde
                 "name": order.instrument,
                 "units": units,
                 "price": price,
-                "value": (units * price).quantize(Decimal("0.01")),
+                "value": round_amount(units * price, order.account.currency),
                 "valued_on": clock.today(),
             },
         )

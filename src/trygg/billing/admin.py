@@ -59,6 +59,7 @@ from trygg.kernel.idnumbers import IdNumberError
 from trygg.kernel.idnumbers import parse as parse_id
 from trygg.kernel.jobs import job_progress
 from trygg.kernel.models import Job, JobState
+from trygg.kernel.money import round_amount
 
 POLICY_SLOTS = 3
 
@@ -728,7 +729,7 @@ class BankgirotFileAdmin(_ReadOnlyPlain):
 
 def _money(value: Any) -> Decimal:
     """A sum in kronor and öre (SQLite sums decimals as binary floating point)."""
-    return Decimal(value or 0).quantize(Decimal("0.01"))
+    return round_amount(Decimal(value or 0))
 
 
 def _shown_keys(runs: list[BillingRun]) -> list[str]:

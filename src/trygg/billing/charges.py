@@ -9,17 +9,15 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from trygg.banking import chart
 from trygg.banking.ledger import Leg, book, internal_account
 from trygg.billing import rules
-from trygg.billing.imports import PREMIUM_INCOME
 from trygg.billing.models import Charge, ChargeMethod, ChargeState, NoticeKind
 from trygg.kernel import clock
 from trygg.kernel.audit import AuditContext, audit_record
 from trygg.kernel.errors import NotFound, ValidationFailed
 from trygg.kernel.models import AuditAction
 from trygg.parties.models import Party
-
-INCOMING_GIRO = ("INT-BANKGIRO-IN", "Bankgiro payments received")
 
 
 def charge_stop(*, ctx: AuditContext, person: Party, charge_id: int) -> Charge:
@@ -97,8 +95,8 @@ def invoice_payment_register(
             kind="premium_invoice",
             description=f"Invoice {charge.reference} OCR {reference}",
             legs=[
-                Leg(internal_account(*INCOMING_GIRO), amount, reference),
-                Leg(internal_account(*PREMIUM_INCOME), -amount, charge.reference),
+                Leg(internal_account(chart.INCOMING_GIRO), amount, reference),
+                Leg(internal_account(chart.PREMIUM_INCOME), -amount, charge.reference),
             ],
             party=None,
         )

@@ -44,6 +44,7 @@ from trygg.autogiro import (
     iter_records,
     validate,
 )
+from trygg.banking import chart
 from trygg.banking.ledger import Leg, book, internal_account
 from trygg.banking.models import LedgerTransaction
 from trygg.billing.mandates import mandate_notice_apply
@@ -54,8 +55,6 @@ from trygg.kernel.errors import FieldProblem, ValidationFailed
 from trygg.kernel.jobs import ProgressFn, no_progress
 from trygg.kernel.models import AuditAction
 
-SETTLEMENT = ("INT-AUTOGIRO", "Autogiro settlement (Bankgirot)")
-PREMIUM_INCOME = ("INT-PREMIUMS", "Premium income")
 BATCH = 20000
 IMPORT_LOCK = 0x7472_7967_0001  # PostgreSQL advisory lock key of Bankgirot imports
 OPEN = [ChargeState.ORDERED, ChargeState.RETRYING]
@@ -367,8 +366,8 @@ class _Import:
             kind="premium_autogiro",
             description=f"Autogiro {self.file.name}"[:200],
             legs=[
-                Leg(internal_account(*SETTLEMENT), paid, "Bankgirot"),
-                Leg(internal_account(*PREMIUM_INCOME), -paid, "Premiums"),
+                Leg(internal_account(chart.AUTOGIRO_SETTLEMENT), paid, "Bankgirot"),
+                Leg(internal_account(chart.PREMIUM_INCOME), -paid, "Premiums"),
             ],
             party=None,
         )
@@ -382,8 +381,8 @@ class _Import:
                 kind="premium_refund",
                 description=f"Autogiro refunds {self.file.name}"[:200],
                 legs=[
-                    Leg(internal_account(*PREMIUM_INCOME), refunded, "Refunded premiums"),
-                    Leg(internal_account(*SETTLEMENT), -refunded, "Bankgirot"),
+                    Leg(internal_account(chart.PREMIUM_INCOME), refunded, "Refunded premiums"),
+                    Leg(internal_account(chart.AUTOGIRO_SETTLEMENT), -refunded, "Bankgirot"),
                 ],
                 party=None,
             )

@@ -17,7 +17,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from trygg.banking.ledger import OUTGOING_CLEARING, Leg, book, internal_account
+from trygg.banking import chart
+from trygg.banking.ledger import Leg, book, internal_account
 from trygg.banking.models import Account
 from trygg.banking.rules import RuleError, parse_destination
 from trygg.claims import rules
@@ -32,8 +33,6 @@ from trygg.kernel.models import AuditAction
 from trygg.kernel.validation import Problems, clean_text
 from trygg.parties.models import Party
 from trygg.parties.selectors import accessible_parties
-
-CLAIMS_PAYABLE = ("INT-CLAIMS", "Claims paid (accident insurance)")
 
 
 def _policy_for(person: Party, policy_number: object) -> Policy:
@@ -378,8 +377,8 @@ def claim_pay(*, ctx: AuditContext, claim_id: int) -> Claim:
                 field="total",
                 message=_("The decision gives no benefit to pay."),
             )
-        source = internal_account(*CLAIMS_PAYABLE)
-        target = claim.payout_account or internal_account(*OUTGOING_CLEARING)
+        source = internal_account(chart.CLAIMS_PAYABLE)
+        target = claim.payout_account or internal_account(chart.OUTGOING_CLEARING)
         entry = book(
             kind="claim_payout",
             description=f"Claim {claim.number} "

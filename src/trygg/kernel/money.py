@@ -2,7 +2,9 @@
 
 Every amount is held in the currency's minor unit precision (two decimals for SEK, NOK, EUR).
 Rounding is ROUND_HALF_UP ("avrundning" as Swedish insurers and banks present amounts) and is
-applied in exactly one place, :meth:`Money.rounded`; arithmetic keeps full precision until then.
+written in exactly one place, :func:`round_amount` (used by :meth:`Money.rounded` and by every
+service that rounds a Decimal amount); arithmetic keeps full precision until then. Never
+``Decimal.quantize`` an amount elsewhere: without a rounding argument it rounds half-even.
 """
 
 from __future__ import annotations
@@ -22,6 +24,14 @@ class MoneyError(ValueError):
         super().__init__(message)
         self.code = code
         self.message = message
+
+
+def round_amount(amount: Decimal, currency: str = "SEK") -> Decimal:
+    """``amount`` rounded to the currency's minor unit (öre, øre, cent), half up: the one
+    rounding rule. ``round_amount(Decimal("0.125"))`` is ``Decimal("0.13")``."""
+    if currency not in CURRENCIES:
+        raise MoneyError("money.currency", f"Unknown currency {currency!r}.")
+    return amount.quantize(Decimal(1).scaleb(-CURRENCIES[currency]), rounding=ROUNDING)
 
 
 def _to_decimal(value: Decimal | int | str) -> Decimal:
@@ -67,8 +77,7 @@ class Money:
 
     def rounded(self) -> Money:
         """The amount rounded to the currency's minor unit, half up: the one rounding rule."""
-        quantum = Decimal(1).scaleb(-self.exponent)
-        return Money(self.amount.quantize(quantum, rounding=ROUNDING), self.currency)
+        return Money(round_amount(self.amount, self.currency), self.currency)
 
     def to_minor(self) -> int:
         """Whole minor units (öre, øre, cent) after rounding."""
