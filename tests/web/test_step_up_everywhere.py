@@ -7,6 +7,7 @@ by name. Within 180 days the same forms show number and balance."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal
 from typing import Any
@@ -17,6 +18,9 @@ from django.test import Client
 from tests.conftest import ApiClient, csrf_of, portal_login
 from tests.walk import Seeded, api_endpoints, portal_pages, seed_demo_customer
 from trygg.banking.models import Account, Holding
+from trygg.billing.models import Mandate
+from trygg.identity.models import LoginEvent, LoginMethod
+from trygg.kernel import clock
 from trygg.parties.selectors import accessible_parties
 
 pytestmark = pytest.mark.django_db
@@ -27,9 +31,16 @@ STALE = 4  # the demo customer "last used BankID 200 days ago"
 NOT_WALKED = {"logout": "a POST only"}
 
 
-@pytest.fixture
-def stale(frozen: Any) -> Seeded:
-    return seed_demo_customer(STALE)
+@pytest.fixture(params=[STALE, 0], ids=["demo-200-days", "everything-held-200-days"])
+def stale(request: Any, frozen: Any) -> Seeded:
+    """The demo customer of 200 days, and the demo's first customer (a policy, claims, an
+    autogiro mandate with its debits and notices) with their BankID log-in moved 200 days back:
+    the walk then meets every page with an object of the customer's own."""
+    seeded = seed_demo_customer(request.param)
+    LoginEvent.objects.filter(party=seeded.customer.party, method=LoginMethod.BANKID).update(
+        occurred_at=clock.now() - dt.timedelta(days=200)
+    )
+    return seeded
 
 
 def _money_forms(amount: Decimal) -> set[str]:
@@ -51,6 +62,8 @@ def _secrets(seeded: Seeded) -> set[str]:
         found |= _money_forms(account.balance)
     for holding in Holding.objects.filter(party__in=parties):
         found |= _money_forms(holding.value)
+    for mandate in Mandate.objects.filter(payer__in=parties):  # the account premiums come from
+        found |= {f"{mandate.clearing}-{mandate.account}", mandate.clearing + mandate.account}
     assert len(found) > 10
     return found
 
