@@ -78,10 +78,24 @@ def test_paper_application_referred_then_declined_by_two(frozen: Any) -> None:
     first.post(url, {"decision": "decline", "text": "Hög risk vid klättring."})
     application.refresh_from_db()
     assert application.state == "decline_proposed"
-    refused = first.post(url, {"decision": "confirm_decline", "text": ""})
-    assert "second underwriter" in refused.content.decode() or "andra" in refused.content.decode()
-    application.refresh_from_db()
-    assert application.state == "decline_proposed"
+    events = application.events.count()
+    # The proposer has no door out: not confirm, not "info received", not accept, nothing.
+    for decision in (
+        "confirm_decline",
+        "reject_decline",
+        "info_received",
+        "accept",
+        "accept_exclusion",
+        "ask",
+        "decline",
+    ):
+        refused = first.post(url, {"decision": decision, "text": "Klart."})
+        assert refused.status_code == 200, decision
+        text = refused.content.decode()
+        assert "second underwriter" in text or "andra riskbedömare" in text, decision
+        application.refresh_from_db()
+        assert application.state == "decline_proposed", decision
+    assert application.events.count() == events
     second.post(url, {"decision": "confirm_decline", "text": ""})
     application.refresh_from_db()
     assert application.state == "declined"

@@ -165,6 +165,83 @@ def test_decline_needs_a_second_underwriter(applicant: Customer) -> None:
         Application.objects.filter(pk=application.pk).update(decided_by=first)
 
 
+def _proposed_decline(applicant: Customer) -> tuple[Application, Any, Any]:
+    answers = {**no_to_all(), "disability": AnswerInput(True, "Invaliditet 15 % 2019")}
+    application = apply_online(applicant, online_input(applicant, answers=answers))
+    first, second = underwriter("uw1"), underwriter("uw2")
+    underwriting.application_decline_propose(
+        ctx=SYSTEM, user=first, application_id=application.pk, reasons="Tidigare invaliditet."
+    )
+    return application, first, second
+
+
+SIDE_DOORS = {
+    "confirm": lambda uw, pk: underwriting.application_decline_confirm(
+        ctx=SYSTEM, user=uw, application_id=pk
+    ),
+    "reject": lambda uw, pk: underwriting.application_decline_reject(
+        ctx=SYSTEM, user=uw, application_id=pk, note="Jag ångrar mig."
+    ),
+    "info received": lambda uw, pk: underwriting.application_info_received(
+        ctx=SYSTEM, user=uw, application_id=pk, note="Journal inkommen."
+    ),
+    "accept": lambda uw, pk: underwriting.application_accept(
+        ctx=SYSTEM, user=uw, application_id=pk
+    ),
+    "accept with exclusion": lambda uw, pk: underwriting.application_accept(
+        ctx=SYSTEM, user=uw, application_id=pk, exclusion="Ryggen undantas."
+    ),
+    "ask for more": lambda uw, pk: underwriting.application_request_info(
+        ctx=SYSTEM, user=uw, application_id=pk, question="Journal?"
+    ),
+    "propose again": lambda uw, pk: underwriting.application_decline_propose(
+        ctx=SYSTEM, user=uw, application_id=pk, reasons="Andra skäl."
+    ),
+}
+
+
+@pytest.mark.parametrize("door", list(SIDE_DOORS))
+def test_the_proposer_of_a_decline_cannot_move_the_application(
+    applicant: Customer, door: str
+) -> None:
+    application, first, _second = _proposed_decline(applicant)
+    events = application.events.count()
+    with pytest.raises(PermissionDenied) as refused:
+        SIDE_DOORS[door](first, application.pk)
+    assert refused.value.code == "underwriting.four_eyes"
+    application.refresh_from_db()
+    assert application.state == ApplicationState.DECLINE_PROPOSED
+    assert application.proposed_by == first and application.decided_by is None
+    assert application.decline_reasons == "Tidigare invaliditet."
+    assert application.events.count() == events
+    assert not Policy.objects.filter(policyholder=applicant.party).exists()
+
+
+@pytest.mark.parametrize("door", ["info received", "accept", "ask for more", "propose again"])
+def test_a_second_underwriter_has_no_side_door_either(applicant: Customer, door: str) -> None:
+    """Only confirm or reject ends a proposed decline: "info received" is no reject in disguise."""
+    application, _first, second = _proposed_decline(applicant)
+    with pytest.raises(ValidationFailed) as refused:
+        SIDE_DOORS[door](second, application.pk)
+    assert refused.value.code == "application.state"
+    application.refresh_from_db()
+    assert application.state == ApplicationState.DECLINE_PROPOSED
+
+
+def test_rejected_decline_goes_back_to_the_queue_for_anyone(applicant: Customer) -> None:
+    application, first, second = _proposed_decline(applicant)
+    underwriting.application_decline_reject(
+        ctx=SYSTEM, user=second, application_id=application.pk, note="Invaliditeten är läkt."
+    )
+    application.refresh_from_db()
+    assert application.state == ApplicationState.REFERRED and application.proposed_by is None
+    # Back in the queue, the first underwriter may decide again.
+    policy = underwriting.application_accept(ctx=SYSTEM, user=first, application_id=application.pk)
+    assert policy.state == "active"
+    steps = list(application.events.order_by("pk").values_list("state_to", flat=True))
+    assert steps[-3:] == ["decline_proposed", "referred", "accepted"]
+
+
 def test_ask_for_more_and_back_to_the_queue(applicant: Customer) -> None:
     answers = {**no_to_all(), "treatment_5y": AnswerInput(True, "Knäoperation 2023")}
     application = apply_online(applicant, online_input(applicant, answers=answers))

@@ -21,6 +21,7 @@ from trygg.banking.selectors import (
     holdings_of,
     payees_of,
     registrations_of,
+    trade_orders_of,
 )
 from trygg.banking.services import (
     NewPaymentInput,
@@ -43,7 +44,7 @@ from trygg.identity.models import SigningOrder
 from trygg.identity.requests import PortalRequest
 from trygg.identity.sca import Function
 from trygg.identity.schemas import SigningOut, signing_out
-from trygg.identity.sessions import account_information_check
+from trygg.identity.sessions import account_information_check, account_information_shown
 from trygg.identity.signing import (
     signing_collect_bankid,
     signing_complete_with_token,
@@ -424,18 +425,25 @@ class RegistrationOut(Schema):
     biller_name: str
     biller_bankgiro: str
     payer_reference: str
-    account: str
+    account: str = Field(
+        description="The account debited: its number, or only its name when more than 180 "
+        "days have passed since your last log-in with the security token or BankID"
+    )
     state: str
 
 
-def _registration_out(r: Registration) -> RegistrationOut:
+def _registration_out(request: PortalRequest, r: Registration) -> RegistrationOut:
+    account = ""
+    if r.account is not None:
+        shown = account_information_shown(request.customer_session)
+        account = r.account.number if shown else r.account.name
     return RegistrationOut(
         id=r.pk,
         kind=r.kind,
         biller_name=r.biller_name,
         biller_bankgiro=r.biller_bankgiro,
         payer_reference=r.payer_reference,
-        account=r.account.number if r.account else "",
+        account=account,
         state=r.state,
     )
 
@@ -457,7 +465,7 @@ def _registration_in(payload: RegistrationIn) -> RegistrationInput:
 )
 def registrations(request: PortalRequest) -> list[RegistrationOut]:
     rows = registrations_of(ctx=audit_context(request, AuditChannel.API), person=request.auth)
-    return [_registration_out(r) for r in rows]
+    return [_registration_out(request, r) for r in rows]
 
 
 @router.post(
@@ -488,7 +496,7 @@ def registration_make(
         signing_id=signing_id,
         data=_registration_in(payload),
     )
-    return Status(201, _registration_out(r))
+    return Status(201, _registration_out(request, r))
 
 
 class TradeIn(Schema):
@@ -537,9 +545,8 @@ def _trade_out(o: TradeOrder) -> TradeOut:
 
 @router.get("/trades", response=list[TradeOut], summary="Your stock orders")
 def trades(request: PortalRequest) -> list[TradeOut]:
-    return [
-        _trade_out(o) for o in TradeOrder.objects.filter(party=request.auth).order_by("-placed_at")
-    ]
+    ctx = audit_context(request, AuditChannel.API)
+    return [_trade_out(o) for o in trade_orders_of(ctx=ctx, person=request.auth)]
 
 
 @router.post(

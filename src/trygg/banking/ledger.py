@@ -124,12 +124,14 @@ def _earlier(entry: LedgerTransaction, request: dict[str, Any] | None) -> Ledger
     )
 
 
-def _short_of_money(account: Account, balance: Decimal) -> ValidationFailed:
+def _short_of_money(account: Account) -> ValidationFailed:
+    """The refusal names the account, never its balance: the message reaches forms and API
+    clients open to a PIN session, which see no balances after 180 days (RTS Art. 10)."""
     return ValidationFailed(
         code="account.insufficient_funds",
         field="amount",
-        message=_("There is not enough money in %(account)s (%(balance)s kr available).")
-        % {"account": account.name, "balance": balance},
+        message=_("There is not enough money in %(account)s for this amount.")
+        % {"account": account.name},
     )
 
 
@@ -153,7 +155,7 @@ def _book_step_by_step(
     for account_id, delta in change.items():
         account = locked[account_id]
         if account.kind != AccountKind.INTERNAL and account.balance + delta < 0:
-            raise _short_of_money(account, account.balance)
+            raise _short_of_money(account)
     entry.save(force_insert=True)
     Posting.objects.bulk_create(
         [
@@ -236,7 +238,7 @@ def _book_in_one_statement(
     """  # noqa: S608 - table names from the models only
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        entry_id, _fine, short_id, short_balance, posted, moved = cursor.fetchone()
+        entry_id, _fine, short_id, _balance, posted, moved = cursor.fetchone()
     if entry_id is not None:
         if (posted, moved) != (len(legs), len(ids)):
             raise RuntimeError("a booking wrote fewer postings or balances than it has")
@@ -252,7 +254,7 @@ def _book_in_one_statement(
     if short_id is None:
         raise ValueError("A ledger transaction names an account that does not exist.")
     by_id = {leg.account.pk: leg.account for leg in legs}
-    raise _short_of_money(by_id[short_id], short_balance)
+    raise _short_of_money(by_id[short_id])
 
 
 def internal_account(entry: LedgerAccount) -> Account:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from trygg.banking.models import Account, Holding, Payee, Posting, Registration
+from trygg.banking.models import Account, Holding, Payee, Posting, Registration, TradeOrder
 from trygg.kernel.audit import AuditContext, audit_record
 from trygg.kernel.errors import NotFound
 from trygg.kernel.models import AuditAction
@@ -90,3 +90,19 @@ def registrations_of(*, ctx: AuditContext, person: Party) -> list[Registration]:
         object_id=person.pk,
     )
     return rows
+
+
+def trade_orders_of(
+    *, ctx: AuditContext, person: Party, limit: int | None = None
+) -> list[TradeOrder]:
+    """The person's stock orders, newest first (an audited read)."""
+    rows = TradeOrder.objects.filter(party=person).order_by("-placed_at")
+    orders = list(rows[:limit] if limit is not None else rows)
+    audit_record(
+        ctx=ctx,
+        action=AuditAction.READ,
+        subject_id=person.pk,
+        object_type="trade_orders",
+        object_id=person.pk,
+    )
+    return orders

@@ -396,7 +396,9 @@ def payment_new_start(*, ctx: AuditContext, person: Party, data: NewPaymentInput
         "amount": value,
         "kind": destination.kind.value,
         "number": destination.display(),
-        "account": source.number,
+        # By name: the summary is shown to a PIN session too (no account numbers after 180
+        # days, RTS Art. 10); the signed payload holds the number.
+        "account": source.name,
     }
     if not destination.certain:
         # The account could only be checked partly (a clearing number newer than the rules):
@@ -546,7 +548,7 @@ def registration_start(
         ) % {
             "biller": payload["biller"],
             "bankgiro": payload["bankgiro"],
-            "account": account.number,
+            "account": account.name,  # by name, as in the payment's summary
             "reference": payload["reference"],
         }
     else:

@@ -30,9 +30,10 @@ from trygg.claims.services import (
 from trygg.insurance.models import Policy
 from trygg.kernel import clock
 from trygg.kernel.admin import AuditedReadAdmin, admin_page
-from trygg.kernel.audit import staff_context
+from trygg.kernel.audit import audit_record, staff_context
 from trygg.kernel.errors import DomainError
 from trygg.kernel.forms import apply_problems
+from trygg.kernel.models import AuditAction
 
 SCAR_CHOICES = [("", "–")] + [
     (f"{location}:{size}", f"{location} / {size}")
@@ -200,6 +201,14 @@ class ClaimAdmin(AuditedReadAdmin):
         if not request.user.has_perm("claims.add_claim"):
             raise DjangoPermissionDenied
         policy = get_object_or_404(Policy, pk=policy_id)
+        audit_record(
+            ctx=staff_context(request),
+            action=AuditAction.READ,
+            subject_id=policy.policyholder_id,
+            object_type="policy",
+            object_id=policy.pk,
+            detail={"view": "claim_report"},
+        )
         form = ReportForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -221,6 +230,7 @@ class ClaimAdmin(AuditedReadAdmin):
         if not request.user.has_perm("claims.decide_claim"):
             raise DjangoPermissionDenied
         claim = get_object_or_404(Claim.objects.select_related("policy__insured"), pk=claim_id)
+        self.audit_read(request, claim, view="decide")
         form = FactsForm(request.POST or None, initial={"action": "preview"})
         assessment = None
         if request.method == "POST" and form.is_valid():
@@ -266,6 +276,7 @@ class ClaimAdmin(AuditedReadAdmin):
         if not request.user.has_perm("claims.decide_claim"):
             raise DjangoPermissionDenied
         claim = get_object_or_404(Claim, pk=claim_id)
+        self.audit_read(request, claim, view="reject")
         form = RejectForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -290,6 +301,7 @@ class ClaimAdmin(AuditedReadAdmin):
         if claim.state not in (ClaimState.DECIDED, ClaimState.PAID, ClaimState.REJECTED):
             messages.error(request, _("The claim is not decided yet."))
             return self._back(claim)
+        self.audit_read(request, claim, view="letter")
         response = HttpResponse(
             decision_letter(claim, on=clock.today()), content_type="application/pdf"
         )

@@ -169,6 +169,7 @@ class SecurityTokenAdmin(AuditedReadAdmin):
         if not request.user.has_perm("identity.change_securitytoken"):
             raise DjangoPermissionDenied
         token = get_object_or_404(SecurityToken, pk=token_id)
+        self.audit_read(request, token, view="dispatch")
         form = TokenDispatchForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             tracking = form.cleaned_data["tracking_number"]

@@ -235,6 +235,7 @@ class PartyAdmin(AuditedReadAdmin):
 
     def pin_letter_view(self, request: HttpRequest, party_id: int) -> HttpResponse:
         party = self._party(request, party_id, "identity.issue_pin_letter")
+        self.audit_read(request, party, view="pin_letter")
         if request.method == "POST":
             try:
                 letter = pin_letter_issue(ctx=staff_context(request), party=party)
@@ -274,6 +275,7 @@ class PartyAdmin(AuditedReadAdmin):
 
     def unlock_view(self, request: HttpRequest, party_id: int) -> HttpResponse:
         party = self._party(request, party_id, "identity.unlock_pin")
+        self.audit_read(request, party, view="unlock")
         form = UnlockForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from trygg.identity.models import LoginEvent, SecurityToken, TokenState
+from trygg.identity.models import LoginEvent, SecurityToken, SigningOrder, TokenState
 from trygg.kernel.audit import AuditContext, audit_record
 from trygg.kernel.models import AuditAction
 from trygg.kernel.statements import PreparedRead
@@ -34,3 +34,18 @@ def login_history(*, ctx: AuditContext, party: Party, limit: int = 20) -> list[L
 def token_to_activate(party: Party) -> bool:
     """Whether a security token has been sent to ``party`` and waits for activation."""
     return bool(_TOKENS_SENT(party.pk))
+
+
+def signing_order_of(*, ctx: AuditContext, person: Party, public_id: str) -> SigningOrder | None:
+    """The person's own signing order (what it signs: amount, payee, account), or None: an
+    audited read when found."""
+    order = SigningOrder.objects.filter(public_id=public_id, party=person).first()
+    if order is not None:
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.READ,
+            subject_id=person.pk,
+            object_type="signing_order",
+            object_id=order.pk,
+        )
+    return order

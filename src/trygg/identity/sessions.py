@@ -128,6 +128,19 @@ def account_information_check(session: CustomerSession, function: sca.Function) 
         raise StepUpRequired(function)
 
 
+def account_information_shown(session: CustomerSession | None) -> bool:
+    """Whether balances and account details may be shown to this session (the same RTS Art. 10
+    check as the account pages). Pages open to a PIN session that name accounts (transfer,
+    payment, trade and registration forms) show the accounts by name only when it is False."""
+    if session is None:
+        return False
+    try:
+        account_information_check(session, sca.Function.OVERVIEW)
+    except StepUpRequired:
+        return False
+    return True
+
+
 def session_expired(session: SessionBase) -> str | None:
     """``"idle"`` or ``"absolute"`` when the session has outlived a limit, else None.
     A session that holds no log-in never expires here."""

@@ -384,6 +384,7 @@ class ApplicationAdmin(AuditedReadAdmin):
         if not request.user.has_perm("insurance.underwrite_application"):
             raise DjangoPermissionDenied
         application = get_object_or_404(Application, pk=application_id)
+        self.audit_read(request, application, view="decide")
         form = DecisionForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             ctx = staff_context(request)
@@ -451,6 +452,7 @@ class ApplicationAdmin(AuditedReadAdmin):
         if not self.has_add_permission(request):
             raise DjangoPermissionDenied
         application = get_object_or_404(Application, pk=application_id)
+        self.audit_read(request, application, view="supplement")
         form = PaperForm(request.POST or None)
         for name in list(form.fields):
             keep = name.startswith("q_") or name in {
@@ -522,6 +524,7 @@ class ApplicationAdmin(AuditedReadAdmin):
             return HttpResponseRedirect(
                 reverse("admin:insurance_application_change", args=[application.pk])
             )
+        self.audit_read(request, application, view="letter")
         response = HttpResponse(content, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{application.number}.pdf"'
         return response
@@ -585,6 +588,7 @@ class PolicyAdmin(AuditedReadAdmin):
         if not request.user.has_perm("insurance.view_policy"):
             raise DjangoPermissionDenied
         policy = get_object_or_404(Policy, pk=policy_id)
+        self.audit_read(request, policy, view="letter")
         response = HttpResponse(
             policy_letter(policy, on=clock.today()), content_type="application/pdf"
         )

@@ -113,31 +113,94 @@ class State(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-TRANSITIONS: Final[Mapping[State, frozenset[State]]] = {
-    State.RECEIVED: frozenset({State.SUBMITTED, State.RETURNED, State.WITHDRAWN}),
-    State.RETURNED: frozenset({State.SUBMITTED, State.RETURNED, State.WITHDRAWN}),
-    State.SUBMITTED: frozenset({State.ACCEPTED, State.REFERRED}),
+class Step(enum.StrEnum):
+    """What is done to the application; each step is a row of the state table."""
+
+    RECEIVE = "receive"  # entered online or from the paper form
+    SUBMIT = "submit"  # found complete
+    RETURN = "return"  # found incomplete: returned with what is missing
+    WITHDRAW = "withdraw"
+    ACCEPT = "accept"  # automatically, or by an underwriter (with an exclusion clause or not)
+    REFER = "refer"  # the health declaration needs an underwriter
+    REQUEST_INFO = "request_info"
+    INFO_RECEIVED = "info_received"
+    DECLINE_PROPOSE = "decline_propose"
+    DECLINE_CONFIRM = "decline_confirm"  # by a second underwriter
+    DECLINE_REJECT = "decline_reject"  # by a second underwriter: back to the queue
+
+
+# Where each step leads, from whichever state it is allowed in.
+LEADS_TO: Final[Mapping[Step, State]] = {
+    Step.RECEIVE: State.RECEIVED,
+    Step.SUBMIT: State.SUBMITTED,
+    Step.RETURN: State.RETURNED,
+    Step.WITHDRAW: State.WITHDRAWN,
+    Step.ACCEPT: State.ACCEPTED,
+    Step.REFER: State.REFERRED,
+    Step.REQUEST_INFO: State.INFO_REQUESTED,
+    Step.INFO_RECEIVED: State.REFERRED,
+    Step.DECLINE_PROPOSE: State.DECLINE_PROPOSED,
+    Step.DECLINE_CONFIRM: State.DECLINED,
+    Step.DECLINE_REJECT: State.REFERRED,
+}
+
+# The state table: the steps allowed in each state (``None``: not yet entered).
+STEPS: Final[Mapping[State | None, frozenset[Step]]] = {
+    None: frozenset({Step.RECEIVE}),
+    State.RECEIVED: frozenset({Step.SUBMIT, Step.RETURN, Step.WITHDRAW}),
+    State.RETURNED: frozenset({Step.SUBMIT, Step.RETURN, Step.WITHDRAW}),
+    State.SUBMITTED: frozenset({Step.ACCEPT, Step.REFER}),
     State.REFERRED: frozenset(
-        {State.ACCEPTED, State.INFO_REQUESTED, State.DECLINE_PROPOSED, State.WITHDRAWN}
+        {Step.ACCEPT, Step.REQUEST_INFO, Step.DECLINE_PROPOSE, Step.WITHDRAW}
     ),
-    State.INFO_REQUESTED: frozenset({State.REFERRED, State.WITHDRAWN}),
-    State.DECLINE_PROPOSED: frozenset({State.DECLINED, State.REFERRED}),
+    State.INFO_REQUESTED: frozenset({Step.INFO_RECEIVED, Step.WITHDRAW}),
+    State.DECLINE_PROPOSED: frozenset({Step.DECLINE_CONFIRM, Step.DECLINE_REJECT}),
     State.ACCEPTED: frozenset(),
     State.DECLINED: frozenset(),
     State.WITHDRAWN: frozenset(),
 }
 
+# States that one person brought about and a second person must end (four eyes): whoever made
+# the proposal cannot move the application out of them by any step; nor can a step without a
+# named person (a batch, the system).
+SECOND_PERSON: Final[frozenset[State]] = frozenset({State.DECLINE_PROPOSED})
+
 
 class TransitionError(ValueError):
-    def __init__(self, current: State, wanted: State) -> None:
-        super().__init__(f"An application that is {current} cannot become {wanted}.")
+    def __init__(self, current: State | None, step: Step) -> None:
+        super().__init__(
+            f"An application that is {current or 'new'} cannot become {LEADS_TO[step]}."
+        )
         self.code = "application.state"
         self.current = current
-        self.wanted = wanted
+        self.step = step
+        self.wanted = LEADS_TO[step]
 
 
-def transition(current: State, wanted: State) -> State:
-    """The one check of the application's state table."""
-    if wanted not in TRANSITIONS[current]:
-        raise TransitionError(current, wanted)
-    return wanted
+class FourEyesError(ValueError):
+    def __init__(self, current: State, step: Step) -> None:
+        super().__init__(
+            f"An application that is {current} is moved on by a second person, "
+            f"not by the proposer (step {step})."
+        )
+        self.code = "underwriting.four_eyes"
+        self.current = current
+        self.step = step
+
+
+def transition(
+    current: State | None,
+    step: Step,
+    *,
+    by: int | None = None,
+    proposed_by: int | None = None,
+) -> State:
+    """The one check of the application's state table: the state ``step`` leads to from
+    ``current``. ``by`` is the person taking the step (None: the system), ``proposed_by`` the
+    person who brought about ``current`` when it is a four-eyes state."""
+    if current in SECOND_PERSON and (by is None or by == proposed_by):
+        assert current is not None
+        raise FourEyesError(current, step)
+    if step not in STEPS[current]:
+        raise TransitionError(current, step)
+    return LEADS_TO[step]

@@ -408,7 +408,7 @@ def _assess(ctx: AuditContext, application: Application) -> None:
         application_accept_automatically(ctx=ctx, application=application)
         return
     application.referrals = referred
-    application_move(ctx, application, ApplicationState.REFERRED, detail={"questions": referred})
+    application_move(ctx, application, ar.Step.REFER, detail={"questions": referred})
 
 
 def _save_answers(application: Application, answers: dict[str, AnswerInput]) -> None:
@@ -487,11 +487,11 @@ def application_submit(
             **checked.text,
             **_contact_of(person),
         )
-        application_move(ctx, application, ApplicationState.RECEIVED, note="signed online")
+        application_move(ctx, application, ar.Step.RECEIVE, note="signed online")
         _save_answers(
             application, {code: AnswerInput(a.yes, a.detail) for code, a in answers.items()}
         )
-        application_move(ctx, application, ApplicationState.SUBMITTED)
+        application_move(ctx, application, ar.Step.SUBMIT)
         _assess(ctx, application)
     return application
 
@@ -606,7 +606,7 @@ def paper_application_register(*, ctx: AuditContext, data: PaperInput) -> Applic
             **checked.text,
             **text,
         )
-        application_move(ctx, application, ApplicationState.RECEIVED, note="paper form")
+        application_move(ctx, application, ar.Step.RECEIVE, note="paper form")
         _save_answers(application, data.application.answers)
         _completeness(ctx, application)
     return application
@@ -621,13 +621,13 @@ def _completeness(ctx: AuditContext, application: Application) -> None:
         application_move(
             ctx,
             application,
-            ApplicationState.RETURNED,
+            ar.Step.RETURN,
             note="returned as incomplete",
             detail={"missing": application.missing},
         )
         return
     application.missing = []
-    application_move(ctx, application, ApplicationState.SUBMITTED)
+    application_move(ctx, application, ar.Step.SUBMIT)
     _assess(ctx, application)
 
 

@@ -12,34 +12,50 @@ from trygg.insurance import application_rules as ar
 from trygg.insurance.models import Application, ApplicationEvent, ApplicationState
 from trygg.kernel import clock
 from trygg.kernel.audit import AuditContext, audit_record
-from trygg.kernel.errors import ValidationFailed
+from trygg.kernel.errors import PermissionDenied, ValidationFailed
 from trygg.kernel.models import AuditAction
 
 
 def application_move(
     ctx: AuditContext,
     application: Application,
-    wanted: ApplicationState,
+    step: ar.Step,
     *,
+    by: Any = None,
     note: str = "",
     detail: dict[str, Any] | None = None,
 ) -> None:
-    """The one place an application changes state: the state table, the case record, the
-    audit trail."""
+    """The one place an application changes state: the state table (``step`` from the current
+    state, taken by the staff user ``by``, or the system when None), the case record, the audit
+    trail. The proposer of a decline cannot move the application on by any step."""
     current = ApplicationState(application.state) if application.state else None
-    if current is not None:
-        try:
-            ar.transition(ar.State(current), ar.State(wanted))
-        except ar.TransitionError:
-            raise ValidationFailed(
-                code="application.state",
-                field="state",
-                message=_("An application that is %(current)s cannot become %(wanted)s.")
-                % {
-                    "current": ApplicationState(current).label,
-                    "wanted": ApplicationState(wanted).label,
-                },
-            ) from None
+    try:
+        wanted = ApplicationState(
+            ar.transition(
+                ar.State(current) if current else None,
+                step,
+                by=getattr(by, "pk", None),
+                proposed_by=application.proposed_by_id,
+            )
+        )
+    except ar.FourEyesError:
+        raise PermissionDenied(
+            _(
+                "A proposed decline is decided by a second underwriter: the one who proposed "
+                "it cannot move the application in any way."
+            ),
+            code="underwriting.four_eyes",
+        ) from None
+    except ar.TransitionError as refused:
+        raise ValidationFailed(
+            code="application.state",
+            field="state",
+            message=_("An application that is %(current)s cannot become %(wanted)s.")
+            % {
+                "current": ApplicationState(current).label if current else "–",
+                "wanted": ApplicationState(refused.wanted).label,
+            },
+        ) from None
     application.state = wanted
     application.save()
     ApplicationEvent.objects.create(
@@ -57,5 +73,5 @@ def application_move(
         subject_id=application.policyholder_id,
         object_type="application",
         object_id=application.pk,
-        detail={"state": wanted},
+        detail={"state": wanted, "step": step},
     )

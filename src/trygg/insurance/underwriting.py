@@ -12,12 +12,13 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from trygg.insurance import application_rules as ar
 from trygg.insurance.cases import application_move
-from trygg.insurance.models import Application, ApplicationState, Policy
+from trygg.insurance.models import Application, Policy
 from trygg.insurance.policies import policy_issue
 from trygg.kernel import clock
 from trygg.kernel.audit import AuditContext
-from trygg.kernel.errors import NotFound, PermissionDenied, ValidationFailed
+from trygg.kernel.errors import NotFound
 from trygg.kernel.validation import Problems, clean_text
 
 
@@ -39,7 +40,7 @@ def _reason(field: str, value: object, *, message: str) -> str:
 
 def application_accept_automatically(*, ctx: AuditContext, application: Application) -> Policy:
     """Accept a complete application whose health declaration raises nothing."""
-    application_move(ctx, application, ApplicationState.ACCEPTED, note="accepted automatically")
+    application_move(ctx, application, ar.Step.ACCEPT, note="accepted automatically")
     return policy_issue(ctx=ctx, application=application)
 
 
@@ -58,7 +59,8 @@ def application_accept(
         application_move(
             ctx,
             application,
-            ApplicationState.ACCEPTED,
+            ar.Step.ACCEPT,
+            by=user,
             note=_("accepted with an exclusion clause") if clause else _("accepted"),
             detail={"exclusion": clause} if clause else {},
         )
@@ -72,7 +74,7 @@ def application_request_info(
     with transaction.atomic():
         application = _locked(application_id)
         application.info_request = text
-        application_move(ctx, application, ApplicationState.INFO_REQUESTED, note=text)
+        application_move(ctx, application, ar.Step.REQUEST_INFO, by=user, note=text)
     return application
 
 
@@ -82,7 +84,7 @@ def application_info_received(
     text = _reason("note", note, message=_("Write what the applicant told us."))
     with transaction.atomic():
         application = _locked(application_id)
-        application_move(ctx, application, ApplicationState.REFERRED, note=text)
+        application_move(ctx, application, ar.Step.INFO_RECEIVED, by=user, note=text)
     return application
 
 
@@ -92,9 +94,10 @@ def application_decline_propose(
     text = _reason("decline_reasons", reasons, message=_("Give the reasons for the decline."))
     with transaction.atomic():
         application = _locked(application_id)
+        application_move(ctx, application, ar.Step.DECLINE_PROPOSE, by=user, note=text)
         application.decline_reasons = text
-        application.proposed_by = user
-        application_move(ctx, application, ApplicationState.DECLINE_PROPOSED, note=text)
+        application.proposed_by = user  # from now on, this underwriter cannot move it
+        application.save(update_fields=["decline_reasons", "proposed_by"])
     return application
 
 
@@ -104,24 +107,11 @@ def application_decline_confirm(
     """The second underwriter confirms the decline; the application is archived."""
     with transaction.atomic():
         application = _locked(application_id)
-        if application.proposed_by_id == getattr(user, "pk", None):
-            raise PermissionDenied(
-                _(
-                    "A decline is confirmed by a second underwriter, not by the one who "
-                    "proposed it."
-                ),
-                code="underwriting.four_eyes",
-            )
-        if application.state != ApplicationState.DECLINE_PROPOSED:
-            raise ValidationFailed(
-                code="application.state",
-                field="state",
-                message=_("No decline has been proposed for this application."),
-            )
+        # Set on the locked row only; the move checks the proposer and refuses before it saves.
         application.decided_by = user
         application.decided_at = clock.now()
         application_move(
-            ctx, application, ApplicationState.DECLINED, note=application.decline_reasons
+            ctx, application, ar.Step.DECLINE_CONFIRM, by=user, note=application.decline_reasons
         )
     return application
 
@@ -133,11 +123,7 @@ def application_decline_reject(
     text = _reason("note", note, message=_("Write why the decline is not confirmed."))
     with transaction.atomic():
         application = _locked(application_id)
-        if application.proposed_by_id == getattr(user, "pk", None):
-            raise PermissionDenied(
-                _("The decline is judged by a second underwriter."),
-                code="underwriting.four_eyes",
-            )
+        application_move(ctx, application, ar.Step.DECLINE_REJECT, by=user, note=text)
         application.proposed_by = None
-        application_move(ctx, application, ApplicationState.REFERRED, note=text)
+        application.save(update_fields=["proposed_by"])
     return application

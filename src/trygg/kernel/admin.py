@@ -57,15 +57,40 @@ class AuditedReadAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             else None
         )
         if obj is not None:
-            audit_record(
-                ctx=staff_context(request),
-                action=AuditAction.READ,
-                subject_id=self.audit_subject(obj),
-                object_type=self.audit_object_type or self.model._meta.model_name or "",
-                object_id=obj.pk,
-                detail={"view": "detail"},
-            )
+            self.audit_read(request, obj, view="detail")
         return response
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        return self._audited(request, super().history_view(request, object_id, extra_context))
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        return self._audited(request, super().delete_view(request, object_id, extra_context))
+
+    def _audited(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        """The history and delete pages show the object (and the delete page what hangs on
+        it): a read, as the change page."""
+        context = response.context_data if isinstance(response, TemplateResponse) else None
+        obj = (context or {}).get("object")
+        if isinstance(obj, Model):
+            view = request.resolver_match.url_name if request.resolver_match else ""
+            self.audit_read(request, obj, view=(view or "").rsplit("_", 1)[-1])
+        return response
+
+    def audit_read(self, request: HttpRequest, obj: Model, *, view: str) -> None:
+        """One read event for a page of ``obj`` other than the change page (a decision page,
+        a letter): every page of the back office that shows personal data records its read."""
+        audit_record(
+            ctx=staff_context(request),
+            action=AuditAction.READ,
+            subject_id=self.audit_subject(obj),
+            object_type=self.audit_object_type or self.model._meta.model_name or "",
+            object_id=obj.pk,
+            detail={"view": view},
+        )
 
 
 @admin.register(AuditEvent)

@@ -14,8 +14,7 @@ from trygg.identity.sca import Function
 from trygg.identity.schemas import LoginEventOut
 from trygg.kernel.models import AuditChannel
 from trygg.overview.contact_api import ContactDetailsOut
-from trygg.overview.selectors import customer_overview
-from trygg.parties.selectors import accessible_parties
+from trygg.overview.selectors import customer_overview, customer_self
 
 router = Router(tags=["overview"], auth=CustomerSessionAuth())
 
@@ -78,7 +77,7 @@ def me(request: PortalRequest) -> MeOut:
             PartyRef(
                 party_id=p.pk, customer_number=p.customer_number, name=p.display_name, kind=p.kind
             )
-            for p in accessible_parties(person)
+            for p in customer_self(ctx=audit_context(request, AuditChannel.API), person=person)
         ],
     )
 

@@ -9,9 +9,14 @@ from trygg.identity.models import LoginEvent
 from trygg.identity.selectors import login_history, token_to_activate
 from trygg.insurance.models import Policy
 from trygg.insurance.policies import current_term, policies_of
-from trygg.kernel.audit import AuditContext, audit_read_batch
+from trygg.kernel.audit import AuditContext, audit_read_batch, audit_record
+from trygg.kernel.models import AuditAction
 from trygg.parties.models import Party
-from trygg.parties.selectors import ContactDetails, engagement_contact_details
+from trygg.parties.selectors import (
+    ContactDetails,
+    accessible_parties,
+    engagement_contact_details,
+)
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,21 @@ class Overview:
     logins: list[LoginEvent]
     token_to_activate: bool = False
     policies: list[PolicySummary] = field(default_factory=list)
+
+
+def customer_self(*, ctx: AuditContext, person: Party) -> list[Party]:
+    """Who the logged-in person is and which parties they act for (their firms): an audited
+    read of the person's name and customer numbers."""
+    parties = accessible_parties(person)
+    audit_record(
+        ctx=ctx,
+        action=AuditAction.READ,
+        subject_id=person.pk,
+        object_type="customer",
+        object_id=person.pk,
+        detail={"parties": [p.pk for p in parties]},
+    )
+    return parties
 
 
 def customer_overview(*, ctx: AuditContext, person: Party) -> Overview:

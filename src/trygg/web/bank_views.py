@@ -17,13 +17,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from trygg.banking.models import Account, HoldingKind, Payee, TradeOrder
+from trygg.banking.models import Account, HoldingKind, Payee
 from trygg.banking.selectors import (
     account_postings,
     accounts_of,
     holdings_of,
     payees_of,
     registrations_of,
+    trade_orders_of,
 )
 from trygg.banking.services import (
     NewPaymentInput,
@@ -45,6 +46,8 @@ from trygg.identity.bankid_login import PendingBankId, bankid_qr_svg
 from trygg.identity.models import SigningOrder, SigningState
 from trygg.identity.requests import PortalRequest
 from trygg.identity.sca import Function
+from trygg.identity.selectors import signing_order_of
+from trygg.identity.sessions import account_information_shown
 from trygg.identity.signing import (
     signing_collect_bankid,
     signing_complete_with_token,
@@ -64,8 +67,12 @@ def _nothing_to_do(request: PortalRequest, where: str) -> HttpResponseBase:
     return redirect(where)
 
 
-def _account_choices(accounts: list[Account]) -> list[tuple[int, str]]:
-    return [(a.pk, f"{a.name} {a.number} ({a.balance} kr)") for a in accounts]
+def _account_choices(request: PortalRequest, accounts: list[Account]) -> list[tuple[int, str]]:
+    """The accounts of a form's select: with number and balance within 180 days of a
+    two-factor log-in (RTS Art. 10), by name alone after that (forms open to a PIN session)."""
+    if account_information_shown(request.customer_session):
+        return [(a.pk, f"{a.name} {a.number} ({a.balance} kr)") for a in accounts]
+    return [(a.pk, a.name) for a in accounts]
 
 
 class TransferForm(forms.Form):
@@ -141,8 +148,9 @@ def transfer_view(request: PortalRequest) -> HttpResponseBase:
     form = TransferForm(
         request.POST or None, initial={"idempotency_key": secrets.token_urlsafe(16)}
     )
-    form.fields["from_account"].choices = _account_choices(accounts)  # type: ignore[attr-defined]
-    form.fields["to_account"].choices = _account_choices(accounts)  # type: ignore[attr-defined]
+    choices = _account_choices(request, accounts)
+    form.fields["from_account"].choices = choices  # type: ignore[attr-defined]
+    form.fields["to_account"].choices = choices  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -169,7 +177,8 @@ def payment_view(request: PortalRequest) -> HttpResponseBase:
     ctx = audit_context(request, AuditChannel.WEB)
     accounts = accounts_of(ctx=ctx, person=current_customer(request))
     form = PaymentForm(request.POST or None)
-    form.fields["from_account"].choices = _account_choices(accounts)  # type: ignore[attr-defined]
+    choices = _account_choices(request, accounts)
+    form.fields["from_account"].choices = choices  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         payment = NewPaymentInput(
@@ -193,12 +202,11 @@ def payment_view(request: PortalRequest) -> HttpResponseBase:
 @customer_required()
 def sign_view(request: PortalRequest, public_id: str) -> HttpResponseBase:
     """Show what is signed and the challenge; take the token's response; carry out the order."""
-    me = current_customer(request)
-    order = SigningOrder.objects.filter(public_id=public_id, party=me).first()
+    ctx = audit_context(request, AuditChannel.WEB)
+    order = signing_order_of(ctx=ctx, person=current_customer(request), public_id=public_id)
     if order is None:
         return render(request, "web/not_found.html", status=404)
     form = SignForm(request.POST or None)
-    ctx = audit_context(request, AuditChannel.WEB)
     if request.method == "POST" and form.is_valid():
         try:
             if order.state == SigningState.PENDING:
@@ -219,14 +227,13 @@ SIGNING_BANKID = "trygg.signing_bankid"
 @require_http_methods(["POST"])
 @customer_required()
 def sign_bankid_start(request: PortalRequest, public_id: str) -> HttpResponseBase:
-    order = SigningOrder.objects.filter(
-        public_id=public_id, party=current_customer(request)
-    ).first()
+    ctx = audit_context(request, AuditChannel.WEB)
+    order = signing_order_of(ctx=ctx, person=current_customer(request), public_id=public_id)
     if order is None:
         return render(request, "web/not_found.html", status=404)
     try:
         pending = signing_start_bankid(
-            ctx=audit_context(request, AuditChannel.WEB),
+            ctx=ctx,
             order=order,
             end_user_ip=client_ip(request) or "127.0.0.1",
         )
@@ -417,7 +424,8 @@ def payee_pay_view(request: PortalRequest, payee_id: int) -> HttpResponseBase:
     form = PayeePaymentForm(
         request.POST or None, initial={"idempotency_key": secrets.token_urlsafe(16)}
     )
-    form.fields["from_account"].choices = _account_choices(accounts)  # type: ignore[attr-defined]
+    choices = _account_choices(request, accounts)
+    form.fields["from_account"].choices = choices  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -498,7 +506,7 @@ def registrations_view(request: PortalRequest) -> HttpResponseBase:
     ctx = audit_context(request, AuditChannel.WEB)
     me = current_customer(request)
     form = RegistrationForm(request.POST or None)
-    choices = [("", "–"), *_account_choices(accounts_of(ctx=ctx, person=me))]
+    choices = [("", "–"), *_account_choices(request, accounts_of(ctx=ctx, person=me))]
     form.fields["account"].choices = choices  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -582,7 +590,7 @@ def trade_view(request: PortalRequest) -> HttpResponseBase:
     me = current_customer(request)
     form = TradeForm(request.POST or None)
     form.fields["account"].choices = _account_choices(  # type: ignore[attr-defined]
-        accounts_of(ctx=ctx, person=me)
+        request, accounts_of(ctx=ctx, person=me)
     )
     if request.method == "POST" and "cancel" in request.POST:
         try:
@@ -600,7 +608,7 @@ def trade_view(request: PortalRequest) -> HttpResponseBase:
         else:
             remember_order(request, order.public_id, form.cleaned_data)
             return redirect("web:sign", public_id=order.public_id)
-    orders = TradeOrder.objects.filter(party=me).order_by("-placed_at")[:50]
+    orders = trade_orders_of(ctx=ctx, person=me, limit=50)
     return render(
         request,
         "web/trade.html",

@@ -1,0 +1,198 @@
+"""The walk over every portal page and API endpoint, for a seeded demo customer: the pages and
+endpoints are found from the URL patterns and the OpenAPI document, so a new one is walked
+without being named anywhere (tests of audited reads and of RTS Art. 10's step-up use it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, reverse
+
+from tests.banking.conftest import sign, with_token
+from tests.conftest import Customer
+from trygg.api.api import api as ninja_api
+from trygg.banking.models import Account, Registration, TradeOrder
+from trygg.banking.services import (
+    PayeeInput,
+    RegistrationInput,
+    payee_register,
+    payee_register_start,
+    registration_create,
+    registration_start,
+)
+from trygg.banking.trading import TradeInput, trade_place, trade_start
+from trygg.billing.models import Charge, Mandate, Notice
+from trygg.claims.models import Claim
+from trygg.claims.services import FactsInput, claim_decide, claim_report_staff
+from trygg.identity.models import StaffUser
+from trygg.insurance.models import Policy
+from trygg.kernel import clock, idnumbers
+from trygg.kernel.audit import SYSTEM
+from trygg.parties.selectors import person_by_id_number
+from trygg.web import urls as portal_urls
+from trygg.web.demo import load_demo
+
+
+@dataclass
+class Seeded:
+    customer: Customer
+    objects: dict[str, Any]  # None where the customer has no such thing
+
+
+def seed_demo_customer(index: int) -> Seeded:
+    """The demo (everything its customers hold: accounts, funds, policies, a claim, autogiro),
+    and for its customer ``index`` a payee, an autogiro registration, a stock order, a pending
+    signing order and, with a policy, a decided claim besides."""
+    customers, _staff, _tokens = load_demo()
+    chosen = customers[index]
+    parsed = idnumbers.parse(chosen.id_number)
+    party = person_by_id_number(country=parsed.country, id_number=parsed.value)
+    assert party is not None
+    customer = Customer(party=party, id_number=chosen.id_number, pin=chosen.pin)
+    if not party.security_tokens.filter(state="active").exists():
+        with_token(customer)
+    account = Account.objects.filter(party=party).order_by("pk").first()
+    assert account is not None
+    payee_data = PayeeInput("Elbolaget", "bankgiro", "5050-1055")
+    order = payee_register_start(ctx=SYSTEM, person=party, data=payee_data)
+    sign(customer, order)
+    payee = payee_register(ctx=SYSTEM, person=party, signing_id=order.public_id, data=payee_data)
+    registration_data = RegistrationInput(
+        "autogiro", "Elbolaget", "5050-1055", "778899", account.pk
+    )
+    order = registration_start(ctx=SYSTEM, person=party, data=registration_data)
+    sign(customer, order)
+    registration_create(
+        ctx=SYSTEM, person=party, signing_id=order.public_id, data=registration_data
+    )
+    trade_data = TradeInput(account.pk, "SE0000108656", "Ericsson B", "buy", "1", "50")
+    order = trade_start(ctx=SYSTEM, person=party, data=trade_data)
+    sign(customer, order)
+    trade_place(ctx=SYSTEM, person=party, signing_id=order.public_id, data=trade_data)
+    pending = payee_register_start(
+        ctx=SYSTEM, person=party, data=PayeeInput("Hyran", "bankgiro", "5402-9681")
+    )
+    policy = Policy.objects.filter(policyholder=party).order_by("pk").first()
+    claim = Claim.objects.filter(policy__policyholder=party).order_by("pk").first()
+    decided = None
+    if policy is not None:
+        decided = claim_report_staff(
+            ctx=SYSTEM,
+            policy_id=policy.pk,
+            accident_date=clock.today() - dt.timedelta(days=3),
+            description="Skar mig i handen; en natt på sjukhus.",
+            payout_destination="6000-123456789",
+        )
+        handler = StaffUser.objects.create_user(username="handler", password="x", is_staff=True)
+        facts = FactsInput(hospital_nights=1)
+        claim_decide(ctx=SYSTEM, user=handler, claim_id=decided.pk, facts=facts)
+    mandate = Mandate.objects.filter(payer=party).first()
+    return Seeded(
+        customer,
+        {
+            "account": account,
+            "payee": payee,
+            "policy": policy,
+            "claim": claim,
+            "decided_claim": decided,
+            "mandate": mandate,
+            "charge": Charge.objects.filter(mandate=mandate).order_by("pk").first(),
+            "notice": Notice.objects.filter(mandate=mandate).order_by("pk").first(),
+            "signing": pending,
+            "registration": Registration.objects.get(party=party),
+            "trade": TradeOrder.objects.get(party=party),
+        },
+    )
+
+
+def _or_absent(value: Any, what: str, absent: str | None) -> str:
+    if value is not None:
+        return str(value)
+    if absent is None:
+        pytest.fail(f"The walk has no value for {what}: give it one.")
+    return absent
+
+
+def _portal_value(seeded: Seeded, name: str, param: str, absent: str | None) -> str:
+    o = seeded.objects
+
+    def pk(key: str) -> Any:
+        return o[key].pk if o[key] is not None else None
+
+    def number(key: str) -> Any:
+        return o[key].number if o[key] is not None else None
+
+    values: dict[tuple[str, str], Any] = {
+        ("account", "account_id"): pk("account"),
+        ("payee_pay", "payee_id"): pk("payee"),
+        ("charge_stop", "charge_id"): pk("charge"),
+        ("mandate_revoke", "mandate_id"): pk("mandate"),
+        ("billing_notice", "notice_id"): pk("notice"),
+        ("claim_letter", "number"): number("decided_claim"),
+        ("policy_letter", "number"): number("policy"),
+        ("policy_cancel", "number"): number("policy"),
+        ("profile_party", "party_id"): seeded.customer.party.pk,
+    }
+    if param == "public_id":
+        return o["signing"].public_id  # type: ignore[no-any-return]
+    if (name, param) not in values:
+        pytest.fail(f"The walk has no value for web:{name}'s <{param}>: give it one.")
+    return _or_absent(values[(name, param)], f"web:{name}'s <{param}>", absent)
+
+
+def portal_pages(
+    seeded: Seeded,
+    skip: dict[str, str],
+    patterns: list[Any] | None = None,
+    *,
+    absent: str | None = None,
+) -> Iterator[str]:
+    """The path of every portal page but those in ``skip``; a page of something the customer
+    does not hold gets ``absent`` (or fails the test when None)."""
+    for pattern in patterns if patterns is not None else portal_urls.urlpatterns:
+        assert isinstance(pattern, URLPattern)
+        name = pattern.name or ""
+        if name in skip:
+            continue
+        kwargs = {p: _portal_value(seeded, name, p, absent) for p in pattern.pattern.converters}
+        yield reverse(f"web:{name}", kwargs=kwargs)
+
+
+def _api_value(seeded: Seeded, path: str, param: str, absent: str | None) -> str:
+    o = seeded.objects
+    value: Any
+    if param == "account_id":
+        value = o["account"].pk
+    elif param == "signing_id":
+        value = o["signing"].public_id
+    elif param == "party_id":
+        value = seeded.customer.party.pk
+    elif param == "number" and "/claims/" in path:
+        value = o["claim"].number if o["claim"] is not None else None
+    elif param == "number" and "/policies/" in path:
+        value = o["policy"].number if o["policy"] is not None else None
+    else:
+        pytest.fail(f"The walk has no value for {path}'s {{{param}}}: give it one.")
+    return _or_absent(value, f"{path}'s {{{param}}}", absent)
+
+
+def api_endpoints(
+    seeded: Seeded, skip: dict[str, str], *, absent: str | None = None
+) -> Iterator[tuple[str, str]]:
+    """(path template, path with query) of every GET endpoint of the API but those in
+    ``skip``, from its OpenAPI document."""
+    schema = ninja_api.get_openapi_schema(path_prefix="/api/v1")
+    for template, operations in schema["paths"].items():
+        if "get" not in operations or template in skip:
+            continue
+        url = re.sub(
+            r"\{(\w+)\}",
+            lambda m, t=template: _api_value(seeded, t, m.group(1), absent),
+            template,
+        )
+        yield template, url + {"/api/v1/holdings": "?kind=fund"}.get(template, "")
