@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -57,6 +57,7 @@ from trygg.kernel.idnumbers import IdNumberError
 from trygg.kernel.idnumbers import parse as parse_id
 from trygg.kernel.jobs import job_progress
 from trygg.kernel.models import Job, JobState
+from trygg.kernel.moneydb import MoneySum
 
 POLICY_SLOTS = 3
 
@@ -620,8 +621,8 @@ class BankgirotFileAdmin(_ReadOnlyPlain):
 
 
 def _money(value: Any) -> Decimal:
-    """A sum in kronor and öre (SQLite sums decimals as binary floating point)."""
-    return Decimal(value or 0).quantize(Decimal("0.01"))
+    """A sum in kronor and öre (None over no rows)."""
+    return value if value is not None else Decimal("0.00")
 
 
 def _shown_keys(runs: list[BillingRun]) -> list[str]:
@@ -724,7 +725,7 @@ class BillingRunAdmin(_ReadOnlyPlain):
         for row in (
             Charge.objects.filter(run__in=runs)
             .values("run_id", "state")
-            .annotate(count=Count("id"), total=Sum("amount"))
+            .annotate(count=Count("id"), total=MoneySum("amount"))
             .order_by()
         ):
             for key, _label, states in RUN_COLUMNS:
@@ -735,7 +736,7 @@ class BillingRunAdmin(_ReadOnlyPlain):
         by_state: dict[str, tuple[int, Decimal]] = {
             row["state"]: (row["count"], _money(row["total"]))
             for row in Charge.objects.values("state")
-            .annotate(count=Count("id"), total=Sum("amount"))
+            .annotate(count=Count("id"), total=MoneySum("amount"))
             .order_by()
         }
         keys = _shown_keys(runs)
