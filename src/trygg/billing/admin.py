@@ -347,7 +347,7 @@ class MandateAdmin(AuditedReadAdmin):
                 name="billing_mandate_paper",
             ),
             path(
-                "<int:mandate_id>/terminate/",
+                "<id:mandate_id>/terminate/",
                 self.admin_site.admin_view(self.terminate_view),
                 name="billing_mandate_terminate",
             ),
