@@ -265,6 +265,31 @@ def test_an_unknown_registration_kind_is_a_named_problem(api: ApiClient, funded:
     assert {"kind", "biller_name", "biller_bankgiro", "payer_reference"} <= _fields(response)
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("key", ["k" * 81, "nyckel med mellanslag", "n\u00e4sta"])
+def test_a_malformed_idempotency_key_is_refused_and_nothing_is_booked(
+    api: ApiClient, funded: tuple[Account, Account], key: str
+) -> None:
+    main, savings = funded
+    response = api.call(
+        "POST",
+        "/transfers",
+        {"from_account": main.pk, "to_account": savings.pk, "amount": "5"},
+        headers={"HTTP_IDEMPOTENCY_KEY": key},
+    )
+    assert response.status_code == 422
+    assert _fields(response) == {"Idempotency-Key"}
+    assert LedgerTransaction.objects.filter(kind="transfer").count() == 0
+    uuid = "0f8fad5b-d9cb-469f-a165-70867728950e"
+    response = api.call(
+        "POST",
+        "/transfers",
+        {"from_account": main.pk, "to_account": savings.pk, "amount": "5"},
+        headers={"HTTP_IDEMPOTENCY_KEY": uuid},
+    )
+    assert response.status_code == 201
+
+
 # -- unreadable bodies ----------------------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ what the first one booked and never pays twice.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from django.http import HttpRequest, HttpResponse
@@ -132,8 +133,21 @@ def _payment_out(payment: Payment) -> PaymentOut:
     )
 
 
+IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,80}")
+
+
 def _key(request: HttpRequest) -> str | None:
-    return request.headers.get("Idempotency-Key") or None
+    """The ``Idempotency-Key`` header: 1 to 80 visible ASCII characters (a UUID fits), or none."""
+    key = request.headers.get("Idempotency-Key")
+    if not key:
+        return None
+    if not IDEMPOTENCY_KEY.fullmatch(key):
+        raise ValidationFailed(
+            code="idempotency.key_format",
+            field="Idempotency-Key",
+            message=_("An idempotency key is 1 to 80 visible ASCII characters, e.g. a UUID."),
+        )
+    return key
 
 
 @router.get(
