@@ -17,7 +17,7 @@ from tests.conftest import ApiClient, make_customer
 from trygg.banking.models import Account, Posting
 from trygg.banking.services import account_open, incoming_payment_book, transfer_own
 from trygg.kernel.audit import SYSTEM
-from trygg.kernel.errors import ValidationFailed
+from trygg.kernel.errors import NotFound, ValidationFailed
 from trygg.kernel.moneydb import MoneySum
 
 
@@ -43,6 +43,23 @@ def test_the_whole_of_a_balance_made_of_tenths_can_be_moved() -> None:
     with pytest.raises(ValidationFailed) as refused:
         transfer_own(**transfer, to_account_id=savings.pk, amount="0.01")
     assert refused.value.code == "account.insufficient_funds"
+
+
+@pytest.mark.django_db
+def test_an_account_id_beyond_64_bits_is_not_found_and_nothing_moves() -> None:
+    customer, main, savings = _two_accounts()
+    incoming_payment_book(account=main, amount=Decimal("10.00"), text="in")
+    for source, target in ((main.pk, 2**64), (2**64, savings.pk), (main.pk, -1)):
+        with pytest.raises(NotFound):
+            transfer_own(
+                ctx=SYSTEM,
+                person=customer.party,  # type: ignore[attr-defined]
+                from_account_id=source,
+                to_account_id=target,
+                amount="1",
+            )
+    main.refresh_from_db()
+    assert main.balance == Decimal("10.00")
 
 
 @pytest.mark.django_db
