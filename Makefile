@@ -5,15 +5,28 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint types contracts migrations-check messages clean
+.PHONY: run test install lock audit lint types contracts migrations-check messages clean
 
-$(STAMP): pyproject.toml
+# Installs exactly what requirements.lock pins, each package checked against its hashes, then
+# trygg itself (editable). A lock not made from pyproject's dependencies stops the install.
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) tools/deps.py check
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# After changing dependencies in pyproject.toml: resolve again and write requirements.lock.
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python tools/deps.py lock
+
+# pip-audit over the lock; fails when it finds a vulnerability or cannot reach its service.
+audit: $(STAMP)
+	$(BIN)/python tools/deps.py audit
 
 run: $(STAMP)
 	$(BIN)/trygg run
@@ -22,7 +35,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench tools
 
 types: $(STAMP)
 	$(BIN)/mypy

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.db.models import Sum
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -32,15 +31,16 @@ from trygg.banking.services import (
 from trygg.kernel.audit import SYSTEM
 from trygg.kernel.errors import Conflict, NotFound, ValidationFailed
 from trygg.kernel.models import AuditEvent
+from trygg.kernel.moneydb import MoneySum
 
 BG = "5050-1055"  # a bankgiro number with a valid check digit
 
 
 def _ledger_balanced() -> None:
     for entry in LedgerTransaction.objects.all():
-        assert entry.postings.aggregate(s=Sum("amount"))["s"] == 0
+        assert entry.postings.aggregate(s=MoneySum("amount"))["s"] == 0
     for account in Account.objects.all():
-        total = account.postings.aggregate(s=Sum("amount"))["s"] or Decimal(0)
+        total = account.postings.aggregate(s=MoneySum("amount"))["s"] or Decimal(0)
         assert account.balance == total
 
 
@@ -418,7 +418,7 @@ def test_ledger_always_balances(amounts: list[int]) -> None:
     a.refresh_from_db()
     b.refresh_from_db()
     assert a.balance >= 0 and b.balance >= 0 and a.balance + b.balance == Decimal("1000.00")
-    assert Posting.objects.filter(account__in=[a, b]).aggregate(s=Sum("amount"))["s"] == (
+    assert Posting.objects.filter(account__in=[a, b]).aggregate(s=MoneySum("amount"))["s"] == (
         Decimal("1000.00")
     )
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.exceptions import SuspiciousOperation
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
 
 from trygg.api import problems
 from trygg.api.docs import LocalSwagger
@@ -17,7 +22,19 @@ from trygg.kernel.errors import DomainError
 from trygg.overview.api import router as overview_router
 from trygg.overview.contact_api import router as parties_router
 
-api = NinjaAPI(
+
+class TryggApi(NinjaAPI):
+    """The API whose OpenAPI document also lists every problem response of each operation."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        problems.document_problems(schema)
+        return schema
+
+
+api = TryggApi(
     title="trygg API",
     version="1",
     description="The customer API of trygg. Browser clients authenticate with the session "
@@ -37,5 +54,7 @@ api.add_exception_handler(DomainError, problems.on_domain_error)  # type: ignore
 api.add_exception_handler(NinjaValidationError, problems.on_validation_error)  # type: ignore[arg-type]
 api.add_exception_handler(AuthenticationError, problems.on_authentication_error)  # type: ignore[arg-type]
 api.add_exception_handler(HttpError, problems.on_http_error)  # type: ignore[arg-type]
+api.add_exception_handler(MultiPartParserError, problems.on_malformed_request)  # type: ignore[arg-type]
+api.add_exception_handler(SuspiciousOperation, problems.on_malformed_request)  # type: ignore[arg-type]
 api.add_exception_handler(Http404, problems.on_not_found)  # type: ignore[arg-type]
 api.add_exception_handler(Exception, problems.on_unexpected)  # type: ignore[arg-type]

@@ -116,6 +116,16 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     )
 
 
+def on_malformed_request(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A body Django cannot read (a multipart body without its boundary, too many fields)."""
+    return problem_response(
+        request,
+        status=400,
+        code="request.malformed",
+        detail=_("The request's body cannot be read as its Content-Type says."),
+    )
+
+
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return problem_response(request, status=404, code="not_found", detail=_("Not found."))
 
@@ -128,3 +138,85 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
         code="server.error",
         detail=_("Something went wrong on our side. Nothing was changed."),
     )
+
+
+# -- the problem responses in the OpenAPI document ------------------------------------------------
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "RFC 9457 problem details; ``code`` names the rule, ``errors`` each field.",
+    "required": ["type", "title", "status", "detail", "code"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "code": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "field": {"type": ["string", "null"]},
+                    "code": {"type": "string"},
+                    "detail": {"type": "string"},
+                },
+            },
+        },
+        "attempts_left": {"type": "integer"},
+    },
+}
+PROBLEM_DESCRIPTIONS = {
+    400: "The body cannot be read: not JSON, or not what its Content-Type says",
+    401: "Not logged in, the session has ended, or the credentials were refused",
+    403: "Not allowed: no valid CSRF token, or a stronger authentication is needed",
+    404: "Nothing of yours has this id",
+    409: "In conflict with an earlier request (a used idempotency key, a finished signing)",
+    422: "The request breaks a rule; each field and rule is named",
+    500: "A fault on our side; nothing was changed",
+    503: "BankID cannot be reached",
+}
+UNSAFE = {"post", "put", "patch", "delete"}
+
+
+def problem_statuses(path: str, method: str, operation: dict[str, Any]) -> set[int]:
+    """The problem responses an operation can give, from what it takes: a session (401, 403),
+    an unsafe method (CSRF 403, 409, 422), parameters or a body (404 for ids, 422; 400 for a
+    body that cannot be read, also on any unsafe method), BankID (503)."""
+    statuses = {500}
+    secured = bool(operation.get("security"))
+    unsafe = method in UNSAFE
+    takes_input = bool(operation.get("parameters") or operation.get("requestBody"))
+    if secured or path.startswith("/api/v1/auth/"):
+        statuses.add(401)
+    if secured or unsafe:
+        statuses.add(403)
+    if unsafe:
+        statuses |= {409, 422}
+    if takes_input:
+        statuses |= {404, 422}
+    if unsafe or operation.get("requestBody"):
+        statuses.add(400)
+    if "bankid" in path:
+        statuses.add(503)
+    return statuses
+
+
+def document_problems(schema: dict[str, Any]) -> dict[str, Any]:
+    """Add to every operation of an OpenAPI document the problem responses it can give (each an
+    ``application/problem+json`` Problem), and the Problem schema to its components."""
+    schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    reference = {"$ref": "#/components/schemas/Problem"}
+    for path, operations in schema.get("paths", {}).items():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            for status in sorted(problem_statuses(path, method, operation)):
+                responses.setdefault(
+                    status,
+                    {
+                        "description": PROBLEM_DESCRIPTIONS[status],
+                        "content": {"application/problem+json": {"schema": reference}},
+                    },
+                )
+    return schema

@@ -7,6 +7,7 @@ what the first one booked and never pays twice.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from django.http import HttpRequest, HttpResponse
@@ -51,6 +52,7 @@ from trygg.identity.signing import (
     signing_start_bankid,
 )
 from trygg.kernel.errors import NotFound, ValidationFailed
+from trygg.kernel.ids import Id
 from trygg.kernel.models import AuditChannel
 
 router = Router(tags=["bank"], auth=CustomerSessionAuth())
@@ -73,8 +75,8 @@ class PostingOut(Schema):
 
 
 class TransferIn(Schema):
-    from_account: int
-    to_account: int
+    from_account: Id
+    to_account: Id
     amount: str = Field(max_length=20, description="Kronor, e.g. 1500 or 99.50")
     message: str = Field("", max_length=35)
 
@@ -98,7 +100,7 @@ class PayeeOut(Schema):
 
 
 class PaymentIn(Schema):
-    from_account: int
+    from_account: Id
     kind: str = Field(description="bankgiro, plusgiro or account")
     number: str = Field(max_length=30)
     amount: str = Field(max_length=20)
@@ -106,8 +108,8 @@ class PaymentIn(Schema):
 
 
 class PayeePaymentIn(Schema):
-    from_account: int
-    payee_id: int
+    from_account: Id
+    payee_id: Id
     amount: str = Field(max_length=20)
     message: str = Field("", max_length=35)
 
@@ -132,8 +134,21 @@ def _payment_out(payment: Payment) -> PaymentOut:
     )
 
 
+IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,80}")
+
+
 def _key(request: HttpRequest) -> str | None:
-    return request.headers.get("Idempotency-Key") or None
+    """The ``Idempotency-Key`` header: 1 to 80 visible ASCII characters (a UUID fits), or none."""
+    key = request.headers.get("Idempotency-Key")
+    if not key:
+        return None
+    if not IDEMPOTENCY_KEY.fullmatch(key):
+        raise ValidationFailed(
+            code="idempotency.key_format",
+            field="Idempotency-Key",
+            message=_("An idempotency key is 1 to 80 visible ASCII characters, e.g. a UUID."),
+        )
+    return key
 
 
 @router.get(
@@ -164,7 +179,7 @@ def accounts(request: PortalRequest) -> list[AccountOut]:
     auth=CustomerSessionAuth(function=Function.OVERVIEW),
     summary="An account's latest transactions",
 )
-def transactions(request: PortalRequest, account_id: int) -> list[PostingOut]:
+def transactions(request: PortalRequest, account_id: Id) -> list[PostingOut]:
     _account, postings = account_postings(
         ctx=audit_context(request, AuditChannel.API), person=request.auth, account_id=account_id
     )
@@ -416,7 +431,7 @@ class RegistrationIn(Schema):
     biller_name: str = Field(max_length=60)
     biller_bankgiro: str = Field(max_length=12)
     payer_reference: str = Field(max_length=35)
-    account_id: int | None = Field(None, description="The account to debit (autogiro)")
+    account_id: Id | None = Field(None, description="The account to debit (autogiro)")
 
 
 class RegistrationOut(Schema):
@@ -500,7 +515,7 @@ def registration_make(
 
 
 class TradeIn(Schema):
-    account_id: int
+    account_id: Id
     isin: str = Field(max_length=12)
     instrument: str = Field(max_length=60)
     side: str = Field(description="buy or sell")
@@ -575,7 +590,7 @@ def trade_create(request: PortalRequest, signing_id: str, payload: TradeIn) -> S
 
 
 @router.post("/trades/{order_id}/cancel", response=TradeOut, summary="Cancel an open order")
-def trade_cancel_endpoint(request: PortalRequest, order_id: int) -> TradeOut:
+def trade_cancel_endpoint(request: PortalRequest, order_id: Id) -> TradeOut:
     return _trade_out(
         trade_cancel(
             ctx=audit_context(request, AuditChannel.API), person=request.auth, order_id=order_id

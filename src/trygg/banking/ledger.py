@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Case, DecimalField, F, Value, When
+from django.db.models import Case, DecimalField, Value, When
 from django.utils.translation import gettext as _
 
 from trygg.banking.chart import LedgerAccount, in_chart
@@ -152,9 +152,11 @@ def _book_step_by_step(
     }
     if len(locked) != len(ids):
         raise ValueError("A ledger transaction names an account that does not exist.")
+    balances: dict[int, Decimal] = {}
     for account_id, delta in change.items():
         account = locked[account_id]
-        if account.kind != AccountKind.INTERNAL and account.balance + delta < 0:
+        balances[account_id] = account.balance + delta
+        if account.kind != AccountKind.INTERNAL and balances[account_id] < 0:
             raise _short_of_money(account)
     entry.save(force_insert=True)
     Posting.objects.bulk_create(
@@ -165,11 +167,12 @@ def _book_step_by_step(
             for leg in legs
         ]
     )
-    # Every balance in one statement (the rows are locked already).
+    # Every balance in one statement (the rows are locked already), as the exact new figure
+    # worked out in Decimal above: SQLite has no decimal type and would add the change in
+    # binary floating point (0.10 + 0.20 is not 0.30 there), so no sum is left to it.
     Account.objects.filter(pk__in=ids).update(
-        balance=F("balance")
-        + Case(
-            *(When(pk=account_id, then=Value(delta)) for account_id, delta in change.items()),
+        balance=Case(
+            *(When(pk=account_id, then=Value(balance)) for account_id, balance in balances.items()),
             output_field=DecimalField(max_digits=18, decimal_places=2),
         )
     )

@@ -10,13 +10,13 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Final
 
 from stdnum import luhn
 
 from trygg.banking.accountnumbers import AccountNumberError, parse_account
-from trygg.kernel.money import round_amount
+from trygg.kernel.money import MoneyError, parse_amount_text, round_amount
 
 MAX_PAYMENT: Final = Decimal("10000000.00")
 
@@ -63,13 +63,13 @@ def parse_destination(kind: str, text: str) -> Destination:
         raise RuleError("destination.format", "The number must be text.")
     raw = _DIGITS.sub("", text)
     if kind == DestinationKind.BANKGIRO:
-        if not raw.isdigit() or not 7 <= len(raw) <= 8:
+        if not (raw.isascii() and raw.isdigit()) or not 7 <= len(raw) <= 8:
             raise RuleError("bankgiro.format", "A bankgiro number has 7 or 8 digits.")
         if not luhn.is_valid(raw):
             raise RuleError("bankgiro.checksum", "The bankgiro number's check digit is wrong.")
         return Destination(DestinationKind.BANKGIRO, raw)
     if kind == DestinationKind.PLUSGIRO:
-        if not raw.isdigit() or not 2 <= len(raw) <= 8:
+        if not (raw.isascii() and raw.isdigit()) or not 2 <= len(raw) <= 8:
             raise RuleError("plusgiro.format", "A plusgiro number has 2 to 8 digits.")
         if not luhn.is_valid(raw):
             raise RuleError("plusgiro.checksum", "The plusgiro number's check digit is wrong.")
@@ -89,15 +89,11 @@ def parse_destination(kind: str, text: str) -> Destination:
 
 def parse_amount(value: object, *, maximum: Decimal = MAX_PAYMENT) -> Decimal:
     """A positive amount in kronor with at most two decimals."""
-    if isinstance(value, (float, bool)) or value is None:
-        raise RuleError("amount.format", "Give the amount as a number with at most two decimals.")
     try:
-        amount = Decimal(str(value).replace(",", ".").replace(" ", "").replace("\u00a0", ""))
-    except InvalidOperation as exc:
-        raise RuleError(
-            "amount.format", "Give the amount as a number, e.g. 1500 or 99,50."
-        ) from exc
-    if not amount.is_finite() or amount.as_tuple().exponent < -2:  # type: ignore[operator]
+        amount = parse_amount_text(value)
+    except MoneyError as exc:
+        raise RuleError(exc.code, exc.message) from exc
+    if amount.as_tuple().exponent < -2:  # type: ignore[operator]
         raise RuleError("amount.format", "An amount has at most two decimals.")
     if amount <= 0:
         raise RuleError("amount.positive", "The amount must be more than zero.")

@@ -36,6 +36,7 @@ from trygg.kernel import clock
 from trygg.kernel.audit import AuditContext, audit_record
 from trygg.kernel.counters import counter_next
 from trygg.kernel.errors import NotFound, ValidationFailed
+from trygg.kernel.ids import as_id
 from trygg.kernel.models import AuditAction
 from trygg.kernel.money import round_amount
 from trygg.kernel.validation import Problems, clean_text
@@ -112,9 +113,10 @@ def incoming_payment_book(*, account: Account, amount: Decimal, text: str) -> Le
 
 def own_account(person: Party, account_id: object, field: str) -> Account:
     """An account of the person or of a firm they act for; NotFound otherwise."""
+    account_pk = as_id(account_id)
     account = (
-        Account.objects.filter(accessible_q(person), pk=account_id).first()
-        if isinstance(account_id, int)
+        Account.objects.filter(accessible_q(person), pk=account_pk).first()
+        if account_pk is not None
         else None
     )
     if account is None:
@@ -124,7 +126,7 @@ def own_account(person: Party, account_id: object, field: str) -> Account:
 
 def _own_accounts(person: Party, first_id: object, second_id: object) -> tuple[Account, Account]:
     """Two accounts of the person (or of firms they act for), read in one query."""
-    ids = [i for i in (first_id, second_id) if isinstance(i, int)]
+    ids = [i for i in (as_id(first_id), as_id(second_id)) if i is not None]
     found = {a.pk: a for a in Account.objects.filter(accessible_q(person), pk__in=ids)}
     if first_id not in found or second_id not in found:
         raise NotFound(_("No such account among yours."), code="account.not_found")
@@ -329,10 +331,9 @@ def payment_to_payee(
     text = _message(problems, message)
     problems.raise_if_any()
     source = own_account(person, from_account_id, "from_account")
+    payee_pk = as_id(payee_id)
     payee = (
-        Payee.objects.filter(pk=payee_id, party=person).first()
-        if isinstance(payee_id, int)
-        else None
+        Payee.objects.filter(pk=payee_pk, party=person).first() if payee_pk is not None else None
     )
     if payee is None:
         raise NotFound(_("No such payee among yours."), code="payee.not_found")

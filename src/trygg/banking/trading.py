@@ -47,7 +47,11 @@ def _trade(person: Party, data: TradeInput) -> tuple[dict[str, str], int, Decima
     if data.side not in (TradeSide.BUY, TradeSide.SELL):
         problems.add("side", "trade.side", _("Choose buy or sell."))
     quantity = data.quantity if isinstance(data.quantity, int) else None
-    if isinstance(data.quantity, str) and data.quantity.strip().isdigit():
+    if (
+        isinstance(data.quantity, str)
+        and data.quantity.strip().isascii()
+        and data.quantity.strip().isdigit()
+    ):
         quantity = int(data.quantity.strip())
     if quantity is None or quantity <= 0 or quantity > 1_000_000:
         problems.add("quantity", "trade.quantity", _("Give a whole number of shares, 1 or more."))

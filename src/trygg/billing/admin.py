@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -59,7 +59,7 @@ from trygg.kernel.idnumbers import IdNumberError
 from trygg.kernel.idnumbers import parse as parse_id
 from trygg.kernel.jobs import job_progress
 from trygg.kernel.models import Job, JobState
-from trygg.kernel.money import round_amount
+from trygg.kernel.moneydb import MoneySum
 
 POLICY_SLOTS = 3
 
@@ -407,12 +407,12 @@ class MandateAdmin(AuditedReadAdmin):
                 name="billing_mandate_paper",
             ),
             path(
-                "<int:mandate_id>/terminate/",
+                "<id:mandate_id>/terminate/",
                 self.admin_site.admin_view(self.terminate_view),
                 name="billing_mandate_terminate",
             ),
             path(
-                "<int:mandate_id>/add-policies/",
+                "<id:mandate_id>/add-policies/",
                 self.admin_site.admin_view(self.add_policies_view),
                 name="billing_mandate_add_policies",
             ),
@@ -729,8 +729,8 @@ class BankgirotFileAdmin(_ReadOnlyPlain):
 
 
 def _money(value: Any) -> Decimal:
-    """A sum in kronor and öre (SQLite sums decimals as binary floating point)."""
-    return round_amount(Decimal(value or 0))
+    """A sum in kronor and öre (None over no rows)."""
+    return value if value is not None else Decimal("0.00")
 
 
 def _shown_keys(runs: list[BillingRun]) -> list[str]:
@@ -833,7 +833,7 @@ class BillingRunAdmin(_ReadOnlyPlain):
         for row in (
             Charge.objects.filter(run__in=runs)
             .values("run_id", "state")
-            .annotate(count=Count("id"), total=Sum("amount"))
+            .annotate(count=Count("id"), total=MoneySum("amount"))
             .order_by()
         ):
             for key, _label, states in RUN_COLUMNS:
@@ -844,7 +844,7 @@ class BillingRunAdmin(_ReadOnlyPlain):
         by_state: dict[str, tuple[int, Decimal]] = {
             row["state"]: (row["count"], _money(row["total"]))
             for row in Charge.objects.values("state")
-            .annotate(count=Count("id"), total=Sum("amount"))
+            .annotate(count=Count("id"), total=MoneySum("amount"))
             .order_by()
         }
         keys = _shown_keys(runs)

@@ -152,27 +152,27 @@ class ClaimAdmin(AuditedReadAdmin):
     def get_urls(self) -> list[Any]:
         own = [
             path(
-                "report/<int:policy_id>/",
+                "report/<id:policy_id>/",
                 self.admin_site.admin_view(self.report_view),
                 name="claims_claim_report",
             ),
             path(
-                "<int:claim_id>/decide/",
+                "<id:claim_id>/decide/",
                 self.admin_site.admin_view(self.decide_view),
                 name="claims_claim_decide",
             ),
             path(
-                "<int:claim_id>/pay/",
+                "<id:claim_id>/pay/",
                 self.admin_site.admin_view(self.pay_view),
                 name="claims_claim_pay",
             ),
             path(
-                "<int:claim_id>/reject/",
+                "<id:claim_id>/reject/",
                 self.admin_site.admin_view(self.reject_view),
                 name="claims_claim_reject",
             ),
             path(
-                "<int:claim_id>/letter/",
+                "<id:claim_id>/letter/",
                 self.admin_site.admin_view(self.letter_view),
                 name="claims_claim_letter",
             ),

@@ -14,6 +14,7 @@ from trygg.identity.actors import audit_context
 from trygg.identity.auth import CustomerSessionAuth
 from trygg.identity.requests import PortalRequest
 from trygg.identity.sca import Function
+from trygg.kernel.ids import Id
 from trygg.kernel.models import AuditChannel
 
 router = Router(tags=["claims"], auth=CustomerSessionAuth())
@@ -23,7 +24,7 @@ class ClaimIn(Schema):
     policy_number: str = Field(max_length=20)
     accident_date: dt.date
     description: str = Field(max_length=4000)
-    payout_account_id: int | None = Field(None, description="One of your accounts with us")
+    payout_account_id: Id | None = Field(None, description="One of your accounts with us")
     payout_destination: str = Field(
         "", max_length=30, description="Or an account at another bank: clearing and number"
     )

@@ -69,7 +69,7 @@ class PinLetterAdmin(AuditedReadAdmin):
     def get_urls(self) -> list[Any]:
         return [
             path(
-                "<int:letter_id>/print/",
+                "<id:letter_id>/print/",
                 self.admin_site.admin_view(self.print_view),
                 name="identity_pinletter_print",
             ),
@@ -158,7 +158,7 @@ class SecurityTokenAdmin(AuditedReadAdmin):
     def get_urls(self) -> list[Any]:
         return [
             path(
-                "<int:token_id>/dispatch/",
+                "<id:token_id>/dispatch/",
                 self.admin_site.admin_view(self.dispatch_view),
                 name="identity_securitytoken_dispatch",
             ),

@@ -196,22 +196,22 @@ class PartyAdmin(AuditedReadAdmin):
     def get_urls(self) -> list[Any]:
         own = [
             path(
-                "<int:party_id>/pin-letter/",
+                "<id:party_id>/pin-letter/",
                 self.admin_site.admin_view(self.pin_letter_view),
                 name="parties_party_pin_letter",
             ),
             path(
-                "<int:party_id>/unlock/",
+                "<id:party_id>/unlock/",
                 self.admin_site.admin_view(self.unlock_view),
                 name="parties_party_unlock",
             ),
             path(
-                "<int:party_id>/token/",
+                "<id:party_id>/token/",
                 self.admin_site.admin_view(self.token_order_view),
                 name="parties_party_token",
             ),
             path(
-                "<int:party_id>/audit/",
+                "<id:party_id>/audit/",
                 self.admin_site.admin_view(self.audit_view),
                 name="parties_party_audit",
             ),

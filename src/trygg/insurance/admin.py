@@ -271,17 +271,17 @@ class ApplicationAdmin(AuditedReadAdmin):
                 name="insurance_application_paper",
             ),
             path(
-                "<int:application_id>/decide/",
+                "<id:application_id>/decide/",
                 self.admin_site.admin_view(self.decide_view),
                 name="insurance_application_decide",
             ),
             path(
-                "<int:application_id>/supplement/",
+                "<id:application_id>/supplement/",
                 self.admin_site.admin_view(self.supplement_view),
                 name="insurance_application_supplement",
             ),
             path(
-                "<int:application_id>/letter/",
+                "<id:application_id>/letter/",
                 self.admin_site.admin_view(self.letter_view),
                 name="insurance_application_letter",
             ),
@@ -577,7 +577,7 @@ class PolicyAdmin(AuditedReadAdmin):
     def get_urls(self) -> list[Any]:
         own = [
             path(
-                "<int:policy_id>/letter/",
+                "<id:policy_id>/letter/",
                 self.admin_site.admin_view(self.letter_view),
                 name="insurance_policy_letter",
             )

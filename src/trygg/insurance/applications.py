@@ -318,7 +318,11 @@ def _online(
     checked = _check(
         problems, data, holder=holder, applied_on=today, signed_on=today, complete_required=True
     )
-    answers = _answers(problems, data, rules.Kind(data.kind) if checked is None else checked.kind)
+    # An unknown kind is already a problem of ``kind``; the answers are still checked (as for a
+    # new insurance) so that every other problem is named beside it.
+    known = {kind.value: kind for kind in rules.Kind}
+    kind = checked.kind if checked is not None else known.get(str(data.kind), rules.Kind.NEW)
+    answers = _answers(problems, data, kind)
     problems.raise_if_any()
     assert checked is not None
     return checked, answers, _payload(checked, answers, person)

@@ -9,6 +9,7 @@ service that rounds a Decimal amount); arithmetic keeps full precision until the
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Final
@@ -46,6 +47,30 @@ def _to_decimal(value: Decimal | int | str) -> Decimal:
     if not result.is_finite():
         raise MoneyError("money.format", f"{value!r} is not a finite amount.")
     return result
+
+
+# An amount as people type it: ASCII digits, groups of thousands split by spaces, a decimal comma
+# or point. Python's Decimal() would also take "1_000", "1e3", "Infinity" and digits of other
+# scripts ("١٠٠"): none of those is an amount a customer meant.
+_AMOUNT_TEXT: Final = re.compile(r"-?[0-9]+(?:[.,][0-9]+)?", re.ASCII)
+_GROUP_SPACES: Final = re.compile(r"(?<=[0-9])[ \u00a0\u202f](?=[0-9]{3}(?![0-9]))")
+
+
+def parse_amount_text(value: object) -> Decimal:
+    """An amount typed or sent as text (or an int or a Decimal): ``1500``, ``1 500,50``,
+    ``99.5``, ``-20``. Refused with ``amount.format``: floats, booleans, exponents, underscores,
+    digits other than 0-9, more than one sign or separator. The sign and the number of decimals
+    are the caller's rules."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
+        raise MoneyError("amount.format", "Give the amount as a number, e.g. 1500 or 99,50.")
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise MoneyError("amount.format", "Give the amount as a number, e.g. 1500 or 99,50.")
+        return value
+    text = _GROUP_SPACES.sub("", str(value).strip())
+    if not _AMOUNT_TEXT.fullmatch(text):
+        raise MoneyError("amount.format", "Give the amount as a number, e.g. 1500 or 99,50.")
+    return Decimal(text.replace(",", "."))
 
 
 @dataclass(frozen=True, slots=True)

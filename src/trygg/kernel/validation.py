@@ -90,8 +90,8 @@ def clean_phone(
 
 
 _POSTAL = {
-    "SE": (re.compile(r"^\d{3} ?\d{2}$"), "NNN NN"),
-    "NO": (re.compile(r"^\d{4}$"), "NNNN"),
+    "SE": (re.compile(r"^[0-9]{3} ?[0-9]{2}$"), "NNN NN"),
+    "NO": (re.compile(r"^[0-9]{4}$"), "NNNN"),
 }
 
 

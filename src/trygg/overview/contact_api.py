@@ -8,6 +8,7 @@ from pydantic import Field
 from trygg.identity.actors import audit_context
 from trygg.identity.auth import CustomerSessionAuth
 from trygg.identity.requests import PortalRequest
+from trygg.kernel.ids import Id
 from trygg.kernel.models import AuditChannel
 from trygg.parties.selectors import ContactDetails, contact_details_read, party_for_viewer
 from trygg.parties.services import ContactInput, contact_details_update
@@ -48,7 +49,7 @@ def _out(details: ContactDetails) -> ContactDetailsOut:
     response=ContactDetailsOut,
     summary="Contact details of one of your engagements",
 )
-def get_contact_details(request: PortalRequest, party_id: int) -> ContactDetailsOut:
+def get_contact_details(request: PortalRequest, party_id: Id) -> ContactDetailsOut:
     party = party_for_viewer(viewer=request.auth, party_id=party_id)
     return _out(contact_details_read(ctx=audit_context(request, AuditChannel.API), party=party))
 
@@ -59,7 +60,7 @@ def get_contact_details(request: PortalRequest, party_id: int) -> ContactDetails
     summary="Change contact details",
 )
 def put_contact_details(
-    request: PortalRequest, party_id: int, payload: ContactDetailsIn
+    request: PortalRequest, party_id: Id, payload: ContactDetailsIn
 ) -> ContactDetailsOut:
     party = party_for_viewer(viewer=request.auth, party_id=party_id)
     ctx = audit_context(request, AuditChannel.API)

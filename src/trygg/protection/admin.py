@@ -255,27 +255,27 @@ class BlockingCallAdmin(AuditedReadAdmin):
                 "start/", self.admin_site.admin_view(self.start_view), name="protection_call_start"
             ),
             path(
-                "<int:call_id>/work/",
+                "<id:call_id>/work/",
                 self.admin_site.admin_view(self.work_view),
                 name="protection_call_work",
             ),
             path(
-                "<int:call_id>/item/",
+                "<id:call_id>/item/",
                 self.admin_site.admin_view(self.item_view),
                 name="protection_call_item",
             ),
             path(
-                "<int:call_id>/abandon/",
+                "<id:call_id>/abandon/",
                 self.admin_site.admin_view(self.abandon_view),
                 name="protection_call_abandon",
             ),
             path(
-                "<int:call_id>/report/",
+                "<id:call_id>/report/",
                 self.admin_site.admin_view(self.report_view),
                 name="protection_call_report",
             ),
             path(
-                "<int:call_id>/closed/",
+                "<id:call_id>/closed/",
                 self.admin_site.admin_view(self.closed_view),
                 name="protection_call_closed",
             ),
@@ -467,7 +467,7 @@ class CallbackAdmin(AuditedReadAdmin):
     def get_urls(self) -> list[Any]:
         own = [
             path(
-                "<int:callback_id>/done/",
+                "<id:callback_id>/done/",
                 self.admin_site.admin_view(self.done_view),
                 name="protection_callback_done",
             )
