@@ -5,11 +5,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint types contracts migrations-check messages clean
+# The Autogiro file library is a distribution of its own (packages/autogiro): installed first,
+# its tests run without Django in its own folder, `make wheels` builds it.
+.PHONY: run test install wheels lint types contracts migrations-check messages clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml packages/autogiro/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e 'packages/autogiro[test]'
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
@@ -20,9 +23,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
+	cd packages/autogiro && ../../$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench packages
 
 types: $(STAMP)
 	$(BIN)/mypy
@@ -34,8 +38,11 @@ migrations-check: $(STAMP)
 	$(BIN)/trygg manage makemigrations --check --dry-run
 
 messages: $(STAMP)
-	cd src/trygg && ../../$(BIN)/trygg manage makemessages -l sv -l nb -l en --ignore "autogiro/*"
+	cd src/trygg && ../../$(BIN)/trygg manage makemessages -l sv -l nb -l en
 	cd src/trygg && ../../$(BIN)/trygg manage compilemessages
 
+wheels: $(STAMP)
+	$(BIN)/python -m pip wheel --quiet --no-deps --wheel-dir dist packages/autogiro
+
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var dist .pytest_cache .mypy_cache .ruff_cache

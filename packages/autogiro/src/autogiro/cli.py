@@ -1,4 +1,4 @@
-"""Command line: ``python -m trygg.autogiro show FILE``.
+"""Command line: ``python -m autogiro show FILE``.
 
 :func:`show` is what a later ``trygg autogiro show FILE`` command calls: it
 prints the records of the file as a JSON list, or refuses the file, printing
@@ -64,7 +64,7 @@ def show(
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m trygg.autogiro", description="Read Bankgirot Autogiro files."
+        prog="python -m autogiro", description="Read Bankgirot Autogiro files."
     )
     commands = parser.add_subparsers(dest="command", required=True)
     show_parser = commands.add_parser("show", help="print a file as JSON, or its errors")

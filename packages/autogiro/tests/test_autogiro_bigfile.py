@@ -11,9 +11,8 @@ import os
 import time
 import tracemalloc
 
+from autogiro import DebitPayment, PaymentSpecificationClosing, iter_records, validate
 from autogiro_testkit import generated_stream
-
-from trygg.autogiro import DebitPayment, PaymentSpecificationClosing, iter_records, validate
 
 RECORDS = int(os.environ.get("AUTOGIRO_BIG_FILE_RECORDS", "200000"))
 PEAK_LIMIT = 4 * 1024 * 1024  # bytes

@@ -7,7 +7,7 @@ Files to Bankgirot::
 
     from datetime import date
     from decimal import Decimal
-    from trygg.autogiro import GENAST, DebitOrder, Opening, write_file
+    from autogiro import GENAST, DebitOrder, Opening, write_file
 
     write_file("payments.txt", [
         Opening(file_date=date(2026, 1, 20), customer_number="471117", bankgiro="9912346"),
@@ -17,7 +17,7 @@ Files to Bankgirot::
 
 Files from Bankgirot::
 
-    from trygg.autogiro import read_file, to_json, validate
+    from autogiro import read_file, to_json, validate
 
     for record in read_file("BET_SPEC.txt"):
         print(to_json(record))

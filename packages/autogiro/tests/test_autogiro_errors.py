@@ -7,17 +7,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from autogiro_testkit import (
-    BANKGIRO,
-    alpha,
-    file_bytes,
-    num,
-    rec,
-    report_opening,
-    request_opening,
-)
 
-from trygg.autogiro import (
+from autogiro import (
     GENAST,
     AutogiroError,
     AutogiroValidationError,
@@ -30,6 +21,15 @@ from trygg.autogiro import (
     validate,
     write_bytes,
     write_records,
+)
+from autogiro_testkit import (
+    BANKGIRO,
+    alpha,
+    file_bytes,
+    num,
+    rec,
+    report_opening,
+    request_opening,
 )
 
 BG10 = num(BANKGIRO, 10)
@@ -607,7 +607,7 @@ def test_writer_checks_rules_between_fields() -> None:
 
 
 def test_writer_refuses_records_of_another_file_kind() -> None:
-    from trygg.autogiro import MandateNoticeClosing
+    from autogiro import MandateNoticeClosing
 
     with pytest.raises(AutogiroValidationError) as caught:
         write_bytes([OPENING, MandateNoticeClosing(file_date=date(2026, 1, 15), notice_count=0)])

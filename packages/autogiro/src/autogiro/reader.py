@@ -5,7 +5,7 @@ not grow with the size of the file. Each line must be an 80-character record
 of printable ISO-8859-1 characters ending in CR LF.
 
 * :func:`iter_records` yields typed records and raises
-  :class:`~trygg.autogiro.errors.AutogiroValidationError` at the first line
+  :class:`~autogiro.errors.AutogiroValidationError` at the first line
   with problems (records before it have been yielded);
 * :func:`validate` reads the whole file and returns every problem;
 * :func:`read_file` and :func:`read_bytes` return all records, or raise

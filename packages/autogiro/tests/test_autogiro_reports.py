@@ -5,9 +5,7 @@ from __future__ import annotations
 from datetime import date, time
 from decimal import Decimal
 
-from autogiro_testkit import BANKGIRO, CUSTOMER, alpha, file_bytes, num, rec, report_opening
-
-from trygg.autogiro import (
+from autogiro import (
     AllPaymentsCancelled,
     AllPaymentsMoved,
     AmendmentsClosing,
@@ -40,6 +38,7 @@ from trygg.autogiro import (
     read_bytes,
     write_bytes,
 )
+from autogiro_testkit import BANKGIRO, CUSTOMER, alpha, file_bytes, num, rec, report_opening
 
 BG10 = num(BANKGIRO, 10)
 ACCOUNT35 = num("89010032323232", 35)

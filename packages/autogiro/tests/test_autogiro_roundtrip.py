@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from trygg.autogiro import (
+from autogiro import (
     ALL_RECORD_TYPES,
     GENAST,
     AmendmentAnswer,
@@ -63,7 +63,7 @@ from trygg.autogiro import (
     read_bytes,
     write_bytes,
 )
-from trygg.autogiro.fields import (
+from autogiro.fields import (
     Account,
     Amount,
     Code,
@@ -76,7 +76,7 @@ from trygg.autogiro.fields import (
     Text,
     Timestamp,
 )
-from trygg.autogiro.records import (
+from autogiro.records import (
     AllPaymentsCancelled,
     AllPaymentsMoved,
     AllPaymentsOnDateCancelled,

@@ -6,11 +6,10 @@ from datetime import date, time
 from decimal import Decimal
 
 import pytest
-from autogiro_testkit import BANKGIRO, file_bytes, num, rec, request_opening
 from hypothesis import given
 from hypothesis import strategies as st
 
-from trygg.autogiro import (
+from autogiro import (
     GENAST,
     AutogiroValidationError,
     BankAccount,
@@ -21,7 +20,7 @@ from trygg.autogiro import (
     read_bytes,
     write_bytes,
 )
-from trygg.autogiro.fields import (
+from autogiro.fields import (
     Account,
     Amount,
     Code,
@@ -37,6 +36,7 @@ from trygg.autogiro.fields import (
     Timestamp,
     utf8_offset,
 )
+from autogiro_testkit import BANKGIRO, file_bytes, num, rec, request_opening
 
 
 def test_numeric_is_right_aligned_and_zero_filled() -> None:

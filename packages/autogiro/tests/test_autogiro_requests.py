@@ -6,9 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from autogiro_testkit import BANKGIRO, CUSTOMER, alpha, file_bytes, num, rec, request_opening
 
-from trygg.autogiro import (
+from autogiro import (
     GENAST,
     BankAccount,
     CancelPayerPayments,
@@ -29,6 +28,7 @@ from trygg.autogiro import (
     read_bytes,
     write_bytes,
 )
+from autogiro_testkit import BANKGIRO, CUSTOMER, alpha, file_bytes, num, rec, request_opening
 
 BG10 = num(BANKGIRO, 10)
 
