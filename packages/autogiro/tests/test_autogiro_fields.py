@@ -58,7 +58,7 @@ def test_numeric_is_right_aligned_and_zero_filled() -> None:
 
 def test_optional_numeric_and_identity_numbers() -> None:
     identity = Numeric(12, optional=True, zeros_are_empty=True, keep_zeros=True)
-    assert identity.decode("005556000521") == "005556000521"
+    assert identity.decode("005556000528") == "005556000528"
     assert identity.decode(" " * 12) is None
     assert identity.decode("0" * 12) is None
     assert identity.encode(None) == " " * 12

@@ -44,16 +44,16 @@ CASES: list[tuple[str, str, Record]] = [
             "04",
             {
                 3: BG10,
-                13: num("196803050000", 16),
+                13: num("196803050001", 16),
                 29: "3300" + num(6803050000, 12),
-                45: "196803050000",
+                45: "196803050001",
             },
         ),
         NewMandate(
             bankgiro=BANKGIRO,
-            payer_number="196803050000",
+            payer_number="196803050001",
             account=BankAccount("3300", "6803050000"),
-            identity="196803050000",
+            identity="196803050001",
         ),
     ),
     (
@@ -82,7 +82,7 @@ CASES: list[tuple[str, str, Record]] = [
                 3: BG10,
                 13: num(106, 16),
                 29: "5001" + num(1000020, 12),
-                45: "194512121212",
+                45: "194512121213",
                 77: "AV",
             },
         ),
@@ -90,7 +90,7 @@ CASES: list[tuple[str, str, Record]] = [
             bankgiro=BANKGIRO,
             payer_number="106",
             account=BankAccount("5001", "1000020"),
-            identity="194512121212",
+            identity="194512121213",
         ),
     ),
     (

@@ -18,6 +18,12 @@ carrying blanks after position 80, blank lines at the end of the file, a final
 end-of-file character (Ctrl-Z, 0x1A), and text saved as UTF-8 (with or without
 a byte order mark). Everything else is checked the same way; the default,
 strict mode refuses each of these with its own error.
+
+``check_digits=True`` (the default) verifies the check digits of bankgiro and
+identity numbers (:mod:`autogiro.checkdigits`); Bankgirot's published example
+files use numbers that fail them, ``check_digits=False`` skips the check.
+Every record's bankgiro number must equal its section's opening record's, and
+every opening record's BGC customer number the file's first, in both cases.
 """
 
 from __future__ import annotations
@@ -268,15 +274,18 @@ def _lines(
     raw = readline(_MAX_LINE)
     if line == 0 and raw.startswith(_BOM):
         if strict:
-            yield None, [
-                AutogiroError(
-                    "begins with a UTF-8 byte order mark; Autogiro files are ISO-8859-1 text",
-                    line=1,
-                    column=1,
-                    field="record",
-                    got="EF BB BF",
-                )
-            ]
+            yield (
+                None,
+                [
+                    AutogiroError(
+                        "begins with a UTF-8 byte order mark; Autogiro files are ISO-8859-1 text",
+                        line=1,
+                        column=1,
+                        field="record",
+                        got="EF BB BF",
+                    )
+                ],
+            )
             line = 1
             raw = readline(_MAX_LINE)
         else:
@@ -321,22 +330,25 @@ _EOF: Final = b"\x1a"
 
 def _blank_lines(lines: list[int]) -> Iterator[tuple[str | None, list[AutogiroError]]]:
     for number in lines:
-        yield None, [
-            AutogiroError(
-                "blank line inside the file (blank lines are allowed only at its end)",
-                line=number,
-                column=1,
-                field="record",
-                got="",
-            )
-        ]
+        yield (
+            None,
+            [
+                AutogiroError(
+                    "blank line inside the file (blank lines are allowed only at its end)",
+                    line=number,
+                    column=1,
+                    field="record",
+                    got="",
+                )
+            ],
+        )
 
 
 def _scan(
-    stream: BinaryStream, strict: bool
+    stream: BinaryStream, strict: bool, check_digits: bool
 ) -> Iterator[tuple[Record | None, list[AutogiroError]]]:
     """Yield ``(record or None, errors)`` for every line, then final errors."""
-    checker = StructureChecker()
+    checker = StructureChecker(check_digits=check_digits)
     line = 0
     for text, errors in _texts(stream, strict):
         line += 1
@@ -402,13 +414,15 @@ def _scan(
         yield None, final
 
 
-def iter_records(stream: BinaryStream, *, strict: bool = True) -> Iterator[Record]:
+def iter_records(
+    stream: BinaryStream, *, strict: bool = True, check_digits: bool = True
+) -> Iterator[Record]:
     """Yield the records of ``stream`` one by one.
 
     Raises :class:`AutogiroValidationError` with the problems of the first
     line that has any (or of a closing record whose totals are wrong).
     """
-    for record, errors in _scan(stream, strict):
+    for record, errors in _scan(stream, strict, check_digits):
         if errors:
             raise AutogiroValidationError(errors)
         if record is not None:
@@ -416,14 +430,18 @@ def iter_records(stream: BinaryStream, *, strict: bool = True) -> Iterator[Recor
 
 
 def validate(
-    stream: BinaryStream, *, strict: bool = True, max_errors: int | None = None
+    stream: BinaryStream,
+    *,
+    strict: bool = True,
+    check_digits: bool = True,
+    max_errors: int | None = None,
 ) -> list[AutogiroError]:
     """Every problem of the file in ``stream``, in line order (empty if none).
 
     Reading stops after ``max_errors`` problems when given.
     """
     found: list[AutogiroError] = []
-    for _record, errors in _scan(stream, strict):
+    for _record, errors in _scan(stream, strict, check_digits):
         if errors:
             found.extend(errors)
             if max_errors is not None and len(found) >= max_errors:
@@ -433,10 +451,10 @@ def validate(
     return found
 
 
-def _read_all(stream: BinaryStream, strict: bool) -> list[Record]:
+def _read_all(stream: BinaryStream, strict: bool, check_digits: bool) -> list[Record]:
     records: list[Record] = []
     found: list[AutogiroError] = []
-    for record, errors in _scan(stream, strict):
+    for record, errors in _scan(stream, strict, check_digits):
         if errors:
             found.extend(errors)
         elif record is not None:
@@ -447,12 +465,14 @@ def _read_all(stream: BinaryStream, strict: bool) -> list[Record]:
     return records
 
 
-def read_file(path: str | os.PathLike[str], *, strict: bool = True) -> list[Record]:
+def read_file(
+    path: str | os.PathLike[str], *, strict: bool = True, check_digits: bool = True
+) -> list[Record]:
     """All records of the file at ``path``; raises with every problem."""
     with open(path, "rb") as stream:
-        return _read_all(stream, strict)
+        return _read_all(stream, strict, check_digits)
 
 
-def read_bytes(data: bytes, *, strict: bool = True) -> list[Record]:
+def read_bytes(data: bytes, *, strict: bool = True, check_digits: bool = True) -> list[Record]:
     """All records of a file held in memory; raises with every problem."""
-    return _read_all(io.BytesIO(data), strict)
+    return _read_all(io.BytesIO(data), strict, check_digits)
