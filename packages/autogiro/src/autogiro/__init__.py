@@ -91,6 +91,7 @@ from .records import (
 )
 from .serialize import to_json
 from .structure import Family
+from .tasks import RequestFile
 from .writer import check_records, write_bytes, write_debit_orders, write_file, write_records
 
 __all__ = [
@@ -151,6 +152,7 @@ __all__ = [
     "RejectedPaymentsClosing",
     "ReportOpening",
     "ReportedPayment",
+    "RequestFile",
     "SectionOpening",
     "Withdrawal",
     "check_records",
