@@ -7,6 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from autogiro import read_file
 from autogiro_testkit import generated_stream
 
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -36,3 +39,15 @@ def test_the_ten_line_program_lists_the_payments_of_a_file(tmp_path: Path) -> No
         f"2026-02-02 {number} 300.00 Godkänd betalning, betalningen är genomförd"
         for number in range(3)
     ]
+
+
+@pytest.mark.parametrize("heading", ["## Writing, task by task", "## Writing records"])
+def test_the_writing_examples_write_files_that_read_back(
+    heading: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    exec(compile(_program(heading), heading, "exec"), {})  # noqa: S102 - the README's own code
+    (written,) = tmp_path.iterdir()
+    records = read_file(written)
+    assert records[0].TK == "01"
+    assert len(records) >= 3
