@@ -12,7 +12,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from trygg.banking.accountnumbers import (
+from autogiro.accountnumbers import (
     RULES,
     RULES_VERSION,
     AccountNumber,

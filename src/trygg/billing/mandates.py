@@ -14,7 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from trygg.banking.accountnumbers import AccountNumberError, parse_account
+from autogiro.accountnumbers import AccountNumberError, parse_account
 from trygg.billing import rules
 from trygg.billing.models import (
     Charge,
