@@ -152,6 +152,10 @@ def test_main_and_module_entry_point(tmp_path: Path) -> None:
     lenient.write_bytes(request_opening().rstrip().encode() + b"\n")
     assert main(["show", str(lenient)]) == 1
     assert main(["show", "--lenient", str(lenient)]) == 0
+    example = tmp_path / "example.txt"  # a bankgiro number as in Bankgirot's example files
+    example.write_bytes(file_bytes([request_opening(bankgiro="9912345")]))
+    assert main(["show", str(example)]) == 1
+    assert main(["show", "--no-check-digits", str(example)]) == 0
 
 
 def test_written_file_shows_the_same_records(tmp_path: Path) -> None:

@@ -264,6 +264,14 @@ CASES: list[tuple[str, bytes, int, int, str, str]] = [
         "old (pre-2016) file layout is not supported",
     ),
     (
+        "register extract, not named the old layout",
+        file_bytes(["0120260202" + "9900" + "0009912346" + "AG-MEDAVI".ljust(20) + " " * 36]),
+        1,
+        11,
+        "layout",
+        "register extract, AG-MEDAVI",
+    ),
+    (
         "opening that is no Autogiro opening",
         file_bytes(["01" + "X" * 78]),
         1,

@@ -79,11 +79,8 @@ def test_luhn() -> None:
     assert not luhn_valid("79927398710")
 
 
-def _mandate(identity: str) -> str:
-    return rec(
-        "04",
-        {3: BG10, 13: num(101, 16), 29: "3300" + num("8112289874", 12), 45: identity},
-    )
+def _mandate(identity: str, account: str = "3300" + num("8112289874", 12)) -> str:
+    return rec("04", {3: BG10, 13: num(101, 16), 29: account, 45: identity})
 
 
 def _errors(data: bytes, **options: bool) -> list[tuple[int | None, int | None, str | None]]:
@@ -106,6 +103,21 @@ CASES = [
         "new mandate with a personal number whose date does not exist",
         [request_opening(), _mandate("198102299874")],
         [(2, 45, "identity")],
+    ),
+    (
+        "new mandate with an account that fails its bank's rule (SEB, modulus 11)",
+        [request_opening(), _mandate("198112289874", "5001" + num(1000020, 12))],
+        [(2, 29, "account")],
+    ),
+    (
+        "new mandate with a Nordea personal account that is not the personal number",
+        [request_opening(), _mandate("198112289874", "3300" + num("8112289875", 12))],
+        [(2, 29, "account")],
+    ),
+    (
+        "new mandate with an account of a bank newer than the table (checked partly: accepted)",
+        [request_opening(), _mandate("198112289874", "1099" + num(1000004, 12))],
+        [],
     ),
     (
         "payer number change to a bankgiro number with a wrong check digit",

@@ -198,7 +198,7 @@ MANDATE_NOTICES = [
         {
             3: BG10,
             13: num(103, 16),
-            29: "5001" + num(1000020, 12),
+            29: "5001" + num(1000023, 12),
             45: "196803050001",
             62: "04",
             64: "32",
@@ -246,7 +246,7 @@ def test_mandate_notices() -> None:
     assert records[1] == MandateNotice(
         bankgiro=BANKGIRO,
         payer_number="103",
-        account=BankAccount("5001", "1000020"),
+        account=BankAccount("5001", "1000023"),
         identity="196803050001",
         information_code="04",
         comment_code="32",
@@ -574,7 +574,7 @@ INTERNET_MANDATES = [
     rec("56", {3: "12838", 8: "SKARPNÄCK"}),
     rec(
         "52",
-        {3: BG10, 13: num(113, 16), 29: "5001" + num(1000020, 12), 45: "196803050001", 62: "1"},
+        {3: BG10, 13: num(113, 16), 29: "5001" + num(1000023, 12), 45: "196803050001", 62: "1"},
     ),
     rec("54", {3: "JOHN ANDERSSON"}),
     rec("55", {3: "8601 EAST ORCHARD ROAD", 39: "ACAMPO CA 95220"}),
@@ -601,7 +601,7 @@ def test_internet_bank_mandates() -> None:
         InternetMandate(
             bankgiro=BANKGIRO,
             payer_number="113",
-            account=BankAccount("5001", "1000020"),
+            account=BankAccount("5001", "1000023"),
             identity="196803050001",
             message_type="1",
         ),

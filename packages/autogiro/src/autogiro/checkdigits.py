@@ -8,6 +8,11 @@
   and ten digits ``NNNNNNNNNC`` with a modulus-10 check digit over the ten
   and a third digit of at least 2.
 
+* Bank accounts (clearing and account number) follow each bank's rule in
+  Bankgirot's "Bankernas kontonummeruppbyggnad" (:mod:`autogiro.accountnumbers`);
+  an account under a clearing number newer than that table, which can only be
+  checked partly, is accepted.
+
 Each function returns the rule that is broken, or ``None``. Bankgirot's own
 published example files use numbers that fail these checks; the reader and
 writer therefore take ``check_digits=False`` to skip them.
@@ -17,7 +22,10 @@ from __future__ import annotations
 
 from datetime import date
 
-__all__ = ["bankgiro_problem", "identity_problem", "luhn_valid"]
+from .accountnumbers import AccountNumberError, parse_account
+from .fields import BankAccount
+
+__all__ = ["account_problem", "bankgiro_problem", "identity_problem", "luhn_valid"]
 
 
 def luhn_valid(digits: str) -> bool:
@@ -64,4 +72,13 @@ def identity_problem(number: str) -> str | None:
         return "personal identity number must begin with a date that exists (YYYYMMDD)"
     if not luhn_valid(number[2:]):
         return "personal identity number has a wrong check digit (modulus 10)"
+    return None
+
+
+def account_problem(account: BankAccount) -> str | None:
+    """What is wrong with a bank account by its bank's rule, or None."""
+    try:
+        parse_account(f"{account.clearing} {account.number}")
+    except AccountNumberError as error:
+        return f"bank account: {error.message}"
     return None

@@ -20,10 +20,10 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from enum import Enum
 from types import MappingProxyType
-from typing import Final, cast
+from typing import Any, Final, cast
 
 from . import codes
-from .checkdigits import bankgiro_problem, identity_problem
+from .checkdigits import account_problem, bankgiro_problem, identity_problem
 from .errors import AutogiroError
 from .records import (
     AllPaymentsCancelled,
@@ -228,12 +228,21 @@ def detect_family(text: str) -> tuple[Family | None, AutogiroError | None]:
                 got=text[44:64],
             )
         return family, None
-    if text[10:14] == "9900" or text[18:22] == "9900":
+    if text[10:18] == "AUTOGIRO" and text[18:22] == "9900":
         return None, AutogiroError(
             "old (pre-2016) file layout is not supported; the section is not read",
             column=11,
             field="layout",
             got=text[10:22],
+        )
+    if text[10:14] == "9900":  # the layout of register extracts, not the old layout
+        return None, AutogiroError(
+            "an opening record with clearing number 9900 in positions 11-14 (a register "
+            f"extract, {text[24:44].strip() or 'no content name'}) is not read; "
+            "the section is not read",
+            column=11,
+            field="layout",
+            got=text[10:44],
         )
     if text[10:18] == "AUTOGIRO":
         return Family.REQUEST, None
@@ -759,18 +768,21 @@ _HANDLERS: Final[
 )
 
 
-def _numbers_checked() -> Mapping[
-    type[Record], tuple[tuple[str, Callable[[str], str | None]], ...]
-]:
+_Check = Callable[[Any], str | None]
+
+
+def _numbers_checked() -> Mapping[type[Record], tuple[tuple[str, _Check], ...]]:
     """Per record type, its numbers with a check digit (the payee's bankgiro number is
     checked once, on the opening record, and every other record must repeat it)."""
-    table: dict[type[Record], tuple[tuple[str, Callable[[str], str | None]], ...]] = {}
+    table: dict[type[Record], tuple[tuple[str, _Check], ...]] = {}
     for allowed in _ALLOWED.values():
         for cls in allowed:
             names = {item.name for item in cls.LAYOUT if item.attribute}
-            checks: list[tuple[str, Callable[[str], str | None]]] = []
+            checks: list[tuple[str, _Check]] = []
             if "new_bankgiro" in names:
                 checks.append(("new_bankgiro", bankgiro_problem))
+            if "account" in names:
+                checks.append(("account", account_problem))
             if "identity" in names:
                 checks.append(("identity", identity_problem))
             if checks:
