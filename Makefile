@@ -5,14 +5,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lock audit lint types contracts migrations-check messages clean
+.PHONY: run test install lock audit wheels lint types contracts migrations-check messages clean
 
-# Installs exactly what requirements.lock pins, each package checked against its hashes, then
-# trygg itself (editable). A lock not made from pyproject's dependencies stops the install.
-$(STAMP): pyproject.toml requirements.lock
+# Installs exactly what requirements.lock pins, each package checked against its hashes, then the
+# Autogiro file library (a distribution of its own in packages/autogiro, standard library only)
+# and trygg itself, both editable. A lock not made from pyproject's dependencies stops the
+# install.
+$(STAMP): pyproject.toml requirements.lock packages/autogiro/pyproject.toml
 	$(PYTHON) tools/deps.py check
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e packages/autogiro
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(BIN)/python -m pip check
 	touch $(STAMP)
@@ -33,9 +36,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
+	cd packages/autogiro && ../../$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench tools
+	$(BIN)/ruff check src tests bench tools packages
 
 types: $(STAMP)
 	$(BIN)/mypy
@@ -47,8 +51,11 @@ migrations-check: $(STAMP)
 	$(BIN)/trygg manage makemigrations --check --dry-run
 
 messages: $(STAMP)
-	cd src/trygg && ../../$(BIN)/trygg manage makemessages -l sv -l nb -l en --ignore "autogiro/*"
+	cd src/trygg && ../../$(BIN)/trygg manage makemessages -l sv -l nb -l en
 	cd src/trygg && ../../$(BIN)/trygg manage compilemessages
 
+wheels: $(STAMP)
+	$(BIN)/python -m pip wheel --quiet --no-deps --wheel-dir dist packages/autogiro
+
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var dist .pytest_cache .mypy_cache .ruff_cache

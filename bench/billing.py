@@ -565,7 +565,7 @@ def _run_diagnostics(run_id: int, on: dt.date, folder: Path) -> dict[str, float]
     from django.conf import settings
     from django.db import transaction
 
-    from trygg.autogiro import DebitOrder, Opening, write_debit_orders, write_records
+    from autogiro import DebitOrder, Opening, write_debit_orders, write_records
     from trygg.billing.models import Charge, ChargeState
 
     out: dict[str, float] = {}
@@ -633,7 +633,7 @@ def _write_specification(folder: Path, budget: float) -> dict[str, Any]:
     from django.conf import settings
     from django.db import transaction
 
-    from trygg.autogiro import (
+    from autogiro import (
         DebitPayment,
         Deposit,
         PaymentSpecificationClosing,
@@ -822,7 +822,7 @@ def _check_import(spec: dict[str, Any], result: Any) -> dict[str, Any]:
 
 
 def _reader(path: Path, budget: float) -> dict[str, Any]:
-    from trygg.autogiro import iter_records
+    from autogiro import iter_records
 
     gc.collect()
     count = 0

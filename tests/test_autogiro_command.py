@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from trygg.autogiro import BankAccount, DebitOrder, NewMandate, Opening, write_file
+from autogiro import BankAccount, DebitOrder, NewMandate, Opening, write_file
 
 
 def test_show_prints_every_record_as_json(tmp_path: Path) -> None:

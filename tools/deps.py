@@ -29,6 +29,7 @@ PYPROJECT = ROOT / "pyproject.toml"
 LOCK = ROOT / "requirements.lock"
 DIGEST_PREFIX = "# dependencies-sha256: "
 LOWEST_PYTHON = "3.11"
+LOCAL_PACKAGE = "autogiro"
 
 
 def _declarations() -> dict[str, object]:
@@ -94,6 +95,10 @@ def lock() -> int:
                 "--python-version",
                 LOWEST_PYTHON,
                 "--generate-hashes",
+                # The local Autogiro library has no hash to pin: make install installs it
+                # from packages/autogiro.
+                "--no-emit-package",
+                LOCAL_PACKAGE,
                 "--no-header",
                 "--quiet",
             ],

@@ -532,7 +532,7 @@ def test_a_valid_personkonto_is_certain() -> None:
 
 @pytest.mark.django_db
 def test_an_account_that_can_only_be_partly_checked_is_signed_with_a_warning(funded: Any) -> None:
-    from trygg.banking.accountnumbers import parse_account
+    from autogiro.accountnumbers import parse_account
 
     customer, main, _savings = funded
     # A seven-digit account under a clearing number the table does not know: a newer bank.

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
-from trygg.autogiro import (
+from autogiro import (
     BankAccount,
     DebitPayment,
     Deposit,

@@ -10,9 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.billing.answers import mandate_notices, payment_spec
-from tests.billing.conftest import Payer, register, run_on
-from trygg.autogiro import (
+from autogiro import (
     CancelPayment,
     DebitOrder,
     MandateDeletion,
@@ -24,6 +22,8 @@ from trygg.autogiro import (
     read_file,
     write_file,
 )
+from tests.billing.answers import mandate_notices, payment_spec
+from tests.billing.conftest import Payer, register, run_on
 from trygg.banking.models import Account, Posting
 from trygg.billing.charges import charge_stop, invoice_payment_register
 from trygg.billing.imports import autogiro_import

@@ -12,10 +12,10 @@ import pytest
 from django.apps import apps
 from django.test import Client
 
+from autogiro import codes
 from tests.backoffice.test_backoffice import _login, _staff
 from tests.billing.answers import mandate_notices, payment_spec
 from tests.billing.conftest import Payer, register, run_on
-from trygg.autogiro import codes
 from trygg.billing.imports import autogiro_import
 from trygg.billing.models import BankgirotFile, Charge, Mandate
 from trygg.kernel import clock

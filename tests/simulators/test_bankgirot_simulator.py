@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from trygg.autogiro import (
+from autogiro import (
     GENAST,
     AllPaymentsMoved,
     AmendmentsClosing,

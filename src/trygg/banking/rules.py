@@ -1,8 +1,9 @@
 """Pure rules of banking: payment destinations (bankgiro, plusgiro, bank account) and amounts.
 
 Bankgiro and plusgiro numbers carry a Luhn check digit. A Swedish bank account is checked by
-Bankgirot's per-bank rules (``accountnumbers``); a number that can only be checked partly (a
-clearing number newer than the table) is accepted with ``certain=False`` so that the caller warns.
+Bankgirot's per-bank rules (``autogiro.accountnumbers``); a number that can only be checked partly
+(a clearing number newer than the table) is accepted with ``certain=False`` so that the caller
+warns.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Final
 
 from stdnum import luhn
 
-from trygg.banking.accountnumbers import AccountNumberError, parse_account
+from autogiro.accountnumbers import AccountNumberError, parse_account
 from trygg.kernel.money import MoneyError, parse_amount_text, round_amount
 
 MAX_PAYMENT: Final = Decimal("10000000.00")

@@ -16,8 +16,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from stdnum import luhn
 
+from autogiro.accountnumbers import OWN_BANKS
 from trygg.banking import chart, rules
-from trygg.banking.accountnumbers import OWN_BANKS
 from trygg.banking.ledger import Leg, book, book_once, internal_account, replayed
 from trygg.banking.models import (
     Account,

@@ -30,7 +30,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from trygg.autogiro import (
+from autogiro import (
     AmendmentAnswer,
     AutogiroError,
     AutogiroValidationError,

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
-from trygg.banking.accountnumbers import AccountNumberError, parse_account
+from autogiro.accountnumbers import AccountNumberError, parse_account
 from trygg.billing import period_rules, rules
 from trygg.billing.models import (
     Charge,

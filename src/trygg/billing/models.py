@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from trygg.autogiro import codes
+from autogiro import codes
 from trygg.banking.models import LedgerTransaction
 from trygg.billing import rules
 from trygg.insurance.models import PeriodChoice, Policy, PolicyTerm, Product

@@ -25,7 +25,7 @@ from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Greatest
 from django.utils.translation import gettext as _
 
-from trygg.autogiro import (
+from autogiro import (
     BankAccount,
     CancelPayment,
     MandateDeletion,

@@ -1,6 +1,6 @@
 """A local Bankgirot for Autogiro: the file exchange of Swedish direct debit, offline.
 
-It speaks the real file protocol through ``trygg.autogiro`` (new layout, 2016 and later) and
+It speaks the real file protocol through ``autogiro`` (new layout, 2016 and later) and
 counts bank days with ``trygg.kernel.bankdays.calendar_for("SE")``; it imports nothing else of
 trygg.
 
@@ -109,7 +109,7 @@ Scenario format
   wins) that is not listed under ``payments``.
 * ``closed_accounts``: every debit or credit of these payers meets a closed account.
 * ``mandates``: the comment code answering the payer's TK04, from
-  ``trygg.autogiro.codes.MANDATE_COMMENT_CODES`` (e.g. 03 account type not allowed, 05 wrong
+  ``autogiro.codes.MANDATE_COMMENT_CODES`` (e.g. 03 account type not allowed, 05 wrong
   account or personal data, 10 already exists, 20 wrong personal number); 32 creates it.
 * ``refunds``: the payer claims back the first approved debit, refunded (TK77) on the next bank
   day with this reason code (01 no mandate, 02 mandate revoked, 03 unexpected amount).

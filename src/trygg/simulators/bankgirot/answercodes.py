@@ -1,10 +1,10 @@
-"""The codes the simulator answers with, each one taken from ``trygg.autogiro.codes``."""
+"""The codes the simulator answers with, each one taken from ``autogiro.codes``."""
 
 from __future__ import annotations
 
 from typing import Final
 
-from trygg.autogiro import codes
+from autogiro import codes
 
 __all__ = [
     "AMENDMENT_CANCELLED",
@@ -77,4 +77,4 @@ for _code, _table in (
     (AMENDMENT_RECURRING, codes.AMENDMENT_COMMENT_CODES),
 ):
     if _code not in _table:  # pragma: no cover - the library's tables changed
-        raise ImportError(f"code {_code} is no longer in trygg.autogiro.codes")
+        raise ImportError(f"code {_code} is no longer in autogiro.codes")

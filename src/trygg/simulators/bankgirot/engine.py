@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
 
-from trygg.autogiro import (
+from autogiro import (
     AutogiroError,
     AutogiroValidationError,
     Opening,

@@ -29,7 +29,7 @@ from datetime import date, time
 from pathlib import Path
 from typing import Final
 
-from trygg.autogiro import AutogiroError, Record, codes, write_bytes
+from autogiro import AutogiroError, Record, codes, write_bytes
 
 __all__ = [
     "KIND_SUFFIXES",

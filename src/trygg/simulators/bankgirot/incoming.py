@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Final
 
-from trygg.autogiro import (
+from autogiro import (
     GENAST,
     CancelPayerPayments,
     CancelPayerPaymentsOnDate,

@@ -12,7 +12,7 @@ from datetime import date, time
 from decimal import Decimal
 from typing import Final
 
-from trygg.autogiro import (
+from autogiro import (
     GENAST,
     AllPaymentsMoved,
     AmendmentAnswer,

@@ -15,7 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Final
 
-from trygg.autogiro import codes
+from autogiro import codes
 
 __all__ = [
     "APPROVED",

@@ -68,7 +68,7 @@ class MandateEntry:
     status: str
     comment_code: str
     account: str | None = None
-    """``clearing-number``, as :class:`trygg.autogiro.BankAccount` prints it."""
+    """``clearing-number``, as :class:`autogiro.BankAccount` prints it."""
     identity: str | None = None
     registered: date | None = None
     valid_from: date | None = None

@@ -13,7 +13,7 @@ from typing import Any, TextIO, cast
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from trygg.autogiro.cli import show
+from autogiro.cli import show
 from trygg.billing.imports import autogiro_import
 from trygg.billing.inbox import inbox_import
 from trygg.kernel.audit import SYSTEM

@@ -2,7 +2,7 @@
 
 :func:`decode_line` reads a line into a record of a given type and
 :func:`encode_record` writes a record as a line; both report every broken
-rule as an :class:`~trygg.autogiro.errors.AutogiroError`. Decoding has a fast
+rule as an :class:`~autogiro.errors.AutogiroError`. Decoding has a fast
 path (a decoder compiled once per record type: fixed slices, the codecs' fast
 decoders, the record's slots set directly) and falls back to a field-by-field
 pass only when something is wrong.

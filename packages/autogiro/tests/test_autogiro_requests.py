@@ -6,9 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from autogiro_testkit import BANKGIRO, CUSTOMER, alpha, file_bytes, num, rec, request_opening
 
-from trygg.autogiro import (
+from autogiro import (
     GENAST,
     BankAccount,
     CancelPayerPayments,
@@ -29,6 +28,7 @@ from trygg.autogiro import (
     read_bytes,
     write_bytes,
 )
+from autogiro_testkit import BANKGIRO, CUSTOMER, alpha, file_bytes, num, rec, request_opening
 
 BG10 = num(BANKGIRO, 10)
 
@@ -44,28 +44,28 @@ CASES: list[tuple[str, str, Record]] = [
             "04",
             {
                 3: BG10,
-                13: num("196803050000", 16),
-                29: "3300" + num(6803050000, 12),
-                45: "196803050000",
+                13: num("196803050001", 16),
+                29: "3300" + num(6803050001, 12),
+                45: "196803050001",
             },
         ),
         NewMandate(
             bankgiro=BANKGIRO,
-            payer_number="196803050000",
-            account=BankAccount("3300", "6803050000"),
-            identity="196803050000",
+            payer_number="196803050001",
+            account=BankAccount("3300", "6803050001"),
+            identity="196803050001",
         ),
     ),
     (
         "new mandate for an organisation (00 + organisation number)",
         rec(
             "04",
-            {3: BG10, 13: num(5561234567, 16), 29: "8327" + num(99421234, 12), 45: "005561234567"},
+            {3: BG10, 13: num(5561234567, 16), 29: "8327" + num(99421232, 12), 45: "005561234567"},
         ),
         NewMandate(
             bankgiro=BANKGIRO,
             payer_number="5561234567",
-            account=BankAccount("8327", "99421234"),
+            account=BankAccount("8327", "99421232"),
             identity="005561234567",
         ),
     ),
@@ -81,16 +81,16 @@ CASES: list[tuple[str, str, Record]] = [
             {
                 3: BG10,
                 13: num(106, 16),
-                29: "5001" + num(1000020, 12),
-                45: "194512121212",
+                29: "5001" + num(1000023, 12),
+                45: "194512121213",
                 77: "AV",
             },
         ),
         RejectMandate(
             bankgiro=BANKGIRO,
             payer_number="106",
-            account=BankAccount("5001", "1000020"),
-            identity="194512121212",
+            account=BankAccount("5001", "1000023"),
+            identity="194512121213",
         ),
     ),
     (

@@ -5,15 +5,25 @@ not grow with the size of the file. Each line must be an 80-character record
 of printable ISO-8859-1 characters ending in CR LF.
 
 * :func:`iter_records` yields typed records and raises
-  :class:`~trygg.autogiro.errors.AutogiroValidationError` at the first line
+  :class:`~autogiro.errors.AutogiroValidationError` at the first line
   with problems (records before it have been yielded);
 * :func:`validate` reads the whole file and returns every problem;
 * :func:`read_file` and :func:`read_bytes` return all records, or raise
   with every problem of the file.
 
-``strict=False`` accepts LF line ends and pads records shorter than 80
-characters with blanks (Bankgirot's published example files are trimmed);
-everything else is checked the same way.
+``strict=False`` (the lenient mode) reads what file transfers and editors
+make of a file: LF line ends, records right-trimmed of their blanks (padded
+back to 80 characters; Bankgirot's published example files are trimmed) or
+carrying blanks after position 80, blank lines at the end of the file, a final
+end-of-file character (Ctrl-Z, 0x1A), and text saved as UTF-8 (with or without
+a byte order mark). Everything else is checked the same way; the default,
+strict mode refuses each of these with its own error.
+
+``check_digits=True`` (the default) verifies the check digits of bankgiro and
+identity numbers (:mod:`autogiro.checkdigits`); Bankgirot's published example
+files use numbers that fail them, ``check_digits=False`` skips the check.
+Every record's bankgiro number must equal its section's opening record's, and
+every opening record's BGC customer number the file's first, in both cases.
 """
 
 from __future__ import annotations
@@ -61,6 +71,15 @@ def _encoding_error(body: bytes, line: int) -> AutogiroError | None:
             got=body.decode("utf-8", errors="replace")[:RECORD_LENGTH],
         )
     match = _CONTROL.search(body)
+    if match is not None and body[match.start() :] == _EOF:
+        return AutogiroError(
+            "end-of-file character (Ctrl-Z, 0x1A) after the last record; "
+            "the lenient mode (strict=False) drops it",
+            line=line,
+            column=match.start() + 1,
+            field="record",
+            got=body.decode("latin-1"),
+        )
     if match is not None:
         return AutogiroError(
             f"byte 0x{body[match.start()]:02X} is not a printable ISO-8859-1 character",
@@ -70,6 +89,36 @@ def _encoding_error(body: bytes, line: int) -> AutogiroError | None:
             got=body.decode("latin-1"),
         )
     return None
+
+
+def _utf8_text(body: bytes, line: int, errors: list[AutogiroError]) -> str | None:
+    """The text of a line saved as UTF-8 (lenient mode), if ISO-8859-1 can hold it."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        errors.append(
+            AutogiroError(
+                "is neither ISO-8859-1 nor UTF-8 text",
+                line=line,
+                column=error.start + 1,
+                field="record",
+                got=body.decode("latin-1"),
+            )
+        )
+        return None
+    for column, char in enumerate(text, start=1):
+        if ord(char) > 0xFF or ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F:
+            errors.append(
+                AutogiroError(
+                    f"character U+{ord(char):04X} cannot be written in an ISO-8859-1 file",
+                    line=line,
+                    column=column,
+                    field="record",
+                    got=text,
+                )
+            )
+            return None
+    return text
 
 
 def _prepare(
@@ -110,13 +159,32 @@ def _prepare(
             )
     else:
         body = raw  # the last line may lack a line end
-    if not body.isascii() or _CONTROL.search(body) is not None:
+    text: str | None = None
+    if not strict and not body.isascii() and utf8_offset(body) is not None:
+        text = _utf8_text(body, line, errors)
+        if text is None:
+            return None, errors
+    elif not body.isascii() or _CONTROL.search(body) is not None:
         encoding_error = _encoding_error(body, line)
         if encoding_error is not None:
             errors.append(encoding_error)
             return None, errors
-    text = body.decode("latin-1")
+    if text is None:
+        text = body.decode("latin-1")
     if len(text) != RECORD_LENGTH:
+        if strict and not text.strip(" \t"):
+            errors.append(
+                AutogiroError(
+                    "blank line; the lenient mode (strict=False) ignores blank lines at the end",
+                    line=line,
+                    column=1,
+                    field="record",
+                    got=text,
+                )
+            )
+            return None, errors
+        if not strict and len(text) > RECORD_LENGTH and not text[RECORD_LENGTH:].strip(" "):
+            return text[:RECORD_LENGTH], errors
         if len(text) < RECORD_LENGTH and not strict:
             return text.ljust(RECORD_LENGTH), errors
         errors.append(
@@ -196,29 +264,91 @@ def _texts(stream: BinaryStream, strict: bool) -> Iterator[tuple[str | None, lis
 def _lines(
     readline: Callable[[int], bytes], strict: bool, line: int
 ) -> Iterator[tuple[str | None, list[AutogiroError]]]:
-    """Line by line, after ``line`` lines: each line checked and reported on its own."""
+    """Line by line, after ``line`` lines: each line checked and reported on its own.
+
+    Lines are read one ahead, so that the last line is known as such: in the
+    lenient mode a final end-of-file character is dropped and blank lines
+    count only when a record follows them.
+    """
     control = _CONTROL.search
-    while True:
-        raw = readline(_MAX_LINE)
-        if not raw:
-            return
+    raw = readline(_MAX_LINE)
+    if line == 0 and raw.startswith(_BOM):
+        if strict:
+            yield (
+                None,
+                [
+                    AutogiroError(
+                        "begins with a UTF-8 byte order mark; Autogiro files are ISO-8859-1 text",
+                        line=1,
+                        column=1,
+                        field="record",
+                        got="EF BB BF",
+                    )
+                ],
+            )
+            line = 1
+            raw = readline(_MAX_LINE)
+        else:
+            raw = raw[len(_BOM) :]
+    blanks: list[int] = []  # lenient mode: blank lines not yet known to be trailing
+    while raw:
         line += 1
+        if len(raw) == _MAX_LINE and raw[-1:] != b"\n":  # overlong: skipped by _prepare
+            yield _prepare(raw, line, strict, readline)
+            raw = readline(_MAX_LINE)
+            continue
+        following = readline(_MAX_LINE)
         if (
             len(raw) == _FULL
             and raw.endswith(b"\r\n")
             and raw.isascii()
             and control(raw, 0, RECORD_LENGTH) is None
         ):
+            if blanks:
+                yield from _blank_lines(blanks)
+                blanks = []
             yield raw.decode("latin-1"), []
+        elif not strict and not following and raw.rstrip(b"\r\n").endswith(_EOF):
+            last = raw.rstrip(b"\r\n")[: -len(_EOF)]
+            if last.strip(b" \t"):  # the character ended a record: read it as the last line
+                yield from _blank_lines(blanks)
+                yield from _lines(io.BytesIO(last).readline, strict, line - 1)
+            return
+        elif not strict and not raw.strip(b" \t\r\n"):
+            blanks.append(line)
         else:
+            if blanks:
+                yield from _blank_lines(blanks)
+                blanks = []
             yield _prepare(raw, line, strict, readline)
+        raw = following
+
+
+_BOM: Final = b"\xef\xbb\xbf"
+_EOF: Final = b"\x1a"
+
+
+def _blank_lines(lines: list[int]) -> Iterator[tuple[str | None, list[AutogiroError]]]:
+    for number in lines:
+        yield (
+            None,
+            [
+                AutogiroError(
+                    "blank line inside the file (blank lines are allowed only at its end)",
+                    line=number,
+                    column=1,
+                    field="record",
+                    got="",
+                )
+            ],
+        )
 
 
 def _scan(
-    stream: BinaryStream, strict: bool
+    stream: BinaryStream, strict: bool, check_digits: bool
 ) -> Iterator[tuple[Record | None, list[AutogiroError]]]:
     """Yield ``(record or None, errors)`` for every line, then final errors."""
-    checker = StructureChecker()
+    checker = StructureChecker(check_digits=check_digits)
     line = 0
     for text, errors in _texts(stream, strict):
         line += 1
@@ -284,13 +414,15 @@ def _scan(
         yield None, final
 
 
-def iter_records(stream: BinaryStream, *, strict: bool = True) -> Iterator[Record]:
+def iter_records(
+    stream: BinaryStream, *, strict: bool = True, check_digits: bool = True
+) -> Iterator[Record]:
     """Yield the records of ``stream`` one by one.
 
     Raises :class:`AutogiroValidationError` with the problems of the first
     line that has any (or of a closing record whose totals are wrong).
     """
-    for record, errors in _scan(stream, strict):
+    for record, errors in _scan(stream, strict, check_digits):
         if errors:
             raise AutogiroValidationError(errors)
         if record is not None:
@@ -298,14 +430,18 @@ def iter_records(stream: BinaryStream, *, strict: bool = True) -> Iterator[Recor
 
 
 def validate(
-    stream: BinaryStream, *, strict: bool = True, max_errors: int | None = None
+    stream: BinaryStream,
+    *,
+    strict: bool = True,
+    check_digits: bool = True,
+    max_errors: int | None = None,
 ) -> list[AutogiroError]:
     """Every problem of the file in ``stream``, in line order (empty if none).
 
     Reading stops after ``max_errors`` problems when given.
     """
     found: list[AutogiroError] = []
-    for _record, errors in _scan(stream, strict):
+    for _record, errors in _scan(stream, strict, check_digits):
         if errors:
             found.extend(errors)
             if max_errors is not None and len(found) >= max_errors:
@@ -315,10 +451,10 @@ def validate(
     return found
 
 
-def _read_all(stream: BinaryStream, strict: bool) -> list[Record]:
+def _read_all(stream: BinaryStream, strict: bool, check_digits: bool) -> list[Record]:
     records: list[Record] = []
     found: list[AutogiroError] = []
-    for record, errors in _scan(stream, strict):
+    for record, errors in _scan(stream, strict, check_digits):
         if errors:
             found.extend(errors)
         elif record is not None:
@@ -329,12 +465,14 @@ def _read_all(stream: BinaryStream, strict: bool) -> list[Record]:
     return records
 
 
-def read_file(path: str | os.PathLike[str], *, strict: bool = True) -> list[Record]:
+def read_file(
+    path: str | os.PathLike[str], *, strict: bool = True, check_digits: bool = True
+) -> list[Record]:
     """All records of the file at ``path``; raises with every problem."""
     with open(path, "rb") as stream:
-        return _read_all(stream, strict)
+        return _read_all(stream, strict, check_digits)
 
 
-def read_bytes(data: bytes, *, strict: bool = True) -> list[Record]:
+def read_bytes(data: bytes, *, strict: bool = True, check_digits: bool = True) -> list[Record]:
     """All records of a file held in memory; raises with every problem."""
-    return _read_all(io.BytesIO(data), strict)
+    return _read_all(io.BytesIO(data), strict, check_digits)

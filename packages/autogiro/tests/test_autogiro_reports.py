@@ -5,9 +5,7 @@ from __future__ import annotations
 from datetime import date, time
 from decimal import Decimal
 
-from autogiro_testkit import BANKGIRO, CUSTOMER, alpha, file_bytes, num, rec, report_opening
-
-from trygg.autogiro import (
+from autogiro import (
     AllPaymentsCancelled,
     AllPaymentsMoved,
     AmendmentsClosing,
@@ -40,6 +38,7 @@ from trygg.autogiro import (
     read_bytes,
     write_bytes,
 )
+from autogiro_testkit import BANKGIRO, CUSTOMER, alpha, file_bytes, num, rec, report_opening
 
 BG10 = num(BANKGIRO, 10)
 ACCOUNT35 = num("89010032323232", 35)
@@ -199,8 +198,8 @@ MANDATE_NOTICES = [
         {
             3: BG10,
             13: num(103, 16),
-            29: "5001" + num(1000020, 12),
-            45: "196803050000",
+            29: "5001" + num(1000023, 12),
+            45: "196803050001",
             62: "04",
             64: "32",
             66: "20260211",
@@ -214,7 +213,7 @@ MANDATE_NOTICES = [
             3: BG10,
             13: num(102, 16),
             29: "8901" + num(3232323232, 12),
-            45: "005556000521",
+            45: "005556000528",
             62: "43",
             64: "07",
             66: "20260211",
@@ -226,7 +225,7 @@ MANDATE_NOTICES = [
             3: BG10,
             13: num(104, 16),
             29: num(0, 16),
-            45: "995556000521",
+            45: "198112289874",
             62: "46",
             64: "02",
             66: "20260211",
@@ -247,8 +246,8 @@ def test_mandate_notices() -> None:
     assert records[1] == MandateNotice(
         bankgiro=BANKGIRO,
         payer_number="103",
-        account=BankAccount("5001", "1000020"),
-        identity="196803050000",
+        account=BankAccount("5001", "1000023"),
+        identity="196803050001",
         information_code="04",
         comment_code="32",
         notice_date=date(2026, 2, 11),
@@ -264,7 +263,7 @@ def test_mandate_notices() -> None:
         notice_date=date(2026, 2, 11),
     )
     assert records[3].account == BankAccount("8901", "3232323232")
-    assert records[3].identity == "005556000521"
+    assert records[3].identity == "005556000528"
     assert records[4].account is None  # all zeros: no account
     assert records[5] == MandateNoticeClosing(file_date=date(2026, 2, 11), notice_count=4)
 
@@ -567,7 +566,7 @@ INTERNET_MANDATES = [
     rec("51", {3: "20260611", 11: "9900", 15: BG10, 25: "AG-EMEDGIV"}),
     rec(
         "52",
-        {3: BG10, 13: num(111, 16), 29: "8901" + num(3232323232, 12), 45: "005556000521", 62: "0"},
+        {3: BG10, 13: num(111, 16), 29: "8901" + num(3232323232, 12), 45: "005556000528", 62: "0"},
     ),
     rec("53", {3: "JAG ÖNSKAR BETALA MÅNADSVIS"}),
     rec("54", {3: "ANDERS JOHANSSON", 39: "C/O ANNA NILSSON"}),
@@ -575,7 +574,7 @@ INTERNET_MANDATES = [
     rec("56", {3: "12838", 8: "SKARPNÄCK"}),
     rec(
         "52",
-        {3: BG10, 13: num(113, 16), 29: "5001" + num(1000020, 12), 45: "196803050000", 62: "1"},
+        {3: BG10, 13: num(113, 16), 29: "5001" + num(1000023, 12), 45: "196803050001", 62: "1"},
     ),
     rec("54", {3: "JOHN ANDERSSON"}),
     rec("55", {3: "8601 EAST ORCHARD ROAD", 39: "ACAMPO CA 95220"}),
@@ -592,7 +591,7 @@ def test_internet_bank_mandates() -> None:
             bankgiro=BANKGIRO,
             payer_number="111",
             account=BankAccount("8901", "3232323232"),
-            identity="005556000521",
+            identity="005556000528",
             message_type="0",
         ),
         InternetMandateInformation(information="JAG ÖNSKAR BETALA MÅNADSVIS"),
@@ -602,8 +601,8 @@ def test_internet_bank_mandates() -> None:
         InternetMandate(
             bankgiro=BANKGIRO,
             payer_number="113",
-            account=BankAccount("5001", "1000020"),
-            identity="196803050000",
+            account=BankAccount("5001", "1000023"),
+            identity="196803050001",
             message_type="1",
         ),
         InternetMandateName(line1="JOHN ANDERSSON"),

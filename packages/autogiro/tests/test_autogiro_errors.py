@@ -7,17 +7,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from autogiro_testkit import (
-    BANKGIRO,
-    alpha,
-    file_bytes,
-    num,
-    rec,
-    report_opening,
-    request_opening,
-)
 
-from trygg.autogiro import (
+from autogiro import (
     GENAST,
     AutogiroError,
     AutogiroValidationError,
@@ -30,6 +21,15 @@ from trygg.autogiro import (
     validate,
     write_bytes,
     write_records,
+)
+from autogiro_testkit import (
+    BANKGIRO,
+    alpha,
+    file_bytes,
+    num,
+    rec,
+    report_opening,
+    request_opening,
 )
 
 BG10 = num(BANKGIRO, 10)
@@ -262,6 +262,14 @@ CASES: list[tuple[str, bytes, int, int, str, str]] = [
         11,
         "layout",
         "old (pre-2016) file layout is not supported",
+    ),
+    (
+        "register extract, not named the old layout",
+        file_bytes(["0120260202" + "9900" + "0009912346" + "AG-MEDAVI".ljust(20) + " " * 36]),
+        1,
+        11,
+        "layout",
+        "register extract, AG-MEDAVI",
     ),
     (
         "opening that is no Autogiro opening",
@@ -607,7 +615,7 @@ def test_writer_checks_rules_between_fields() -> None:
 
 
 def test_writer_refuses_records_of_another_file_kind() -> None:
-    from trygg.autogiro import MandateNoticeClosing
+    from autogiro import MandateNoticeClosing
 
     with pytest.raises(AutogiroValidationError) as caught:
         write_bytes([OPENING, MandateNoticeClosing(file_date=date(2026, 1, 15), notice_count=0)])

@@ -10,9 +10,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from autogiro_testkit import BANKGIRO, file_bytes, num, rec, report_opening, request_opening
-
-from trygg.autogiro import (
+from autogiro import (
     GENAST,
     BankAccount,
     DebitOrder,
@@ -23,7 +21,8 @@ from trygg.autogiro import (
     show,
     to_json,
 )
-from trygg.autogiro.cli import main
+from autogiro.cli import main
+from autogiro_testkit import BANKGIRO, file_bytes, num, rec, report_opening, request_opening
 
 
 def test_to_json_of_a_payment_order() -> None:
@@ -143,7 +142,7 @@ def test_main_and_module_entry_point(tmp_path: Path) -> None:
     path.write_bytes(file_bytes([request_opening()]))
     assert main(["show", str(path)]) == 0
     result = subprocess.run(
-        [sys.executable, "-m", "trygg.autogiro", "show", str(path)],
+        [sys.executable, "-m", "autogiro", "show", str(path)],
         capture_output=True,
         check=False,
     )
@@ -153,10 +152,14 @@ def test_main_and_module_entry_point(tmp_path: Path) -> None:
     lenient.write_bytes(request_opening().rstrip().encode() + b"\n")
     assert main(["show", str(lenient)]) == 1
     assert main(["show", "--lenient", str(lenient)]) == 0
+    example = tmp_path / "example.txt"  # a bankgiro number as in Bankgirot's example files
+    example.write_bytes(file_bytes([request_opening(bankgiro="9912345")]))
+    assert main(["show", str(example)]) == 1
+    assert main(["show", "--no-check-digits", str(example)]) == 0
 
 
 def test_written_file_shows_the_same_records(tmp_path: Path) -> None:
-    from trygg.autogiro import read_file, write_file
+    from autogiro import read_file, write_file
 
     records = [
         Opening(file_date=date(2026, 1, 15), customer_number="471117", bankgiro=BANKGIRO),

@@ -41,8 +41,10 @@ __all__ = [
 LINE_END = b"\r\n"
 
 
-def _encoded(records: Iterable[Record]) -> Iterator[tuple[str | None, list[AutogiroError]]]:
-    checker = StructureChecker()
+def _encoded(
+    records: Iterable[Record], check_digits: bool = True
+) -> Iterator[tuple[str | None, list[AutogiroError]]]:
+    checker = StructureChecker(check_digits=check_digits)
     line = 0
     for record in records:
         line += 1
@@ -58,17 +60,21 @@ def _encoded(records: Iterable[Record]) -> Iterator[tuple[str | None, list[Autog
         yield None, final
 
 
-def check_records(records: Iterable[Record]) -> list[AutogiroError]:
+def check_records(records: Iterable[Record], *, check_digits: bool = True) -> list[AutogiroError]:
     """Every problem that writing ``records`` would meet (empty if none)."""
     found: list[AutogiroError] = []
-    for _text, errors in _encoded(records):
+    for _text, errors in _encoded(records, check_digits):
         found.extend(errors)
     found.sort(key=lambda error: (error.line or 0, error.column or 0))
     return found
 
 
 def write_records(
-    records: Iterable[Record], stream: IO[bytes], *, final_line_end: bool = True
+    records: Iterable[Record],
+    stream: IO[bytes],
+    *,
+    final_line_end: bool = True,
+    check_digits: bool = True,
 ) -> int:
     """Validate ``records`` and write them to the binary ``stream``.
 
@@ -76,16 +82,18 @@ def write_records(
     last record is not followed by CR LF.
     """
     if isinstance(records, Sequence):
-        errors = check_records(records)
+        errors = check_records(records, check_digits=check_digits)
         if errors:
             raise AutogiroValidationError(errors)
-    return _write(records, stream, final_line_end)
+    return _write(records, stream, final_line_end, check_digits)
 
 
-def _write(records: Iterable[Record], stream: IO[bytes], final_line_end: bool) -> int:
+def _write(
+    records: Iterable[Record], stream: IO[bytes], final_line_end: bool, check_digits: bool
+) -> int:
     count = 0
     pending: bytes | None = None
-    for text, errors in _encoded(records):
+    for text, errors in _encoded(records, check_digits):
         if errors:
             raise AutogiroValidationError(errors)
         assert text is not None
@@ -98,26 +106,32 @@ def _write(records: Iterable[Record], stream: IO[bytes], final_line_end: bool) -
     return count
 
 
-def write_bytes(records: Iterable[Record], *, final_line_end: bool = True) -> bytes:
+def write_bytes(
+    records: Iterable[Record], *, final_line_end: bool = True, check_digits: bool = True
+) -> bytes:
     """The file made of ``records``, as bytes."""
     buffer = io.BytesIO()
-    write_records(records, buffer, final_line_end=final_line_end)
+    write_records(records, buffer, final_line_end=final_line_end, check_digits=check_digits)
     return buffer.getvalue()
 
 
 def write_file(
-    path: str | os.PathLike[str], records: Iterable[Record], *, final_line_end: bool = True
+    path: str | os.PathLike[str],
+    records: Iterable[Record],
+    *,
+    final_line_end: bool = True,
+    check_digits: bool = True,
 ) -> int:
     """Validate ``records`` and write them to a new file at ``path``.
 
     Nothing is left at ``path`` if validation fails.
     """
     records = records if isinstance(records, Sequence) else list(records)
-    errors = check_records(records)
+    errors = check_records(records, check_digits=check_digits)
     if errors:
         raise AutogiroValidationError(errors)
     with open(path, "wb") as stream:
-        return _write(records, stream, final_line_end)
+        return _write(records, stream, final_line_end, check_digits)
 
 
 _BLOCK: Final = 10000

@@ -7,7 +7,7 @@ Files to Bankgirot::
 
     from datetime import date
     from decimal import Decimal
-    from trygg.autogiro import GENAST, DebitOrder, Opening, write_file
+    from autogiro import GENAST, DebitOrder, Opening, write_file
 
     write_file("payments.txt", [
         Opening(file_date=date(2026, 1, 20), customer_number="471117", bankgiro="9912346"),
@@ -17,7 +17,7 @@ Files to Bankgirot::
 
 Files from Bankgirot::
 
-    from trygg.autogiro import read_file, to_json, validate
+    from autogiro import read_file, to_json, validate
 
     for record in read_file("BET_SPEC.txt"):
         print(to_json(record))
@@ -91,6 +91,7 @@ from .records import (
 )
 from .serialize import to_json
 from .structure import Family
+from .tasks import RequestFile
 from .writer import check_records, write_bytes, write_debit_orders, write_file, write_records
 
 __all__ = [
@@ -151,6 +152,7 @@ __all__ = [
     "RejectedPaymentsClosing",
     "ReportOpening",
     "ReportedPayment",
+    "RequestFile",
     "SectionOpening",
     "Withdrawal",
     "check_records",

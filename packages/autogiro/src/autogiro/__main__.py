@@ -1,4 +1,4 @@
-"""``python -m trygg.autogiro show FILE``."""
+"""``python -m autogiro show FILE``."""
 
 import sys
 

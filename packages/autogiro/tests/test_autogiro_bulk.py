@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from trygg.autogiro import (
+from autogiro import (
     AutogiroValidationError,
     DebitOrder,
     Opening,

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from trygg.autogiro import (
+from autogiro import (
     ALL_RECORD_TYPES,
     GENAST,
     AmendmentAnswer,
@@ -63,7 +63,7 @@ from trygg.autogiro import (
     read_bytes,
     write_bytes,
 )
-from trygg.autogiro.fields import (
+from autogiro.fields import (
     Account,
     Amount,
     Code,
@@ -76,7 +76,7 @@ from trygg.autogiro.fields import (
     Text,
     Timestamp,
 )
-from trygg.autogiro.records import (
+from autogiro.records import (
     AllPaymentsCancelled,
     AllPaymentsMoved,
     AllPaymentsOnDateCancelled,
@@ -350,9 +350,24 @@ FILES: dict[str, Callable[[], st.SearchStrategy[list[Record]]]] = {
 }
 
 
+def _same_payee(records: list[Record]) -> list[Record]:
+    """Every record carries the bankgiro number of its section's opening record."""
+    result: list[Record] = []
+    bankgiro = None
+    for record in records:
+        if isinstance(record, Opening | ReportOpening | InternetMandateOpening):
+            bankgiro = record.bankgiro
+        elif getattr(record, "bankgiro", None) is not None:
+            record = dataclasses.replace(record, bankgiro=bankgiro)  # type: ignore[call-arg]
+        result.append(record)
+    return result
+
+
 def _round_trip(records: list[Record]) -> None:
-    data = write_bytes(records)
-    assert read_bytes(data) == records
+    records = _same_payee(records)
+    # Random numbers rarely carry right check digits; those are tested in test_autogiro_numbers.
+    data = write_bytes(records, check_digits=False)
+    assert read_bytes(data, check_digits=False) == records
     assert len(data) == 82 * len(records)
 
 
@@ -399,7 +414,15 @@ def test_internet_mandates_round_trip(records: list[Record]) -> None:
     )
 )
 def test_several_sections_in_one_file_round_trip(sections: tuple[list[Record], ...]) -> None:
-    _round_trip([record for section in sections for record in section])
+    customer = "471117"  # every section of a file is the same BGC customer's
+    records = [
+        dataclasses.replace(record, customer_number=customer)  # type: ignore[call-arg]
+        if isinstance(record, Opening | ReportOpening)
+        else record
+        for section in sections
+        for record in section
+    ]
+    _round_trip(records)
 
 
 def test_the_files_cover_every_record_type() -> None:

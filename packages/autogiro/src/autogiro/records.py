@@ -282,7 +282,7 @@ class PaymentOrder(Record):
     ``period`` is a period code (see :data:`codes.PERIOD_CODES`), 0 for a
     single payment. ``repeats`` is the number of self-renewing payments
     (1-999), ``None`` for "until further notice" or a single payment.
-    ``payment_date`` may be :data:`~trygg.autogiro.fields.GENAST`, only with
+    ``payment_date`` may be :data:`~autogiro.fields.GENAST`, only with
     period 0.
     """
 

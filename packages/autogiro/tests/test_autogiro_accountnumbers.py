@@ -12,7 +12,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from trygg.banking.accountnumbers import (
+from autogiro.accountnumbers import (
     RULES,
     RULES_VERSION,
     AccountNumber,
@@ -355,7 +355,7 @@ def own_account(serial: str) -> str:
 
 
 def test_own_bank_range_is_data_apart_from_the_table() -> None:
-    from trygg.banking.accountnumbers import OWN_BANKS
+    from autogiro.accountnumbers import OWN_BANKS
 
     assert [(o.first, o.last, o.bank, o.length) for o in OWN_BANKS] == [(9020, 9020, "trygg", 8)]
 

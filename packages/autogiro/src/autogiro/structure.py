@@ -20,9 +20,10 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from enum import Enum
 from types import MappingProxyType
-from typing import Final, cast
+from typing import Any, Final, cast
 
 from . import codes
+from .checkdigits import account_problem, bankgiro_problem, identity_problem
 from .errors import AutogiroError
 from .records import (
     AllPaymentsCancelled,
@@ -227,12 +228,21 @@ def detect_family(text: str) -> tuple[Family | None, AutogiroError | None]:
                 got=text[44:64],
             )
         return family, None
-    if text[10:14] == "9900" or text[18:22] == "9900":
+    if text[10:18] == "AUTOGIRO" and text[18:22] == "9900":
         return None, AutogiroError(
             "old (pre-2016) file layout is not supported; the section is not read",
             column=11,
             field="layout",
             got=text[10:22],
+        )
+    if text[10:14] == "9900":  # the layout of register extracts, not the old layout
+        return None, AutogiroError(
+            "an opening record with clearing number 9900 in positions 11-14 (a register "
+            f"extract, {text[24:44].strip() or 'no content name'}) is not read; "
+            "the section is not read",
+            column=11,
+            field="layout",
+            got=text[10:44],
         )
     if text[10:18] == "AUTOGIRO":
         return Family.REQUEST, None
@@ -264,7 +274,11 @@ def family_of_opening(record: Record) -> tuple[Family | None, AutogiroError | No
 class StructureChecker:
     """Checks record order and closing totals, one record at a time."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, check_digits: bool = True) -> None:
+        self.check_digits = check_digits
+        self._file_opening: Record | None = None  # the first opening record of the file
+        self._file_opening_line = 0
+        self._bankgiro: str | None = None  # of the current section's opening record
         self.family: Family | None = None
         self._started = False
         self._skipping = False
@@ -343,13 +357,80 @@ class StructureChecker:
             self._handler = _HANDLERS[family]
             self._ready = True
         self._reset_counters()
+        self._bankgiro = None
+        if opening is not None:
+            errors.extend(self._opening_numbers(opening, line))
         return errors
 
     def accept(self, record: Record, line: int) -> list[AutogiroError]:
         """Check a record read from (or written to) ``line``."""
         if self._ready and type(record) in self._allowed:
-            return self._handler(self, record, line)
+            errors = self._handler(self, record, line)
+            bankgiro = getattr(record, "bankgiro", None)
+            if bankgiro is not None and bankgiro != self._bankgiro and self._bankgiro is not None:
+                errors = [*errors, self._bankgiro_mismatch(record, line)]
+            if self.check_digits and type(record) in _NUMBERS_CHECKED:
+                return errors + self._record_numbers(record, line)
+            return errors
         return self._accept_slowly(record, line)
+
+    # -- numbers: check digits, and the same payee throughout the file ----
+
+    def _opening_numbers(self, opening: Record, line: int) -> list[AutogiroError]:
+        errors: list[AutogiroError] = []
+        self._bankgiro = getattr(opening, "bankgiro", None)
+        if self.check_digits and self._bankgiro is not None:
+            problem = bankgiro_problem(self._bankgiro)
+            if problem is not None:
+                errors.append(self._problem(opening, line, "bankgiro", problem))
+        first = self._file_opening
+        if first is None:
+            self._file_opening = opening
+            self._file_opening_line = line
+            return errors
+        customer = getattr(opening, "customer_number", None)
+        expected = getattr(first, "customer_number", None)
+        if customer is not None and expected is not None and customer != expected:
+            errors.append(
+                self._mismatch(
+                    opening,
+                    line,
+                    "customer_number",
+                    expected,
+                    "the BGC customer number of the file's first opening record on line "
+                    f"{self._file_opening_line}",
+                )
+            )
+        return errors
+
+    def _bankgiro_mismatch(self, record: Record, line: int) -> AutogiroError:
+        return self._mismatch(
+            record,
+            line,
+            "bankgiro",
+            self._bankgiro,
+            f"the bankgiro number of the opening record on line {self._opening_line}",
+        )
+
+    def _record_numbers(self, record: Record, line: int) -> list[AutogiroError]:
+        errors: list[AutogiroError] = []
+        for name, problem_of in _NUMBERS_CHECKED[type(record)]:
+            value = getattr(record, name)
+            if value is None:
+                continue
+            problem = problem_of(value)
+            if problem is not None:
+                errors.append(self._problem(record, line, name, problem))
+        return errors
+
+    def _problem(self, record: Record, line: int, name: str, rule: str) -> AutogiroError:
+        return AutogiroError(
+            rule + " (check_digits=False skips this check)",
+            line=line,
+            column=column_of(type(record), name),
+            field=name,
+            got=str(getattr(record, name)),
+        )
 
     def _accept_slowly(self, record: Record, line: int) -> list[AutogiroError]:
         if isinstance(record, _OPENINGS):
@@ -400,7 +481,13 @@ class StructureChecker:
                 )
             ]
         handler = _HANDLERS[family]
-        return handler(self, record, line)
+        errors = handler(self, record, line)
+        bankgiro = getattr(record, "bankgiro", None)
+        if bankgiro is not None and self._bankgiro is not None and bankgiro != self._bankgiro:
+            errors.append(self._bankgiro_mismatch(record, line))
+        if self.check_digits and type(record) in _NUMBERS_CHECKED:
+            errors.extend(self._record_numbers(record, line))
+        return errors
 
     def finish(self, line: int) -> list[AutogiroError]:
         """End of file after ``line - 1`` lines."""
@@ -479,19 +566,7 @@ class StructureChecker:
     # -- families ---------------------------------------------------------
 
     def _request(self, record: Record, line: int) -> list[AutogiroError]:
-        opening = self._opening
-        expected = getattr(opening, "bankgiro", None)
-        if expected is not None and getattr(record, "bankgiro", expected) != expected:
-            return [
-                self._mismatch(
-                    record,
-                    line,
-                    "bankgiro",
-                    expected,
-                    f"the bankgiro number of the opening record on line {self._opening_line}",
-                )
-            ]
-        return []
+        return []  # the bankgiro number is checked for every family in accept()
 
     def _end_sub_section(self) -> list[AutogiroError]:
         sub = self._sub
@@ -691,3 +766,28 @@ _HANDLERS: Final[
         Family.INTERNET_MANDATES: StructureChecker._internet_mandates,
     }
 )
+
+
+_Check = Callable[[Any], str | None]
+
+
+def _numbers_checked() -> Mapping[type[Record], tuple[tuple[str, _Check], ...]]:
+    """Per record type, its numbers with a check digit (the payee's bankgiro number is
+    checked once, on the opening record, and every other record must repeat it)."""
+    table: dict[type[Record], tuple[tuple[str, _Check], ...]] = {}
+    for allowed in _ALLOWED.values():
+        for cls in allowed:
+            names = {item.name for item in cls.LAYOUT if item.attribute}
+            checks: list[tuple[str, _Check]] = []
+            if "new_bankgiro" in names:
+                checks.append(("new_bankgiro", bankgiro_problem))
+            if "account" in names:
+                checks.append(("account", account_problem))
+            if "identity" in names:
+                checks.append(("identity", identity_problem))
+            if checks:
+                table[cls] = tuple(checks)
+    return MappingProxyType(table)
+
+
+_NUMBERS_CHECKED: Final = _numbers_checked()
