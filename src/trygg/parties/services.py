@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from trygg.kernel import clock, idnumbers
 from trygg.kernel.audit import AuditContext, audit_record
@@ -37,6 +38,7 @@ from trygg.parties.models import (
     SoleTrader,
 )
 from trygg.parties.rules import (
+    LinkProblem,
     Registration,
     customer_number_from_serial,
     firm_link_may_move,
@@ -328,6 +330,25 @@ def sole_trader_firm_register(
     return firm
 
 
+# The pure rules' problems in the user's language, by code.
+_LINK_MESSAGES = {
+    "sole_trader.not_a_person": gettext_lazy("A sole trader is a natural person."),
+    "firm_link.not_a_firm": gettext_lazy("Only a firm (an organisation) can be linked."),
+    "firm_link.not_the_owners": gettext_lazy(
+        "The firm's registration does not name this person as its owner: only the person's "
+        "own sole trader business can be linked."
+    ),
+    "firm_link.four_eyes": gettext_lazy(
+        "Another member of staff must approve the link you proposed."
+    ),
+    "firm_link.no_decider": gettext_lazy("The decision needs a decider."),
+}
+
+
+def _link_message(problem: LinkProblem) -> str:
+    return str(_LINK_MESSAGES.get(problem.code, problem.message))
+
+
 def _actor(ctx: AuditContext) -> str:
     return f"{ctx.actor_kind}:{ctx.actor_id or ctx.actor_label}"
 
@@ -363,7 +384,7 @@ def firm_link_propose(
     staff approves it."""
     problems = Problems()
     for problem in firm_link_problems(person=_registration(person), firm=_registration(firm)):
-        problems.add(problem.field, problem.code, _(problem.message))
+        problems.add(problem.field, problem.code, _link_message(problem))
     if not isinstance(since, dt.date):
         problems.add("since", "date.required", _("Give the date the firm was started."))
     elif since > clock.today():
@@ -414,7 +435,7 @@ def _firm_link_decide(ctx: AuditContext, link: SoleTrader, target: str) -> SoleT
         decider = _actor(ctx)
         problem = four_eyes_problem(proposed_by=current.proposed_by, decided_by=decider)
         if problem is not None:
-            raise PermissionDenied(_(problem.message), code=problem.code)
+            raise PermissionDenied(_link_message(problem), code=problem.code)
         if target == FirmLinkState.APPROVED:
             # The registration is checked again: it may have changed since the proposal.
             problems = firm_link_problems(
@@ -422,7 +443,9 @@ def _firm_link_decide(ctx: AuditContext, link: SoleTrader, target: str) -> SoleT
             )
             if problems:
                 raise ValidationFailed(
-                    code=problems[0].code, field=problems[0].field, message=_(problems[0].message)
+                    code=problems[0].code,
+                    field=problems[0].field,
+                    message=_link_message(problems[0]),
                 )
         current.state = target
         current.decided_by = decider
