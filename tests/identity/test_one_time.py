@@ -40,7 +40,7 @@ from trygg.identity.tokens import (
 )
 from trygg.kernel import clock
 from trygg.kernel.audit import SYSTEM
-from trygg.kernel.errors import DomainError, ValidationFailed
+from trygg.kernel.errors import Conflict, DomainError, ValidationFailed
 
 
 def _active(customer: Customer, kind: str) -> SecurityToken:
@@ -230,3 +230,65 @@ def test_threads_printing_one_pin_letter_get_one_pdf() -> None:
     for thread in threads:
         thread.join()
     assert sorted(outcomes) == ["pdf"] + ["pin_letter.not_waiting"] * 3
+
+
+def _signed_payment(customer: Customer) -> tuple[Any, Any]:
+    from tests.identity.test_signing import _payment
+    from trygg.identity.signing import signing_complete_with_token, signing_start
+
+    token = _active(customer, TokenKind.OCRA)
+    request = _payment()
+    order = signing_start(
+        ctx=SYSTEM, signer=customer.party, acting_for=customer.party, request=request
+    )
+    stale = type(order).objects.get(pk=order.pk)
+    response = token_expected_response(token, order.challenge)
+    signing_complete_with_token(ctx=SYSTEM, order=order, response=response)
+    with pytest.raises(Conflict):  # the same response again, from a page loaded before
+        signing_complete_with_token(ctx=SYSTEM, order=stale, response=response)
+    return order, request
+
+
+@pytest.mark.django_db
+def test_a_signing_order_is_signed_once(customer: Customer) -> None:
+    order, _request = _signed_payment(customer)
+    order.refresh_from_db()
+    assert order.state == "signed"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_threads_executing_one_signed_order_execute_it_once() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("real concurrency needs PostgreSQL (SQLite serialises its writers)")
+    from trygg.identity.signing import signed_execution
+
+    customer = make_customer()
+    order, request = _signed_payment(customer)
+    barrier = threading.Barrier(4, timeout=20)
+    executed: list[str] = []
+    lock = threading.Lock()
+
+    def session() -> None:
+        barrier.wait()
+        try:
+            with signed_execution(
+                ctx=SYSTEM,
+                public_id=order.public_id,
+                signer=customer.party,
+                function=request.function,
+                payload=request.payload,
+            ):
+                outcome = "executed"
+        except ValidationFailed as refusal:
+            outcome = refusal.code
+        finally:
+            connection.close()
+        with lock:
+            executed.append(outcome)
+
+    threads = [threading.Thread(target=session) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(executed) == ["executed"] + ["signing.not_signed"] * 3
