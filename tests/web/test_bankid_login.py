@@ -215,7 +215,7 @@ def test_a_completed_order_logs_in_once_and_never_again(
     session["trygg.bankid"] = {**pending, "same_device": False}
     session.save()
     replay = _collect(second)
-    assert replay.status_code == 200 and "already been used" in replay.content.decode()
+    assert replay.status_code == 200 and "har redan använts" in replay.content.decode()
     assert second.get("/api/v1/me").status_code == 401
     bankid_logins = LoginEvent.objects.filter(party=customer.party, method="bankid", success=True)
     assert bankid_logins.count() == 2  # the fixture's earlier one and the first browser's
@@ -233,5 +233,5 @@ def test_an_order_not_started_here_logs_in_nobody(
     BankIdOrder.objects.filter(order_ref=pending["order_ref"]).delete()  # not ours
     _complete(simulator, pending, customer)
     refused = _collect(client)
-    assert refused.status_code == 200 and "already been used" in refused.content.decode()
+    assert refused.status_code == 200 and "har redan använts" in refused.content.decode()
     assert client.get("/api/v1/me").status_code == 401
