@@ -126,6 +126,7 @@ def seed(count: int) -> None:
                         id_number=owner.id_number,
                         id_kind="sole_trader",
                         legal_name=f"{owner.given_name} Konsult",
+                        registered_owner=owner.id_number,
                     )
                 )
             Party.objects.bulk_create(firms, batch_size=BATCH)
@@ -137,7 +138,13 @@ def seed(count: int) -> None:
             by_number = {f.id_number: f for f in firms}
             SoleTrader.objects.bulk_create(
                 [
-                    SoleTrader(person=o, firm=by_number[o.id_number], since=dt.date(2015, 1, 1))
+                    SoleTrader(
+                        person=o,
+                        firm=by_number[o.id_number],
+                        since=dt.date(2015, 1, 1),
+                        state="approved",
+                        decided_by="system:bench",
+                    )
                     for o in owners
                 ],
                 batch_size=BATCH,

@@ -186,6 +186,16 @@ class ApiClient:
         return response
 
 
+TELEPHONY_KEY = "ivr-test-key-0123456789abcdefghijklmnop"
+
+
+@pytest.fixture
+def telephony(settings: Any) -> dict[str, str]:
+    """The telephony platform "ivr" configured; the headers it sends with every call."""
+    settings.TRYGG_TELEPHONY_KEYS = {"ivr": TELEPHONY_KEY}
+    return {"HTTP_X_TELEPHONY_KEY": TELEPHONY_KEY}
+
+
 @pytest.fixture
 def api(db: Any) -> ApiClient:
     return ApiClient()

@@ -3,6 +3,8 @@ loads idempotently and its log-ins work."""
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import secrets
 import subprocess
@@ -12,7 +14,10 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from trygg.identity.models import StaffUser
 from trygg.identity.services import pin_login
 from trygg.kernel import idnumbers
 from trygg.kernel.audit import SYSTEM
@@ -106,3 +111,54 @@ def test_demo_logins_work(capsys: Any) -> None:
         number, pin = parts[0], parts[2]
         result = pin_login(ctx=SYSTEM, id_number=number, pin=pin)
         assert result.party.id_number == idnumbers.parse(number).value
+
+
+@pytest.mark.parametrize("keys", ["ivr:short", "ivr", "ivr:" + "k" * 40 + ",ivr:" + "q" * 40])
+def test_production_refuses_a_malformed_telephony_key(keys: str, tmp_path: Path) -> None:
+    result = _trygg(["check"], {**PROD, "TRYGG_TELEPHONY_KEYS": keys}, tmp_path)
+    assert result.returncode != 0
+    assert "TRYGG_TELEPHONY_KEYS" in result.stderr or "telephony platform" in result.stderr
+
+
+def test_development_generates_a_telephony_key(tmp_path: Path) -> None:
+    result = _trygg(["check"], {}, tmp_path)
+    assert result.returncode == 0, result.stderr
+    stored = json.loads((tmp_path / "dev-secrets.json").read_text())
+    assert len(stored["telephony_key"]) >= 32
+
+
+@pytest.mark.django_db
+def test_demo_refuses_to_run_in_production(settings: Any) -> None:
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="production"):
+        call_command("demo")
+    assert not Party.objects.exists() and not StaffUser.objects.exists()
+
+
+def test_trygg_demo_refuses_in_a_production_environment(tmp_path: Path) -> None:
+    env = {**PROD, "TRYGG_DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}"}
+    result = _trygg(["demo"], env, tmp_path)
+    assert result.returncode != 0 and "does not run in production" in result.stderr
+
+
+@pytest.mark.django_db
+def test_demo_staff_each_have_their_own_random_totp_secret(capsys: Any) -> None:
+    from trygg.web.demo import STAFF, _legacy_totp_key
+
+    call_command("demo")
+    devices = {d.user.username: d for d in TOTPDevice.objects.select_related("user")}
+    assert set(devices) == {username for username, _role, _name in STAFF}
+    keys = [d.key for d in devices.values()]
+    assert len(set(keys)) == len(keys)  # each their own
+    for username, device in devices.items():
+        assert device.key != _legacy_totp_key(username).hex()  # not derivable from the name
+    out = capsys.readouterr().out
+    for device in devices.values():
+        assert base64.b32encode(device.bin_key).decode().rstrip("=") in out
+    # An older database whose demo secrets were derived from the names gets new ones.
+    old = devices["kundtjanst"]
+    old.key = _legacy_totp_key("kundtjanst").hex()
+    old.save()
+    call_command("demo")
+    old.refresh_from_db()
+    assert old.key != _legacy_totp_key("kundtjanst").hex()

@@ -48,7 +48,7 @@ def _development_secrets() -> dict[str, str]:
     if path.exists():
         stored = json.loads(path.read_text())
     changed = False
-    for key in ("secret_key", "pin_pepper", "audit_key", "token_key"):
+    for key in ("secret_key", "pin_pepper", "audit_key", "token_key", "telephony_key"):
         if key not in stored:
             stored[key] = secrets.token_urlsafe(48)
             changed = True
@@ -85,6 +85,38 @@ if PRODUCTION and (
         "TRYGG_SECRET_KEY must be at least 50 characters; TRYGG_PIN_PEPPER, TRYGG_AUDIT_KEY and "
         "TRYGG_TOKEN_KEY at least 32."
     )
+
+
+def _telephony_keys(text: str) -> dict[str, str]:
+    """``name:key,name:key``: each telephony platform's name (in the audit log) and its key."""
+    keys: dict[str, str] = {}
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        name, sep, key = item.partition(":")
+        name, key = name.strip(), key.strip()
+        if not sep or not name or not key:
+            raise ImproperlyConfigured(
+                "TRYGG_TELEPHONY_KEYS is a comma-separated list of name:key pairs."
+            )
+        if name in keys:
+            raise ImproperlyConfigured(f"TRYGG_TELEPHONY_KEYS names {name!r} twice.")
+        if len(key) < 32:
+            raise ImproperlyConfigured(
+                f"The key of telephony platform {name!r} must be at least 32 characters."
+            )
+        keys[name] = key
+    return keys
+
+
+# The telephony platforms (IVR, agents' desktops) that may call the telephone bank's endpoints,
+# each with its own key sent in the X-Telephony-Key header. Production: none unless configured
+# (the telephone bank's endpoints then refuse every call); development: one generated key.
+TRYGG_TELEPHONY_KEYS = _telephony_keys(
+    os.environ.get(
+        "TRYGG_TELEPHONY_KEYS", "" if PRODUCTION else f"dev:{_dev.get('telephony_key', '')}"
+    )
+)
 
 DEBUG = _env_bool("TRYGG_DEBUG", not PRODUCTION)
 if PRODUCTION:

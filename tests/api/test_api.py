@@ -236,13 +236,18 @@ def test_token_login_through_the_api(api: ApiClient, customer: Customer) -> None
 
 
 @pytest.mark.django_db
-def test_telephone_bank_shares_the_pin_and_the_counter(api: ApiClient, customer: Customer) -> None:
+def test_telephone_bank_shares_the_pin_and_the_counter(
+    api: ApiClient, customer: Customer, telephony: dict[str, str]
+) -> None:
     from trygg.identity.models import LoginEvent
 
     api.csrf()
     for _ in range(4):
         wrong = api.call(
-            "POST", "/phone/auth/pin", {"id_number": customer.id_number, "pin": "9999"}
+            "POST",
+            "/phone/auth/pin",
+            {"id_number": customer.id_number, "pin": "9999"},
+            headers=telephony,
         )
         assert wrong.status_code == 401
     assert wrong.json()["attempts_left"] == 1
@@ -259,11 +264,14 @@ def test_telephone_bank_shares_the_pin_and_the_counter(api: ApiClient, customer:
 
 @pytest.mark.django_db
 def test_telephone_session_may_do_what_a_pin_session_may(
-    api: ApiClient, customer: Customer
+    api: ApiClient, customer: Customer, telephony: dict[str, str]
 ) -> None:
     api.csrf()
     response = api.call(
-        "POST", "/phone/auth/pin", {"id_number": customer.id_number, "pin": customer.pin}
+        "POST",
+        "/phone/auth/pin",
+        {"id_number": customer.id_number, "pin": customer.pin},
+        headers=telephony,
     )
     assert response.status_code == 200
     api.token = api.client.cookies["trygg_csrftoken"].value

@@ -158,23 +158,80 @@ def test_cancel_ends_the_order(simulator: httpx.Client) -> None:
 
 @pytest.mark.django_db
 def test_agent_starts_bankid_phone_auth_for_a_caller(
-    simulator: httpx.Client, customer: Customer
+    simulator: httpx.Client, customer: Customer, telephony: dict[str, str]
 ) -> None:
     from tests.conftest import ApiClient
 
     api = ApiClient()
     api.csrf()
     started = api.call(
-        "POST", "/phone/auth/bankid", {"id_number": customer.id_number, "customer_called": True}
+        "POST",
+        "/phone/auth/bankid",
+        {"id_number": customer.id_number, "customer_called": True},
+        headers=telephony,
     )
     assert started.status_code == 202
     order_ref = api.client.session["trygg.phone_bankid"]
-    polled = api.call("POST", "/phone/auth/bankid/collect")
+    polled = api.call("POST", "/phone/auth/bankid/collect", headers=telephony)
     assert polled.status_code == 200 and polled.json()["status"] == "pending"
     simulator.post(f"/sim/orders/{order_ref}/confirm-call")
     simulator.post(f"/sim/orders/{order_ref}/complete", json={})
-    done = api.call("POST", "/phone/auth/bankid/collect")
+    done = api.call("POST", "/phone/auth/bankid/collect", headers=telephony)
     assert done.status_code == 201 and done.json()["name"] == "Anna Berg"
     api.token = api.client.cookies["trygg_csrftoken"].value
     me = api.call("GET", "/me").json()
     assert (me["authentication_method"], me["authentication_level"]) == ("bankid", 1)
+
+
+def _complete(simulator: httpx.Client, pending: dict[str, Any], customer: Customer) -> None:
+    frame = qr_data(
+        pending["qr_start_token"],
+        pending["qr_start_secret"],
+        qr_seconds(pending["started_at"], time.time()),
+    )
+    simulator.post(f"/sim/orders/{pending['order_ref']}/scan", json={"qr": frame})
+    simulator.post(
+        f"/sim/orders/{pending['order_ref']}/complete",
+        json={"personalNumber": customer.id_number},
+    )
+
+
+@pytest.mark.django_db
+def test_a_completed_order_logs_in_once_and_never_again(
+    simulator: httpx.Client, customer: Customer
+) -> None:
+    from trygg.identity.models import BankIdOrder, LoginEvent
+
+    first = Client(enforce_csrf_checks=True)
+    pending = _start(first)
+    _complete(simulator, pending, customer)
+    assert _collect(first)["HX-Redirect"] == "/overview/"
+    assert "trygg.bankid" not in first.session  # the completed order is dropped
+    # BankID answers "complete" for the same order for a while: another browser that got hold
+    # of the order (or the same one, replaying) must not log in with it.
+    second = Client(enforce_csrf_checks=True)
+    second.get("/login/bankid/")
+    session = second.session
+    session["trygg.bankid"] = {**pending, "same_device": False}
+    session.save()
+    replay = _collect(second)
+    assert replay.status_code == 200 and "har redan använts" in replay.content.decode()
+    assert second.get("/api/v1/me").status_code == 401
+    bankid_logins = LoginEvent.objects.filter(party=customer.party, method="bankid", success=True)
+    assert bankid_logins.count() == 2  # the fixture's earlier one and the first browser's
+    assert BankIdOrder.objects.get(order_ref=pending["order_ref"]).state == "used"
+
+
+@pytest.mark.django_db
+def test_an_order_not_started_here_logs_in_nobody(
+    simulator: httpx.Client, customer: Customer
+) -> None:
+    from trygg.identity.models import BankIdOrder
+
+    client = Client(enforce_csrf_checks=True)
+    pending = _start(client)
+    BankIdOrder.objects.filter(order_ref=pending["order_ref"]).delete()  # not ours
+    _complete(simulator, pending, customer)
+    refused = _collect(client)
+    assert refused.status_code == 200 and "har redan använts" in refused.content.decode()
+    assert client.get("/api/v1/me").status_code == 401

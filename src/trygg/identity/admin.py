@@ -77,17 +77,22 @@ class PinLetterAdmin(AuditedReadAdmin):
         ]
 
     def print_view(self, request: HttpRequest, letter_id: int) -> HttpResponseBase:
+        """GET asks (changes nothing); POST hands the PDF over once and wipes it."""
         if not request.user.has_perm("identity.issue_pin_letter"):
-            from django.core.exceptions import PermissionDenied
-
-            raise PermissionDenied
-        letter = get_object_or_404(PinLetter, pk=letter_id)
+            raise DjangoPermissionDenied
+        letter = get_object_or_404(PinLetter.objects.select_related("party"), pk=letter_id)
+        if request.method != "POST":
+            return admin_page(
+                self,
+                request,
+                "admin/identity/pinletter/print.html",
+                _("Print PIN letter %(id)s") % {"id": letter.pk},
+                letter=letter,
+            )
         try:
             document = pin_letter_dispatch(ctx=staff_context(request), letter=letter)
         except DomainError as error:
             messages.error(request, str(error.message))
-            from django.shortcuts import redirect
-
             return redirect("admin:identity_pinletter_changelist")
         response = HttpResponse(document, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="pin-letter-{letter.pk}.pdf"'

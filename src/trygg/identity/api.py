@@ -10,7 +10,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from trygg.identity.actors import audit_context
-from trygg.identity.auth import CustomerSessionAuth, require_csrf
+from trygg.identity.auth import CustomerSessionAuth, TelephonyPlatformAuth, require_csrf
 from trygg.identity.bankid_login import bankid_phone_collect, bankid_phone_start
 from trygg.identity.models import LoginChannel, LoginMethod
 from trygg.identity.requests import PortalRequest
@@ -20,6 +20,7 @@ from trygg.identity.schemas import (
     LoginIn,
     LoginOut,
     PinChangeIn,
+    ProblemOut,
     TokenLoginIn,
     TokenStartIn,
     TokenStartOut,
@@ -41,6 +42,7 @@ from trygg.kernel.errors import ValidationFailed
 from trygg.kernel.models import AuditAction, AuditChannel
 
 router = Router(tags=["authentication"])
+_TELEPHONY = TelephonyPlatformAuth()
 
 
 @router.get("/auth/csrf", response=CsrfOut, auth=None, summary="Get a CSRF token")
@@ -76,14 +78,15 @@ def login(request: PortalRequest, payload: LoginIn) -> LoginOut:
 
 @router.post(
     "/phone/auth/pin",
-    response={200: LoginOut},
-    auth=None,
+    response={200: LoginOut, 401: ProblemOut},
+    auth=_TELEPHONY,
     tags=["telephone bank"],
     summary="Telephone bank: identify the caller with personal identity number and PIN",
 )
 def phone_login(request: PortalRequest, payload: LoginIn) -> LoginOut:
-    """For an IVR or an agent's desktop. The same PIN and the same failure counter as the web;
-    the session this opens may do what a PIN session on the web may do, nothing more."""
+    """For the telephony platform (an IVR or an agent's desktop), which authenticates with its
+    key in ``X-Telephony-Key``. The same PIN and the same failure counter as the web; the
+    session this opens may do what a PIN session on the web may do, nothing more."""
     require_csrf(request)
     result = pin_login(
         ctx=audit_context(request, AuditChannel.PHONE),
@@ -122,8 +125,8 @@ _PHONE_BANKID = "trygg.phone_bankid"
 
 @router.post(
     "/phone/auth/bankid",
-    response={202: PhoneBankIdOut},
-    auth=None,
+    response={202: PhoneBankIdOut, 401: ProblemOut},
+    auth=_TELEPHONY,
     tags=["telephone bank"],
     summary="Telephone bank: the agent starts BankID",
 )
@@ -138,8 +141,8 @@ def phone_bankid_start(request: PortalRequest, payload: PhoneBankIdIn) -> Status
 
 @router.post(
     "/phone/auth/bankid/collect",
-    response={200: PhoneBankIdOut, 201: LoginOut},
-    auth=None,
+    response={200: PhoneBankIdOut, 201: LoginOut, 401: ProblemOut},
+    auth=_TELEPHONY,
     tags=["telephone bank"],
     summary="Telephone bank: poll BankID every two seconds",
 )
@@ -155,6 +158,7 @@ def phone_bankid_collect(request: PortalRequest) -> Status[Any]:
         if progress.status == "failed":
             request.session.pop(_PHONE_BANKID, None)
         return Status(200, PhoneBankIdOut(status=progress.status, message=progress.message))
+    request.session.pop(_PHONE_BANKID, None)  # a completed order is dropped
     party = progress.result.party
     # A phone session may do what a PIN session may do on the web, nothing more.
     customer_session_start(

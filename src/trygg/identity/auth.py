@@ -1,13 +1,15 @@
-"""API authentication: the customer's session cookie, with CSRF on unsafe methods."""
+"""API authentication: the customer's session cookie, with CSRF on unsafe methods; the
+telephony platform's key on the telephone bank's endpoints."""
 
 from __future__ import annotations
 
+import hmac
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja.security import APIKeyCookie
+from ninja.security import APIKeyCookie, APIKeyHeader
 from ninja.utils import check_csrf
 
 from trygg.identity.sca import Function
@@ -70,3 +72,40 @@ class CustomerSessionAuth(APIKeyCookie):
         if self.function is not None:
             account_information_check(session, self.function)
         return party
+
+
+TELEPHONY_KEY_HEADER = "X-Telephony-Key"
+
+
+def telephony_platform(presented: str | None) -> str | None:
+    """The name of the configured telephony platform whose key is ``presented``, or None.
+    Every configured key is compared, each in constant time, so the answer takes the same
+    time whichever key (if any) matches."""
+    given = (presented or "").encode()
+    found: str | None = None
+    for name, key in settings.TRYGG_TELEPHONY_KEYS.items():
+        if hmac.compare_digest(key.encode(), given) and given:
+            found = name
+    return found
+
+
+class TelephonyPlatformAuth(APIKeyHeader):
+    """The telephone bank's endpoints answer only the telephony platform (an IVR or the
+    agents' desktop), which sends its configured key in ``X-Telephony-Key``; an anonymous
+    caller gets 401 ``telephony.unauthenticated``. The platform's name goes into the audit
+    log of what it does."""
+
+    param_name = TELEPHONY_KEY_HEADER
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        platform = telephony_platform(key)
+        if platform is None:
+            raise AuthenticationFailed(
+                _(
+                    "The telephone bank answers only the telephony platform: send its key in "
+                    "the X-Telephony-Key header."
+                ),
+                code="telephony.unauthenticated",
+            )
+        request.telephony_platform = platform  # type: ignore[attr-defined]
+        return platform

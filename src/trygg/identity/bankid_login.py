@@ -16,9 +16,9 @@ from trygg.identity.attempts import login_record
 from trygg.identity.bankid.client import BankIdClient, BankIdError, CollectResult
 from trygg.identity.bankid.messages import Language, user_message
 from trygg.identity.bankid.qr import qr_data, qr_seconds, qr_svg
-from trygg.identity.models import LoginChannel, LoginMethod
+from trygg.identity.models import BankIdOrder, BankIdOrderState, LoginChannel, LoginMethod
 from trygg.identity.services import LoginResult, parse_id_number
-from trygg.kernel import idnumbers
+from trygg.kernel import clock, idnumbers
 from trygg.kernel.audit import AuditContext
 from trygg.kernel.errors import DomainError
 from trygg.parties.selectors import person_by_id_number
@@ -68,13 +68,31 @@ def bankid_error_message(error: BankIdError) -> str:
     )
 
 
-def bankid_login_start(*, end_user_ip: str) -> PendingBankId:
+def _order_record(order_ref: str, channel: str) -> None:
+    """Note an order trygg started: only such an order can log anybody in, and only once."""
+    BankIdOrder.objects.create(order_ref=order_ref, channel=channel, created_at=clock.now())
+
+
+def _order_take(order_ref: str) -> bool:
+    """Take a completed order for its one log-in: a conditional update of the pending row. No
+    row changed (used already, by this or another session, or never started here) means
+    refused."""
+    return (
+        BankIdOrder.objects.filter(order_ref=order_ref, state=BankIdOrderState.PENDING).update(
+            state=BankIdOrderState.USED, used_at=clock.now()
+        )
+        == 1
+    )
+
+
+def bankid_login_start(*, end_user_ip: str, channel: str = LoginChannel.WEB) -> PendingBankId:
     with bankid_client() as client:
         try:
             started = client.auth(end_user_ip)
         except BankIdError as error:
             raise BankIdUnavailable(bankid_error_message(error)) from error
     assert started.qr_start_token and started.qr_start_secret and started.auto_start_token
+    _order_record(started.order_ref, channel)
     return PendingBankId(
         started.order_ref,
         started.qr_start_token,
@@ -122,6 +140,18 @@ def _complete(
     ctx: AuditContext, pending: PendingBankId, collected: CollectResult, channel: str
 ) -> BankIdProgress:
     assert collected.completion is not None
+    if not _order_take(pending.order_ref):
+        login_record(
+            None,
+            ctx=ctx,
+            method=LoginMethod.BANKID,
+            channel=channel,
+            success=False,
+            detail={"reason": "bankid.order_used"},
+        )
+        return BankIdProgress(
+            "failed", _("This BankID identification has already been used. Start again.")
+        )
     number = collected.completion.user.personal_number
     parsed = idnumbers.parse(number, country="SE", person_only=True)
     party = person_by_id_number(country=parsed.country, id_number=parsed.value)
@@ -173,6 +203,7 @@ def bankid_phone_start(*, id_number: object, customer_called: bool) -> str:
             )
         except BankIdError as error:
             raise BankIdUnavailable(bankid_error_message(error)) from error
+    _order_record(started.order_ref, LoginChannel.PHONE)
     return started.order_ref
 
 

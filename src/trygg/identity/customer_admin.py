@@ -23,7 +23,13 @@ from trygg.kernel.errors import DomainError
 from trygg.kernel.idnumber_messages import id_number_message
 from trygg.kernel.models import AuditAction, AuditEvent
 from trygg.parties.models import Address, ContactMethod, Party, PartyKind, SoleTrader
-from trygg.parties.services import organisation_register, person_register
+from trygg.parties.services import (
+    firm_link_approve,
+    firm_link_propose,
+    firm_link_reject,
+    organisation_register,
+    person_register,
+)
 
 
 class AddressInline(admin.StackedInline):  # type: ignore[type-arg]
@@ -39,13 +45,134 @@ class ContactMethodInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 class FirmInline(admin.TabularInline):  # type: ignore[type-arg]
+    """The person's firm links, shown only: a link is proposed and approved under "Sole
+    traders' firm links" (four eyes), never typed in here."""
+
     model = SoleTrader
     fk_name = "person"
     extra = 0
     verbose_name = _("sole trader's firm")
     verbose_name_plural = _("sole traders' firms")
-    fields = ("firm", "since")
-    raw_id_fields = ("firm",)
+    fields = ("firm", "since", "state", "proposed_by_label", "decided_by_label")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class FirmLinkProposeForm(forms.Form):
+    person = forms.CharField(
+        label=_("Owner's customer number"), max_length=12, help_text=_("The sole trader.")
+    )
+    firm = forms.CharField(
+        label=_("Firm's customer number"),
+        max_length=12,
+        help_text=_("Registered under the owner's identity number, or naming them as owner."),
+    )
+    since = forms.DateField(label=_("since"))
+
+    def _party(self, name: str) -> Party:
+        number = self.cleaned_data.get(name, "").strip()
+        party = Party.objects.filter(customer_number=number).first()
+        if party is None:
+            raise forms.ValidationError(_("No customer has this customer number."))
+        return party
+
+    def clean_person(self) -> Party:
+        return self._party("person")
+
+    def clean_firm(self) -> Party:
+        return self._party("firm")
+
+
+@admin.register(SoleTrader)
+class FirmLinkAdmin(AuditedReadAdmin):
+    """Sole traders' firm links: proposed by one member of staff, approved or rejected by
+    another (the proposer cannot decide). Only an approved link lets the owner see and act for
+    the firm."""
+
+    audit_object_type = "sole_trader"
+    audit_subject_path = "person_id"
+    list_display = (
+        "person",
+        "firm",
+        "since",
+        "state",
+        "proposed_by_label",
+        "proposed_at",
+        "decided_by_label",
+        "decided_at",
+    )
+    list_filter = ("state",)
+    list_select_related = ("person", "firm")
+    search_fields = ("=person__customer_number", "=firm__customer_number")
+    fields = list_display
+    readonly_fields = list_display
+    actions = ["approve", "reject"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_approve_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.has_perm("parties.approve_soletrader"))
+
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise DjangoPermissionDenied
+        form = FirmLinkProposeForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                firm_link_propose(
+                    ctx=staff_context(request),
+                    person=form.cleaned_data["person"],
+                    firm=form.cleaned_data["firm"],
+                    since=form.cleaned_data["since"],
+                )
+            except DomainError as error:
+                for problem in error.problems:
+                    field = problem.field if problem.field in form.fields else None
+                    form.add_error(field, str(problem.message))
+            else:
+                messages.success(
+                    request,
+                    _("The link is proposed. Another member of staff must approve it."),
+                )
+                return HttpResponseRedirect(reverse("admin:parties_soletrader_changelist"))
+        return admin_page(
+            self,
+            request,
+            "admin/parties/soletrader/propose.html",
+            _("Propose a sole trader's firm link"),
+            form=form,
+        )
+
+    def _decide(self, request: HttpRequest, queryset: Any, service: Any, done: str) -> None:
+        for link in queryset.select_related("person", "firm"):
+            try:
+                service(ctx=staff_context(request), link=link)
+            except DomainError as error:
+                messages.error(request, f"{link}: {error.message}")
+            else:
+                messages.success(request, f"{link}: {done}")
+
+    @admin.action(description=_("Approve the selected links"), permissions=["approve"])
+    def approve(self, request: HttpRequest, queryset: Any) -> None:
+        self._decide(request, queryset, firm_link_approve, str(_("approved")))
+
+    @admin.action(description=_("Reject the selected links"), permissions=["approve"])
+    def reject(self, request: HttpRequest, queryset: Any) -> None:
+        self._decide(request, queryset, firm_link_reject, str(_("rejected")))
 
 
 class PartyRegisterForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -66,6 +193,7 @@ class PartyRegisterForm(forms.ModelForm):  # type: ignore[type-arg]
             "given_name",
             "family_name",
             "legal_name",
+            "registered_owner",
             "preferred_language",
         )
 
@@ -103,6 +231,7 @@ class PartyAdmin(AuditedReadAdmin):
         "given_name",
         "family_name",
         "legal_name",
+        "registered_owner",
         "birth_date",
         "preferred_language",
         "created_at",
@@ -132,7 +261,7 @@ class PartyAdmin(AuditedReadAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
             return ()
-        return (*self.readonly_fields, "kind", "country", "id_number")
+        return (*self.readonly_fields, "kind", "country", "id_number", "registered_owner")
 
     def get_inlines(self, request: HttpRequest, obj: Any) -> Any:
         if obj is None:
@@ -167,7 +296,10 @@ class PartyAdmin(AuditedReadAdmin):
             )
         else:
             party = organisation_register(
-                ctx=ctx, id_number=data["id_number"], legal_name=data["legal_name"]
+                ctx=ctx,
+                id_number=data["id_number"],
+                legal_name=data["legal_name"],
+                registered_owner=data.get("registered_owner", ""),
             )
         obj.pk = party.pk
         obj.__dict__.update({k: v for k, v in party.__dict__.items() if not k.startswith("_")})

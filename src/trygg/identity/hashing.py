@@ -31,3 +31,10 @@ def throttle_key(country: str, id_number: str) -> str:
     """The failure counter's key for an identity number: an HMAC, so the table holds no numbers."""
     message = f"login-throttle:{country}:{id_number}".encode()
     return hmac.new(settings.TRYGG_PIN_PEPPER.encode(), message, hashlib.sha256).hexdigest()
+
+
+def staff_throttle_key(kind: str, value: str) -> str:
+    """The staff log-in failure counter's key for a user name (``kind`` "user", case folded)
+    or an address (``kind`` "address"): an HMAC, so the table holds neither."""
+    message = f"staff-login:{kind}:{value.casefold()}".encode()
+    return hmac.new(settings.TRYGG_PIN_PEPPER.encode(), message, hashlib.sha256).hexdigest()

@@ -53,6 +53,9 @@ class LoginThrottle(models.Model):
     failures = models.PositiveSmallIntegerField(default=0)
     locked_at = models.DateTimeField(null=True, blank=True)
     last_failure_at = models.DateTimeField(null=True, blank=True)
+    # Staff log-in only: a lock that lifts by itself at this time (back-off); customers' locks
+    # are lifted by staff or a new PIN letter, never by time.
+    locked_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -171,6 +174,9 @@ class SecurityToken(models.Model):
     activated_at = models.DateTimeField(_("activated"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     last_step = models.BigIntegerField(null=True, blank=True, editable=False)
+    # The challenge of the last accepted OCRA response: taken by a conditional update, so a
+    # response is accepted once even when sent from several sessions at the same moment.
+    last_challenge = models.CharField(max_length=16, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("security token")
@@ -237,3 +243,34 @@ class SigningOrder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.function} {self.public_id} ({self.state})"
+
+
+class BankIdOrderState(models.TextChoices):
+    PENDING = "pending", _("Waiting for BankID")
+    USED = "used", _("Used for a log-in")
+
+
+class BankIdOrder(models.Model):
+    """A BankID order started by trygg for a log-in (web, app or telephone bank). A completed
+    order logs in once: the pending row is taken by a conditional update, and an order that
+    was never started here, or has been used, logs in nobody."""
+
+    order_ref = models.CharField(max_length=64, unique=True)
+    channel = models.CharField(max_length=16, choices=LoginChannel.choices)
+    state = models.CharField(
+        max_length=10, choices=BankIdOrderState.choices, default=BankIdOrderState.PENDING
+    )
+    created_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="bankid_order_used_has_time",
+                condition=Q(state="pending", used_at__isnull=True)
+                | Q(state="used", used_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"BankID {self.order_ref[:8]}… ({self.state})"

@@ -137,3 +137,25 @@ TOKEN_TRANSITIONS: Final[dict[str, frozenset[str]]] = {
 
 def token_may_move(current: str, target: str) -> bool:
     return target in TOKEN_TRANSITIONS.get(current, frozenset())
+
+
+# Staff log-in: a failure counter per user name and one per address. Each failure in a row
+# makes the next attempt wait (1, 2, 4, 8 seconds); the fifth locks log-in for 15 minutes,
+# each further one for twice as long, at most a day. Attempts while waiting are refused
+# unchecked. A success clears the user name's counter.
+STAFF_BACKOFF_BASE_SECONDS: Final = 1
+STAFF_LOCK_BASE_SECONDS: Final = 15 * 60
+STAFF_LOCK_MAX_SECONDS: Final = 24 * 60 * 60
+
+
+def staff_wait_seconds(consecutive_failures: int) -> int:
+    """How long after a failure (the ``consecutive_failures``-th in a row) the next attempt
+    has to wait."""
+    if consecutive_failures <= 0:
+        return 0
+    if consecutive_failures < MAX_CONSECUTIVE_FAILURES:
+        wait: int = STAFF_BACKOFF_BASE_SECONDS << (consecutive_failures - 1)
+        return wait
+    extra = consecutive_failures - MAX_CONSECUTIVE_FAILURES
+    lock: int = STAFF_LOCK_BASE_SECONDS << min(extra, 16)
+    return min(lock, STAFF_LOCK_MAX_SECONDS)

@@ -26,6 +26,17 @@ class PinChangeIn(Schema):
     new_pin_repeat: str = Field(max_length=6)
 
 
+class ProblemOut(Schema):
+    """An RFC 9457 problem (application/problem+json), as every error of the API answers."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str
+    code: str
+
+
 class CsrfOut(Schema):
     csrf_token: str
     header: str = "X-CSRFToken"

@@ -180,11 +180,18 @@ def pin_change(
             message = refusal.message
         raise ValidationFailed(code="pin.current_wrong", field="current_pin", message=message)
     with transaction.atomic():
+        # Conditional on the PIN proven above: a letter PIN (or any PIN) is replaced once,
+        # even by two sessions at the same moment; the second finds the row changed.
+        replaced = PinCredential.objects.filter(
+            pk=credential.pk, pin_hash=credential.pin_hash
+        ).update(pin_hash=pin_hasher().hash(chosen), must_change=False, changed_at=clock.now())
+        if not replaced:
+            raise ValidationFailed(
+                code="pin.current_wrong",
+                field="current_pin",
+                message=_("The current PIN is wrong."),
+            )
         attempt_succeeded(key)
-        credential.pin_hash = pin_hasher().hash(chosen)
-        credential.must_change = False
-        credential.changed_at = clock.now()
-        credential.save(update_fields=["pin_hash", "must_change", "changed_at"])
         audit_record(
             ctx=ctx,
             action=AuditAction.UPDATE,
@@ -234,27 +241,36 @@ def pin_letter_issue(*, ctx: AuditContext, party: Party) -> PinLetter:
 def pin_letter_dispatch(*, ctx: AuditContext, letter: PinLetter) -> bytes:
     """Hand the letter's PDF to the printer once; its content is wiped in the same step."""
     with transaction.atomic():
-        locked = PinLetter.objects.select_for_update().get(pk=letter.pk)
-        if locked.status != PinLetterStatus.WAITING or locked.document is None:
+        waiting = PinLetter.objects.filter(
+            pk=letter.pk, status=PinLetterStatus.WAITING, document__isnull=False
+        )
+        content = waiting.values_list("document", flat=True).first()
+        # The conditional update takes the letter: of several requests at the same moment,
+        # exactly one changes the row and gets the PDF; the others change nothing.
+        taken = content is not None and (
+            waiting.update(
+                status=PinLetterStatus.DISPATCHED,
+                document=None,
+                dispatched_at=clock.now(),
+                dispatched_by=ctx.actor_label,
+            )
+            == 1
+        )
+        if not taken:
             raise ValidationFailed(
                 code="pin_letter.not_waiting",
                 field="letter",
                 message=_("This letter has already been printed or replaced."),
             )
-        document = bytes(locked.document)
-        locked.status = PinLetterStatus.DISPATCHED
-        locked.document = None
-        locked.dispatched_at = clock.now()
-        locked.dispatched_by = ctx.actor_label
-        locked.save(update_fields=["status", "document", "dispatched_at", "dispatched_by"])
+        assert content is not None
         audit_record(
             ctx=ctx,
             action=AuditAction.EXPORT,
-            subject_id=locked.party_id,
+            subject_id=letter.party_id,
             object_type="pin_letter",
-            object_id=locked.pk,
+            object_id=letter.pk,
         )
-    return document
+    return bytes(content)
 
 
 def pin_unlock(*, ctx: AuditContext, party: Party, reason: object) -> None:

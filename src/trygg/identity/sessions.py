@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import logout as auth_logout
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest
 from django.middleware.csrf import rotate_token
@@ -19,7 +20,9 @@ from django.utils.translation import gettext as _
 from trygg.identity import sca
 from trygg.identity.models import LoginEvent, LoginMethod
 from trygg.kernel import clock
+from trygg.kernel.audit import AuditContext, audit_record
 from trygg.kernel.errors import PermissionDenied
+from trygg.kernel.models import AuditAction, AuditChannel
 from trygg.parties.models import Party
 
 CUSTOMER_KEY = "trygg.customer"
@@ -44,7 +47,23 @@ class CustomerSession:
 def customer_session_start(
     request: HttpRequest, *, party: Party, method: str, level: int, must_change_pin: bool
 ) -> None:
-    """Begin a logged-in session under a new session key (no fixation)."""
+    """Begin a logged-in session under a new session key (no fixation). A staff session in
+    the same browser ends: one browser holds one identity."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        audit_record(
+            ctx=AuditContext(
+                actor_kind="staff",
+                actor_id=str(user.pk),
+                actor_label=user.get_username(),
+                channel=AuditChannel.BACK_OFFICE,
+                ip=request.META.get("REMOTE_ADDR") or None,
+            ),
+            action=AuditAction.LOGOUT,
+            object_type="staff_session",
+            detail={"reason": "customer_login"},
+        )
+        auth_logout(request)  # flushes the session and the staff member's log-in
     request.session.cycle_key()
     rotate_token(request)
     now = clock.now()
@@ -162,6 +181,27 @@ def session_touch(session: SessionBase) -> None:
     now = clock.now().timestamp()
     if now - float(session.get(SEEN_KEY, 0)) >= SEEN_RESOLUTION:
         session[SEEN_KEY] = now
+
+
+def staff_session_replace_customer(request: HttpRequest) -> None:
+    """A member of staff logs in: any customer session in this browser ends first (and all
+    else the session held), so the staff session starts clean."""
+    data: dict[str, Any] | None = request.session.get(CUSTOMER_KEY)
+    if data:
+        audit_record(
+            ctx=AuditContext(
+                actor_kind="customer",
+                actor_id=str(data["party_id"]),
+                actor_label=f"party:{data['party_id']}",
+                channel=AuditChannel.WEB,
+                ip=request.META.get("REMOTE_ADDR") or None,
+            ),
+            action=AuditAction.LOGOUT,
+            subject_id=int(data["party_id"]),
+            object_type="session",
+            detail={"reason": "staff_login"},
+        )
+    request.session.flush()
 
 
 def staff_session_start(session: SessionBase) -> None:

@@ -13,6 +13,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from trygg.identity import rules
@@ -179,6 +180,18 @@ def _check(token: SecurityToken | None, response: str, challenge: str) -> int | 
     )
 
 
+def _response_take(token: SecurityToken, *, step: int, challenge: str) -> bool:
+    """Take an accepted response for this log-in: True for the one request that does, False
+    for every other one that sent the same response (another session, the same moment). A
+    conditional update: a TOTP step must lie above the last accepted one, an OCRA challenge
+    must differ from the last accepted one; no row changed means refused."""
+    rows = SecurityToken.objects.filter(pk=token.pk, state=TokenState.ACTIVE)
+    if token.kind == TokenKind.TOTP:
+        fresh = rows.filter(Q(last_step__isnull=True) | Q(last_step__lt=step))
+        return fresh.update(last_step=step) == 1
+    return rows.exclude(last_challenge=challenge).update(last_challenge=challenge) == 1
+
+
 def token_login(
     *, ctx: AuditContext, started: TokenChallenge, response: object, channel: str = LoginChannel.WEB
 ) -> LoginResult:
@@ -208,18 +221,17 @@ def token_login(
     if step is not None and not attempt.refused_unchecked:
         assert party is not None and token is not None
         with transaction.atomic():
-            attempt_succeeded(key)
-            if token.kind == TokenKind.TOTP:
-                SecurityToken.objects.filter(pk=token.pk).update(last_step=step)
-            login_record(
-                party,
-                ctx=ctx,
-                method=LoginMethod.TOKEN,
-                channel=channel,
-                success=True,
-                detail={"token": token.serial},
-            )
-        return LoginResult(party=party, must_change_pin=False)
+            if _response_take(token, step=step, challenge=started.challenge):
+                attempt_succeeded(key)
+                login_record(
+                    party,
+                    ctx=ctx,
+                    method=LoginMethod.TOKEN,
+                    channel=channel,
+                    success=True,
+                    detail={"token": token.serial},
+                )
+                return LoginResult(party=party, must_change_pin=False)
     refusal: LoginRefused = failure_message(attempt.failures)
     with transaction.atomic():
         just_locked = attempt_failed(key, attempt)

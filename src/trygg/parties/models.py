@@ -32,6 +32,16 @@ class Party(models.Model):
     legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     preferred_language = models.CharField(_("language"), max_length=5, default="sv")
+    registered_owner = models.CharField(
+        _("registered owner"),
+        max_length=12,
+        blank=True,
+        help_text=_(
+            "A sole proprietorship's owner as the business register records them: their "
+            "normalised personal identity number (a Swedish sole trader's firm is registered "
+            "under it)."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -53,6 +63,14 @@ class Party(models.Model):
             ),
             models.CheckConstraint(
                 name="party_kind_valid", condition=Q(kind__in=["person", "organisation"])
+            ),
+            models.CheckConstraint(
+                name="party_sole_trader_owned_by_its_number",
+                condition=~Q(id_kind="sole_trader") | Q(registered_owner=models.F("id_number")),
+            ),
+            models.CheckConstraint(
+                name="party_only_organisations_have_owners",
+                condition=Q(kind="organisation") | Q(registered_owner=""),
             ),
         ]
 
@@ -122,20 +140,50 @@ class ContactMethod(models.Model):
         return f"{self.get_kind_display()}: {self.value}"
 
 
+class FirmLinkState(models.TextChoices):
+    PROPOSED = "proposed", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
 class SoleTrader(models.Model):
     """A sole trader (enskild näringsidkare): the person owns and answers for the firm, so after
-    log-in the person sees and acts for both the private and the firm's engagements."""
+    log-in the person sees and acts for both the private and the firm's engagements.
+
+    A link is proposed by one member of staff and gives access only once another has approved
+    it (``state`` approved); the database refuses an approval by the proposer. ``proposed_by``
+    and ``decided_by`` are actors (``staff:<id>``, or ``system:<label>`` for registrations by
+    trygg itself, where ``proposed_by`` stays empty)."""
 
     person = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="firms")
     firm = models.OneToOneField(Party, on_delete=models.CASCADE, related_name="sole_trader")
     since = models.DateField(_("since"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=FirmLinkState.choices, default=FirmLinkState.PROPOSED
+    )
+    proposed_by = models.CharField(max_length=64, blank=True)
+    proposed_by_label = models.CharField(_("proposed by"), max_length=150, blank=True)
+    proposed_at = models.DateTimeField(_("proposed"), null=True, blank=True)
+    decided_by = models.CharField(max_length=64, blank=True)
+    decided_by_label = models.CharField(_("decided by"), max_length=150, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("sole trader")
-        verbose_name_plural = _("sole traders")
+        verbose_name = _("sole trader's firm link")
+        verbose_name_plural = _("sole traders' firm links")
+        permissions = [("approve_soletrader", "Can approve a sole trader's firm link")]
         constraints = [
             models.CheckConstraint(
                 name="sole_trader_not_self", condition=~Q(person=models.F("firm"))
+            ),
+            models.CheckConstraint(
+                name="sole_trader_state_valid",
+                condition=Q(state__in=["proposed", "approved", "rejected"]),
+            ),
+            models.CheckConstraint(
+                name="sole_trader_four_eyes",
+                condition=Q(state="proposed")
+                | (~Q(decided_by="") & ~Q(decided_by=models.F("proposed_by"))),
             ),
         ]
 

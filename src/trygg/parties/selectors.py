@@ -18,6 +18,7 @@ from trygg.parties.models import (
     AddressKind,
     ContactKind,
     ContactMethod,
+    FirmLinkState,
     Party,
     PartyKind,
     SoleTrader,
@@ -34,12 +35,18 @@ def person_by_id_number(*, country: str, id_number: str) -> Party | None:
 
 def _acting_for(person_id: int, field: str) -> tuple[Q, Q]:
     """Whom a person acts for, the one place of the rule: the person themself, or a firm they
-    own as a sole trader. Two terms on ``field`` (a foreign key to Party, or ``""`` for Party
-    itself), for the callers to join with OR or with a UNION."""
+    own as a sole trader, by an approved link (a proposed or rejected one gives nothing). Two
+    terms on ``field`` (a foreign key to Party, or ``""`` for Party itself), for the callers to
+    join with OR or with a UNION."""
     prefix = f"{field}__" if field else ""
     return (
         Q(**{field or "pk": person_id}),
-        Q(**{f"{prefix}sole_trader__person_id": person_id}),
+        Q(
+            **{
+                f"{prefix}sole_trader__person_id": person_id,
+                f"{prefix}sole_trader__state": FirmLinkState.APPROVED,
+            }
+        ),
     )
 
 
@@ -83,7 +90,11 @@ def party_for_viewer(*, viewer: Party, party_id: int) -> Party:
     exists)."""
     if party_id == viewer.pk:
         return viewer
-    link = SoleTrader.objects.select_related("firm").filter(person=viewer, firm_id=party_id).first()
+    link = (
+        SoleTrader.objects.select_related("firm")
+        .filter(person=viewer, firm_id=party_id, state=FirmLinkState.APPROVED)
+        .first()
+    )
     if link is None:
         raise NotFound(_("No such customer engagement."), code="party.not_found")
     return link.firm

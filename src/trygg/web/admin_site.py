@@ -1,25 +1,53 @@
-"""The back office: Django admin that requires a password and a TOTP code (django-otp)."""
+"""The back office: Django admin that requires a password and a TOTP code (django-otp).
+
+The log-in form hands the whole check to ``identity.staff_login``: one answer for every
+failure, back-off and lock-out per user name and per address, each code accepted once.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.utils.translation import gettext_lazy as _
-from django_otp import devices_for_user
-from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
+from django_otp.admin import OTPAdminSite
+
+from trygg.identity.actors import audit_context
+from trygg.identity.sessions import staff_session_replace_customer
+from trygg.identity.staff_login import staff_login
+from trygg.kernel.errors import AuthenticationFailed
+from trygg.kernel.models import AuditChannel
 
 
-class StaffLoginForm(OTPAdminAuthenticationForm):  # type: ignore[misc]
-    """Log-in in one step for staff with one authenticator: their only device is the one the
-    code is checked against (django-otp asks to choose only when there are several)."""
+class StaffLoginForm(AdminAuthenticationForm):
+    """User name, password and code in one step, checked together by ``staff_login``."""
 
-    def _chosen_device(self, user: Any) -> Any:
-        chosen = super()._chosen_device(user)
-        if chosen is None:
-            devices = list(devices_for_user(user, for_verify=True))
-            if len(devices) == 1:
-                return devices[0]
-        return chosen
+    otp_device = forms.CharField(required=False, widget=forms.HiddenInput)
+    otp_token = forms.CharField(
+        label=_("Code"),
+        required=False,
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+    otp_challenge = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        request = self.request
+        assert request is not None  # the admin's log-in view always passes it
+        try:
+            self.user_cache = staff_login(
+                ctx=audit_context(request, AuditChannel.BACK_OFFICE),
+                username=data.get("username"),
+                password=data.get("password"),
+                code=data.get("otp_token"),
+                device_id=data.get("otp_device") or "",
+            )
+        except AuthenticationFailed as refusal:
+            raise forms.ValidationError(refusal.message, code="invalid_login") from refusal
+        staff_session_replace_customer(request)
+        return data
 
 
 class TryggAdminSite(OTPAdminSite):  # type: ignore[misc]

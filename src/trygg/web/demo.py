@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -102,9 +104,23 @@ STAFF = [
 ]
 
 
-def _totp_key(username: str) -> bytes:
-    # A fixed, per-user demo secret so the printed secret stays valid across runs.
+def _legacy_totp_key(username: str) -> bytes:
+    """The secret earlier demo data derived from the user name (anyone could compute it):
+    found on a device, it is replaced by a random one."""
     return f"trygg-demo-{username}".encode().ljust(20, b"!")[:20]
+
+
+def _demo_totp_device(user: StaffUser) -> TOTPDevice:
+    """The staff member's own authenticator: a random secret, made once and kept across runs
+    (``trygg demo`` prints it, ``trygg otp`` shows the current code)."""
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=user, name="demo", defaults={"key": secrets.token_hex(20), "confirmed": True}
+    )
+    if device.key == _legacy_totp_key(user.get_username()).hex():
+        device.key = secrets.token_hex(20)
+        device.last_t = -1
+        device.save(update_fields=["key", "last_t"])
+    return device
 
 
 def _faker(country: str, index: int) -> Faker:
@@ -180,7 +196,16 @@ def _demo_token(party: Party, kind: str) -> SecurityToken:
     return token
 
 
+class DemoRefused(RuntimeError):
+    """Demo data (known PINs and passwords) is never loaded into a production database."""
+
+
 def load_demo() -> tuple[list[DemoCustomer], list[DemoStaff], list[DemoToken]]:
+    if settings.PRODUCTION:
+        raise DemoRefused(
+            "trygg demo does not run in production (TRYGG_ENV=production): its customers and "
+            "staff have published PINs and passwords."
+        )
     customers: list[DemoCustomer] = []
     tokens: list[DemoToken] = []
     with transaction.atomic():
@@ -272,12 +297,14 @@ def load_demo() -> tuple[list[DemoCustomer], list[DemoStaff], list[DemoToken]]:
             user.set_password(password)
             user.save()
         user.groups.add(Group.objects.get(name=group_name))
-        key = _totp_key(username)
-        TOTPDevice.objects.get_or_create(
-            user=user, name="demo", defaults={"key": key.hex(), "confirmed": True}
-        )
+        device = _demo_totp_device(user)
         staff.append(
-            DemoStaff(username, password, group_name, base64.b32encode(key).decode().rstrip("="))
+            DemoStaff(
+                username,
+                password,
+                group_name,
+                base64.b32encode(device.bin_key).decode().rstrip("="),
+            )
         )
     norwegian = next(
         (

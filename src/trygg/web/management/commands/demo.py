@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from trygg.web.demo import load_demo
+from trygg.web.demo import DemoRefused, load_demo
 
 
 class Command(BaseCommand):
     help = "Create demo customers and staff (running it again changes nothing) and print log-ins."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        customers, staff, tokens = load_demo()
+        try:
+            customers, staff, tokens = load_demo()
+        except DemoRefused as refused:
+            raise CommandError(str(refused)) from refused
         out = self.stdout
         out.write("\nDemo log-ins (fictitious people)\n")
         out.write("Customer portal: personal identity number + PIN\n")
