@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "trygg.claims",
     "trygg.billing",
     "trygg.overview",
+    "trygg.privacy",
     "trygg.web",
     "trygg.api",
 ]

@@ -1,0 +1,64 @@
+"""The kernel's entries in the personal-data map (see ``trygg.kernel.datamap``): the audit log,
+jobs, counters and the task queue."""
+
+from trygg.kernel.datamap import Category as C
+from trygg.kernel.datamap import Processing as P
+from trygg.kernel.datamap import model_map
+
+MAP = (
+    model_map(
+        "kernel.AuditEvent",
+        P.ACCESS_LOG,
+        {
+            "occurred_at": C.ACTIVITY,
+            "actor_id": C.ACTIVITY,
+            "actor_label": C.ACTIVITY,
+            "action": C.ACTIVITY,
+            "channel": C.ACTIVITY,
+            "subject_id": C.IDENTITY,
+            "object_id": C.ACTIVITY,
+            "ip": C.ONLINE,
+            "detail": C.ACTIVITY,
+        },
+        other=("seq", "actor_kind", "object_type", "hash", "chain"),
+    ),
+    model_map("kernel.AuditChainHead", P.ACCESS_LOG, {}, other=("seq", "hash")),
+    model_map("kernel.Counter", P.CUSTOMER, {}, other=("name", "value"), key=None),
+    model_map(
+        "kernel.Job",
+        P.STAFF,
+        {"actor_id": C.EMPLOYEE, "actor_label": C.EMPLOYEE, "params": C.ACTIVITY},
+        other=(
+            "public_id",
+            "kind",
+            "state",
+            "result",
+            "error",
+            "problems",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ),
+    ),
+    model_map(
+        "django_tasks_database.DBTaskResult",
+        P.STAFF,
+        {},
+        other=(
+            "status",
+            "enqueued_at",
+            "started_at",
+            "finished_at",
+            "args_kwargs",  # ids of rows, never personal data itself
+            "priority",
+            "task_path",
+            "worker_ids",
+            "queue_name",
+            "backend_name",
+            "run_after",
+            "return_value",
+            "exception_class_path",
+            "traceback",
+        ),
+    ),
+)
