@@ -300,6 +300,9 @@ TASKS = {
     }
 }
 
+# Local time of day at which the worker does the daily work (the retention run), HH:MM.
+TRYGG_DAILY_AT = os.environ.get("TRYGG_DAILY_AT", "02:30")
+
 # Business clock: a fixed business date for batch runs and tests (ISO date), else today.
 TRYGG_BUSINESS_DATE = os.environ.get("TRYGG_BUSINESS_DATE", "").strip() or None
 

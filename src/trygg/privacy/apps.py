@@ -6,3 +6,6 @@ class PrivacyConfig(AppConfig):
     name = "trygg.privacy"
     label = "privacy"
     verbose_name = _("Privacy")
+
+    def ready(self) -> None:
+        from trygg.privacy import tasks  # noqa: F401 - registers the daily retention run
