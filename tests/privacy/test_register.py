@@ -3,10 +3,19 @@ domain page's seeds, with its retention rules."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from django.utils import translation
 
 from trygg.kernel.datamap import Processing
 from trygg.privacy import register, rules
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    with translation.override("en"):
+        yield
 
 
 def test_one_record_per_processing() -> None:

@@ -8,8 +8,9 @@ import only this vocabulary, which sits in the kernel so that every layer can us
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 
@@ -85,6 +86,17 @@ class Purge:
     subjects: tuple[str, ...] = ()
     when: Mapping[str, object] = field(default_factory=dict)
     clear: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Expire:
+    """A table a retention rule reaches through its own function, ``expire(on, dry_run)``
+    returning the rows removed (or, in a dry run, that would be): for a table that needs more
+    than a delete, such as the audit log (whole months, its chain anchored)."""
+
+    rule: str
+    model: str
+    expire: Callable[[dt.date, bool], int]
 
 
 NOT_PERSONAL = None

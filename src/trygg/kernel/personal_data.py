@@ -1,9 +1,17 @@
 """The kernel's entries in the personal-data map (see ``trygg.kernel.datamap``): the audit log,
 jobs, counters and the task queue."""
 
+import datetime as dt
+
 from trygg.kernel.datamap import Category as C
+from trygg.kernel.datamap import Expire, model_map
 from trygg.kernel.datamap import Processing as P
-from trygg.kernel.datamap import model_map
+
+
+def _expire_audit(on: dt.date, dry_run: bool) -> int:
+    from trygg.kernel.auditexpiry import audit_expire
+
+    return audit_expire(on, dry_run=dry_run).removed
 
 MAP = (
     model_map(
@@ -23,6 +31,12 @@ MAP = (
         other=("seq", "actor_kind", "object_type", "hash", "chain"),
     ),
     model_map("kernel.AuditChainHead", P.ACCESS_LOG, {}, other=("seq", "hash")),
+    model_map(
+        "kernel.AuditAnchor",
+        P.ACCESS_LOG,
+        {},
+        other=("seq", "gap_from", "previous_chain", "expired_before", "removed", "mac"),
+    ),
     model_map("kernel.Counter", P.CUSTOMER, {}, other=("name", "value"), key=None),
     model_map(
         "kernel.Job",
@@ -62,3 +76,6 @@ MAP = (
         ),
     ),
 )
+
+# The access log: up to 13 months, whole months at a time (seed 002; kernel.auditexpiry).
+RETENTION = (Expire("access-log", "kernel.AuditEvent", _expire_audit),)

@@ -11,14 +11,14 @@ from types import ModuleType
 
 from django.apps import apps
 
-from trygg.kernel.datamap import ModelMap, Purge
+from trygg.kernel.datamap import Expire, ModelMap, Purge
 
 
 @dataclass(frozen=True)
 class DataMap:
     models: dict[str, ModelMap]  # by "app_label.ModelName"
     owners: dict[str, str]  # model label: the app whose personal_data.py maps it
-    purges: tuple[Purge, ...]
+    purges: tuple[Purge | Expire, ...]
 
 
 def personal_data_modules() -> list[tuple[str, ModuleType]]:
@@ -42,7 +42,7 @@ def personal_data_modules() -> list[tuple[str, ModuleType]]:
 def data_map() -> DataMap:
     models: dict[str, ModelMap] = {}
     owners: dict[str, str] = {}
-    purges: list[Purge] = []
+    purges: list[Purge | Expire] = []
     for label, module in personal_data_modules():
         for entry in getattr(module, "MAP", ()):
             if entry.model in models:

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from trygg.kernel import clock
 from trygg.kernel.audit import AuditContext, audit_record
-from trygg.kernel.datamap import Purge
+from trygg.kernel.datamap import Expire, Purge
 from trygg.kernel.errors import NotFound, ValidationFailed
 from trygg.kernel.models import AuditAction
 from trygg.privacy import rules
@@ -255,7 +255,10 @@ def retention_run(*, ctx: AuditContext, on: dt.date, dry_run: bool = False) -> R
         for code, retention in rules.RULES.items():
             cut = rules.cutoff(retention, on)
             for purge in (p for p in purges if p.rule == code):
-                done, kept = _apply(purge, cut, holds, dry_run)
+                if isinstance(purge, Expire):
+                    done, kept = purge.expire(on, dry_run), 0
+                else:
+                    done, kept = _apply(purge, cut, holds, dry_run)
                 counts[code][purge.model] = counts[code].get(purge.model, 0) + done
                 if kept:
                     held[code][purge.model] = held[code].get(purge.model, 0) + kept
