@@ -57,6 +57,8 @@ def test_staff_read_the_register(db: Any, role: str) -> None:
     assert export["Content-Type"].startswith("text/csv")
     pdf = client.get("/backoffice/privacy/processing/export/pdf/")
     assert pdf.content.startswith(b"%PDF")
+    # The register has no rows to open one by one.
+    assert client.get("/backoffice/privacy/processing/1/change/").status_code == 404
 
 
 def test_only_the_privacy_officer_places_holds(db: Any) -> None:

@@ -30,13 +30,18 @@ class ProcessingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[typ
     """The register as one page, in the staff member's language, with the exports."""
 
     def get_urls(self) -> list[Any]:
+        """The register page and its exports; the register has no rows to open one by one."""
         return [
             path(
                 "export/<str:kind>/",
                 self.admin_site.admin_view(self.export_view),
                 name="privacy_processing_export",
             ),
-            *super().get_urls(),
+            path(
+                "",
+                self.admin_site.admin_view(self.changelist_view),
+                name="privacy_processing_changelist",
+            ),
         ]
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
