@@ -3,8 +3,10 @@
 trygg run                 migrate, load demo data, start simulators, serve the portal
 trygg demo                load demo data (idempotent) and print the demo log-ins
 trygg migrate             bring the database schema up to date
-trygg worker              run background tasks (django-tasks, database backend)
+trygg worker              queue the daily work, run background tasks (django-tasks, database)
 trygg audit verify        check the audit log's hash chain
+trygg privacy register    the register of processing activities (--format csv|json|pdf)
+trygg privacy retention   delete what passed its retention (--dry-run, --date D)
 trygg otp USERNAME        current TOTP code of a demo staff user (development only)
 trygg manage COMMAND ...  any Django management command
 """
@@ -18,7 +20,7 @@ ALIASES = {
     "run": ["trygg_run"],
     "token-code": ["token_code"],
     "serve": ["runserver"],
-    "worker": ["db_worker"],
+    "worker": ["trygg_worker"],
     "check-deploy": ["check", "--deploy"],
 }
 

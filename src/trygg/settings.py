@@ -159,6 +159,7 @@ INSTALLED_APPS = [
     "trygg.billing",
     "trygg.protection",
     "trygg.overview",
+    "trygg.privacy",
     "trygg.web",
     "trygg.api",
 ]
@@ -332,6 +333,9 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Local time of day at which the worker does the daily work (the retention run), HH:MM.
+TRYGG_DAILY_AT = os.environ.get("TRYGG_DAILY_AT", "02:30")
 
 # Business clock: a fixed business date for batch runs and tests (ISO date), else today.
 TRYGG_BUSINESS_DATE = os.environ.get("TRYGG_BUSINESS_DATE", "").strip() or None

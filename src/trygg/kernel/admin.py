@@ -14,6 +14,20 @@ from trygg.kernel.audit import audit_record, audit_record_many, staff_context
 from trygg.kernel.models import AuditAction, AuditEvent
 
 
+class ReadOnlyAdminMixin:
+    """A back-office page that shows rows and never adds, changes or deletes them: what it
+    shows changes only through the services."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class AuditedReadAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """Every list or detail page of personal data writes a read event per data subject shown."""
 
@@ -94,7 +108,7 @@ class AuditedReadAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = (
         "seq",
         "occurred_at",
@@ -111,15 +125,6 @@ class AuditEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     search_fields = ("=subject_id", "=actor_id", "=object_id", "actor_label")
     ordering = ("-id",)
     list_per_page = 100
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 def admin_page(

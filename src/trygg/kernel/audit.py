@@ -28,7 +28,13 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
 from trygg.kernel import clock
-from trygg.kernel.models import AuditAction, AuditChainHead, AuditChannel, AuditEvent
+from trygg.kernel.models import (
+    AuditAction,
+    AuditAnchor,
+    AuditChainHead,
+    AuditChannel,
+    AuditEvent,
+)
 from trygg.kernel.statements import reused_cursor
 
 GENESIS = "0" * 64
@@ -285,11 +291,29 @@ class VerifyResult:
         return not self.breaks
 
 
+def _anchors(breaks: list[ChainBreak]) -> dict[int, AuditAnchor]:
+    """The anchors where the chain resumes after expired rows, by the row they lead to; one
+    whose seal does not match is reported and not used."""
+    from trygg.kernel.auditexpiry import anchor_mac
+
+    found = {}
+    for anchor in AuditAnchor.objects.all():
+        if hmac.compare_digest(
+            anchor.mac, anchor_mac(anchor.gap_from, anchor.seq, anchor.previous_chain)
+        ):
+            found[anchor.seq] = anchor
+        else:
+            breaks.append(ChainBreak(anchor.seq, "the anchor after expired rows was changed"))
+    return found
+
+
 def audit_verify(*, limit_breaks: int = 100) -> VerifyResult:
     """Seal what waits, then walk the whole log: report changed rows, rows missing from the
-    chain, rows inserted into it, and a head that does not match the end of the log."""
+    chain, rows inserted into it, and a head that does not match the end of the log. Rows
+    removed by expiry are told apart by their sealed anchor: the chain resumes there."""
     audit_seal()
     breaks: list[ChainBreak] = []
+    anchors = _anchors(breaks)
     expected_seq = 1
     chain = GENESIS
     checked = 0
@@ -300,6 +324,9 @@ def audit_verify(*, limit_breaks: int = 100) -> VerifyResult:
             if compute_hash(event) != event.hash:
                 breaks.append(ChainBreak(0, f"unsealed row {event.pk}: content was changed"))
             continue
+        anchor = anchors.get(event.seq)
+        if event.seq > expected_seq and anchor is not None and anchor.gap_from == expected_seq:
+            expected_seq, chain = event.seq, anchor.previous_chain  # expired, sealed start
         if event.seq != expected_seq:
             breaks.append(
                 ChainBreak(
@@ -318,6 +345,9 @@ def audit_verify(*, limit_breaks: int = 100) -> VerifyResult:
         if len(breaks) >= limit_breaks:
             break
     head = AuditChainHead.objects.filter(pk=1).first() or AuditChainHead(seq=0, hash=GENESIS)
+    tail = next((a for a in anchors.values() if a.gap_from == expected_seq), None)
+    if tail is not None and tail.seq == head.seq + 1:  # the newest rows expired too
+        expected_seq, chain = tail.seq, tail.previous_chain
     if len(breaks) < limit_breaks and (head.seq != expected_seq - 1 or head.hash != chain):
         breaks.append(
             ChainBreak(

@@ -129,3 +129,27 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.public_id} {self.state}"
+
+
+class AuditAnchor(models.Model):
+    """Where the chain resumes after expired rows were removed: the rows ``gap_from`` to
+    ``seq - 1`` went by expiry, and the row ``seq`` links to ``previous_chain``, the chain value
+    of the last row removed. ``mac`` (HMAC under the audit key) seals the anchor, so a removed
+    month is told apart from rows removed by anyone else."""
+
+    seq = models.BigIntegerField(unique=True)
+    gap_from = models.BigIntegerField()
+    previous_chain = models.CharField(max_length=64)
+    expired_before = models.DateTimeField()
+    removed = models.BigIntegerField()
+    mac = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(gap_from__lt=models.F("seq")), name="audit_anchor_gap_before"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"rows {self.gap_from}..{self.seq - 1} expired"

@@ -41,3 +41,15 @@ def job_execute(job_id: int) -> str:
     from trygg.kernel.jobs import job_run
 
     return str(job_run(job_id).state)
+
+
+@task()
+def daily_run(name: str) -> dict[str, Any]:
+    """Run one daily work (``kernel.daily``) for the business date, then queue tomorrow's.
+    The next run is queued even when this one fails, so one bad day does not stop the rest."""
+    from trygg.kernel.daily import daily_queue, registered
+
+    try:
+        return registered()[name](clock.today())
+    finally:
+        daily_queue(name)

@@ -1,0 +1,49 @@
+"""Parties' entries in the personal-data map (see ``trygg.kernel.datamap``)."""
+
+from trygg.kernel.datamap import Category as C
+from trygg.kernel.datamap import Processing as P
+from trygg.kernel.datamap import model_map
+
+MAP = (
+    model_map(
+        "parties.Party",
+        P.CUSTOMER,
+        {
+            "customer_number": C.IDENTITY,
+            "id_number": C.IDENTITY,
+            "given_name": C.IDENTITY,
+            "family_name": C.IDENTITY,
+            "legal_name": C.IDENTITY,  # a sole trader's firm carries the owner's name
+            "birth_date": C.IDENTITY,
+            "preferred_language": C.CONTACT,
+            "created_at": C.ACTIVITY,
+            "updated_at": C.ACTIVITY,
+        },
+        other=("kind", "country", "id_kind"),
+    ),
+    model_map(
+        "parties.Address",
+        P.CUSTOMER,
+        {
+            "party": C.IDENTITY,
+            "care_of": C.CONTACT,
+            "street": C.CONTACT,
+            "postal_code": C.CONTACT,
+            "city": C.CONTACT,
+            "country": C.CONTACT,
+            "updated_at": C.ACTIVITY,
+        },
+        other=("kind",),
+    ),
+    model_map(
+        "parties.ContactMethod",
+        P.CUSTOMER,
+        {"party": C.IDENTITY, "value": C.CONTACT, "updated_at": C.ACTIVITY},
+        other=("kind",),
+    ),
+    model_map(
+        "parties.SoleTrader",
+        P.CUSTOMER,
+        {"person": C.IDENTITY, "firm": C.IDENTITY, "since": C.IDENTITY},
+    ),
+)

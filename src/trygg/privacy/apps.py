@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PrivacyConfig(AppConfig):
+    name = "trygg.privacy"
+    label = "privacy"
+    verbose_name = _("Privacy")
+
+    def ready(self) -> None:
+        from trygg.privacy import tasks  # noqa: F401 - registers the daily retention run

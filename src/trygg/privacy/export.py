@@ -1,0 +1,134 @@
+"""The register for the supervisory authority: CSV (one row per processing, lists joined), JSON
+(the records as they are) and PDF, each in the language asked for."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+from fpdf import FPDF
+
+from trygg.kernel import clock
+from trygg.privacy.register import REGISTER
+
+FORMATS = ("csv", "json", "pdf")
+
+COLUMNS = (
+    "code",
+    "name",
+    "purpose",
+    "legal_basis",
+    "data",
+    "categories",
+    "special_categories",
+    "subjects",
+    "retention",
+    "retention_rules",
+    "controllers",
+    "joint_controllers",
+    "processors",
+    "recipients",
+    "transfers",
+    "source",
+    "direct_marketing",
+)
+
+
+def records(language: str) -> list[dict[str, Any]]:
+    with translation.override(language):
+        return [activity.as_dict() for activity in REGISTER]
+
+
+def _controller(c: dict[str, str]) -> str:
+    return f"{c['name']} ({c['scope']})" if c["scope"] else c["name"]
+
+
+def _flat(record: dict[str, Any]) -> dict[str, str]:
+    """A record's values as text: lists joined with "; "."""
+    return {
+        **{k: str(v) for k, v in record.items() if not isinstance(v, list | bool)},
+        "categories": "; ".join(record["categories"]),
+        "special_categories": "yes" if record["special_categories"] else "no",
+        "retention_rules": "; ".join(
+            f"{r['code']}: {r['period']} from {r['counted_from']} ({r['action']})"
+            for r in record["retention_rules"]
+        ),
+        "controllers": "; ".join(_controller(c) for c in record["controllers"]),
+        "joint_controllers": "yes" if record["joint_controllers"] else "no",
+        "processors": "; ".join(record["processors"]),
+        "recipients": "; ".join(record["recipients"]),
+        "transfers": "; ".join(
+            f"{t['country']}: {t['safeguard']}. {t['measures']}" for t in record["transfers"]
+        ),
+        "direct_marketing": "yes" if record["direct_marketing"] else "no",
+    }
+
+
+def register_csv(language: str = "en") -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for record in records(language):
+        writer.writerow(_flat(record))
+    return out.getvalue()
+
+
+def register_json(language: str = "en") -> str:
+    document = {
+        "register": "GDPR Art. 30",
+        "language": language,
+        "date": clock.today().isoformat(),
+        "processings": records(language),
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def _latin1(text: str) -> str:
+    """What the PDF's built-in fonts draw: Latin-1 (Swedish and Norwegian letters)."""
+    text = text.replace("\u2013", "-").replace("\u2019", "'")
+    return text.encode("latin-1", "replace").decode("latin-1")
+
+
+def register_pdf(language: str = "en") -> bytes:
+    with translation.override(language):
+        labels = {
+            "purpose": _("Purpose"),
+            "legal_basis": _("Legal basis"),
+            "data": _("Personal data"),
+            "subjects": _("Data subjects"),
+            "retention": _("Retention"),
+            "controllers": _("Controllers"),
+            "joint_controllers": _("Joint controllers"),
+            "processors": _("Processors"),
+            "recipients": _("Recipients"),
+            "transfers": _("Transfers to third countries"),
+            "source": _("Source"),
+        }
+        title = _("Register of processing activities")
+        heading = f"{title} - {settings.TRYGG_COMPANY_NAME} - {clock.today().isoformat()}"
+        pdf = FPDF(format="A4")
+        pdf.set_title(_latin1(title))
+        pdf.set_auto_page_break(True, margin=15)
+        pdf.add_page()
+        pdf.set_font("Helvetica", "B", 14)
+        pdf.multi_cell(0, 8, _latin1(heading), new_x="LMARGIN", new_y="NEXT")
+        for record in records(language):
+            flat = _flat(record)
+            flat["joint_controllers"] = _("yes") if record["joint_controllers"] else _("no")
+            pdf.ln(3)
+            pdf.set_font("Helvetica", "B", 12)
+            pdf.multi_cell(0, 7, _latin1(record["name"]), new_x="LMARGIN", new_y="NEXT")
+            for key, label in labels.items():
+                value = flat.get(key, "")
+                if not value:
+                    continue
+                pdf.set_font("Helvetica", "B", 9)
+                pdf.cell(45, 5, _latin1(str(label)))
+                pdf.set_font("Helvetica", size=9)
+                pdf.multi_cell(0, 5, _latin1(value), new_x="LMARGIN", new_y="NEXT")
+        return bytes(pdf.output())

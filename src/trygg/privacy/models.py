@@ -1,0 +1,116 @@
+"""Privacy state: legal holds and the kept reports of retention runs. The register itself is
+code (``register.py``); ``Processing`` is its entry in the back office and has no table."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from trygg.privacy import rules
+
+
+class HoldState(models.TextChoices):
+    ACTIVE = rules.HoldState.ACTIVE, _("Active")
+    LIFTED = rules.HoldState.LIFTED, _("Lifted")
+
+
+class HoldKind(models.TextChoices):
+    POLICE_REPORT = rules.HoldKind.POLICE_REPORT, _("Police report")
+    DISPUTE = rules.HoldKind.DISPUTE, _("Dispute")
+    CLAIM = rules.HoldKind.CLAIM, _("Claim")
+    AUTHORITY = rules.HoldKind.AUTHORITY, _("Request from an authority")
+
+
+class LegalHold(models.Model):
+    """Data kept past its retention because a legal claim needs it: every rule (or one) for a
+    data subject, or one record. Placed and lifted once, each with who, why and when."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=HoldKind.choices)
+    state = models.CharField(
+        _("state"), max_length=8, choices=HoldState.choices, default=HoldState.ACTIVE
+    )
+    subject_id = models.CharField(
+        _("data subject"), max_length=64, blank=True, help_text=_("The person's id.")
+    )
+    model = models.CharField(
+        _("record kind"), max_length=100, blank=True, help_text=_("app_label.Model")
+    )
+    object_id = models.CharField(_("record"), max_length=64, blank=True)
+    rule = models.CharField(
+        _("retention rule"), max_length=32, blank=True, help_text=_("Empty: every rule.")
+    )
+    reason = models.TextField(_("why"))
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    placed_by = models.CharField(_("placed by"), max_length=200)
+    placed_at = models.DateTimeField(_("placed"))
+    lifted_by = models.CharField(_("lifted by"), max_length=200, blank=True)
+    lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
+    lift_reason = models.TextField(_("why lifted"), blank=True)
+
+    class Meta:
+        verbose_name = _("legal hold")
+        verbose_name_plural = _("legal holds")
+        ordering = ["-placed_at"]
+        indexes = [models.Index(fields=["state", "rule"], name="hold_active_rule")]
+        constraints = [
+            models.CheckConstraint(
+                name="hold_names_subject_or_record",
+                condition=~Q(subject_id="") | (~Q(model="") & ~Q(object_id="")),
+            ),
+            models.CheckConstraint(
+                name="hold_lifted_with_who_and_when",
+                condition=Q(state="active", lifted_at__isnull=True, lifted_by="")
+                | Q(state="lifted", lifted_at__isnull=False)
+                & ~Q(lifted_by="")
+                & ~Q(lift_reason=""),
+            ),
+            models.CheckConstraint(
+                name="hold_state_valid", condition=Q(state__in=["active", "lifted"])
+            ),
+        ]
+
+    def __str__(self) -> str:
+        target = (
+            f"person {self.subject_id}" if self.subject_id else f"{self.model} {self.object_id}"
+        )
+        return f"{self.get_kind_display()}: {target}"
+
+
+class RetentionRun(models.Model):
+    """The report of one retention run: rows deleted or anonymised per rule, kept as a record.
+    A dry run is kept too, marked as such."""
+
+    run_date = models.DateField(_("business date"))
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    started_at = models.DateTimeField(_("started"))
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    actor = models.CharField(_("by"), max_length=200)
+    counts = models.JSONField(_("counts per rule"), default=dict)
+    held = models.JSONField(_("kept under legal hold, per rule"), default=dict)
+
+    class Meta:
+        verbose_name = _("retention run")
+        verbose_name_plural = _("retention runs")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.run_date}{' (dry run)' if self.dry_run else ''}"
+
+    @property
+    def total(self) -> int:
+        return sum(sum(per_table.values()) for per_table in self.counts.values())
+
+
+class Processing(models.Model):
+    """The register of processing activities in the back office (no table: the register is
+    code, ``trygg.privacy.register``)."""
+
+    class Meta:
+        managed = False
+        default_permissions = ("view",)
+        verbose_name = _("processing register")
+        verbose_name_plural = _("processing register")
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)
