@@ -30,7 +30,7 @@ from trygg.billing.models import (
 )
 from trygg.billing.ocr import ocr_reference
 from trygg.insurance.models import PolicyState, PolicyTerm
-from trygg.insurance.policies import term_schedule
+from trygg.insurance.policies import term_schedule, term_yearly_schedule
 from trygg.kernel import clock
 
 BATCH = 2000
@@ -92,10 +92,14 @@ def charges_plan(on: dt.date) -> dict[str, int]:
     for term in terms:
         policy = term.policy
         mandate = mandates.get(policy.pk)
-        for instalment in term_schedule(term):
+        # Without autogiro the insurance contract's terms apply: an invoice per half-year or
+        # year as chosen, never a monthly invoice (monthly payment is by autogiro only).
+        monthly_invoice = mandate is None and term.period == "monthly"
+        schedule = term_yearly_schedule(term) if monthly_invoice else term_schedule(term)
+        for instalment in schedule:
             if instalment.period_start < on:
                 continue  # a period already begun when the term was written (an amendment)
-            due = rules.due_date(instalment.period_start, cal)
+            due = rules.due_date(instalment.due_from, cal)
             if mandate is not None and due < earliest:
                 due = earliest  # no debit without notice 8 bank days ahead
             reference = rules.charge_reference(policy.number, instalment.period_start)
@@ -182,16 +186,27 @@ def invoices_send(on: dt.date) -> int:
     return len(due)
 
 
+SETTING_UP = ("requested", "sent")
+GONE = ("revoked", "ended", "rejected")
+
+
 def charges_to_invoice(on: dt.date, window_end: dt.date) -> int:
-    """Autogiro premiums due before the mandate is active (or after it ended) are invoiced: the
-    insurance stays valid, the invoice must be paid."""
-    stranded = Charge.objects.filter(
-        method=ChargeMethod.AUTOGIRO, state=ChargeState.PLANNED, due_date__lte=window_end
-    ).filter(
-        ~Q(mandate__state="active")
-        & ~Q(mandate__state__in=["revoked", "ended"], mandate__ended_on__gte=F("due_date"))
+    """Autogiro premiums that no debit will collect are invoiced; the insurance stays valid.
+
+    - While the mandate is being set up (requested, sent), each premium that falls due before it
+      is active is invoiced on its own ("under tiden kan du i vissa fall få en faktura"); once
+      it is active, every premium not yet invoiced is debited. The run invoices here, before it
+      orders, and orders only through an active mandate: a premium is one or the other.
+    - Once autogiro has ended (revoked, ended, rejected), the rest of each term is invoiced at
+      once as one invoice under the insurance contract's terms (``term_remainder_invoice``).
+    """
+    setting_up = Charge.objects.filter(
+        method=ChargeMethod.AUTOGIRO,
+        state=ChargeState.PLANNED,
+        due_date__lte=window_end,
+        mandate__state__in=SETTING_UP,
     )
-    rows = list(stranded.only("pk", "reference"))
+    rows = list(setting_up.only("pk", "reference"))
     for charge in rows:
         Charge.objects.filter(pk=charge.pk).update(
             method=ChargeMethod.INVOICE,
@@ -199,4 +214,85 @@ def charges_to_invoice(on: dt.date, window_end: dt.date) -> int:
             ocr=ocr_for(charge.reference),
             notice=None,
         )
-    return len(rows)
+    ended = (
+        Charge.objects.filter(
+            method=ChargeMethod.AUTOGIRO, state=ChargeState.PLANNED, mandate__state__in=GONE
+        )
+        .filter(Q(mandate__ended_on__isnull=True) | Q(mandate__ended_on__lte=on))
+        .filter(Q(mandate__ended_on__isnull=True) | Q(mandate__ended_on__lt=F("due_date")))
+        .values_list("term_id", flat=True)
+        .distinct()
+    )
+    invoiced = 0
+    for term_id in sorted({t for t in ended if t is not None}):
+        invoiced += term_remainder_invoice(term_id=term_id, on=on) is not None
+    return len(rows) + invoiced
+
+
+# What counts as billed for a term when autogiro ends: collected, being debited before the end,
+# or already on an invoice (credited in the remainder, so nothing is billed twice).
+_BILLED = Q(state__in=[ChargeState.PAID, ChargeState.ORDERED, ChargeState.RETRYING]) | Q(
+    method=ChargeMethod.INVOICE, state__in=[ChargeState.INVOICED, ChargeState.FAILED]
+)
+
+
+def term_remainder_invoice(*, term_id: int, on: dt.date) -> Charge | None:
+    """Autogiro has ended inside a term (§ 2, § 3: "tillämpas bestämmelserna i
+    försäkringsavtalet"; § 1: premiums fall due yearly in advance): the rest of the term's
+    premium is one invoice due at once, the term's premium at the yearly price less every
+    premium of the term already billed; unpaid fees of failed debits are added.
+
+    The term's autogiro premiums no debit will collect (planned after the end, failed) give way
+    to it: planned ones are cancelled, failed ones are carried into the invoice. Call inside the
+    caller's transaction; None when nothing is left to pay."""
+    term = PolicyTerm.objects.select_related("policy").get(pk=term_id)
+    charges = list(
+        Charge.objects.select_for_update(of=("self",))
+        .filter(term=term)
+        .select_related("mandate")
+        .order_by("due_date", "pk")
+    )
+    billed_ids = set(Charge.objects.filter(term=term).filter(_BILLED).values_list("pk", flat=True))
+    open_rows: list[Charge] = []
+    for c in charges:
+        if c.method != ChargeMethod.AUTOGIRO or c.state not in (
+            ChargeState.PLANNED,
+            ChargeState.FAILED,
+        ):
+            continue
+        ended_on = c.mandate.ended_on if c.mandate is not None else None
+        if c.state == ChargeState.PLANNED and ended_on is not None and c.due_date <= ended_on:
+            billed_ids.add(c.pk)  # still debited before autogiro ends
+        else:
+            open_rows.append(c)
+    if not open_rows:
+        return None
+    billed = sum((c.premium + c.carried for c in charges if c.pk in billed_ids), Decimal(0))
+    term_premium = sum((i.amount for i in term_yearly_schedule(term)), Decimal(0))
+    remainder = rules.remainder_after_autogiro(term_premium=term_premium, collected=billed)
+    fees = sum((c.fee for c in open_rows if c.state != ChargeState.PLANNED), Decimal(0))
+    for charge in open_rows:
+        to = ChargeState.CANCELLED if charge.state == ChargeState.PLANNED else ChargeState.CARRIED
+        rules.check_move(rules.CHARGE_TRANSITIONS, charge.state, to, "charge")
+        Charge.objects.filter(pk=charge.pk).update(state=to)
+    if remainder + fees <= 0:
+        return None
+    first = open_rows[0]
+    reference = rules.remainder_reference(term.policy.number, on)
+    invoice = Charge.objects.create(
+        policy=term.policy,
+        term=term,
+        payer_id=first.payer_id,
+        mandate=first.mandate,
+        method=ChargeMethod.INVOICE,
+        period_start=first.period_start,
+        due_date=on,
+        premium=remainder,
+        fee=fees,
+        amount=remainder + fees,
+        state=ChargeState.INVOICED,
+        reference=reference,
+        ocr=ocr_for(reference),
+        created_at=clock.now(),
+    )
+    return invoice

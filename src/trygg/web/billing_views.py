@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from trygg.billing.charges import charge_stop, is_stoppable, plan_of
+from trygg.billing.charges import charge_stop, is_stoppable, plan_of, stop_rule
 from trygg.billing.letters import notice_pdf
 from trygg.billing.mandates import (
     MandateInput,
@@ -108,6 +108,7 @@ def autogiro_view(request: PortalRequest) -> HttpResponseBase:
             "payable": payable,
             "mandates": mandates,
             "charges": [(c, is_stoppable(c, today)) for c in upcoming],
+            "stop_rule": stop_rule(upcoming[0]) if upcoming else "A",
             "history": [c for c in charges if c not in upcoming],
             "notices": notices,
         },
@@ -147,7 +148,7 @@ def register_signed_mandate(request: PortalRequest, order: SigningOrder) -> Http
 @customer_required()
 def charge_stop_view(request: PortalRequest, charge_id: int) -> HttpResponseBase:
     try:
-        charge = charge_stop(
+        follow_up = charge_stop(
             ctx=audit_context(request, AuditChannel.WEB),
             person=current_customer(request),
             charge_id=charge_id,
@@ -155,11 +156,15 @@ def charge_stop_view(request: PortalRequest, charge_id: int) -> HttpResponseBase
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(
-            request,
-            _("The debit of %(due)s is stopped. Your mandate remains.")
-            % {"due": charge.due_date.isoformat()},
-        )
+        if follow_up.method == "invoice":
+            owed = _(
+                "The premium is still owed: we send you an invoice with OCR reference %(ocr)s."
+            ) % {"ocr": follow_up.ocr}
+        else:
+            owed = _(
+                "The premium is still owed: it is debited on %(next)s instead (%(amount)s kr)."
+            ) % {"next": follow_up.due_date.isoformat(), "amount": follow_up.amount}
+        messages.success(request, _("The debit is stopped. Your mandate remains.") + " " + owed)
     return redirect("web:autogiro")
 
 
