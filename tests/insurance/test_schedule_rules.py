@@ -36,8 +36,14 @@ def test_the_first_whole_period_and_the_term_end(starts_on: D, first: D, end: D)
     ("period", "starts_on", "due_froms", "broken"),
     [
         # 1 200 kr a year from 15 March 2027: 17 days of the 366 from 1 April 2027 (2028 leaps).
-        (M, D(2027, 3, 15), [D(2027, 4, 1)] + [D(2027, m, 1) for m in range(5, 13)]
-         + [D(2028, m, 1) for m in range(1, 4)], Decimal("55.74")),
+        (
+            M,
+            D(2027, 3, 15),
+            [D(2027, 4, 1)]
+            + [D(2027, m, 1) for m in range(5, 13)]
+            + [D(2028, m, 1) for m in range(1, 4)],
+            Decimal("55.74"),
+        ),
         (H, D(2027, 3, 15), [D(2027, 4, 1), D(2027, 10, 1)], Decimal("55.74")),
         (Y, D(2027, 3, 15), [D(2027, 4, 1)], Decimal("55.74")),
         (M, D(2027, 1, 1), [D(2027, m, 1) for m in range(1, 13)], Decimal(0)),

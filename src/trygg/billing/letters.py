@@ -70,8 +70,9 @@ def _plan(letter: Letter, charges: list[Charge]) -> None:
                 "fee": kronor(charge.fee),
             }
         if charge.premium and charge.period_start.day != 1:
-            detail += " " + _("(from %(start)s, with the broken month before the first whole "
-                              "period)") % {"start": charge.period_start.isoformat()}
+            detail += " " + _(
+                "(from %(start)s, with the broken month before the first whole period)"
+            ) % {"start": charge.period_start.isoformat()}
         letter.row(
             _("%(due)s, insurance %(policy)s")
             % {"due": charge.due_date.isoformat(), "policy": charge.policy.number},

@@ -51,7 +51,9 @@ def forwards(apps: Any, schema_editor: Any) -> None:
     for charge in rows.iterator(chunk_size=BATCH):
         if charge.period_start.day == 1:
             continue
-        due = cal.next_bank_day(_first_of_month_on_or_after(charge.period_start), include_today=True)
+        due = cal.next_bank_day(
+            _first_of_month_on_or_after(charge.period_start), include_today=True
+        )
         if due <= charge.due_date:
             continue  # never earlier than told
         charge.due_date = due
@@ -84,12 +86,12 @@ def forwards(apps: Any, schema_editor: Any) -> None:
     ):
         if term.starts_on.day == 1 or term.ends_on != add_months(term.starts_on, 12):
             continue  # aligned already, or cut short
-        if PolicyTerm.objects.filter(policy_id=term.policy_id, starts_on__gt=term.starts_on).exists():
+        if PolicyTerm.objects.filter(
+            policy_id=term.policy_id, starts_on__gt=term.starts_on
+        ).exists():
             continue  # a later term follows it already
         end = term_end(term.starts_on)
-        Policy.objects.filter(pk=term.policy_id, renewal_date=term.ends_on).update(
-            renewal_date=end
-        )
+        Policy.objects.filter(pk=term.policy_id, renewal_date=term.ends_on).update(renewal_date=end)
         PolicyTerm.objects.filter(pk=term.pk).update(ends_on=end)
 
 
