@@ -17,9 +17,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.db.models import Sum
 
 from tests.banking.conftest import with_token
@@ -28,6 +30,7 @@ from tests.conftest import Customer
 from tests.insurance.conftest import apply_online, online_input
 from trygg.autogiro import CancelPayment, DebitOrder, read_file
 from trygg.banking.models import Account, Posting
+from trygg.billing import rules
 from trygg.billing.charges import charge_stop, invoice_payment_register
 from trygg.billing.letters import notice_pdf
 from trygg.billing.mandates import PolicyChoice, mandate_register
@@ -278,3 +281,18 @@ def test_a_stopped_debit_is_invoiced_under_rule_a(payer: Payer, exchange: Path) 
     assert invoice.notice is not None and invoice.notice.kind == "invoice"
     assert invoice.notice.pay_by is not None and invoice.notice.pay_by >= jan.due_date
     assert Policy.objects.get(pk=payer.policy.pk).state == PolicyState.ACTIVE
+
+
+def test_the_demo_debits_on_first_bank_days_and_shows_a_yearly_payer_through_rule_b(
+    exchange: Path,
+) -> None:
+    call_command("demo", stdout=StringIO())
+    debits = Charge.objects.filter(method="autogiro", state="paid", premium__gt=0)
+    assert debits.exists()
+    for charge in debits:
+        assert charge.due_date == _first_bank_day(charge.due_date), charge.reference
+    yearly = Charge.objects.get(method="autogiro", policy__period="yearly", premium__gt=0)
+    renewed = Charge.objects.get(policy=yearly.policy, reference__endswith="R")
+    assert yearly.state == "carried" and yearly.attempts == 2
+    assert renewed.state == "paid" and renewed.carried == yearly.amount and renewed.fee > 0
+    assert renewed.due_date == _first_bank_day(rules.renewed_debit_month(yearly.due_date))
