@@ -247,7 +247,7 @@ def test_a_stopped_debit_is_debited_the_following_month(payer: Payer, exchange: 
     feb.refresh_from_db()
     assert feb.state == "ordered"
     with clock.business_date(D(2027, 1, 28)):
-        follow_up = charge_stop(ctx=SYSTEM, person=payer.customer.party, charge_id=feb.pk)
+        follow_up = charge_stop(ctx=SYSTEM, person=payer.customer.party, charge_id=feb.pk).follow_up
     mar = Charge.objects.get(policy=payer.policy, period_start=D(2027, 3, 1))
     assert follow_up.pk == mar.pk and mar.carried == feb.amount and mar.fee == 0
     _play(exchange, D(2027, 1, 28), D(2027, 3, 3))
@@ -272,7 +272,7 @@ def test_a_stopped_debit_is_invoiced_under_rule_a(payer: Payer, exchange: Path) 
     _play(exchange, NOV_23, D(2026, 12, 10))
     jan = Charge.objects.get(policy=payer.policy, period_start=D(2027, 1, 1))
     with clock.business_date(D(2026, 12, 10)):
-        invoice = charge_stop(ctx=SYSTEM, person=payer.customer.party, charge_id=jan.pk)
+        invoice = charge_stop(ctx=SYSTEM, person=payer.customer.party, charge_id=jan.pk).follow_up
     jan.refresh_from_db()
     assert jan.state == "stopped"
     assert (invoice.method, invoice.state, invoice.amount) == ("invoice", "invoiced", jan.amount)

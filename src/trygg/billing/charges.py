@@ -4,6 +4,7 @@ read the payment plan and the next debits."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
@@ -24,10 +25,16 @@ from trygg.parties.models import Party
 INCOMING_GIRO = ("INT-BANKGIRO-IN", "Bankgiro payments received")
 
 
-def charge_stop(*, ctx: AuditContext, person: Party, charge_id: int) -> Charge:
+@dataclass(frozen=True)
+class Stopped:
+    charge: Charge  # the debit stopped
+    follow_up: Charge  # the charge that now collects its premium
+
+
+def charge_stop(*, ctx: AuditContext, person: Party, charge_id: int) -> Stopped:
     """The payer stops one debit, at the latest 2 bank days before its due date. The mandate
     stays; an order already sent to Bankgirot is cancelled in the next file (TK25). The premium
-    is still owed (``stopped_follow_up``): the charge that now collects it is returned."""
+    is still owed (``stopped_follow_up``): the charge that now collects it is returned with it."""
     today = clock.today()
     with transaction.atomic():
         charge = (
@@ -71,7 +78,7 @@ def charge_stop(*, ctx: AuditContext, person: Party, charge_id: int) -> Charge:
             object_id=charge.pk,
             detail={"stopped": charge.reference, "follow_up": follow_up.reference},
         )
-    return follow_up
+    return Stopped(charge, follow_up)
 
 
 def stop_rule(charge: Charge) -> str:

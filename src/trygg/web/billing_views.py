@@ -148,7 +148,7 @@ def register_signed_mandate(request: PortalRequest, order: SigningOrder) -> Http
 @customer_required()
 def charge_stop_view(request: PortalRequest, charge_id: int) -> HttpResponseBase:
     try:
-        follow_up = charge_stop(
+        stopped = charge_stop(
             ctx=audit_context(request, AuditChannel.WEB),
             person=current_customer(request),
             charge_id=charge_id,
@@ -156,15 +156,19 @@ def charge_stop_view(request: PortalRequest, charge_id: int) -> HttpResponseBase
     except DomainError as error:
         messages.error(request, error.message)
     else:
+        follow_up = stopped.follow_up
         if follow_up.method == "invoice":
             owed = _(
                 "The premium is still owed: we send you an invoice with OCR reference %(ocr)s."
             ) % {"ocr": follow_up.ocr}
         else:
             owed = _(
-                "The premium is still owed: it is debited on %(next)s instead (%(amount)s kr)."
+                "The premium is still owed: it is debited on %(next)s, in a debit of %(amount)s kr."
             ) % {"next": follow_up.due_date.isoformat(), "amount": follow_up.amount}
-        messages.success(request, _("The debit is stopped. Your mandate remains.") + " " + owed)
+        done = _("The debit of %(due)s is stopped. Your mandate remains.") % {
+            "due": stopped.charge.due_date.isoformat()
+        }
+        messages.success(request, f"{done} {owed}")
     return redirect("web:autogiro")
 
 
