@@ -97,7 +97,7 @@ def charges_plan(on: dt.date) -> dict[str, int]:
         monthly_invoice = mandate is None and term.period == "monthly"
         schedule = term_yearly_schedule(term) if monthly_invoice else term_schedule(term)
         for instalment in schedule:
-            if instalment.period_start < on:
+            if instalment.due_from < on:
                 continue  # a period already begun when the term was written (an amendment)
             due = rules.due_date(instalment.due_from, cal)
             if mandate is not None and due < earliest:
@@ -240,7 +240,8 @@ def term_remainder_invoice(*, term_id: int, on: dt.date) -> Charge | None:
     """Autogiro has ended inside a term (§ 2, § 3: "tillämpas bestämmelserna i
     försäkringsavtalet"; § 1: premiums fall due yearly in advance): the rest of the term's
     premium is one invoice due at once, the term's premium at the yearly price less every
-    premium of the term already billed; unpaid fees of failed debits are added.
+    premium of the term already billed; unpaid fees of failed debits are added. It falls due
+    with the first premium it replaces (at once when that date has passed); one per term.
 
     The term's autogiro premiums no debit will collect (planned after the end, failed) give way
     to it: planned ones are cancelled, failed ones are carried into the invoice. Call inside the
@@ -278,7 +279,10 @@ def term_remainder_invoice(*, term_id: int, on: dt.date) -> Charge | None:
     if remainder + fees <= 0:
         return None
     first = open_rows[0]
-    reference = rules.remainder_reference(term.policy.number, on)
+    reference = rules.remainder_reference(term.policy.number, term.starts_on)
+    if Charge.objects.filter(reference=reference).exists():
+        # A second end of autogiro in the same term (a later mandate ended too): dated by today.
+        reference = rules.remainder_reference(term.policy.number, on)[:-1] + "7"
     invoice = Charge.objects.create(
         policy=term.policy,
         term=term,
@@ -286,7 +290,8 @@ def term_remainder_invoice(*, term_id: int, on: dt.date) -> Charge | None:
         mandate=first.mandate,
         method=ChargeMethod.INVOICE,
         period_start=first.period_start,
-        due_date=on,
+        # Due when the first premium it replaces fell due; at once when that has passed.
+        due_date=max(on, first.due_date),
         premium=remainder,
         fee=fees,
         amount=remainder + fees,

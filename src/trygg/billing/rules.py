@@ -167,10 +167,11 @@ def stopped_invoice_reference(reference: str) -> str:
     return f"{reference}8"[:16]
 
 
-def remainder_reference(policy_number: str, on: dt.date) -> str:
-    """The reference of the invoice of a term's remaining premium when autogiro ended on ``on``:
-    one digit longer than a premium's, so neither it nor its OCR collides with one."""
-    return f"{policy_number}{on:%y%m%d}9"[:16]
+def remainder_reference(policy_number: str, term_start: dt.date) -> str:
+    """The reference of the invoice of the remaining premium of the term from ``term_start``
+    when autogiro ended (one per term): one digit longer than a premium's, so neither it nor its
+    OCR collides with one."""
+    return f"{policy_number}{term_start:%y%m%d}9"[:16]
 
 
 def remainder_after_autogiro(*, term_premium: Decimal, collected: Decimal) -> Decimal:
