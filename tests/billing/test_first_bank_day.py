@@ -15,12 +15,14 @@ The suite runs on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.db.models import Sum
 
@@ -35,7 +37,7 @@ from trygg.billing.charges import charge_stop, invoice_payment_register
 from trygg.billing.letters import notice_pdf
 from trygg.billing.mandates import PolicyChoice, mandate_register
 from trygg.billing.models import BillingTerms, Charge, Mandate, Notice
-from trygg.insurance.models import Policy, PolicyState, PriceBaseAmount
+from trygg.insurance.models import Policy, PolicyState, PolicyTerm, PriceBaseAmount
 from trygg.insurance.tariffs import catalogue_forget
 from trygg.kernel import clock
 from trygg.kernel.audit import SYSTEM
@@ -296,3 +298,66 @@ def test_the_demo_debits_on_first_bank_days_and_shows_a_yearly_payer_through_rul
     assert yearly.state == "carried" and yearly.attempts == 2
     assert renewed.state == "paid" and renewed.carried == yearly.amount and renewed.fee > 0
     assert renewed.due_date == _first_bank_day(rules.renewed_debit_month(yearly.due_date))
+
+
+def test_migration_moves_existing_schedules_to_first_bank_days(
+    customer: Customer, frozen: object, exchange: Path
+) -> None:
+    payer = _policy(customer, period="monthly", start=D(2026, 12, 15))
+    _register(payer)
+    run_on(NOV_23)
+    # As the schedule was before: a year from the 15th, each premium due on its period's 15th.
+    term = payer.policy.terms.get()
+    PolicyTerm.objects.filter(pk=term.pk).update(ends_on=D(2027, 12, 15))
+    Policy.objects.filter(pk=payer.policy.pk).update(renewal_date=D(2027, 12, 15))
+    cal = calendar_for("SE")
+    for i, charge in enumerate(Charge.objects.filter(policy=payer.policy).order_by("due_date")):
+        start = D(2026 + (11 + i) // 12, (11 + i) % 12 + 1, 15)
+        Charge.objects.filter(pk=charge.pk).update(
+            period_start=start, due_date=cal.next_bank_day(start, include_today=True)
+        )
+    # A policy renewed but not yet planned, as terms were written before.
+    other = Policy.objects.create(
+        number="900000017",
+        product=payer.policy.product,
+        policyholder=payer.policy.policyholder,
+        insured=payer.policy.insured,
+        level=30,
+        start_date=D(2026, 12, 20),
+        renewal_date=D(2027, 12, 20),
+        payment_method="autogiro",
+        period="monthly",
+        state="active",
+        created_at=payer.policy.created_at,
+    )
+    legacy = PolicyTerm.objects.create(
+        **{
+            f.name: getattr(term, f.name)
+            for f in PolicyTerm._meta.fields
+            if f.name not in ("id", "policy", "starts_on", "ends_on")
+        },
+        policy=other,
+        starts_on=D(2026, 12, 20),
+        ends_on=D(2027, 12, 20),
+    )
+    plans_before = Notice.objects.filter(kind="plan").count()
+
+    importlib.import_module("trygg.billing.migrations.0006_due_on_first_bank_day").forwards(
+        apps, None
+    )
+
+    charges = list(Charge.objects.filter(policy=payer.policy).order_by("period_start"))
+    # The premium from 15 December falls due on 4 January (1 January a holiday, then a weekend),
+    # the one from 15 April 2027 on 3 May (1 May a Saturday); each on its next month's first
+    # bank day, never earlier than told.
+    assert [c.due_date for c in charges] == [
+        _first_bank_day(rules.renewed_debit_month(c.period_start)) for c in charges
+    ]
+    assert charges[0].due_date == D(2027, 1, 4) and charges[4].due_date == D(2027, 5, 3)
+    assert Notice.objects.filter(kind="plan").count() == plans_before + 1
+    assert all(c.notice_id == charges[0].notice_id for c in charges)
+    legacy.refresh_from_db()
+    other.refresh_from_db()
+    assert legacy.ends_on == other.renewal_date == D(2028, 1, 1)
+    term.refresh_from_db()
+    assert term.ends_on == D(2027, 12, 15)  # planned already: collected to its end
