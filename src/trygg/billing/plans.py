@@ -200,31 +200,29 @@ def charges_to_invoice(on: dt.date, window_end: dt.date) -> int:
     - Once autogiro has ended (revoked, ended, rejected), the rest of each term is invoiced at
       once as one invoice under the insurance contract's terms (``term_remainder_invoice``).
     """
-    setting_up = Charge.objects.filter(
+    # One read of the open autogiro premiums whose mandate is not active (few on most days).
+    stranded = Charge.objects.filter(
         method=ChargeMethod.AUTOGIRO,
         state=ChargeState.PLANNED,
-        due_date__lte=window_end,
-        mandate__state__in=SETTING_UP,
-    )
-    rows = list(setting_up.only("pk", "reference"))
-    for charge in rows:
-        Charge.objects.filter(pk=charge.pk).update(
+        mandate__state__in=SETTING_UP + GONE,
+    ).values_list("pk", "reference", "term_id", "due_date", "mandate__state", "mandate__ended_on")
+    rows: list[tuple[int, str]] = []
+    ended: set[int] = set()
+    for pk, reference, term_id, due, state, ended_on in stranded:
+        if state in SETTING_UP:
+            if due <= window_end:
+                rows.append((pk, reference))
+        elif term_id is not None and (ended_on is None or on >= ended_on < due):
+            ended.add(term_id)
+    for pk, reference in rows:
+        Charge.objects.filter(pk=pk).update(
             method=ChargeMethod.INVOICE,
             state=ChargeState.INVOICED,
-            ocr=ocr_for(charge.reference),
+            ocr=ocr_for(reference),
             notice=None,
         )
-    ended = (
-        Charge.objects.filter(
-            method=ChargeMethod.AUTOGIRO, state=ChargeState.PLANNED, mandate__state__in=GONE
-        )
-        .filter(Q(mandate__ended_on__isnull=True) | Q(mandate__ended_on__lte=on))
-        .filter(Q(mandate__ended_on__isnull=True) | Q(mandate__ended_on__lt=F("due_date")))
-        .values_list("term_id", flat=True)
-        .distinct()
-    )
     invoiced = 0
-    for term_id in sorted({t for t in ended if t is not None}):
+    for term_id in sorted(ended):
         invoiced += term_remainder_invoice(term_id=term_id, on=on) is not None
     return len(rows) + invoiced
 
