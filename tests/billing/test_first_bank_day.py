@@ -361,3 +361,32 @@ def test_migration_moves_existing_schedules_to_first_bank_days(
     assert legacy.ends_on == other.renewal_date == D(2028, 1, 1)
     term.refresh_from_db()
     assert term.ends_on == D(2027, 12, 15)  # planned already: collected to its end
+
+
+def test_a_mandate_that_comes_after_the_plan_collects_the_premiums_not_yet_invoiced(
+    payer: Payer, exchange: Path
+) -> None:
+    run_on(NOV_23)  # no mandate yet: the premiums are planned as invoices, month by month
+    assert set(Charge.objects.values_list("method", flat=True)) == {"invoice"}
+    assert Charge.objects.count() == 12
+    with clock.business_date(D(2026, 11, 24)):
+        register(payer)
+    _play(exchange, D(2026, 11, 24), D(2026, 11, 24))
+    december = Charge.objects.get(policy=payer.policy, period_start=D(2026, 12, 1))
+    assert december.notice is not None and december.notice.kind == "invoice"
+    with clock.business_date(D(2026, 11, 25)):
+        invoice_payment_register(
+            ctx=SYSTEM, ocr=december.ocr, amount=december.amount, paid_on=D(2026, 11, 25)
+        )
+    _play(exchange, D(2026, 11, 25), D(2027, 2, 3))
+    charges = list(Charge.objects.filter(policy=payer.policy).order_by("due_date"))
+    # December falls due within 8 bank days of the mandate: it stays an invoice; from January
+    # the mandate collects every premium, told by a payment plan.
+    assert [c.method for c in charges] == ["invoice"] + ["autogiro"] * 11
+    assert charges[0].state == "paid"
+    assert [(c.due_date, c.state) for c in charges[1:3]] == [
+        (D(2027, 1, 4), "paid"),
+        (D(2027, 2, 1), "paid"),
+    ]
+    assert all(c.notice is not None and c.notice.kind == "plan" for c in charges[1:])
+    assert not {r for _, r in _ordered_dates(exchange)} & {charges[0].reference}

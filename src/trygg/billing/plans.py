@@ -34,6 +34,9 @@ from trygg.insurance.policies import term_schedule, term_yearly_schedule
 from trygg.kernel import clock
 
 BATCH = 2000
+OPEN = ("requested", "sent", "active")
+SETTING_UP = ("requested", "sent")
+GONE = ("revoked", "ended", "rejected")
 
 
 def ocr_for(reference: str) -> str:
@@ -85,16 +88,26 @@ def charges_plan(on: dt.date) -> dict[str, int]:
             for mp in MandatePolicy.objects.filter(
                 policy_id__in=policy_ids[first : first + BATCH],
                 detached_on__isnull=True,
-                mandate__state__in=["requested", "sent", "active"],
+                mandate__state__in=OPEN,
             ).select_related("mandate")
+        )
+    # Policies whose autogiro has ended: the insurance contract's terms apply to their terms.
+    without: set[int] = set()
+    for first in range(0, len(policy_ids), BATCH):
+        unpaid_by_mandate = [p for p in policy_ids[first : first + BATCH] if p not in mandates]
+        without.update(
+            MandatePolicy.objects.filter(
+                policy_id__in=unpaid_by_mandate, mandate__state__in=GONE
+            ).values_list("policy_id", flat=True)
         )
     new: list[Charge] = []
     for term in terms:
         policy = term.policy
         mandate = mandates.get(policy.pk)
-        # Without autogiro the insurance contract's terms apply: an invoice per half-year or
-        # year as chosen, never a monthly invoice (monthly payment is by autogiro only).
-        monthly_invoice = mandate is None and term.period == "monthly"
+        # After autogiro the insurance contract's terms apply: an invoice per half-year or year,
+        # never a monthly invoice. A policy still waiting for its first mandate is planned by its
+        # period; its premiums move to autogiro when the mandate comes (charges_to_autogiro).
+        monthly_invoice = mandate is None and term.period == "monthly" and policy.pk in without
         schedule = term_yearly_schedule(term) if monthly_invoice else term_schedule(term)
         for instalment in schedule:
             if instalment.due_from < on:
@@ -186,8 +199,41 @@ def invoices_send(on: dt.date) -> int:
     return len(due)
 
 
-SETTING_UP = ("requested", "sent")
-GONE = ("revoked", "ended", "rejected")
+def charges_to_autogiro(on: dt.date) -> dict[str, int]:
+    """A mandate that comes after the policy's premiums were planned collects them: every
+    premium still planned as an invoice, not yet sent, and due at least 8 bank days ahead (the
+    payment plan's notice) moves to the policy's mandate, and the payer gets a payment plan.
+    Premiums due sooner stay invoices (decision 0025)."""
+    on_mandate = MandatePolicy.objects.filter(
+        policy_id=OuterRef("policy_id"), detached_on__isnull=True, mandate__state__in=OPEN
+    )
+    rows = list(
+        Charge.objects.filter(
+            method=ChargeMethod.INVOICE,
+            state=ChargeState.PLANNED,
+            notice__isnull=True,
+            mandate__isnull=True,
+            due_date__gte=rules.earliest_due(on),
+        )
+        .filter(Exists(on_mandate))
+        .only("pk", "payer_id", "policy_id", "amount")
+    )
+    if not rows:
+        return {"to_autogiro": 0}
+    by_policy = dict(
+        MandatePolicy.objects.filter(
+            policy_id__in={c.policy_id for c in rows},
+            detached_on__isnull=True,
+            mandate__state__in=OPEN,
+        ).values_list("policy_id", "mandate_id")
+    )
+    for charge in rows:
+        charge.mandate_id = by_policy[charge.policy_id]
+        Charge.objects.filter(pk=charge.pk).update(
+            method=ChargeMethod.AUTOGIRO, mandate_id=charge.mandate_id, ocr=""
+        )
+    _send_plans(on, rows)
+    return {"to_autogiro": len(rows)}
 
 
 def charges_to_invoice(on: dt.date, window_end: dt.date) -> int:

@@ -51,6 +51,7 @@ from trygg.billing.nonpayment import nonpayment_handle, retry_eligible
 from trygg.billing.plans import (
     charges_cancel_stale,
     charges_plan,
+    charges_to_autogiro,
     charges_to_invoice,
     invoices_send,
 )
@@ -277,6 +278,7 @@ def billing_run(
         progress(1, steps, "charges")
         summary["charges_cancelled"] = charges_cancel_stale(on)
         summary.update(charges_plan(on))
+        summary.update(charges_to_autogiro(on))
         progress(2, steps, "non-payment")
         summary.update(nonpayment_handle(ctx=ctx, on=on))
         progress(3, steps, "invoices")
