@@ -58,6 +58,21 @@ def _active(payer: Payer, exchange: Path) -> Mandate:
     return mandate
 
 
+def _assert_rest_of_term_invoiced(payer: Payer) -> Charge:
+    """Autogiro has ended: one invoice for the rest of the term, the year at the yearly price
+    less the premiums debited; no premium is both debited and invoiced, none is neither."""
+    term = payer.policy.terms.get()
+    invoice = Charge.objects.get(policy=payer.policy, method="invoice")
+    debited = Charge.objects.filter(
+        policy=payer.policy, method="autogiro", state__in=["ordered", "paid", "planned"]
+    )
+    assert invoice.state == "invoiced" and invoice.ocr
+    assert invoice.premium == term.annual_price - sum(c.premium for c in debited)
+    left = Charge.objects.filter(policy=payer.policy, due_date__gt=invoice.due_date)
+    assert set(left.exclude(pk=invoice.pk).values_list("state", flat=True)) <= {"cancelled"}
+    return invoice
+
+
 def test_mandate_is_sent_and_the_plan_notices_the_first_debit_8_bank_days_ahead(
     payer: Payer, exchange: Path
 ) -> None:
@@ -184,10 +199,17 @@ def test_rule_b_adds_the_unpaid_premium_and_fee_then_ends_autogiro(
     run_on(dt.date(2027, 1, 5))
     jan.refresh_from_db()
     mandate.refresh_from_db()
-    assert jan.state == "invoiced" and jan.ocr
     assert mandate.state == "ended"
-    feb = Charge.objects.filter(policy=payer.policy, period_start=dt.date(2027, 2, 1)).get()
-    assert feb.method == "invoice" and feb.ocr
+    # The rest of the term is one invoice under the insurance contract's terms: the year at the
+    # yearly price (nothing of it was paid) and January's fee; the monthly premiums give way.
+    assert jan.state == "carried"
+    term = payer.policy.terms.get()
+    invoice = Charge.objects.get(policy=payer.policy, method="invoice")
+    assert (invoice.premium, invoice.fee) == (term.annual_price, Decimal("25.00"))
+    assert invoice.state == "invoiced" and invoice.ocr and invoice.notice is not None
+    assert invoice.notice.kind == "invoice" and invoice.notice.total == invoice.amount
+    later = Charge.objects.filter(policy=payer.policy, period_start__gt=jan.period_start)
+    assert set(later.exclude(pk=invoice.pk).values_list("state", flat=True)) == {"cancelled"}
     payer.policy.refresh_from_db()
     assert payer.policy.state == PolicyState.ACTIVE  # the insurance stays; it is invoiced
 
@@ -221,8 +243,11 @@ def test_revocation_5_bank_days_before_stops_that_debit(payer: Payer, exchange: 
     assert revoked.state == "revoked"
     assert revoked.ended_on == dt.date(2026, 12, 22)  # no debit is made after today
     run_on(dt.date(2026, 12, 28))
-    jan = Charge.objects.get(policy=payer.policy, period_start=dt.date(2027, 1, 1))
-    assert jan.method == "invoice" and jan.ocr  # invoiced instead
+    jan = Charge.objects.get(
+        policy=payer.policy, method="autogiro", period_start=dt.date(2027, 1, 1)
+    )
+    assert jan.state == "cancelled"  # not debited: the rest of the year is invoiced instead
+    _assert_rest_of_term_invoiced(payer)
 
 
 def test_deletion_answered_with_unknown_mandate_keeps_it_revoked(
@@ -347,10 +372,10 @@ def test_mandate_rejected_by_bankgirot_premiums_are_invoiced(payer: Payer, excha
     assert mandate.state == "rejected" and mandate.bgc_comment_code == "05"
     assert "personuppgifter" in mandate.bgc_comment
     run_on(MON_30_NOV)
-    first = Charge.objects.filter(policy=payer.policy).order_by("due_date").first()
-    assert first is not None
-    assert first.method == "invoice" and first.state == "invoiced" and ocr_valid(first.ocr)
-    assert Notice.objects.filter(kind="invoice", charges=first).exists()
+    # Autogiro never began: the year is invoiced under the insurance contract's terms.
+    invoice = _assert_rest_of_term_invoiced(payer)
+    assert invoice.premium == payer.policy.terms.get().annual_price and ocr_valid(invoice.ocr)
+    assert Notice.objects.filter(kind="invoice", charges=invoice).exists()
 
 
 def test_refund_reverses_the_booking(payer: Payer, exchange: Path) -> None:
@@ -433,11 +458,17 @@ def test_insurer_ends_autogiro_three_months_before_a_due_date(payer: Payer, exch
         )
     # The earliest end is Thursday 1 April 2027: autogiro applies until the day before.
     assert ended.state == "ended" and ended.ended_on == dt.date(2027, 3, 31)
-    run_on(dt.date(2027, 3, 29))
-    april = Charge.objects.get(policy=payer.policy, period_start=dt.date(2027, 4, 1))
-    assert april.method == "invoice"
-    march = Charge.objects.get(policy=payer.policy, period_start=dt.date(2027, 3, 1))
-    assert march.method == "autogiro"
+    run_on(dt.date(2027, 2, 25))  # the March debit falls before the end: still debited
+    march = Charge.objects.get(
+        policy=payer.policy, method="autogiro", period_start=dt.date(2027, 3, 1)
+    )
+    assert march.state == "ordered"
+    run_on(dt.date(2027, 4, 6))
+    april = Charge.objects.get(
+        policy=payer.policy, method="autogiro", period_start=dt.date(2027, 4, 1)
+    )
+    assert april.state == "cancelled"
+    _assert_rest_of_term_invoiced(payer)
     with pytest.raises(ValidationFailed) as once:
         mandate_terminate(ctx=SYSTEM, mandate_id=mandate.pk, by="holder", reason="", at_once=True)
     assert once.value.field == "reason"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from hypothesis import given
@@ -26,10 +27,63 @@ D = dt.date
         (D(2026, 5, 14), D(2026, 5, 15)),  # Ascension Day
         (D(2026, 6, 6), D(2026, 6, 8)),  # National Day on a Saturday
         (D(2025, 6, 6), D(2025, 6, 9)),  # National Day on a Friday
+        (D(2026, 5, 1), D(2026, 5, 4)),  # May Day on a Friday
+        (D(2028, 5, 1), D(2028, 5, 2)),  # May Day on a Monday
+        (D(2027, 7, 1), D(2027, 7, 1)),  # the half-year's first day, a Thursday
     ],
 )
 def test_due_on_the_first_bank_day_of_the_period(period_start: D, due: D) -> None:
     assert rules.due_date(period_start) == due
+
+
+@pytest.mark.parametrize(
+    ("unpaid_due", "renewed_month", "renewed_due"),
+    [
+        (D(2027, 1, 4), D(2027, 2, 1), D(2027, 2, 1)),  # a yearly payer's January premium
+        (D(2027, 12, 1), D(2028, 1, 1), D(2028, 1, 3)),  # across the year end, 1 January
+        (D(2028, 4, 3), D(2028, 5, 1), D(2028, 5, 2)),  # to a May Day on a Monday
+        (D(2027, 7, 1), D(2027, 8, 1), D(2027, 8, 2)),  # a half-yearly payer's July premium
+    ],
+)
+def test_rule_b_debits_again_on_the_first_bank_day_of_the_following_month(
+    unpaid_due: D, renewed_month: D, renewed_due: D
+) -> None:
+    assert rules.renewed_debit_month(unpaid_due) == renewed_month
+    assert rules.due_date(renewed_month) == renewed_due
+
+
+@pytest.mark.parametrize(
+    ("term_premium", "collected", "invoiced"),
+    [
+        ("1200.00", "0", "1200.00"),  # nothing paid: the whole year
+        ("1200.00", "315.00", "885.00"),  # three monthly premiums of 105 credited
+        ("1200.00", "1260.00", "0"),  # paid above the yearly price: nothing, no refund
+    ],
+)
+def test_the_rest_of_the_term_after_autogiro(
+    term_premium: str, collected: str, invoiced: str
+) -> None:
+    assert rules.remainder_after_autogiro(
+        term_premium=Decimal(term_premium), collected=Decimal(collected)
+    ) == Decimal(invoiced)
+
+
+def test_references_of_follow_ups_never_collide_with_premiums() -> None:
+    premium = rules.charge_reference("40000010", D(2027, 2, 1))
+    assert (
+        len(
+            {
+                premium,
+                rules.renewed_debit_reference("40000010", D(2027, 2, 1)),
+                rules.remainder_reference("40000010", D(2027, 2, 1)),
+                rules.stopped_invoice_reference(premium),
+            }
+        )
+        == 4
+    )
+    assert all(
+        len(r) <= 16 for r in (rules.remainder_reference("40000010", D(2027, 2, 1)), premium + "8")
+    )
 
 
 @pytest.mark.parametrize(

@@ -182,7 +182,9 @@ def test_existing_autogiro_on_the_application_attaches_the_new_policy(
         period="half_yearly",
         start_date=dt.date(2026, 12, 15),
     )
-    _play(exchange, MON_23_NOV, dt.date(2026, 12, 21), mandate.payer_number, 3)
+    # Its first premium (the broken December with the first half-year) falls due on the first
+    # bank day of January (decision 0023).
+    _play(exchange, MON_23_NOV, dt.date(2027, 1, 8), mandate.payer_number, 6)
     on_mandate = MandatePolicy.objects.get(policy=second)
     assert on_mandate.mandate_id == mandate.pk and on_mandate.period == "half_yearly"
     assert mandate.events.filter(note__contains=second.number).exists()
@@ -263,13 +265,14 @@ def test_the_demo_shows_a_policy_added_to_the_existing_mandate(
 
     settings.TRYGG_BANKGIROT_DIR = tmp_path / "bankgirot"  # type: ignore[attr-defined]
     call_command("demo")
-    mandate = Mandate.objects.get()
+    mandate = Mandate.objects.get(policies__policy__payment_method="existing_autogiro")
     on_mandate = list(mandate.policies.order_by("attached_on", "pk"))
     assert len(on_mandate) == 2
-    added = on_mandate[1].policy
-    assert added.payment_method == "existing_autogiro" and added.insured_id != mandate.payer_id
+    added = next(m.policy for m in on_mandate if m.policy.payment_method == "existing_autogiro")
+    assert added.insured_id != mandate.payer_id
     assert mandate.events.filter(note__contains=added.number).exists()
-    premium = Charge.objects.get(policy=added)
+    premium = Charge.objects.filter(policy=added).order_by("due_date").first()
+    assert premium is not None
     assert (premium.method, premium.mandate_id, premium.state) == ("autogiro", mandate.pk, "paid")
 
 

@@ -243,9 +243,16 @@ def test_register_sign_activate_stop_run_import_paid(
         stop = sv("Stop this debit")
         _plan_row(page, JANUARY_DUE).get_by_role("button", name=stop).click()
         page.wait_for_url("**/autogiro/")
-        assert page.get_by_role("status").inner_text() == sv(
-            "The debit of %(due)s is stopped. Your mandate remains."
-        ) % {"due": "2027-01-04"}
+        february = Charge.objects.get(policy=policy, period_start=dt.date(2027, 2, 1))
+        assert page.get_by_role("status").inner_text() == (
+            sv("The debit of %(due)s is stopped. Your mandate remains.") % {"due": "2027-01-04"}
+            + " "
+            + sv(
+                "The premium is still owed: it is debited on %(next)s, in a debit of %(amount)s kr."
+            )
+            % {"next": "2027-02-01", "amount": february.amount}
+        )
+        assert february.carried == january.amount and february.fee == 0
         assert _cells(_plan_row(page, JANUARY_DUE))[STATE] == sv(ChargeState.STOPPED.label)
         assert _plan_row(page, JANUARY_DUE).get_by_role("button").count() == 0
         assert _plan_row(page, DECEMBER_DUE).get_by_role("button", name=stop).is_visible()

@@ -397,7 +397,7 @@ def test_increase_amends_the_policy_from_its_start(applicant: Customer) -> None:
     terms = list(policy.terms.order_by("starts_on"))
     assert [(t.starts_on, t.ends_on) for t in terms] == [
         (dt.date(2026, 12, 1), dt.date(2026, 12, 15)),
-        (dt.date(2026, 12, 15), dt.date(2027, 12, 15)),
+        (dt.date(2026, 12, 15), dt.date(2028, 1, 1)),  # the broken month and 12 whole
     ]
     assert terms[1].annual_price == Decimal("1698")
 

@@ -89,7 +89,9 @@ def _portfolio(customer: Customer, renewals: list[tuple[dt.date, str]]) -> list[
             state=state,
             created_at=first.created_at,
         )
-        term_write(policy, start)
+        term = term_write(policy, start)
+        term.ends_on = due  # a year from a day inside a month, as terms ran before decision 0023
+        term.save(update_fields=["ends_on"])
         policies.append(policy)
     return policies
 
@@ -104,31 +106,32 @@ def test_renewal_renews_every_due_date_and_catches_up_missed_years(
             (dt.date(2027, 12, 1), "active"),
             (dt.date(2027, 12, 1), "active"),
             (dt.date(2027, 12, 3), "active"),
-            (dt.date(2026, 12, 2), "active"),  # a year behind: renewed twice
+            (dt.date(2026, 12, 1), "active"),  # a year behind: renewed twice
             (dt.date(2027, 12, 1), "cancelled"),
         ],
     )
     monkeypatch.setattr(renewal, "DATES_PER_BATCH", 2)  # several batches
     days = renewal.renewal_run(ctx=SYSTEM, on=dt.date(2027, 12, 5))
     assert [(d.renewal_date, d.policies) for d in days] == [
-        (dt.date(2026, 12, 2), 1),
+        (dt.date(2026, 12, 1), 1),
         (dt.date(2027, 12, 1), 3),  # with the customer's own policy
         (dt.date(2027, 12, 3), 1),
-        (dt.date(2027, 12, 2), 1),
+        (dt.date(2027, 12, 1), 1),
     ]
     assert [d.pbb_year for d in days] == [2026, 2027, 2027, 2027]
     events = AuditEvent.objects.filter(object_type="renewal")
     assert sorted(e.object_id for e in events) == [
-        "2026-12-02",
+        "2026-12-01",
         "2027-12-01",
-        "2027-12-02",
+        "2027-12-01",
         "2027-12-03",
     ]
     for policy, renewal_date in [
         (a, dt.date(2028, 12, 1)),
         (b, dt.date(2028, 12, 1)),
-        (c, dt.date(2028, 12, 3)),
-        (late, dt.date(2028, 12, 2)),
+        # A term from inside a month runs to the end of its twelfth whole month (decision 0023).
+        (c, dt.date(2029, 1, 1)),
+        (late, dt.date(2028, 12, 1)),
         (ended, dt.date(2027, 12, 1)),
     ]:
         policy.refresh_from_db()
@@ -157,5 +160,5 @@ def test_renewal_stops_at_a_date_it_cannot_price(customer: Customer, frozen: Any
     assert refused.value.code == "pbb.missing"
     december.refresh_from_db()
     january.refresh_from_db()
-    assert december.renewal_date == dt.date(2028, 12, 20) and december.terms.count() == 2
+    assert december.renewal_date == dt.date(2029, 1, 1) and december.terms.count() == 2
     assert january.renewal_date == dt.date(2028, 1, 2) and january.terms.count() == 1

@@ -93,8 +93,12 @@ def test_register_online_see_the_plan_stop_and_revoke(
     assert stopped.status_code == 302
     first.refresh_from_db()
     assert first.state == "stopped"
+    # Still owed: added to January's debit, and a new plan tells the payer.
+    january = Charge.objects.get(period_start=dt.date(2027, 1, 1))
+    assert january.carried == first.amount and january.fee == 0
+    assert Notice.objects.filter(kind="plan", charges=january).exists()
 
-    plan = Notice.objects.get(kind="plan")
+    plan = Notice.objects.filter(kind="plan").earliest("pk")
     pdf = client.get(f"/autogiro/notices/{plan.pk}/")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 

@@ -89,6 +89,7 @@ SUMMARY_LABELS: dict[str, Any] = {
     "payment_plans": gettext_lazy("Payment plans"),
     "invoices": gettext_lazy("Invoices"),
     "to_invoice": gettext_lazy("Premiums moved to invoice"),
+    "to_autogiro": gettext_lazy("Premiums moved to autogiro"),
     "carried": gettext_lazy("Added to the next debit"),
     "cancellation_notices": gettext_lazy("Cancellation notices"),
     "invoiced": gettext_lazy("Autogiro ended, invoiced"),

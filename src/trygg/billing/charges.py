@@ -4,6 +4,7 @@ read the payment plan and the next debits."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
@@ -12,7 +13,9 @@ from django.utils.translation import gettext as _
 from trygg.banking import chart
 from trygg.banking.ledger import Leg, book, internal_account
 from trygg.billing import rules
-from trygg.billing.models import Charge, ChargeMethod, ChargeState, NoticeKind
+from trygg.billing.models import BillingTerms, Charge, ChargeMethod, ChargeState, NoticeKind
+from trygg.billing.nonpayment import renewed_debit
+from trygg.billing.plans import ocr_for
 from trygg.kernel import clock
 from trygg.kernel.audit import AuditContext, audit_record
 from trygg.kernel.errors import NotFound, ValidationFailed
@@ -20,14 +23,22 @@ from trygg.kernel.models import AuditAction
 from trygg.parties.models import Party
 
 
-def charge_stop(*, ctx: AuditContext, person: Party, charge_id: int) -> Charge:
+@dataclass(frozen=True)
+class Stopped:
+    charge: Charge  # the debit stopped
+    follow_up: Charge  # the charge that now collects its premium
+
+
+def charge_stop(*, ctx: AuditContext, person: Party, charge_id: int) -> Stopped:
     """The payer stops one debit, at the latest 2 bank days before its due date. The mandate
-    stays; an order already sent to Bankgirot is cancelled in the next file (TK25)."""
+    stays; an order already sent to Bankgirot is cancelled in the next file (TK25). The premium
+    is still owed (``stopped_follow_up``): the charge that now collects it is returned with it."""
     today = clock.today()
     with transaction.atomic():
         charge = (
             Charge.objects.select_for_update()
             .filter(pk=charge_id, payer=person, method=ChargeMethod.AUTOGIRO)
+            .select_related("policy")
             .first()
         )
         if charge is None:
@@ -56,15 +67,51 @@ def charge_stop(*, ctx: AuditContext, person: Party, charge_id: int) -> Charge:
         rules.check_move(rules.CHARGE_TRANSITIONS, charge.state, ChargeState.STOPPED, "charge")
         charge.state = ChargeState.STOPPED
         charge.save(update_fields=["state"])
+        follow_up = stopped_follow_up(charge, today)
         audit_record(
             ctx=ctx,
             action=AuditAction.UPDATE,
             subject_id=person.pk,
             object_type="charge",
             object_id=charge.pk,
-            detail={"stopped": charge.reference},
+            detail={"stopped": charge.reference, "follow_up": follow_up.reference},
         )
-    return charge
+    return Stopped(charge, follow_up)
+
+
+def stop_rule(charge: Charge) -> str:
+    """What follows a stopped debit: the product's § 2 rule. (B) debits it again in the following
+    month; (A) and products without billing terms send an invoice."""
+    terms = BillingTerms.objects.filter(product_id=charge.policy.product_id).first()
+    return "B" if terms is not None and terms.non_payment == "B" else "A"
+
+
+def stopped_follow_up(charge: Charge, today: dt.date) -> Charge:
+    """A stopped debit is still owed ("den aktuella betalningen stoppas vid ett enskilt
+    tillfälle"): it is debited again the following month, without a fee (§ 2 (B) products), or
+    invoiced with an OCR reference, due on its due date or within the invoice days (A). The
+    stopped charge stays stopped (its order is cancelled at Bankgirot); the charge that now
+    collects it is returned."""
+    if stop_rule(charge) == "B":
+        return renewed_debit(charge, Decimal(0), today)
+    reference = rules.stopped_invoice_reference(charge.reference)
+    return Charge.objects.create(
+        policy_id=charge.policy_id,
+        term_id=charge.term_id,
+        payer_id=charge.payer_id,
+        mandate_id=charge.mandate_id,
+        method=ChargeMethod.INVOICE,
+        period_start=charge.period_start,
+        due_date=charge.due_date,
+        premium=charge.premium,
+        fee=charge.fee,
+        carried=charge.carried,
+        amount=charge.amount,
+        state=ChargeState.INVOICED,
+        reference=reference,
+        ocr=ocr_for(reference),
+        created_at=clock.now(),
+    )
 
 
 def invoice_payment_register(

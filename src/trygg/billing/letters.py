@@ -54,7 +54,8 @@ def notice_pdf(notice: Notice) -> bytes:
 def _plan(letter: Letter, charges: list[Charge]) -> None:
     letter.text(
         _(
-            "We debit your account by autogiro on the due dates below. Have the money on the "
+            "We debit your account by autogiro on the due dates below, the first bank day of each "
+            "payment period. Have the money on the "
             "account at the latest the bank day before the due date. To stop one payment, tell us "
             "at the latest 2 bank days before its due date; to revoke the mandate, at the latest "
             "5 bank days before. A new plan is sent when an amount changes."
@@ -68,6 +69,10 @@ def _plan(letter: Letter, charges: list[Charge]) -> None:
                 "carried": kronor(charge.carried),
                 "fee": kronor(charge.fee),
             }
+        if charge.premium and charge.period_start.day != 1:
+            detail += " " + _(
+                "(from %(start)s, with the broken month before the first whole period)"
+            ) % {"start": charge.period_start.isoformat()}
         letter.row(
             _("%(due)s, insurance %(policy)s")
             % {"due": charge.due_date.isoformat(), "policy": charge.policy.number},

@@ -5,9 +5,11 @@ finally unpaid, the product's rule applies:
 
 - (A) a cancellation notice with a payment slip (OCR) is sent; unpaid by its date, the policy
   lapses on that date (``insurance.policies.policy_lapse``);
-- (B) the unpaid premium and the notice fee are added to the next debit (and a new payment plan
-  tells the new amount); if that debit fails too, the autogiro agreement ends at once and the
-  insurance is invoiced under the general premium terms.
+- (B) the unpaid premium and the notice fee are debited again in the following month, for
+  monthly, half-yearly and yearly payers alike (added to that month's premium, or a renewed
+  debit of their own; a new payment plan tells the amount); if that debit fails too, the autogiro
+  agreement ends at once and the rest of the term is invoiced under the insurance contract's
+  terms (``plans.term_remainder_invoice``).
 
 An invoice unpaid by its date gets the cancellation notice of the general terms (A).
 """
@@ -31,7 +33,7 @@ from trygg.billing.models import (
     Notice,
     NoticeKind,
 )
-from trygg.billing.plans import ocr_for
+from trygg.billing.plans import ocr_for, term_remainder_invoice
 from trygg.insurance.models import PolicyState
 from trygg.insurance.policies import policy_lapse
 from trygg.kernel import clock
@@ -137,46 +139,83 @@ def _cancellation_notice(charge: Charge, terms: BillingTerms, on: dt.date) -> No
     charge.save(update_fields=["notice", "ocr"])
 
 
-def _rule_b(ctx: AuditContext, charge: Charge, terms: BillingTerms, on: dt.date) -> str:
+def renewed_debit(charge: Charge, fee: Decimal, on: dt.date) -> Charge:
+    """§ 2 (B): "Förnyad avisering sker påföljande månad varvid obetald premie och eventuell
+    aviseringsavgift debiteras". The unpaid amount and the fee are debited on the first bank day
+    of the month after its due date: added to the premium already due then (a monthly payer),
+    else a renewed debit of their own (a half-yearly or yearly payer). A new payment plan tells
+    the payer, at least 8 bank days before. Returns the charge that now collects it."""
+    month = rules.renewed_debit_month(charge.due_date)
+    due = max(rules.due_date(month), rules.earliest_due(on))
     following = (
-        Charge.objects.filter(
+        Charge.objects.select_for_update()
+        .filter(
             policy_id=charge.policy_id,
             method=ChargeMethod.AUTOGIRO,
             state=ChargeState.PLANNED,
-            due_date__gt=charge.due_date,
+            due_date__gte=month,
+            due_date__lt=rules.renewed_debit_month(month),
         )
         .order_by("due_date")
         .first()
     )
-    if charge.carried == 0 and following is not None:
-        following.carried += charge.amount
-        following.fee += terms.notice_fee
-        following.amount = following.premium + following.fee + following.carried
-        following.notice = Notice.objects.create(
-            payer_id=following.payer_id,
-            mandate=following.mandate,
-            kind=NoticeKind.PLAN,
-            sent_on=on,
-            total=following.amount,
-            text=_(
-                "The premium of %(amount)s kr due on %(due)s could not be debited. It is added, "
-                "with a fee of %(fee)s kr, to the debit of %(next)s: %(total)s kr."
-            )
-            % {
-                "amount": charge.amount,
-                "due": charge.due_date,
-                "fee": terms.notice_fee,
-                "next": following.due_date,
-                "total": following.amount,
-            },
+    if following is None:
+        following = Charge(
+            policy_id=charge.policy_id,
+            term_id=charge.term_id,
+            payer_id=charge.payer_id,
+            mandate_id=charge.mandate_id,
+            method=ChargeMethod.AUTOGIRO,
+            period_start=charge.period_start,
+            due_date=due,
+            premium=Decimal(0),
+            state=ChargeState.PLANNED,
+            reference=rules.renewed_debit_reference(charge.policy.number, month),
             created_at=clock.now(),
         )
-        if following.due_date < rules.earliest_due(on):
-            following.due_date = rules.earliest_due(on)
-        following.save(update_fields=["carried", "fee", "amount", "notice", "due_date"])
+    following.carried += charge.amount
+    following.fee += fee
+    following.amount = following.premium + following.fee + following.carried
+    following.due_date = max(following.due_date, rules.earliest_due(on))
+    following.notice = Notice.objects.create(
+        payer_id=following.payer_id,
+        mandate_id=following.mandate_id,
+        kind=NoticeKind.PLAN,
+        sent_on=on,
+        total=following.amount,
+        text=(
+            _(
+                "The premium of %(amount)s kr due on %(due)s was not debited. It is debited "
+                "again, with a fee of %(fee)s kr, on %(next)s: %(total)s kr."
+            )
+            if fee
+            else _(
+                "The premium of %(amount)s kr due on %(due)s was stopped. It is still owed and "
+                "is debited on %(next)s: %(total)s kr."
+            )
+        )
+        % {
+            "amount": charge.amount,
+            "due": charge.due_date,
+            "fee": fee,
+            "next": following.due_date,
+            "total": following.amount,
+        },
+        created_at=clock.now(),
+    )
+    following.save()
+    return following
+
+
+def _rule_b(ctx: AuditContext, charge: Charge, terms: BillingTerms, on: dt.date) -> str:
+    if charge.carried == 0:
+        renewed_debit(charge, terms.notice_fee, on)
+        rules.check_move(rules.CHARGE_TRANSITIONS, charge.state, ChargeState.CARRIED, "charge")
         Charge.objects.filter(pk=charge.pk).update(state=ChargeState.CARRIED)
         return "carried"
-    # Unpaid again (or nothing to add it to): autogiro ends, the insurance is invoiced.
+    # The renewed debit is unpaid too: "Detta autogiroavtal upphör att gälla. Försäkringen
+    # aviseras och ska betalas i enlighet med de allmänna villkoren": autogiro ends at once and
+    # the rest of the term is invoiced under the insurance contract's terms.
     mandate = charge.mandate
     if mandate is not None and mandate.state == MandateState.ACTIVE:
         mandate_terminate(
@@ -186,18 +225,14 @@ def _rule_b(ctx: AuditContext, charge: Charge, terms: BillingTerms, on: dt.date)
             reason=_("Premiums unpaid (§ 2 of the autogiro agreement)."),
             at_once=True,
         )
-    Charge.objects.filter(pk=charge.pk).update(
-        method=ChargeMethod.INVOICE,
-        state=ChargeState.INVOICED,
-        ocr=ocr_for(charge.reference),
-        notice=None,
-        due_date=on,
-    )
-    Charge.objects.filter(
-        policy_id=charge.policy_id, method=ChargeMethod.AUTOGIRO, state=ChargeState.PLANNED
-    ).update(method=ChargeMethod.INVOICE, notice=None)
-    for other in Charge.objects.filter(
-        policy_id=charge.policy_id, method=ChargeMethod.INVOICE, ocr=""
-    ):
-        Charge.objects.filter(pk=other.pk).update(ocr=ocr_for(other.reference))
+    if charge.term_id is not None:
+        term_remainder_invoice(term_id=charge.term_id, on=on)
+    else:
+        Charge.objects.filter(pk=charge.pk).update(
+            method=ChargeMethod.INVOICE,
+            state=ChargeState.INVOICED,
+            ocr=ocr_for(charge.reference),
+            notice=None,
+            due_date=on,
+        )
     return "invoiced"

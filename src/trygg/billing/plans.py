@@ -30,10 +30,12 @@ from trygg.billing.models import (
 )
 from trygg.billing.ocr import ocr_reference
 from trygg.insurance.models import PolicyState, PolicyTerm
-from trygg.insurance.policies import term_schedule
+from trygg.insurance.policies import term_schedule, term_yearly_schedule
 from trygg.kernel import clock
 
 BATCH = 2000
+SETTING_UP = ("requested", "sent")
+GONE = ("revoked", "ended", "rejected")
 
 
 def ocr_for(reference: str) -> str:
@@ -88,14 +90,28 @@ def charges_plan(on: dt.date) -> dict[str, int]:
                 mandate__state__in=rules.OPEN_MANDATE_STATES,
             ).select_related("mandate")
         )
+    # Policies whose autogiro has ended: the insurance contract's terms apply to their terms.
+    without: set[int] = set()
+    for first in range(0, len(policy_ids), BATCH):
+        unpaid_by_mandate = [p for p in policy_ids[first : first + BATCH] if p not in mandates]
+        without.update(
+            MandatePolicy.objects.filter(
+                policy_id__in=unpaid_by_mandate, mandate__state__in=GONE
+            ).values_list("policy_id", flat=True)
+        )
     new: list[Charge] = []
     for term in terms:
         policy = term.policy
         mandate = mandates.get(policy.pk)
-        for instalment in term_schedule(term):
-            if instalment.period_start < on:
+        # After autogiro the insurance contract's terms apply: an invoice per half-year or year,
+        # never a monthly invoice. A policy still waiting for its first mandate is planned by its
+        # period; its premiums move to autogiro when the mandate comes (charges_to_autogiro).
+        monthly_invoice = mandate is None and term.period == "monthly" and policy.pk in without
+        schedule = term_yearly_schedule(term) if monthly_invoice else term_schedule(term)
+        for instalment in schedule:
+            if instalment.due_from < on:
                 continue  # a period already begun when the term was written (an amendment)
-            due = rules.due_date(instalment.period_start, cal)
+            due = rules.due_date(instalment.due_from, cal)
             if mandate is not None and due < earliest:
                 due = earliest  # no debit without notice 8 bank days ahead
             reference = rules.charge_reference(policy.number, instalment.period_start)
@@ -182,21 +198,151 @@ def invoices_send(on: dt.date) -> int:
     return len(due)
 
 
-def charges_to_invoice(on: dt.date, window_end: dt.date) -> int:
-    """Autogiro premiums due before the mandate is active (or after it ended) are invoiced: the
-    insurance stays valid, the invoice must be paid."""
-    stranded = Charge.objects.filter(
-        method=ChargeMethod.AUTOGIRO, state=ChargeState.PLANNED, due_date__lte=window_end
-    ).filter(
-        ~Q(mandate__state="active")
-        & ~Q(mandate__state__in=["revoked", "ended"], mandate__ended_on__gte=F("due_date"))
+def charges_to_autogiro(on: dt.date) -> dict[str, int]:
+    """A mandate that comes after the policy's premiums were planned collects them: every
+    premium still planned as an invoice, not yet sent, and due at least 8 bank days ahead (the
+    payment plan's notice) moves to the policy's mandate, and the payer gets a payment plan.
+    Premiums due sooner stay invoices (decision 0025)."""
+    on_mandate = MandatePolicy.objects.filter(
+        policy_id=OuterRef("policy_id"),
+        detached_on__isnull=True,
+        mandate__state__in=rules.OPEN_MANDATE_STATES,
     )
-    rows = list(stranded.only("pk", "reference"))
+    rows = list(
+        Charge.objects.filter(
+            method=ChargeMethod.INVOICE,
+            state=ChargeState.PLANNED,
+            notice__isnull=True,
+            mandate__isnull=True,
+            due_date__gte=rules.earliest_due(on),
+        )
+        .filter(Exists(on_mandate))
+        .only("pk", "payer_id", "policy_id", "amount")
+    )
+    if not rows:
+        return {"to_autogiro": 0}
+    by_policy = dict(
+        MandatePolicy.objects.filter(
+            policy_id__in={c.policy_id for c in rows},
+            detached_on__isnull=True,
+            mandate__state__in=rules.OPEN_MANDATE_STATES,
+        ).values_list("policy_id", "mandate_id")
+    )
     for charge in rows:
+        charge.mandate_id = by_policy[charge.policy_id]
         Charge.objects.filter(pk=charge.pk).update(
+            method=ChargeMethod.AUTOGIRO, mandate_id=charge.mandate_id, ocr=""
+        )
+    _send_plans(on, rows)
+    return {"to_autogiro": len(rows)}
+
+
+def charges_to_invoice(on: dt.date, window_end: dt.date) -> int:
+    """Autogiro premiums that no debit will collect are invoiced; the insurance stays valid.
+
+    - While the mandate is being set up (requested, sent), each premium that falls due before it
+      is active is invoiced on its own ("under tiden kan du i vissa fall få en faktura"); once
+      it is active, every premium not yet invoiced is debited. The run invoices here, before it
+      orders, and orders only through an active mandate: a premium is one or the other.
+    - Once autogiro has ended (revoked, ended, rejected), the rest of each term is invoiced at
+      once as one invoice under the insurance contract's terms (``term_remainder_invoice``).
+    """
+    # One read of the open autogiro premiums whose mandate is not active (few on most days).
+    stranded = Charge.objects.filter(
+        method=ChargeMethod.AUTOGIRO,
+        state=ChargeState.PLANNED,
+        mandate__state__in=SETTING_UP + GONE,
+    ).values_list("pk", "reference", "term_id", "due_date", "mandate__state", "mandate__ended_on")
+    rows: list[tuple[int, str]] = []
+    ended: set[int] = set()
+    for pk, reference, term_id, due, state, ended_on in stranded:
+        if state in SETTING_UP:
+            if due <= window_end:
+                rows.append((pk, reference))
+        elif term_id is not None and (ended_on is None or on >= ended_on < due):
+            ended.add(term_id)
+    for pk, reference in rows:
+        Charge.objects.filter(pk=pk).update(
             method=ChargeMethod.INVOICE,
             state=ChargeState.INVOICED,
-            ocr=ocr_for(charge.reference),
+            ocr=ocr_for(reference),
             notice=None,
         )
-    return len(rows)
+    invoiced = 0
+    for term_id in sorted(ended):
+        invoiced += term_remainder_invoice(term_id=term_id, on=on) is not None
+    return len(rows) + invoiced
+
+
+# What counts as billed for a term when autogiro ends: collected, being debited before the end,
+# or already on an invoice (credited in the remainder, so nothing is billed twice).
+_BILLED = Q(state__in=[ChargeState.PAID, ChargeState.ORDERED, ChargeState.RETRYING]) | Q(
+    method=ChargeMethod.INVOICE, state__in=[ChargeState.INVOICED, ChargeState.FAILED]
+)
+
+
+def term_remainder_invoice(*, term_id: int, on: dt.date) -> Charge | None:
+    """Autogiro has ended inside a term (§ 2, § 3: "tillämpas bestämmelserna i
+    försäkringsavtalet"; § 1: premiums fall due yearly in advance): the rest of the term's
+    premium is one invoice due at once, the term's premium at the yearly price less every
+    premium of the term already billed; unpaid fees of failed debits are added. It falls due
+    with the first premium it replaces (at once when that date has passed); one per term.
+
+    The term's autogiro premiums no debit will collect (planned after the end, failed) give way
+    to it: planned ones are cancelled, failed ones are carried into the invoice. Call inside the
+    caller's transaction; None when nothing is left to pay."""
+    term = PolicyTerm.objects.select_related("policy").get(pk=term_id)
+    charges = list(
+        Charge.objects.select_for_update(of=("self",))
+        .filter(term=term)
+        .select_related("mandate")
+        .order_by("due_date", "pk")
+    )
+    billed_ids = set(Charge.objects.filter(term=term).filter(_BILLED).values_list("pk", flat=True))
+    open_rows: list[Charge] = []
+    for c in charges:
+        if c.method != ChargeMethod.AUTOGIRO or c.state not in (
+            ChargeState.PLANNED,
+            ChargeState.FAILED,
+        ):
+            continue
+        ended_on = c.mandate.ended_on if c.mandate is not None else None
+        if c.state == ChargeState.PLANNED and ended_on is not None and c.due_date <= ended_on:
+            billed_ids.add(c.pk)  # still debited before autogiro ends
+        else:
+            open_rows.append(c)
+    if not open_rows:
+        return None
+    billed = sum((c.premium + c.carried for c in charges if c.pk in billed_ids), Decimal(0))
+    term_premium = sum((i.amount for i in term_yearly_schedule(term)), Decimal(0))
+    remainder = rules.remainder_after_autogiro(term_premium=term_premium, collected=billed)
+    fees = sum((c.fee for c in open_rows if c.state != ChargeState.PLANNED), Decimal(0))
+    for charge in open_rows:
+        to = ChargeState.CANCELLED if charge.state == ChargeState.PLANNED else ChargeState.CARRIED
+        rules.check_move(rules.CHARGE_TRANSITIONS, charge.state, to, "charge")
+        Charge.objects.filter(pk=charge.pk).update(state=to)
+    if remainder + fees <= 0:
+        return None
+    first = open_rows[0]
+    reference = rules.remainder_reference(term.policy.number, term.starts_on)
+    if Charge.objects.filter(reference=reference).exists():
+        # A second end of autogiro in the same term (a later mandate ended too): dated by today.
+        reference = rules.remainder_reference(term.policy.number, on)[:-1] + "7"
+    invoice = Charge.objects.create(
+        policy=term.policy,
+        term=term,
+        payer_id=first.payer_id,
+        mandate=first.mandate,
+        method=ChargeMethod.INVOICE,
+        period_start=first.period_start,
+        # Due when the first premium it replaces fell due; at once when that has passed.
+        due_date=max(on, first.due_date),
+        premium=remainder,
+        fee=fees,
+        amount=remainder + fees,
+        state=ChargeState.INVOICED,
+        reference=reference,
+        ocr=ocr_for(reference),
+        created_at=clock.now(),
+    )
+    return invoice

@@ -21,6 +21,7 @@ import datetime as dt
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Final
 
 from trygg.kernel.bankdays import BankCalendar, calendar_for
@@ -156,6 +157,37 @@ class NonPaymentRule(enum.StrEnum):
 def due_date(period_start: dt.date, cal: BankCalendar | None = None) -> dt.date:
     """A premium falls due on the first bank day of its period."""
     return (cal or se_calendar()).next_bank_day(period_start, include_today=True)
+
+
+def renewed_debit_month(due: dt.date) -> dt.date:
+    """§ 2 (B): "Förnyad avisering sker påföljande månad": the first day of the month after the
+    month of the unpaid due date, for monthly, half-yearly and yearly payers alike."""
+    return _add_months(due.replace(day=1), 1)
+
+
+def renewed_debit_reference(policy_number: str, month: dt.date) -> str:
+    """The reference of a renewed debit (§ 2 (B)) of a policy in ``month``; it cannot collide
+    with a premium's reference (those end in the period's date, never in ``R``)."""
+    return f"{policy_number}{month:%y%m}R"[:16]
+
+
+def stopped_invoice_reference(reference: str) -> str:
+    """The reference of the invoice that collects a stopped debit (``reference``'s premium)."""
+    return f"{reference}8"[:16]
+
+
+def remainder_reference(policy_number: str, term_start: dt.date) -> str:
+    """The reference of the invoice of the remaining premium of the term from ``term_start``
+    when autogiro ended (one per term): one digit longer than a premium's, so neither it nor its
+    OCR collides with one."""
+    return f"{policy_number}{term_start:%y%m%d}9"[:16]
+
+
+def remainder_after_autogiro(*, term_premium: Decimal, collected: Decimal) -> Decimal:
+    """What is invoiced when autogiro ends inside a term (§ 2, § 3: the insurance contract's
+    terms, premiums yearly in advance): the term's premium at the yearly rate, less every premium
+    of the term that was collected; never below zero (what was paid above it stays paid)."""
+    return max(term_premium - collected, Decimal(0))
 
 
 def notice_deadline(due: dt.date, cal: BankCalendar | None = None) -> dt.date:

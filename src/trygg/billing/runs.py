@@ -52,6 +52,7 @@ from trygg.billing.nonpayment import nonpayment_handle, retry_eligible
 from trygg.billing.plans import (
     charges_cancel_stale,
     charges_plan,
+    charges_to_autogiro,
     charges_to_invoice,
     invoices_send,
 )
@@ -279,6 +280,7 @@ def billing_run(
         summary["charges_cancelled"] = charges_cancel_stale(on)
         summary["policies_attached"] = policies_attach_existing(ctx=ctx, on=on)
         summary.update(charges_plan(on))
+        summary.update(charges_to_autogiro(on))
         progress(2, steps, "non-payment")
         summary.update(nonpayment_handle(ctx=ctx, on=on))
         progress(3, steps, "invoices")

@@ -23,7 +23,8 @@ from trygg.banking.models import Account
 from trygg.banking.rules import RuleError, parse_destination
 from trygg.claims import rules
 from trygg.claims.models import Claim, ClaimState
-from trygg.insurance.models import Policy, PolicyTerm, Tariff
+from trygg.insurance.models import Policy, Tariff
+from trygg.insurance.policies import term_on
 from trygg.insurance.tariffs import pbb_for
 from trygg.kernel import clock
 from trygg.kernel.audit import AuditContext, audit_record
@@ -45,13 +46,6 @@ def _policy_for(person: Party, policy_number: object) -> Policy:
     if policy is None:
         raise NotFound(_("No such policy among yours."), code="policy.not_found")
     return policy
-
-
-def term_on(policy: Policy, day: dt.date) -> PolicyTerm | None:
-    """The term that covered ``day``, if the policy was in force then."""
-    if policy.ended_on is not None and day >= policy.ended_on:
-        return None
-    return policy.terms.filter(starts_on__lte=day, ends_on__gt=day).select_related("tariff").first()
 
 
 def _payout_target(

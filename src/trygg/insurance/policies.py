@@ -53,14 +53,15 @@ def _person(
 
 
 def term_write(policy: Policy, starts_on: dt.date) -> PolicyTerm:
-    """One insurance year from ``starts_on``: that year's PBB, the tariff then valid."""
+    """One insurance year from ``starts_on`` (with the broken part of its first month, see
+    ``rules.term_end``): that year's PBB, the tariff then valid."""
     row, tariff = tariff_on(starts_on)
     pbb = pbb_for(starts_on.year)
     annual, total, _parts = rules.price(tariff, policy.level, rules.Period(policy.period))
     return PolicyTerm.objects.create(
         policy=policy,
         starts_on=starts_on,
-        ends_on=rules.add_months(starts_on, 12),
+        ends_on=rules.term_end(starts_on),
         tariff=row,
         pbb_year=starts_on.year,
         pbb=pbb,
@@ -77,6 +78,17 @@ def term_schedule(term: PolicyTerm) -> list[rules.Instalment]:
         ends_on=term.ends_on,
         period=rules.Period(term.period),
         year_total=term.year_total,
+    )
+
+
+def term_yearly_schedule(term: PolicyTerm) -> list[rules.Instalment]:
+    """The term's premium under the insurance contract's own terms: yearly in advance, at the
+    yearly price (no surcharge for monthly or half-yearly payment)."""
+    return rules.schedule(
+        starts_on=term.starts_on,
+        ends_on=term.ends_on,
+        period=rules.Period.YEARLY,
+        year_total=term.annual_price,
     )
 
 
@@ -123,7 +135,7 @@ def policy_issue(*, ctx: AuditContext, application: Application) -> Policy:
             insured=insured,
             level=application.level,
             start_date=start,
-            renewal_date=rules.add_months(start, 12),
+            renewal_date=rules.term_end(start),
             payment_method=application.payment_method,
             period=application.period,
             exclusion=application.exclusion,
@@ -172,7 +184,7 @@ def _amend(ctx: AuditContext, application: Application) -> Policy:
         policy.exclusion = "\n".join(x for x in (policy.exclusion, application.exclusion) if x)
     policy.save()
     term_write(policy, start)
-    policy.renewal_date = rules.add_months(start, 12)
+    policy.renewal_date = rules.term_end(start)
     policy.save(update_fields=["renewal_date"])
     audit_record(
         ctx=ctx,
@@ -283,10 +295,28 @@ def policies_of(*, ctx: AuditContext, person: Party) -> list[Policy]:
     return rows
 
 
-def current_term(policy: Policy, on: dt.date | None = None) -> PolicyTerm | None:
-    day = on or clock.today()
-    terms = sorted(policy.terms.all(), key=lambda t: t.starts_on)
-    for term in terms:
+def term_on(policy: Policy, day: dt.date) -> PolicyTerm | None:
+    """The policy's term on ``day``: the one that covers it, or None when the policy was not in
+    force that day (not yet started, ended or lapsed before it). The one answer to "the
+    policy's term on a day" for billing, claims and the pages; it reads prefetched terms."""
+    if policy.ended_on is not None and day >= policy.ended_on:
+        return None
+    for term in policy.terms.all():
         if term.starts_on <= day < term.ends_on:
             return term
+    return None
+
+
+def current_term(policy: Policy, on: dt.date | None = None) -> PolicyTerm | None:
+    """The term to show for the policy on ``on`` (today): the term on that day
+    (``term_on``); for a policy not in force that day, the term nearest to it (the first of a
+    policy not yet started, the last of one that ended)."""
+    day = on or clock.today()
+    found = term_on(policy, day)
+    if found is not None:
+        return found
+    terms = sorted(policy.terms.all(), key=lambda t: t.starts_on)
+    upcoming = [t for t in terms if t.starts_on > day]
+    if upcoming:
+        return upcoming[0]
     return terms[-1] if terms else None

@@ -203,7 +203,7 @@ def renewal_run(*, ctx: AuditContext, on: dt.date) -> list[RenewalDay]:
             except ValidationFailed as error:
                 refused = error  # the dates before it are renewed
                 break
-            dates.append(_Date(day, policies, rules.add_months(day, 12), row, tariff, pbb))
+            dates.append(_Date(day, policies, rules.term_end(day), row, tariff, pbb))
         for batch in _batches(dates):
             result += _renew(ctx, batch)
         if refused is not None:

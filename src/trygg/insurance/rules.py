@@ -231,25 +231,70 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def first_period_start(starts_on: dt.date) -> dt.date:
+    """The first day of the first whole payment period: the start itself when it is the first of
+    a month, else the first of the next month. Payment periods (month, half-year, year) begin on
+    the first of a month, so that every premium falls due on the first bank day of its period."""
+    if starts_on.day == 1:
+        return starts_on
+    return add_months(starts_on.replace(day=1), 1)
+
+
+def term_end(starts_on: dt.date) -> dt.date:
+    """The end of the insurance year that starts on ``starts_on``: twelve whole months from the
+    first period start. A policy that starts inside a month has a first term of the broken part
+    of that month and twelve whole months; its later terms begin on the first of a month."""
+    return add_months(first_period_start(starts_on), 12)
+
+
 @dataclass(frozen=True)
 class Instalment:
+    """One premium of a term's schedule: ``period_start`` is the first day it pays for, ``due_from``
+    the first day of the payment period whose first bank day it falls due on; ``broken`` is the
+    part of ``amount`` that pays for the broken month before the first whole period."""
+
     period_start: dt.date
     amount: Decimal
+    due_from: dt.date
+    broken: Decimal = Decimal(0)
+
+
+def broken_part(year_total: Decimal, starts_on: dt.date, until: dt.date) -> Decimal:
+    """The premium of the days from ``starts_on`` to ``until`` (exclusive) before the first whole
+    period: the year's premium pro rata by day over the insurance year that follows, in öre."""
+    first = first_period_start(starts_on)
+    days = (min(until, first) - starts_on).days
+    if days <= 0:
+        return Decimal(0)
+    year_days = (add_months(first, 12) - first).days
+    return Money.of(year_total * days / year_days).rounded().amount
 
 
 def schedule(
     *, starts_on: dt.date, ends_on: dt.date, period: Period, year_total: Decimal
 ) -> list[Instalment]:
     """A term's premium schedule: the year's premium in ``period``'s instalments (their sum is
-    exactly the year's premium), each due at the start of its period; a term that ends early
-    keeps the instalments of the periods begun before its end."""
+    exactly the year's premium), one per payment period from the first of the month on or after
+    the start; the broken part of a month the term starts in is paid with the first instalment
+    (due on the first bank day of the first whole period). A term that ends early keeps the
+    instalments of the periods begun before its end (a term cut inside its broken month pays
+    the broken days only)."""
+    first = first_period_start(starts_on)
+    broken = broken_part(year_total, starts_on, ends_on)
     parts = instalments(year_total, period)
-    starts = [add_months(starts_on, i * period.months) for i in range(period.instalments)]
-    return [
-        Instalment(start, amount)
+    starts = [add_months(first, i * period.months) for i in range(period.instalments)]
+    result = [
+        Instalment(start, amount, start)
         for start, amount in zip(starts, parts, strict=True)
         if start < ends_on
     ]
+    if broken:
+        if result:
+            head = result[0]
+            result[0] = Instalment(starts_on, head.amount + broken, head.due_from, broken)
+        else:
+            result = [Instalment(starts_on, broken, first, broken)]
+    return result
 
 
 MAX_START_MONTHS: Final = 3

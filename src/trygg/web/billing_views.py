@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from trygg.billing import rules
-from trygg.billing.charges import charge_stop, is_stoppable, plan_of
+from trygg.billing.charges import charge_stop, is_stoppable, plan_of, stop_rule
 from trygg.billing.letters import notice_pdf
 from trygg.billing.mandates import (
     AttachInput,
@@ -155,6 +155,7 @@ def autogiro_view(request: PortalRequest) -> HttpResponseBase:
             "payable": payable,
             "mandates": mandates,
             "charges": [(c, is_stoppable(c, today)) for c in upcoming],
+            "stop_rule": stop_rule(upcoming[0]) if upcoming else "A",
             "history": [c for c in charges if c not in upcoming],
             "notices": notices,
         },
@@ -245,7 +246,7 @@ def register_signed_mandate(request: PortalRequest, order: SigningOrder) -> Http
 @customer_required()
 def charge_stop_view(request: PortalRequest, charge_id: int) -> HttpResponseBase:
     try:
-        charge = charge_stop(
+        stopped = charge_stop(
             ctx=audit_context(request, AuditChannel.WEB),
             person=current_customer(request),
             charge_id=charge_id,
@@ -253,11 +254,19 @@ def charge_stop_view(request: PortalRequest, charge_id: int) -> HttpResponseBase
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(
-            request,
-            _("The debit of %(due)s is stopped. Your mandate remains.")
-            % {"due": charge.due_date.isoformat()},
-        )
+        follow_up = stopped.follow_up
+        if follow_up.method == "invoice":
+            owed = _(
+                "The premium is still owed: we send you an invoice with OCR reference %(ocr)s."
+            ) % {"ocr": follow_up.ocr}
+        else:
+            owed = _(
+                "The premium is still owed: it is debited on %(next)s, in a debit of %(amount)s kr."
+            ) % {"next": follow_up.due_date.isoformat(), "amount": follow_up.amount}
+        done = _("The debit of %(due)s is stopped. Your mandate remains.") % {
+            "due": stopped.charge.due_date.isoformat()
+        }
+        messages.success(request, f"{done} {owed}")
     return redirect("web:autogiro")
 
 

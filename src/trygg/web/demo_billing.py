@@ -1,9 +1,12 @@
-"""Demo data of premium billing: the first demo customer pays the accident insurance by autogiro.
-The demo plays the month since the mandate was entered, day by day, through the real run, the
-local Bankgirot simulator and the real import: mandate → payment plan → debit → lack of funds →
-retry → paid, and the next month's debit. Midway the customer takes out a second insurance (for
-the next demo customer) paid "med befintligt autogiro per Helår": the run adds it to the mandate
-in force and debits its premium. Idempotent: it plays only when no mandate exists."""
+"""Demo data of premium billing: the first demo customer pays the accident insurance monthly by
+autogiro, the second yearly. The demo plays the days since the mandates were entered, one by one,
+through the real run, the local Bankgirot simulator and the real import; every debit falls on the
+first bank day of its period (the broken month with the first). The monthly payer: mandate →
+payment plan → debit → lack of funds → retry → paid, and the next month's debit; midway the same
+customer takes out a second insurance (for the third demo customer) paid "med befintligt autogiro
+per Halvår", which the run adds to the mandate in force and debits. The yearly payer: the year's
+debit unpaid twice → § 2 (B), a renewed debit with the fee the following month → paid.
+Idempotent: it plays only when neither has a mandate."""
 
 from __future__ import annotations
 
@@ -52,46 +55,67 @@ def play_days(ctx: AuditContext, root: Path, first: dt.date, last: dt.date) -> d
     return refused
 
 
-def load_demo_billing(ctx: AuditContext, parties: list[Party]) -> None:
-    """``parties`` are the Swedish demo customers in the demo's order."""
-    payer = parties[0]
-    policy = (
-        Policy.objects.filter(policyholder=payer, state=PolicyState.ACTIVE)
+def _demo_policy(payer: Party, period: str) -> Policy | None:
+    return (
+        Policy.objects.filter(policyholder=payer, state=PolicyState.ACTIVE, period=period)
         .order_by("start_date")
         .first()
     )
-    if policy is None or Mandate.objects.filter(payer=payer).exists():
+
+
+def load_demo_billing(ctx: AuditContext, parties: list[Party]) -> None:
+    """``parties`` are the Swedish demo customers in the demo's order: the first pays monthly,
+    the second yearly, both by autogiro, debited on the first bank day of each period."""
+    payers = [(parties[0], "monthly"), (parties[1], "yearly")]
+    if Mandate.objects.filter(payer__in=[p for p, _ in payers]).exists():
         return
+    policies = [(payer, _demo_policy(payer, period)) for payer, period in payers]
     root = Path(settings.TRYGG_BANKGIROT_DIR)
     root.mkdir(parents=True, exist_ok=True)
     today = clock.today()
-    entered = min(policy.start_date, today) - dt.timedelta(days=14)
-    with clock.business_date(entered):
-        mandate = mandate_register(
-            ctx=ctx,
-            data=MandateInput(
-                payer_id_number=payer.id_number,
-                account=f"3300-{payer.id_number[2:]}",
-                bank="Nordea",
-                policies=[PolicyChoice(policy.number)],
-            ),
-        )
-    # The first debit finds no money on the account; Bankgirot's retry the next bank day does,
-    # and so does every debit after it.
-    scenario = root / "scenario.json"
-    scenario.write_text(
-        json.dumps(
-            {"payments": {mandate.payer_number: ["insufficient_funds"] + ["approved"] * 6}},
-            indent=2,
-        ),
-        encoding="utf-8",
+    outcomes = {
+        # The first debit finds no money on the account; Bankgirot's retry the next bank day does.
+        # The same mandate then pays the insurance added midway.
+        "monthly": ["insufficient_funds"] + ["approved"] * 6,
+        # The year's premium is not paid on two attempts; § 2 (B) debits it again the following
+        # month with the notice fee, and that debit is paid.
+        "yearly": ["insufficient_funds", "insufficient_funds", "approved"],
+    }
+    payments: dict[str, list[str]] = {}
+    first = today
+    for (payer, period), (_, policy) in zip(payers, policies, strict=True):
+        if policy is None:
+            continue
+        entered = min(policy.start_date, today) - dt.timedelta(days=14)
+        with clock.business_date(entered):
+            mandate = mandate_register(
+                ctx=ctx,
+                data=MandateInput(
+                    payer_id_number=payer.id_number,
+                    account=f"3300-{payer.id_number[2:]}",
+                    bank="Nordea",
+                    policies=[PolicyChoice(policy.number)],
+                ),
+            )
+        payments[mandate.payer_number] = outcomes[period]
+        first = min(first, entered)
+    if not payments:
+        return
+    (root / "scenario.json").write_text(
+        json.dumps({"payments": payments}, indent=2), encoding="utf-8"
     )
-    midway = entered + dt.timedelta(days=10)
-    play_days(ctx, root, entered, midway - dt.timedelta(days=1))
-    if len(parties) > 1:
+    midway = first + dt.timedelta(days=10)
+    play_days(ctx, root, first, midway - dt.timedelta(days=1))
+    if len(parties) > 2:
         with clock.business_date(midway):
-            _existing_autogiro_policy(ctx, payer, parties[1])
+            _existing_autogiro_policy(ctx, parties[0], parties[2])
     play_days(ctx, root, midway, today)
+
+
+def _first_of_month_after(day: dt.date) -> dt.date:
+    """The first of the month after ``day``: the new insurance starts on a first, its payment
+    plan in time for the first debit on that month's first bank day."""
+    return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
 
 
 def _existing_autogiro_policy(ctx: AuditContext, holder: Party, insured: Party) -> None:
@@ -105,8 +129,8 @@ def _existing_autogiro_policy(ctx: AuditContext, holder: Party, insured: Party) 
                 kind="new",
                 level=20,
                 payment_method="existing_autogiro",
-                period="yearly",
-                start_date=None,
+                period="half_yearly",
+                start_date=_first_of_month_after(today + dt.timedelta(days=20)),
                 replaces_other=False,
                 insured_id_number=f"{insured.id_number[:8]}-{insured.id_number[8:]}",
                 insured_given_name=insured.given_name,

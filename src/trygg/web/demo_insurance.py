@@ -85,6 +85,21 @@ def load_demo_insurance(ctx: AuditContext, parties: list[Party]) -> None:
                 description="Halkade i trappan och bröt handleden; en natt på sjukhus.",
                 payout_destination="6000-123456789",
             )
+    yearly = parties[1]
+    if not Application.objects.filter(holder_id_number=yearly.id_number).exists():
+        # Paid yearly by autogiro from inside a month, far enough back that the demo's billing
+        # history shows the year's debit failing and § 2 (B)'s renewed debit the month after.
+        paper_application_register(
+            ctx=ctx,
+            data=_paper(
+                yearly,
+                level=20,
+                method="autogiro",
+                period="yearly",
+                answers=no,
+                signed_on=today - dt.timedelta(days=95),
+            ),
+        )
     if not Application.objects.filter(holder_id_number=second.id_number).exists():
         paper_application_register(
             ctx=ctx,
