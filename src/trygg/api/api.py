@@ -21,6 +21,7 @@ from trygg.insurance.api import router as insurance_router
 from trygg.kernel.errors import DomainError
 from trygg.overview.api import router as overview_router
 from trygg.overview.contact_api import router as parties_router
+from trygg.protection.api import router as protection_router
 
 
 class TryggApi(NinjaAPI):
@@ -50,6 +51,7 @@ api.add_router("", parties_router)
 api.add_router("", banking_router)
 api.add_router("", insurance_router)
 api.add_router("", claims_router)
+api.add_router("", protection_router)
 api.add_exception_handler(DomainError, problems.on_domain_error)  # type: ignore[arg-type]
 api.add_exception_handler(NinjaValidationError, problems.on_validation_error)  # type: ignore[arg-type]
 api.add_exception_handler(AuthenticationError, problems.on_authentication_error)  # type: ignore[arg-type]

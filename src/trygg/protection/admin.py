@@ -155,6 +155,9 @@ class CloseForm(forms.Form):
     def chosen(self) -> list[int]:
         return [item.pk for item in self.items if self.cleaned_data[f"item_{item.pk}"] == "block"]
 
+    def kept(self) -> list[int]:
+        return [item.pk for item in self.items if self.cleaned_data[f"item_{item.pk}"] == "keep"]
+
     def answers(self) -> ReportAnswers:
         data = self.cleaned_data
         return ReportAnswers(
@@ -332,6 +335,7 @@ class BlockingCallAdmin(AuditedReadAdmin):
                     ctx=staff_context(request),
                     call_id=call.pk,
                     block_item_ids=form.chosen(),
+                    kept_item_ids=form.kept(),
                     answers=form.answers(),
                 )
             except DomainError as error:

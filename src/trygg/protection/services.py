@@ -379,13 +379,17 @@ def call_close(
     call_id: int,
     block_item_ids: Sequence[int],
     answers: ReportAnswers,
+    kept_item_ids: Sequence[int] | None = None,
 ) -> CallOutcome:
     """Close the call: every chosen item becomes one block at its issuer, sent by the blocking
     dispatcher (:mod:`trygg.protection.dispatch`) as soon as this transaction commits. Tells
-    the agent what to say about replacement cards."""
+    the agent what to say about replacement cards. With ``kept_item_ids`` (the agent's desk and
+    the telephony API), every registered item must be confirmed: blocked or kept."""
     _check_answers(answers)
     with transaction.atomic():
         call = _open_call(call_id)
+        if kept_item_ids is not None:
+            _check_every_item_confirmed(call, set(block_item_ids), set(kept_item_ids))
         chosen = list(
             Item.objects.select_related("issuer").filter(
                 customer_id=call.customer_id, pk__in=set(block_item_ids), removed_at__isnull=True
@@ -431,6 +435,26 @@ def call_close(
             detail={"closed": call.number, "blocks": [b.key for b in blocks]},
         )
     return CallOutcome(call=call, advice=advice, blocks=blocks)
+
+
+def _check_every_item_confirmed(call: BlockingCall, blocked: set[int], kept: set[int]) -> None:
+    registered = set(
+        Item.objects.filter(customer_id=call.customer_id, removed_at__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    if blocked & kept:
+        raise ValidationFailed(
+            code="items.both",
+            field="items",
+            message=_("An item cannot be both blocked and kept."),
+        )
+    if registered - blocked - kept:
+        raise ValidationFailed(
+            code="items.unconfirmed",
+            field="items",
+            message=_("Confirm every registered item: block it or not."),
+        )
 
 
 def call_abandon(*, ctx: AuditContext, call_id: int) -> BlockingCall:
