@@ -29,7 +29,8 @@ WIRING = "Only the demo and `trygg run` import the simulators and the demo loade
 
 
 class Plant(NamedTuple):
-    """``module`` (a path under src/trygg) gets ``line``; the contracts in ``breaks`` must break."""
+    """``module`` (a path under src/: trygg's or the autogiro library's) gets ``line``; the
+    contracts in ``breaks`` must break."""
 
     module: str
     line: str
@@ -39,28 +40,28 @@ class Plant(NamedTuple):
 PLANTS: dict[str, Plant] = {
     # The four imports the contracts once let through.
     "a rules module imports its models": Plant(
-        "claims/rules.py", "from trygg.claims.models import Claim", frozenset({PURE})
+        "trygg/claims/rules.py", "from trygg.claims.models import Claim", frozenset({PURE})
     ),
     "the autogiro library imports billing": Plant(
         "autogiro/writer.py", "from trygg.billing import rules", frozenset({AUTOGIRO})
     ),
     "billing imports a simulator": Plant(
-        "billing/charges.py",
+        "trygg/billing/charges.py",
         "from trygg.simulators.bankgirot import Bankgirot",
         frozenset({DOMAINS, WIRING}),
     ),
     "the OTP library imports the business clock": Plant(
-        "identity/otp/totp.py", "from trygg.kernel import clock", frozenset({CLIENTS})
+        "trygg/identity/otp/totp.py", "from trygg.kernel import clock", frozenset({CLIENTS})
     ),
     # More of the same kinds.
     "money reaches Django through the audit log": Plant(
-        "kernel/money.py", "from trygg.kernel import audit", frozenset({PURE})
+        "trygg/kernel/money.py", "from trygg.kernel import audit", frozenset({PURE})
     ),
     "a rules module imports Django itself": Plant(
-        "billing/ocr.py", "from django.utils.translation import gettext", frozenset({PURE})
+        "trygg/billing/ocr.py", "from django.utils.translation import gettext", frozenset({PURE})
     ),
     "the chart of accounts imports the ledger": Plant(
-        "banking/chart.py", "from trygg.banking import ledger", frozenset({PURE})
+        "trygg/banking/chart.py", "from trygg.banking import ledger", frozenset({PURE})
     ),
     "the autogiro library imports pure money": Plant(
         "autogiro/fields.py", "from trygg.kernel.money import Money", frozenset({AUTOGIRO})
@@ -71,30 +72,30 @@ PLANTS: dict[str, Plant] = {
         frozenset({AUTOGIRO, DOMAINS, WIRING}),
     ),
     "the BankID client imports identity's rules": Plant(
-        "identity/bankid/client.py", "from trygg.identity import rules", frozenset({CLIENTS})
+        "trygg/identity/bankid/client.py", "from trygg.identity import rules", frozenset({CLIENTS})
     ),
     "the OTP library imports the BankID client": Plant(
-        "identity/otp/ocra.py", "from trygg.identity.bankid import qr", frozenset({CLIENTS})
+        "trygg/identity/otp/ocra.py", "from trygg.identity.bankid import qr", frozenset({CLIENTS})
     ),
     "the BankID client imports Django": Plant(
-        "identity/bankid/launch.py",
+        "trygg/identity/bankid/launch.py",
         "from django.conf import settings",
         frozenset({CLIENTS, PURE}),
     ),
     "the API imports a simulator": Plant(
-        "api/api.py", "from trygg.simulators import bankid", frozenset({DOMAINS, WIRING})
+        "trygg/api/api.py", "from trygg.simulators import bankid", frozenset({DOMAINS, WIRING})
     ),
     "a portal page imports a simulator": Plant(
-        "web/views.py", "from trygg.simulators.bankid import make_server", frozenset({WIRING})
+        "trygg/web/views.py", "from trygg.simulators.bankid import make_server", frozenset({WIRING})
     ),
     "a portal page reaches a simulator through the demo loader": Plant(
-        "web/bank_views.py", "from trygg.web import demo_billing", frozenset({WIRING})
+        "trygg/web/bank_views.py", "from trygg.web import demo_billing", frozenset({WIRING})
     ),
     "a new app imports a simulator": Plant(
-        "newapp/__init__.py", "import trygg.simulators.bankid", frozenset({WIRING})
+        "trygg/newapp/__init__.py", "import trygg.simulators.bankid", frozenset({WIRING})
     ),
     "the kernel imports a domain": Plant(
-        "kernel/validation.py", "from trygg.billing import models", frozenset({LAYERS})
+        "trygg/kernel/validation.py", "from trygg.billing import models", frozenset({LAYERS})
     ),
 }
 
@@ -144,9 +145,14 @@ def broken_contracts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list
         copy / "src" / "trygg",
         ignore=shutil.ignore_patterns("__pycache__", "locale", "templates", "static", "*.md"),
     )
+    shutil.copytree(
+        ROOT / "packages" / "autogiro" / "src" / "autogiro",
+        copy / "src" / "autogiro",
+        ignore=shutil.ignore_patterns("__pycache__", "*.md"),
+    )
     shutil.copy(ROOT / "pyproject.toml", copy / "pyproject.toml")
     cases = {"": ["src/trygg/__init__.py", ""]}
-    cases.update({name: [f"src/trygg/{p.module}", p.line] for name, p in PLANTS.items()})
+    cases.update({name: [f"src/{p.module}", p.line] for name, p in PLANTS.items()})
     env = {**os.environ, "PYTHONPATH": str(copy / "src")}
     done = subprocess.run(
         [sys.executable, "-c", DRIVER, "pyproject.toml", json.dumps(cases)],

@@ -51,6 +51,7 @@ PORTAL_WITHOUT_PERSONAL_DATA = {
     "token_activate": "the form for the code of a new token",
     "insurance_quote": "prices of the tariff for an age and level the customer types",
     "sign_bankid_qr": "the QR code of a BankID signing under way (none pending: empty)",
+    "protection_form": "the blank registration form of the protection service",
 }
 
 API_WITHOUT_PERSONAL_DATA = {
@@ -59,6 +60,10 @@ API_WITHOUT_PERSONAL_DATA = {
     "/api/v1/signing/{signing_id}/bankid/qr": "the QR code of a BankID signing under way",
     "/api/v1/insurance/quote": "prices of the tariff for an age and level the client sends",
     "/api/v1/insurance/questions": "the health declaration's questions, the same for all",
+    # The blocking line answers the telephony platform, not a customer's session; its audited
+    # reads are checked in tests/protection/test_line_api.py.
+    "/api/v1/protection/line/customers/{customer_id}/items": "the telephony platform's",
+    "/api/v1/protection/line/calls/{call_id}": "the telephony platform's",
 }
 
 # Back-office pages (by URL name suffix) that show no object's data.
@@ -66,6 +71,8 @@ ADMIN_WITHOUT_PERSONAL_DATA = {
     "add": "an empty form",
     "paper": "an empty paper-application form",
     "payment": "an empty form for an invoice payment (billing's charges)",
+    "start": "an empty form to find the caller of a blocking call",
+    "form": "the blank registration form of the protection service",
 }
 
 

@@ -92,6 +92,7 @@ def seed_demo_customer(index: int) -> Seeded:
         facts = FactsInput(hospital_nights=1)
         claim_decide(ctx=SYSTEM, user=handler, claim_id=decided.pk, facts=facts)
     mandate = Mandate.objects.filter(payer=party).first()
+    item, call, block = _protection(party)
     return Seeded(
         customer,
         {
@@ -106,8 +107,27 @@ def seed_demo_customer(index: int) -> Seeded:
             "signing": pending,
             "registration": Registration.objects.get(party=party),
             "trade": TradeOrder.objects.get(party=party),
+            "protected_item": item,
+            "blocking_call": call,
+            "block": block,
         },
     )
+
+
+def _protection(party: Any) -> tuple[Any, Any, Any]:
+    """A card in the protection service's registry and a closed blocking call for it."""
+    from trygg.protection import services as protection
+    from trygg.protection.services import ItemInput, ReportAnswers
+
+    item = protection.item_register(
+        ctx=SYSTEM, customer=party, data=ItemInput(kind="card", issuer="swedbank", card_type="Visa")
+    )
+    agent, _ = StaffUser.objects.get_or_create(username="sparrvakt", defaults={"is_staff": True})
+    call = protection.call_open(ctx=SYSTEM, agent_id=agent.pk, customer=party, spoke_with="X")
+    outcome = protection.call_close(
+        ctx=SYSTEM, call_id=call.pk, block_item_ids=[item.pk], answers=ReportAnswers()
+    )
+    return item, outcome.call, outcome.blocks[0]
 
 
 def _or_absent(value: Any, what: str, absent: str | None) -> str:
@@ -137,6 +157,11 @@ def _portal_value(seeded: Seeded, name: str, param: str, absent: str | None) -> 
         ("policy_letter", "number"): number("policy"),
         ("policy_cancel", "number"): number("policy"),
         ("profile_party", "party_id"): seeded.customer.party.pk,
+        ("mandate_add", "mandate_id"): pk("mandate"),
+        ("protection_item", "item_id"): pk("protected_item"),
+        ("protection_item_remove", "item_id"): pk("protected_item"),
+        ("protection_lift", "block_id"): pk("block"),
+        ("protection_report", "number"): number("blocking_call"),
     }
     if param == "public_id":
         return o["signing"].public_id  # type: ignore[no-any-return]
@@ -170,8 +195,10 @@ def _api_value(seeded: Seeded, path: str, param: str, absent: str | None) -> str
         value = o["account"].pk
     elif param == "signing_id":
         value = o["signing"].public_id
-    elif param == "party_id":
+    elif param in ("party_id", "customer_id"):
         value = seeded.customer.party.pk
+    elif param == "call_id":
+        value = o["blocking_call"].pk
     elif param == "number" and "/claims/" in path:
         value = o["claim"].number if o["claim"] is not None else None
     elif param == "number" and "/policies/" in path:

@@ -1,12 +1,11 @@
 from django.contrib import admin
-from django.urls import include, path, register_converter
+from django.urls import include, path
 from django.views.i18n import set_language
 
 from trygg.api.api import api
-from trygg.kernel.ids import IdConverter
 
-# <id:...>: a database id in a path; beyond 64 bits it is no match (404), never a 500.
-register_converter(IdConverter, "id")
+# <id:...> (a database id in a path; beyond 64 bits no match, never a 500) is registered when
+# the kernel app is ready (trygg.kernel.apps), before any URL configuration is read.
 
 urlpatterns = [
     path("", include("trygg.web.urls")),

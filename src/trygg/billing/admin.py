@@ -479,6 +479,7 @@ class MandateAdmin(AuditedReadAdmin):
         if not request.user.has_perm("billing.change_mandate"):
             raise DjangoPermissionDenied
         mandate = get_object_or_404(Mandate.objects.select_related("payer"), pk=mandate_id)
+        self.audit_read(request, mandate, view="add-policies")
         form = AddPoliciesForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:

@@ -77,8 +77,15 @@ MAP = (
             "key": C.ONLINE,  # keyed by the identity number
             "failures": C.ONLINE,
             "locked_at": C.ONLINE,
+            "locked_until": C.ONLINE,
             "last_failure_at": C.ONLINE,
         },
+    ),
+    model_map(
+        "identity.BankIdOrder",
+        P.LOGIN,
+        {"order_ref": C.ONLINE, "created_at": C.ONLINE, "used_at": C.ONLINE},
+        other=("channel", "state"),
     ),
     model_map(
         "identity.LoginEvent",
@@ -119,6 +126,7 @@ MAP = (
             "activated_at": C.ACTIVITY,
             "closed_at": C.ACTIVITY,
             "last_step": C.CREDENTIAL,
+            "last_challenge": C.CREDENTIAL,
         },
         other=("kind", "suite"),
     ),
@@ -145,4 +153,7 @@ MAP = (
 )
 
 # The log-in history is an access log: 13 months (seed 002).
-RETENTION = (Purge("access-log", "identity.LoginEvent", "occurred_at", subjects=("party",)),)
+RETENTION = (
+    Purge("access-log", "identity.LoginEvent", "occurred_at", subjects=("party",)),
+    Purge("access-log", "identity.BankIdOrder", "created_at"),
+)

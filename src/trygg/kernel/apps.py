@@ -8,7 +8,13 @@ class KernelConfig(AppConfig):
     verbose_name = "Kernel"
 
     def ready(self) -> None:
+        from django.urls import register_converter
+
         from trygg.kernel import audit, checks  # noqa: F401 (checks registers itself)
+        from trygg.kernel.ids import IdConverter
+
+        # <id:...>: a database id in a URL path, for every URL configuration.
+        register_converter(IdConverter, "id")
 
         request_started.connect(audit.request_started, dispatch_uid="trygg.audit.request_started")
         request_finished.connect(

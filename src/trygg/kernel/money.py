@@ -35,6 +35,12 @@ def round_amount(amount: Decimal, currency: str = "SEK") -> Decimal:
     return amount.quantize(Decimal(1).scaleb(-CURRENCIES[currency]), rounding=ROUNDING)
 
 
+def at_scale(amount: Decimal, places: int) -> Decimal:
+    """``amount`` written with ``places`` decimals (a database column's scale), half up where
+    it has more: the same rule as :func:`round_amount`."""
+    return amount.quantize(Decimal(1).scaleb(-places), rounding=ROUNDING)
+
+
 def _to_decimal(value: Decimal | int | str) -> Decimal:
     if isinstance(value, float):  # pragma: no cover - guarded by the type checker too
         raise MoneyError("money.float", "Amounts are never floats; give a Decimal, int or str.")

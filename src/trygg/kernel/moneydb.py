@@ -18,6 +18,8 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Aggregate
 from django.db.models.sql.compiler import SQLCompiler
 
+from trygg.kernel.money import at_scale
+
 
 class ExactDecimalField(models.DecimalField):  # type: ignore[type-arg]
     """The output of :class:`MoneySum`: a Decimal read without the database backends' float
@@ -32,7 +34,7 @@ class ExactDecimalField(models.DecimalField):  # type: ignore[type-arg]
         places = self.decimal_places or 0
         if isinstance(value, int):  # SQLite: whole minor units
             return Decimal(value).scaleb(-places)
-        return Decimal(value).quantize(Decimal(1).scaleb(-places))
+        return at_scale(Decimal(value), places)
 
 
 class MoneySum(Aggregate):

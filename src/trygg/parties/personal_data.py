@@ -14,6 +14,7 @@ MAP = (
             "given_name": C.IDENTITY,
             "family_name": C.IDENTITY,
             "legal_name": C.IDENTITY,  # a sole trader's firm carries the owner's name
+            "registered_owner": C.IDENTITY,  # the owner the firm's registration names
             "birth_date": C.IDENTITY,
             "preferred_language": C.CONTACT,
             "created_at": C.ACTIVITY,
@@ -44,6 +45,17 @@ MAP = (
     model_map(
         "parties.SoleTrader",
         P.CUSTOMER,
-        {"person": C.IDENTITY, "firm": C.IDENTITY, "since": C.IDENTITY},
+        {
+            "person": C.IDENTITY,
+            "firm": C.IDENTITY,
+            "since": C.IDENTITY,
+            "proposed_at": C.ACTIVITY,
+            "proposed_by": (C.EMPLOYEE, P.STAFF),
+            "proposed_by_label": (C.EMPLOYEE, P.STAFF),
+            "decided_at": C.ACTIVITY,
+            "decided_by": (C.EMPLOYEE, P.STAFF),
+            "decided_by_label": (C.EMPLOYEE, P.STAFF),
+        },
+        other=("state",),
     ),
 )

@@ -20,9 +20,10 @@ from django.utils.translation import gettext_lazy
 
 from trygg.kernel import clock
 from trygg.kernel.admin import AuditedReadAdmin, admin_page
-from trygg.kernel.audit import staff_context
+from trygg.kernel.audit import audit_record, staff_context
 from trygg.kernel.errors import DomainError
 from trygg.kernel.forms import apply_problems
+from trygg.kernel.models import AuditAction
 from trygg.protection import rules, selectors, services
 from trygg.protection.forms import refuse
 from trygg.protection.letters import registration_form_pdf, report_of, report_pdf
@@ -255,32 +256,34 @@ class BlockingCallAdmin(AuditedReadAdmin):
     def get_urls(self) -> list[Any]:
         own = [
             path(
-                "start/", self.admin_site.admin_view(self.start_view), name="protection_call_start"
+                "start/",
+                self.admin_site.admin_view(self.start_view),
+                name="protection_blockingcall_start",
             ),
             path(
-                "<id:call_id>/work/",
+                "<id:object_id>/work/",
                 self.admin_site.admin_view(self.work_view),
-                name="protection_call_work",
+                name="protection_blockingcall_work",
             ),
             path(
-                "<id:call_id>/item/",
+                "<id:object_id>/item/",
                 self.admin_site.admin_view(self.item_view),
-                name="protection_call_item",
+                name="protection_blockingcall_item",
             ),
             path(
-                "<id:call_id>/abandon/",
+                "<id:object_id>/abandon/",
                 self.admin_site.admin_view(self.abandon_view),
-                name="protection_call_abandon",
+                name="protection_blockingcall_abandon",
             ),
             path(
-                "<id:call_id>/report/",
+                "<id:object_id>/report/",
                 self.admin_site.admin_view(self.report_view),
-                name="protection_call_report",
+                name="protection_blockingcall_report",
             ),
             path(
-                "<id:call_id>/closed/",
+                "<id:object_id>/closed/",
                 self.admin_site.admin_view(self.closed_view),
-                name="protection_call_closed",
+                name="protection_blockingcall_closed",
             ),
         ]
         return own + super().get_urls()
@@ -314,7 +317,9 @@ class BlockingCallAdmin(AuditedReadAdmin):
             except DomainError as error:
                 refuse(form, error)
             else:
-                return HttpResponseRedirect(reverse("admin:protection_call_work", args=[call.pk]))
+                return HttpResponseRedirect(
+                    reverse("admin:protection_blockingcall_work", args=[call.pk])
+                )
         return self._page(request, "start.html", _("Blocking call: find the customer"), form=form)
 
     def _open_call(self, request: HttpRequest, call_id: int) -> BlockingCall:
@@ -322,10 +327,12 @@ class BlockingCallAdmin(AuditedReadAdmin):
         call = selectors.call_read(ctx=staff_context(request), call_id=call_id)
         return call
 
-    def work_view(self, request: HttpRequest, call_id: int) -> HttpResponse:
-        call = self._open_call(request, call_id)
+    def work_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        call = self._open_call(request, object_id)
         if call.state != CallState.OPEN:
-            return HttpResponseRedirect(reverse("admin:protection_call_closed", args=[call.pk]))
+            return HttpResponseRedirect(
+                reverse("admin:protection_blockingcall_closed", args=[call.pk])
+            )
         items = selectors.items_of(ctx=staff_context(request), customer=call.customer)
         form = CloseForm(request.POST or None, items=items)
         form.tie_to("close-call")
@@ -341,7 +348,9 @@ class BlockingCallAdmin(AuditedReadAdmin):
             except DomainError as error:
                 refuse(form, error)
             else:
-                return HttpResponseRedirect(reverse("admin:protection_call_closed", args=[call.pk]))
+                return HttpResponseRedirect(
+                    reverse("admin:protection_blockingcall_closed", args=[call.pk])
+                )
         return self._page(
             request,
             "work.html",
@@ -351,10 +360,12 @@ class BlockingCallAdmin(AuditedReadAdmin):
             item_form=ItemForm(),
         )
 
-    def item_view(self, request: HttpRequest, call_id: int) -> HttpResponse:
-        call = self._open_call(request, call_id)
+    def item_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        call = self._open_call(request, object_id)
         if request.method != "POST" or call.state != CallState.OPEN:
-            return HttpResponseRedirect(reverse("admin:protection_call_work", args=[call.pk]))
+            return HttpResponseRedirect(
+                reverse("admin:protection_blockingcall_work", args=[call.pk])
+            )
         item_form = ItemForm(request.POST)
         if item_form.is_valid():
             try:
@@ -368,7 +379,9 @@ class BlockingCallAdmin(AuditedReadAdmin):
                 refuse(item_form, error)
             else:
                 messages.success(request, _("%(item)s is registered.") % {"item": item})
-                return HttpResponseRedirect(reverse("admin:protection_call_work", args=[call.pk]))
+                return HttpResponseRedirect(
+                    reverse("admin:protection_blockingcall_work", args=[call.pk])
+                )
         items = selectors.items_of(ctx=staff_context(request), customer=call.customer)
         return self._page(
             request,
@@ -379,18 +392,20 @@ class BlockingCallAdmin(AuditedReadAdmin):
             item_form=item_form,
         )
 
-    def abandon_view(self, request: HttpRequest, call_id: int) -> HttpResponse:
-        call = self._open_call(request, call_id)
+    def abandon_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        call = self._open_call(request, object_id)
         if request.method != "POST":
-            return HttpResponseRedirect(reverse("admin:protection_call_work", args=[call.pk]))
+            return HttpResponseRedirect(
+                reverse("admin:protection_blockingcall_work", args=[call.pk])
+            )
         try:
             services.call_abandon(ctx=staff_context(request), call_id=call.pk)
         except DomainError as error:
             messages.error(request, error.message)
         return HttpResponseRedirect(reverse("admin:protection_blockingcall_changelist"))
 
-    def closed_view(self, request: HttpRequest, call_id: int) -> HttpResponse:
-        call = self._open_call(request, call_id)
+    def closed_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        call = self._open_call(request, object_id)
         blocks = selectors.blocks_of(call)
         advice = rules.closing_advice(
             ((rules.ItemKind(b.item.kind), b.issuer.terms()) for b in blocks),
@@ -407,14 +422,16 @@ class BlockingCallAdmin(AuditedReadAdmin):
             yourself=[names[code] for code in advice.contact_yourself],
         )
 
-    def report_view(self, request: HttpRequest, call_id: int) -> HttpResponse:
+    def report_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         """The blocking report as the customer receives it, in the customer's language."""
         if not request.user.has_perm("protection.view_blockingcall"):
             raise DjangoPermissionDenied
-        call = selectors.call_read(ctx=staff_context(request), call_id=call_id)
+        call = selectors.call_read(ctx=staff_context(request), call_id=object_id)
         if call.state not in (CallState.CLOSED, CallState.COMPLETED):
             messages.error(request, _("The call is not closed yet."))
-            return HttpResponseRedirect(reverse("admin:protection_call_work", args=[call.pk]))
+            return HttpResponseRedirect(
+                reverse("admin:protection_blockingcall_work", args=[call.pk])
+            )
         report = report_of(call, selectors.blocks_of(call), language=call.language)
         response = HttpResponse(report_pdf(report), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{call.number}.pdf"'
@@ -471,7 +488,7 @@ class CallbackAdmin(AuditedReadAdmin):
     def get_urls(self) -> list[Any]:
         own = [
             path(
-                "<id:callback_id>/done/",
+                "<id:object_id>/done/",
                 self.admin_site.admin_view(self.done_view),
                 name="protection_callback_done",
             )
@@ -488,10 +505,17 @@ class CallbackAdmin(AuditedReadAdmin):
             {**(extra_context or {}), "done_form": CallbackForm()},
         )
 
-    def done_view(self, request: HttpRequest, callback_id: int) -> HttpResponse:
+    def done_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         if not request.user.has_perm("protection.change_callback"):
             raise DjangoPermissionDenied
-        callback = get_object_or_404(Callback, pk=callback_id)
+        callback = get_object_or_404(Callback.objects.select_related("block__call"), pk=object_id)
+        audit_record(
+            ctx=staff_context(request),
+            action=AuditAction.READ,
+            subject_id=callback.block.call.customer_id,
+            object_type="callback",
+            object_id=callback.pk,
+        )
         form = CallbackForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -568,11 +592,13 @@ class ItemAdmin(AuditedReadAdmin):
 
     def get_urls(self) -> list[Any]:
         own = [
-            path("paper/", self.admin_site.admin_view(self.paper_view), name="protection_paper"),
+            path(
+                "paper/", self.admin_site.admin_view(self.paper_view), name="protection_item_paper"
+            ),
             path(
                 "form.pdf",
                 self.admin_site.admin_view(self.form_view),
-                name="protection_paper_form",
+                name="protection_item_form",
             ),
         ]
         return own + super().get_urls()
