@@ -19,7 +19,7 @@ from trygg.kernel import clock
 from trygg.kernel.audit import SYSTEM
 from trygg.kernel.models import AuditEvent
 from trygg.privacy import blocklist
-from trygg.privacy.guard import Limit
+from trygg.privacy.guard import Limit, counters_reset
 from trygg.privacy.models import BlockedRequest
 from trygg.privacy.services import retention_run
 
@@ -105,6 +105,7 @@ def test_a_limit_that_does_not_parse_names_the_setting(text: str) -> None:
 @pytest.fixture
 def guarded(settings: Any, tmp_path: Path) -> Path:
     cache.clear()
+    counters_reset()
     path = tmp_path / "blocklist.txt"
     path.write_text(LIST)
     settings.TRYGG_BLOCKLIST_FILE = str(path)

@@ -11,8 +11,10 @@
   window, whatever the address (spread attacks on one person; the lock-out after five wrong PINs
   stays the credential's own rule).
 
-Nothing is stored for an allowed request: the counters live in the process's cache for one
-window under a keyed hash (no address or number in clear) and expire with it. A refused request
+Nothing is stored for an allowed request: the counters live in the process's memory for one
+window under a keyed hash (no address or number in clear) and go with it. Each process counts
+its own requests: with W worker processes a client gets at most W times the limit (set the limit
+per process accordingly). A refused request
 is recorded (``BlockedRequest``: address, user agent, time, why), once per client, reason and
 window so that a flood does not become a flood of writes; the retention rule
 ``blocked-request`` deletes the records after 3 months.
@@ -136,19 +138,38 @@ def _hashed(kind: str, value: str, window: int) -> str:
     return f"guard:{kind}:{window}:{digest}"
 
 
-def _over(kind: str, value: str, limit: Limit, now: float) -> tuple[bool, int]:
-    """Count one request against ``value`` in the current window; over the limit?"""
-    window = int(now // limit.seconds)
-    key = _hashed(kind, value, window)
-    if cache.add(key, 1, timeout=limit.seconds + 1):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=limit.seconds + 1)
-            count = 1
-    return count > limit.count, window
+class Counters:
+    """Requests per key in the current window of one limit, in this process's memory; a new
+    window drops the previous one whole (nothing outlives its window)."""
+
+    def __init__(self, limit: Limit) -> None:
+        self.limit = limit
+        self.window = -1
+        self.counts: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def over(self, value: str, now: float) -> tuple[bool, int]:
+        """Count one request against ``value``; is it over the limit?"""
+        window = int(now // self.limit.seconds)
+        key = hashlib.blake2b(value.encode(), key=_KEY, digest_size=12).hexdigest()
+        with self._lock:
+            if window != self.window:
+                self.window, self.counts = window, {}
+            count = self.counts.get(key, 0) + 1
+            self.counts[key] = count
+        return count > self.limit.count, window
+
+
+_COUNTERS: dict[tuple[str, Limit], Counters] = {}
+
+
+def counters(kind: str, limit: Limit) -> Counters:
+    """The process's counters of one kind and limit, shared by every handler of the process."""
+    return _COUNTERS.setdefault((kind, limit), Counters(limit))
+
+
+def counters_reset() -> None:
+    _COUNTERS.clear()
 
 
 def _identity_number(request: HttpRequest) -> str:
@@ -179,6 +200,8 @@ class GuardMiddleware:
         self.identity_limit = Limit.parse(
             settings.TRYGG_RATE_LIMIT_IDENTITY, "TRYGG_RATE_LIMIT_IDENTITY"
         )
+        self.clients = counters("client", self.client_limit)
+        self.identities = counters("identity", self.identity_limit)
         self.login_paths = frozenset(settings.TRYGG_LOGIN_PATHS)
         self.proxies = frozenset(settings.TRYGG_TRUSTED_PROXIES)
 
@@ -197,7 +220,7 @@ class GuardMiddleware:
             return self._refuse(request, address, Reason.BLOCKLIST, 0)
         now = time.time()
         if self.client_limit.count:
-            over, window = _over("c", address, self.client_limit, now)
+            over, window = self.clients.over(address, now)
             if over:
                 return self._refuse(request, address, Reason.CLIENT_RATE, window)
         if (
@@ -207,7 +230,7 @@ class GuardMiddleware:
         ):
             number = _identity_number(request)
             if number:
-                over, window = _over("i", number, self.identity_limit, now)
+                over, window = self.identities.over(number, now)
                 if over:
                     return self._refuse(request, address, Reason.IDENTITY_RATE, window)
         return self.get_response(request)
