@@ -5,6 +5,7 @@ TARGET is a SQLite file (new or empty) or a postgresql:// URL of an empty databa
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -33,4 +34,5 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{error.field or 'restore'}: {error.message} [{error.code}]"
             ) from error
-        self.stdout.write(f"Restored {options['file']} into {options['into']}")
+        shown = re.sub(r"//[^@/]*@", "//", options["into"])  # no password in the output
+        self.stdout.write(f"Restored {options['file']} into {shown}")
