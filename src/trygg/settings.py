@@ -165,6 +165,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "trygg.privacy.guard.GuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "trygg.web.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -379,6 +380,25 @@ TRYGG_COMPANY_NAME = os.environ.get("TRYGG_COMPANY_NAME", "Trygg Försäkring oc
 TRYGG_BANKGIRO = os.environ.get("TRYGG_BANKGIRO", "9912346").strip()
 TRYGG_BGC_CUSTOMER = os.environ.get("TRYGG_BGC_CUSTOMER", "471117").strip()
 TRYGG_BANKGIROT_DIR = Path(os.environ.get("TRYGG_BANKGIROT_DIR", VAR_DIR / "bankgirot")).resolve()
+# Backups (`trygg backup`): the folder they are written to; versions older than 13 months are
+# deleted after each backup (seed 002).
+TRYGG_BACKUP_DIR = Path(os.environ.get("TRYGG_BACKUP_DIR", VAR_DIR / "backups")).resolve()
+# Intrusion and overload protection (trygg.privacy.guard, seed 002): the vendors' list of reported
+# addresses (one address or CIDR network a line; `trygg blocklist FILE` checks and installs one),
+# how often the file is looked at for a change, and the rate limits as COUNT/SECONDS per client
+# address and per identity number on the log-in paths ("0" turns a limit off; off by default outside
+# production, where tests and the demo send many requests from one address). Behind a reverse
+# proxy, name it in TRYGG_TRUSTED_PROXIES: the client is then the last address it forwards.
+TRYGG_BLOCKLIST_FILE = os.environ.get("TRYGG_BLOCKLIST_FILE", str(VAR_DIR / "blocklist.txt"))
+TRYGG_BLOCKLIST_CHECK_SECONDS = float(os.environ.get("TRYGG_BLOCKLIST_CHECK_SECONDS", "1"))
+TRYGG_RATE_LIMIT_CLIENT = os.environ.get("TRYGG_RATE_LIMIT_CLIENT", "600/60" if PRODUCTION else "0")
+TRYGG_RATE_LIMIT_IDENTITY = os.environ.get(
+    "TRYGG_RATE_LIMIT_IDENTITY", "10/600" if PRODUCTION else "0"
+)
+TRYGG_TRUSTED_PROXIES = tuple(
+    p.strip() for p in os.environ.get("TRYGG_TRUSTED_PROXIES", "").split(",") if p.strip()
+)
+TRYGG_LOGIN_PATHS = ("/login/", "/login/token/", "/api/v1/auth/login")
 # Outside production `trygg run` answers the outbox with the local Bankgirot simulator; in
 # production a file transfer client (Bankgirot Connect) moves the files of the same directory.
 TRYGG_BANKGIROT_SIMULATOR = _env_bool("TRYGG_BANKGIROT_SIMULATOR", not PRODUCTION)

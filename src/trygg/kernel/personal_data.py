@@ -13,6 +13,7 @@ def _expire_audit(on: dt.date, dry_run: bool) -> int:
 
     return audit_expire(on, dry_run=dry_run).removed
 
+
 MAP = (
     model_map(
         "kernel.AuditEvent",

@@ -114,3 +114,22 @@ class Processing(models.Model):
 
     def __str__(self) -> str:
         return str(self._meta.verbose_name)
+
+
+class BlockedRequest(models.Model):
+    """A request the guard refused (blocklist or rate limit): the address, the device data (user
+    agent) and the time, kept 3 months (rule ``blocked-request``). Allowed requests leave no
+    record."""
+
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("device (user agent)"), max_length=300, blank=True)
+    reason = models.CharField(_("reason"), max_length=16)
+    blocked_at = models.DateTimeField(_("blocked at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("blocked request")
+        verbose_name_plural = _("blocked requests")
+        ordering = ("-blocked_at",)
+
+    def __str__(self) -> str:
+        return f"{self.ip} {self.reason} {self.blocked_at:%Y-%m-%d %H:%M}"

@@ -2,7 +2,7 @@
 
 from trygg.kernel.datamap import Category as C
 from trygg.kernel.datamap import Processing as P
-from trygg.kernel.datamap import model_map
+from trygg.kernel.datamap import Purge, model_map
 
 MAP = (
     model_map(
@@ -28,4 +28,12 @@ MAP = (
         other=("run_date", "dry_run", "started_at", "finished_at", "counts", "held"),
     ),
     model_map("privacy.Processing", P.PRIVACY_RIGHTS, {}),
+    model_map(
+        "privacy.BlockedRequest",
+        P.INTRUSION,
+        {"ip": C.ONLINE, "user_agent": C.ONLINE, "blocked_at": C.ONLINE},
+        other=("reason",),
+    ),
 )
+
+RETENTION = (Purge("blocked-request", "privacy.BlockedRequest", "blocked_at"),)
