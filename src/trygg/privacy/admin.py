@@ -120,7 +120,7 @@ class LegalHoldAdmin(AuditedReadAdmin):
     def get_urls(self) -> list[Any]:
         return [
             path(
-                "<int:hold_id>/lift/",
+                "<id:hold_id>/lift/",
                 self.admin_site.admin_view(self.lift_view),
                 name="privacy_legalhold_lift",
             ),
