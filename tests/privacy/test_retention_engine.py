@@ -97,10 +97,12 @@ def test_a_second_run_on_the_same_date_deletes_nothing_more(applicant: Customer)
     assert first.total >= 1  # the log-ins of the application's signing went too
     again = run(D(2036, 11, 22))
     # Only the audit event of the first run, written ten business years "ago", goes now.
-    assert {code: per for code, per in again.counts.items() if any(per.values())} in (
-        {},
-        {"access-log": {"identity.LoginEvent": 0, "kernel.AuditEvent": 1}},
-    )
+    removed = {
+        code: {table: n for table, n in per.items() if n}
+        for code, per in again.counts.items()
+        if any(per.values())
+    }
+    assert removed in ({}, {"access-log": {"kernel.AuditEvent": 1}})
 
 
 def test_a_dry_run_counts_and_deletes_nothing(applicant: Customer) -> None:
