@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from trygg.kernel import clock
-from trygg.kernel.admin import AuditedReadAdmin, admin_page
+from trygg.kernel.admin import AuditedReadAdmin, ReadOnlyAdminMixin, admin_page
 from trygg.kernel.audit import audit_record, staff_context
 from trygg.kernel.errors import DomainError
 from trygg.kernel.forms import apply_problems
@@ -195,7 +195,7 @@ class BlockInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(BlockingCall)
-class BlockingCallAdmin(AuditedReadAdmin):
+class BlockingCallAdmin(ReadOnlyAdminMixin, AuditedReadAdmin):
     audit_object_type = "blocking_call"
     audit_subject_path = "customer_id"
     list_display = (
@@ -213,15 +213,6 @@ class BlockingCallAdmin(AuditedReadAdmin):
     readonly_fields = [f.name for f in BlockingCall._meta.fields]
     inlines = [BlockInline]
     change_list_template = "admin/protection/blockingcall/change_list.html"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.display(description=gettext_lazy("All blocked after"))
     def time_to_blocked(self, call: BlockingCall) -> str:
@@ -449,7 +440,7 @@ class CallbackForm(forms.Form):
 
 
 @admin.register(Callback)
-class CallbackAdmin(AuditedReadAdmin):
+class CallbackAdmin(ReadOnlyAdminMixin, AuditedReadAdmin):
     audit_object_type = "callback"
     audit_subject_path = "block__call__customer_id"
     list_display = ("block", "customer", "issuer", "reason", "created_at", "age", "done_at")
@@ -457,15 +448,6 @@ class CallbackAdmin(AuditedReadAdmin):
     list_select_related = ("block__call__customer", "block__issuer")
     readonly_fields = ("block", "created_at", "done_at", "done_by", "outcome")
     ordering = ("done_at", "created_at")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.display(description=gettext_lazy("customer"))
     def customer(self, callback: Callback) -> str:
@@ -562,7 +544,7 @@ PaperLines = forms.formset_factory(PaperLineForm, extra=6)
 
 
 @admin.register(Item)
-class ItemAdmin(AuditedReadAdmin):
+class ItemAdmin(ReadOnlyAdminMixin, AuditedReadAdmin):
     audit_object_type = "protected_item"
     audit_subject_path = "customer_id"
     list_display = (
@@ -580,15 +562,6 @@ class ItemAdmin(AuditedReadAdmin):
     list_select_related = ("customer", "issuer")
     readonly_fields = [f.name for f in Item._meta.fields]
     change_list_template = "admin/protection/item/change_list.html"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_urls(self) -> list[Any]:
         own = [
