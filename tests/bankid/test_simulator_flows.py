@@ -384,13 +384,15 @@ def test_finished_orders_are_kept_for_the_documented_time(sim: Sim) -> None:
 
 
 def test_expiry_on_the_real_clock_with_short_limits() -> None:
-    server, thread = start_simulator(Timing(start_timeout=0.15, order_timeout=0.3))
+    # Limits of a second or two: short enough for a test, long enough that a loaded machine
+    # scans the second order before the first limit passes.
+    server, thread = start_simulator(Timing(start_timeout=1.0, order_timeout=2.0))
     try:
         with BankIdClient(server.base_url, cert=None, ca_cert=None, timeout=5) as client:
             unscanned = client.auth("203.0.113.9")
             scanned = client.auth("203.0.113.9")
             httpx.post(f"{server.base_url}/sim/orders/{scanned.order_ref}/scan")
-            time.sleep(0.35)
+            time.sleep(2.2)
             assert client.collect(unscanned.order_ref).hint_code == "startFailed"
             assert client.collect(scanned.order_ref).hint_code == "expiredTransaction"
     finally:
