@@ -17,11 +17,11 @@ from django.template import engines
 from django.urls import path
 
 from trygg.identity.actors import audit_context
+from trygg.identity.portal import current_customer, customer_required
 from trygg.identity.requests import PortalRequest
 from trygg.kernel.audit import audit_record
 from trygg.kernel.models import AuditAction, AuditChannel
 from trygg.urls import urlpatterns as trygg_urlpatterns
-from trygg.web.views import current_customer, customer_required
 
 _PAGE = engines["django"].from_string(
     """{% extends "web/base.html" %}{% load i18n %}

@@ -89,7 +89,15 @@ PLANTS: dict[str, Plant] = {
         "trygg/web/views.py", "from trygg.simulators.bankid import make_server", frozenset({WIRING})
     ),
     "a portal page reaches a simulator through the demo loader": Plant(
-        "trygg/web/bank_views.py", "from trygg.web import demo_billing", frozenset({WIRING})
+        "trygg/web/token_views.py", "from trygg.web import demo_billing", frozenset({WIRING})
+    ),
+    "a domain's page reaches a simulator through the demo loader": Plant(
+        "trygg/banking/views.py",
+        "from trygg.web import demo_billing",
+        frozenset({LAYERS, DOMAINS, WIRING}),
+    ),
+    "a domain's page imports the portal shell": Plant(
+        "trygg/billing/views.py", "from trygg.web import views", frozenset({LAYERS})
     ),
     "a new app imports a simulator": Plant(
         "trygg/newapp/__init__.py", "import trygg.simulators.bankid", frozenset({WIRING})

@@ -28,10 +28,10 @@ from tests.walk import Seeded, api_endpoints, portal_pages, seed_demo_customer
 from trygg import urls as trygg_urls
 from trygg.banking.models import TradeOrder
 from trygg.identity.models import StaffUser
+from trygg.identity.portal import customer_required
 from trygg.kernel.models import AuditAction, AuditEvent
 from trygg.parties.models import Party
 from trygg.web import urls as portal_urls
-from trygg.web.views import customer_required
 
 pytestmark = pytest.mark.django_db
 

@@ -6,3 +6,8 @@ class BankingConfig(AppConfig):
     name = "trygg.banking"
     label = "banking"
     verbose_name = _("Bank")
+
+    def ready(self) -> None:
+        from trygg.banking.views import register_signing_completions
+
+        register_signing_completions()

@@ -54,6 +54,10 @@ from trygg.parties.selectors import accessible_parties
 # Nordea's personal accounts: the account number is the holder's personal identity number.
 PERSONAL_NUMBER_CLEARINGS = frozenset({"3300", "3782"})
 
+# The kind of signing order of a premium mandate with the insurer (or insurances added to one),
+# beside the bank's own autogiro registration with a biller, which signs the same function.
+PREMIUM_MANDATE = "premium_mandate"
+
 
 @dataclass(frozen=True)
 class PolicyChoice:
@@ -518,6 +522,7 @@ def mandate_sign_start(*, ctx: AuditContext, person: Party, data: MandateInput) 
         acting_for=person,
         request=SigningRequest(
             function=Function.AUTOGIRO_REGISTER,
+            kind=PREMIUM_MANDATE,
             payload=checked.payload(),
             summary=_summary(checked),
             amount_minor=0,
@@ -820,6 +825,7 @@ def mandate_add_sign_start(
         acting_for=person,
         request=SigningRequest(
             function=Function.AUTOGIRO_REGISTER,
+            kind=PREMIUM_MANDATE,
             payload=payload,
             summary=_(
                 "Autogiro: %(company)s may also debit account %(account)s for the premiums of "

@@ -216,6 +216,9 @@ class SigningOrder(models.Model):
     party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="signing_orders")
     acting_for = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="+")
     function = models.CharField(max_length=32)
+    # Which of the function's orders (one function may have several, each carried out by its
+    # own domain); empty when the function has one.
+    kind = models.CharField(max_length=32, blank=True, default="")
     payload = models.JSONField()
     payload_hash = models.CharField(max_length=64)
     summary = models.TextField()

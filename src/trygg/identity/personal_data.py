@@ -137,6 +137,7 @@ MAP = (
             "party": C.IDENTITY,
             "acting_for": C.IDENTITY,
             "function": C.ACTIVITY,
+            "kind": C.ACTIVITY,
             "payload": C.FINANCIAL,
             "summary": C.FINANCIAL,
             "challenge": C.CREDENTIAL,

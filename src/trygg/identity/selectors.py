@@ -49,3 +49,9 @@ def signing_order_of(*, ctx: AuditContext, person: Party, public_id: str) -> Sig
             object_id=order.pk,
         )
     return order
+
+
+def signing_order_to_collect(*, person: Party, public_id: str) -> SigningOrder | None:
+    """The person's own order whose BankID signature is being collected: polled every few
+    seconds and never shown (the sign page's read is the audited one)."""
+    return SigningOrder.objects.filter(public_id=public_id, party=person).first()

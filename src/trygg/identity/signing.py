@@ -15,12 +15,13 @@ import hashlib
 import json
 import secrets
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.http import HttpResponseBase
 from django.utils.translation import gettext as _
 
 from trygg.identity.attempts import (
@@ -57,6 +58,9 @@ from trygg.kernel.errors import Conflict, ValidationFailed
 from trygg.kernel.models import AuditAction
 from trygg.parties.models import Party
 
+if TYPE_CHECKING:
+    from trygg.identity.requests import PortalRequest
+
 SIGNING_VALIDITY = dt.timedelta(minutes=5)
 
 
@@ -76,6 +80,7 @@ class SigningRequest:
     summary: str  # what the customer sees and signs, in words
     amount_minor: int  # 0 when the order moves no money
     payee: str  # canonical payee (account, bankgiro, ISIN, mandate ...)
+    kind: str = ""  # which of the function's orders, when one function has several (see below)
 
 
 def signing_start(
@@ -100,6 +105,7 @@ def signing_start(
             party=signer,
             acting_for=acting_for,
             function=request.function,
+            kind=request.kind,
             payload=request.payload,
             payload_hash=payload_hash(request.payload),
             summary=request.summary,
@@ -115,7 +121,7 @@ def signing_start(
             subject_id=signer.pk,
             object_type="signing_order",
             object_id=order.pk,
-            detail={"function": request.function},
+            detail={"function": request.function, "kind": request.kind},
         )
     return order
 
@@ -351,3 +357,40 @@ def signing_collect_bankid(
             detail={"function": locked.function, "method": "bankid"},
         )
     return "signed", _("Signed with BankID.")
+
+
+# -- what a signed order does once signed ---------------------------------------------------
+#
+# The signing pages are one hub for every domain: once an order is signed, the hub looks up who
+# carries it out by the order's function and kind. Each domain fills in its own entries when
+# its app is ready (``AppConfig.ready``); the hub knows no domain. One function may have several
+# kinds of order (``autogiro_register``: a bank's registration with a biller, or a premium
+# mandate with the insurer); a kind nobody registered is refused, never guessed.
+
+Completion = Callable[["PortalRequest", SigningOrder], HttpResponseBase]
+
+_COMPLETIONS: dict[tuple[str, str], Completion] = {}
+
+
+def signing_completion_register(
+    function: Function, completion: Completion, *, kind: str = ""
+) -> None:
+    """Register who carries out a signed order of ``function`` and ``kind`` (once per pair)."""
+    key = (str(function), kind)
+    if _COMPLETIONS.get(key, completion) is not completion:
+        raise ValueError(f"A completion for {key} is registered already.")
+    _COMPLETIONS[key] = completion
+
+
+def signing_completion(order: SigningOrder) -> Completion:
+    """Who carries out this signed order; an order of a function or kind that no domain
+    registered is refused (nothing is carried out)."""
+    completion = _COMPLETIONS.get((order.function, order.kind))
+    if completion is None:
+        raise ValidationFailed(
+            code="signing.unknown_kind",
+            field="function",
+            message=_("This kind of order cannot be carried out here (%(kind)s).")
+            % {"kind": f"{order.function}/{order.kind}" if order.kind else order.function},
+        )
+    return completion

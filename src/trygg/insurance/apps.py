@@ -6,3 +6,8 @@ class InsuranceConfig(AppConfig):
     name = "trygg.insurance"
     label = "insurance"
     verbose_name = _("Insurance")
+
+    def ready(self) -> None:
+        from trygg.insurance.views import register_signing_completions
+
+        register_signing_completions()

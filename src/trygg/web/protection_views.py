@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from trygg.identity.actors import audit_context
+from trygg.identity.portal import current_customer, customer_required
 from trygg.identity.requests import PortalRequest
 from trygg.kernel.audit import audit_read_batch
 from trygg.kernel.errors import DomainError
@@ -25,7 +26,6 @@ from trygg.protection.forms import refuse
 from trygg.protection.letters import registration_form_pdf, report_of, report_pdf
 from trygg.protection.models import BlockingCall, CallState, DocumentKind, ItemKind
 from trygg.protection.services import ItemInput
-from trygg.web.views import current_customer, customer_required
 
 
 class RegistryForm(forms.Form):

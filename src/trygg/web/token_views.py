@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from trygg.identity.actors import audit_context
 from trygg.identity.models import LoginChannel, LoginMethod
 from trygg.identity.otp.ocra import random_login_challenge
+from trygg.identity.portal import current_customer, customer_required
 from trygg.identity.requests import PortalRequest
 from trygg.identity.sessions import (
     pending_challenge,
@@ -26,7 +27,7 @@ from trygg.identity.tokens import (
 from trygg.kernel.errors import DomainError
 from trygg.kernel.models import AuditChannel
 from trygg.web.forms import TokenResponseForm, TokenStartForm, apply_problems
-from trygg.web.views import current_customer, customer_required, logged_in
+from trygg.web.views import logged_in
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,5 +1,5 @@
 """The bank in the portal: accounts, transfers between own accounts (no token), payments to new
-accounts (signed with the security token, showing exactly what is signed)."""
+accounts, payees, registrations and trades (signed on the signing pages, then carried out here)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -40,31 +39,23 @@ from trygg.banking.services import (
     transfer_own,
 )
 from trygg.banking.trading import TradeInput, trade_cancel, trade_place, trade_start
-from trygg.identity.actors import audit_context, client_ip
-from trygg.identity.bankid.launch import launch_url
-from trygg.identity.bankid_login import PendingBankId, bankid_qr_svg
-from trygg.identity.models import SigningOrder, SigningState
+from trygg.identity.actors import audit_context
+from trygg.identity.models import SigningOrder
+from trygg.identity.portal import (
+    current_customer,
+    customer_required,
+    done_order,
+    entered_order,
+    nothing_to_do,
+    remember_order,
+)
 from trygg.identity.requests import PortalRequest
 from trygg.identity.sca import Function
-from trygg.identity.selectors import signing_order_of
 from trygg.identity.sessions import account_information_shown
-from trygg.identity.signing import (
-    signing_collect_bankid,
-    signing_complete_with_token,
-    signing_start_bankid,
-)
+from trygg.identity.signing import signing_completion_register
 from trygg.kernel.errors import DomainError
+from trygg.kernel.forms import apply_problems
 from trygg.kernel.models import AuditChannel
-from trygg.web.billing_views import register_signed_mandate
-from trygg.web.forms import apply_problems
-from trygg.web.insurance_views import submit_signed_application
-from trygg.web.orders import done_order, entered_order, remember_order
-from trygg.web.views import current_customer, customer_required
-
-
-def _nothing_to_do(request: PortalRequest, where: str) -> HttpResponseBase:
-    messages.error(request, _("There is nothing to carry out for this signature."))
-    return redirect(where)
 
 
 def _account_choices(request: PortalRequest, accounts: list[Account]) -> list[tuple[int, str]]:
@@ -106,24 +97,13 @@ class PaymentForm(forms.Form):
     message = forms.CharField(label=gettext_lazy("Message to the payee"), required=False)
 
 
-class SignForm(forms.Form):
-    response = forms.CharField(
-        label=gettext_lazy("Response from the security token"),
-        required=False,
-        max_length=8,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
-        ),
-    )
-
-
 @require_GET
 @customer_required(function=Function.OVERVIEW)
 def bank_view(request: PortalRequest) -> HttpResponse:
     accounts = accounts_of(
         ctx=audit_context(request, AuditChannel.WEB), person=current_customer(request)
     )
-    return render(request, "web/bank.html", {"accounts": accounts})
+    return render(request, "banking/bank.html", {"accounts": accounts})
 
 
 @require_GET
@@ -137,7 +117,7 @@ def account_view(request: PortalRequest, account_id: int) -> HttpResponse:
         )
     except DomainError:
         return render(request, "web/not_found.html", status=404)
-    return render(request, "web/account.html", {"account": account, "postings": postings})
+    return render(request, "banking/account.html", {"account": account, "postings": postings})
 
 
 @require_http_methods(["GET", "POST"])
@@ -168,7 +148,9 @@ def transfer_view(request: PortalRequest) -> HttpResponseBase:
         else:
             messages.success(request, _("The transfer is done."))
             return redirect("web:bank")
-    return render(request, "web/transfer.html", {"form": form}, status=422 if form.errors else 200)
+    return render(
+        request, "banking/transfer.html", {"form": form}, status=422 if form.errors else 200
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -195,153 +177,9 @@ def payment_view(request: PortalRequest) -> HttpResponseBase:
         else:
             remember_order(request, order.public_id, {**data, "key": secrets.token_urlsafe(16)})
             return redirect("web:sign", public_id=order.public_id)
-    return render(request, "web/payment.html", {"form": form}, status=422 if form.errors else 200)
-
-
-@require_http_methods(["GET", "POST"])
-@customer_required()
-def sign_view(request: PortalRequest, public_id: str) -> HttpResponseBase:
-    """Show what is signed and the challenge; take the token's response; carry out the order."""
-    ctx = audit_context(request, AuditChannel.WEB)
-    order = signing_order_of(ctx=ctx, person=current_customer(request), public_id=public_id)
-    if order is None:
-        return render(request, "web/not_found.html", status=404)
-    form = SignForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if order.state == SigningState.PENDING:
-                order = signing_complete_with_token(
-                    ctx=ctx, order=order, response=form.cleaned_data["response"]
-                )
-            return _carry_out(request, order)
-        except DomainError as error:
-            apply_problems(form, error)
     return render(
-        request, "web/sign.html", {"order": order, "form": form}, status=422 if form.errors else 200
+        request, "banking/payment.html", {"form": form}, status=422 if form.errors else 200
     )
-
-
-SIGNING_BANKID = "trygg.signing_bankid"
-
-
-@require_http_methods(["POST"])
-@customer_required()
-def sign_bankid_start(request: PortalRequest, public_id: str) -> HttpResponseBase:
-    ctx = audit_context(request, AuditChannel.WEB)
-    order = signing_order_of(ctx=ctx, person=current_customer(request), public_id=public_id)
-    if order is None:
-        return render(request, "web/not_found.html", status=404)
-    try:
-        pending = signing_start_bankid(
-            ctx=ctx,
-            order=order,
-            end_user_ip=client_ip(request) or "127.0.0.1",
-        )
-    except DomainError as error:
-        messages.error(request, str(error.message))
-        return redirect("web:sign", public_id=public_id)
-    request.session[SIGNING_BANKID] = {"public_id": public_id, **pending.as_session()}
-    same_device = request.POST.get("mode") == "device"
-    return render(
-        request,
-        "web/sign_bankid.html",
-        {
-            "order": order,
-            "launch": launch_url(pending.auto_start_token) if same_device else "",
-            "qr": "" if same_device else bankid_qr_svg(pending),
-            "simulator": settings.TRYGG_BANKID_URL.rstrip("/") + "/app"
-            if settings.TRYGG_BANKID_SIMULATOR
-            else "",
-        },
-    )
-
-
-def _signing_pending(request: PortalRequest, public_id: str) -> PendingBankId | None:
-    data = dict(request.session.get(SIGNING_BANKID) or {})
-    if data.pop("public_id", None) != public_id:
-        return None
-    return PendingBankId(**data)
-
-
-@require_GET
-@customer_required()
-def sign_bankid_qr(request: PortalRequest, public_id: str) -> HttpResponse:
-    pending = _signing_pending(request, public_id)
-    if pending is None:
-        return HttpResponse(status=204)
-    return HttpResponse(bankid_qr_svg(pending), content_type="image/svg+xml")
-
-
-@require_http_methods(["POST"])
-@customer_required()
-def sign_bankid_collect(request: PortalRequest, public_id: str) -> HttpResponseBase:
-    order = SigningOrder.objects.filter(
-        public_id=public_id, party=current_customer(request)
-    ).first()
-    pending = _signing_pending(request, public_id)
-    if order is None or pending is None:
-        return redirect("web:bank")
-    try:
-        state, message = signing_collect_bankid(
-            ctx=audit_context(request, AuditChannel.WEB), order=order, pending=pending
-        )
-        if state == "signed":
-            request.session.pop(SIGNING_BANKID, None)
-            order.refresh_from_db()
-            response = _carry_out(request, order)
-            if request.htmx:
-                done = HttpResponse(status=204)
-                done["HX-Redirect"] = response["Location"]
-                return done
-            return response
-    except DomainError as error:
-        state, message = "failed", str(error.message)
-    if state == "failed":
-        request.session.pop(SIGNING_BANKID, None)
-    if not request.htmx:
-        messages.info(request, message)
-        return redirect("web:sign", public_id=public_id)
-    return render(
-        request,
-        "web/_bankid_status.html",
-        {"message": message, "failed": state == "failed", "collect_url": request.path},
-    )
-
-
-def _carry_out(request: PortalRequest, order: SigningOrder) -> HttpResponseBase:
-    if order.function == Function.PAYEE_REGISTER:
-        return _register_payee(request, order)
-    if order.function == Function.AUTOGIRO_REGISTER and "policies" in order.payload:
-        return register_signed_mandate(request, order)  # a premium mandate with the insurer
-    if order.function in (Function.AUTOGIRO_REGISTER, Function.EINVOICE_REGISTER):
-        return _create_registration(request, order)
-    if order.function == Function.STOCK_TRADE:
-        return _place_trade(request, order)
-    if order.function == Function.INSURANCE_APPLICATION:
-        return submit_signed_application(request, order)
-    data = entered_order(request, order.public_id)
-    if order.function != Function.PAYMENT_NEW_ACCOUNT or data is None:
-        return _nothing_to_do(request, "web:bank")
-    payment = payment_new_execute(
-        ctx=audit_context(request, AuditChannel.WEB),
-        person=current_customer(request),
-        signing_id=order.public_id,
-        data=NewPaymentInput(
-            from_account_id=data["from_account"],
-            kind=data["kind"],
-            number=data["number"],
-            amount=data["amount"],
-            message=data["message"],
-        ),
-        idempotency_key=data["key"],
-    )
-    done_order(request, order.public_id)
-    messages.success(
-        request,
-        _("The payment of %(amount)s kr is done.")
-        % {"amount": number_format(payment.amount, 2, use_l10n=True)},
-    )
-    return redirect("web:bank")
 
 
 class PayeeForm(forms.Form):
@@ -390,7 +228,7 @@ def payees_view(request: PortalRequest) -> HttpResponseBase:
     payees = payees_of(ctx=ctx, person=current_customer(request))
     return render(
         request,
-        "web/payees.html",
+        "banking/payees.html",
         {"form": form, "payees": payees},
         status=422 if form.errors else 200,
     )
@@ -399,7 +237,7 @@ def payees_view(request: PortalRequest) -> HttpResponseBase:
 def _register_payee(request: PortalRequest, order: SigningOrder) -> HttpResponseBase:
     data = entered_order(request, order.public_id)
     if data is None:
-        return _nothing_to_do(request, "web:payees")
+        return nothing_to_do(request, "web:payees")
     payee = payee_register(
         ctx=audit_context(request, AuditChannel.WEB),
         person=current_customer(request),
@@ -449,7 +287,7 @@ def payee_pay_view(request: PortalRequest, payee_id: int) -> HttpResponseBase:
             return redirect("web:bank")
     return render(
         request,
-        "web/payee_pay.html",
+        "banking/payee_pay.html",
         {"form": form, "payee": payee},
         status=422 if form.errors else 200,
     )
@@ -462,7 +300,7 @@ def _holdings_page(request: PortalRequest, kind: str, title: str) -> HttpRespons
     total = sum((h.value for h in rows), Decimal(0))
     return render(
         request,
-        "web/holdings.html",
+        "banking/holdings.html",
         {"holdings": rows, "total": total, "title": title, "kind": kind},
     )
 
@@ -520,7 +358,7 @@ def registrations_view(request: PortalRequest) -> HttpResponseBase:
     rows = registrations_of(ctx=ctx, person=me)
     return render(
         request,
-        "web/registrations.html",
+        "banking/registrations.html",
         {"form": form, "registrations": rows},
         status=422 if form.errors else 200,
     )
@@ -539,7 +377,7 @@ def _registration_input(data: dict[str, Any]) -> RegistrationInput:
 def _create_registration(request: PortalRequest, order: SigningOrder) -> HttpResponseBase:
     data = entered_order(request, order.public_id)
     if data is None:
-        return _nothing_to_do(request, "web:registrations")
+        return nothing_to_do(request, "web:registrations")
     registration_create(
         ctx=audit_context(request, AuditChannel.WEB),
         person=current_customer(request),
@@ -611,7 +449,7 @@ def trade_view(request: PortalRequest) -> HttpResponseBase:
     orders = trade_orders_of(ctx=ctx, person=me, limit=50)
     return render(
         request,
-        "web/trade.html",
+        "banking/trade.html",
         {"form": form, "orders": orders},
         status=422 if form.errors else 200,
     )
@@ -620,7 +458,7 @@ def trade_view(request: PortalRequest) -> HttpResponseBase:
 def _place_trade(request: PortalRequest, order: SigningOrder) -> HttpResponseBase:
     data = entered_order(request, order.public_id)
     if data is None:
-        return _nothing_to_do(request, "web:trade")
+        return nothing_to_do(request, "web:trade")
     trade_place(
         ctx=audit_context(request, AuditChannel.WEB),
         person=current_customer(request),
@@ -630,3 +468,38 @@ def _place_trade(request: PortalRequest, order: SigningOrder) -> HttpResponseBas
     done_order(request, order.public_id)
     messages.success(request, _("Your order is placed."))
     return redirect("web:trade")
+
+
+def _pay_new_account(request: PortalRequest, order: SigningOrder) -> HttpResponseBase:
+    data = entered_order(request, order.public_id)
+    if data is None:
+        return nothing_to_do(request, "web:bank")
+    payment = payment_new_execute(
+        ctx=audit_context(request, AuditChannel.WEB),
+        person=current_customer(request),
+        signing_id=order.public_id,
+        data=NewPaymentInput(
+            from_account_id=data["from_account"],
+            kind=data["kind"],
+            number=data["number"],
+            amount=data["amount"],
+            message=data["message"],
+        ),
+        idempotency_key=data["key"],
+    )
+    done_order(request, order.public_id)
+    messages.success(
+        request,
+        _("The payment of %(amount)s kr is done.")
+        % {"amount": number_format(payment.amount, 2, use_l10n=True)},
+    )
+    return redirect("web:bank")
+
+
+def register_signing_completions() -> None:
+    """The bank's signed orders, carried out by these pages once signed (see ``apps.py``)."""
+    signing_completion_register(Function.PAYMENT_NEW_ACCOUNT, _pay_new_account)
+    signing_completion_register(Function.PAYEE_REGISTER, _register_payee)
+    signing_completion_register(Function.AUTOGIRO_REGISTER, _create_registration)
+    signing_completion_register(Function.EINVOICE_REGISTER, _create_registration)
+    signing_completion_register(Function.STOCK_TRADE, _place_trade)

@@ -19,6 +19,7 @@ from trygg.billing import rules
 from trygg.billing.charges import charge_stop, is_stoppable, plan_of, stop_rule
 from trygg.billing.letters import notice_pdf
 from trygg.billing.mandates import (
+    PREMIUM_MANDATE,
     AttachInput,
     MandateInput,
     PolicyChoice,
@@ -32,15 +33,22 @@ from trygg.billing.mandates import (
 from trygg.billing.models import MandatePolicy, Notice
 from trygg.identity.actors import audit_context
 from trygg.identity.models import SigningOrder
+from trygg.identity.portal import (
+    current_customer,
+    customer_required,
+    done_order,
+    entered_order,
+    remember_order,
+)
 from trygg.identity.requests import PortalRequest
+from trygg.identity.sca import Function
+from trygg.identity.signing import signing_completion_register
 from trygg.insurance.models import Policy, PolicyState
 from trygg.kernel import clock
 from trygg.kernel.audit import audit_read_batch, audit_record
 from trygg.kernel.errors import DomainError
+from trygg.kernel.forms import apply_problems
 from trygg.kernel.models import AuditAction, AuditChannel
-from trygg.web.forms import apply_problems
-from trygg.web.orders import done_order, entered_order, remember_order
-from trygg.web.views import current_customer, customer_required
 
 PERIODS = [
     ("", gettext_lazy("As now")),
@@ -148,7 +156,7 @@ def autogiro_view(request: PortalRequest) -> HttpResponseBase:
     add_form.fields["policies"].choices = _policy_choices(payable)  # type: ignore[attr-defined]
     return render(
         request,
-        "web/autogiro.html",
+        "billing/autogiro.html",
         {
             "form": form,
             "add_form": add_form,
@@ -204,7 +212,7 @@ def _carry_out(
     return redirect("web:autogiro")
 
 
-def register_signed_mandate(request: PortalRequest, order: SigningOrder) -> HttpResponseBase:
+def _register_signed_mandate(request: PortalRequest, order: SigningOrder) -> HttpResponseBase:
     """Carry out a signed online mandate registration, or insurances added to a mandate."""
     data = entered_order(request, order.public_id)
     ctx = audit_context(request, AuditChannel.WEB)
@@ -311,3 +319,11 @@ def notice_view(request: PortalRequest, notice_id: int) -> HttpResponse:
         f'attachment; filename="{notice.kind}-{notice.sent_on:%Y%m%d}-{notice.pk}.pdf"'
     )
     return response
+
+
+def register_signing_completions() -> None:
+    """A premium mandate with the insurer (or insurances added to one), carried out here once
+    signed; the bank's own autogiro registration with a biller is the bank's (see ``apps.py``)."""
+    signing_completion_register(
+        Function.AUTOGIRO_REGISTER, _register_signed_mandate, kind=PREMIUM_MANDATE
+    )

@@ -14,14 +14,18 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from trygg.banking.selectors import accounts_of
-from trygg.billing.mandates import open_mandate_of
-from trygg.claims.letters import decision_letter
-from trygg.claims.services import claim_report, claims_of
 from trygg.identity.actors import audit_context
 from trygg.identity.models import SigningOrder
+from trygg.identity.portal import (
+    current_customer,
+    customer_required,
+    done_order,
+    entered_order,
+    remember_order,
+)
 from trygg.identity.requests import PortalRequest
 from trygg.identity.sca import Function
+from trygg.identity.signing import signing_completion_register
 from trygg.insurance.applications import (
     AnswerInput,
     ApplicationInput,
@@ -33,14 +37,13 @@ from trygg.insurance.applications import (
 from trygg.insurance.letters import policy_letter
 from trygg.insurance.models import HealthQuestion, PeriodChoice, Policy
 from trygg.insurance.policies import current_term, policies_of, policy_cancel, policy_of
+from trygg.insurance.selectors import autogiro_in_force
 from trygg.insurance.tariffs import QuoteResult, quote_for
 from trygg.kernel import clock
 from trygg.kernel.audit import audit_read_batch
 from trygg.kernel.errors import DomainError
+from trygg.kernel.forms import apply_problems
 from trygg.kernel.models import AuditChannel
-from trygg.web.forms import apply_problems
-from trygg.web.orders import done_order, entered_order, remember_order
-from trygg.web.views import current_customer, customer_required
 
 LEVEL_CHOICES = [
     (str(n), gettext_lazy("%(n)s price base amounts") % {"n": n}) for n in (10, 20, 30, 40, 50)
@@ -84,7 +87,7 @@ def quote_view(request: PortalRequest) -> HttpResponse:
             apply_problems(form, error)
     return render(
         request,
-        "web/insurance_quote.html",
+        "insurance/insurance_quote.html",
         {
             "form": form,
             "result": result,
@@ -245,9 +248,8 @@ def apply_view(request: PortalRequest) -> HttpResponseBase:
     ]
     if request.method == "POST" and form.is_valid():
         data = _posted(request)
-        if (
-            str(data.get("payment", "")).startswith("existing_autogiro:")
-            and open_mandate_of(me) is None
+        if str(data.get("payment", "")).startswith("existing_autogiro:") and not autogiro_in_force(
+            me
         ):
             # "Betala med befintligt autogiro": the new insurance goes on the mandate in force.
             form.add_error(
@@ -268,13 +270,13 @@ def apply_view(request: PortalRequest) -> HttpResponseBase:
             return redirect("web:sign", public_id=order.public_id)
     return render(
         request,
-        "web/insurance_apply.html",
+        "insurance/insurance_apply.html",
         {"form": form},
         status=422 if form.errors else 200,
     )
 
 
-def submit_signed_application(request: PortalRequest, order: SigningOrder) -> HttpResponseBase:
+def _submit_signed_application(request: PortalRequest, order: SigningOrder) -> HttpResponseBase:
     """Carried out once the application is signed: recorded and assessed at once."""
     data = entered_order(request, order.public_id)
     if data is None:
@@ -320,7 +322,7 @@ def insurance_view(request: PortalRequest) -> HttpResponse:
     rows = [(p, current_term(p)) for p in policies]
     return render(
         request,
-        "web/insurance.html",
+        "insurance/insurance.html",
         {"policies": rows, "applications": applications, "me": me},
     )
 
@@ -367,89 +369,6 @@ def policy_cancel_view(request: PortalRequest, number: str) -> HttpResponseBase:
     return redirect("web:insurance")
 
 
-class ClaimForm(forms.Form):
-    policy_number = forms.ChoiceField(label=gettext_lazy("Policy"))
-    accident_date = forms.DateField(
-        label=gettext_lazy("Date of the accident"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    description = forms.CharField(
-        label=gettext_lazy("What happened, and which injuries"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-    payout_account = forms.TypedChoiceField(
-        label=gettext_lazy("Pay to my account"), coerce=int, required=False, empty_value=None
-    )
-    payout_destination = forms.CharField(
-        label=gettext_lazy("... or to an account at another bank (clearing and account number)"),
-        required=False,
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@customer_required(function=Function.INSURANCE)
-def claims_view(request: PortalRequest) -> HttpResponseBase:
-    """Report an accident; follow the claims and their decisions."""
-    me = current_customer(request)
-    ctx = audit_context(request, AuditChannel.WEB)
-    with audit_read_batch():
-        policies = policies_of(ctx=ctx, person=me)
-        accounts = accounts_of(ctx=ctx, person=me)
-        claims = claims_of(ctx=ctx, person=me)
-    form = ClaimForm(request.POST or None)
-    form.fields["policy_number"].choices = [  # type: ignore[attr-defined]
-        (p.number, f"{p.number} ({p.insured.display_name})") for p in policies
-    ]
-    form.fields["payout_account"].choices = [("", "–")] + [  # type: ignore[attr-defined]
-        (a.pk, f"{a.name} {a.number}") for a in accounts
-    ]
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            claim = claim_report(
-                ctx=ctx,
-                person=me,
-                policy_number=data["policy_number"],
-                accident_date=data["accident_date"],
-                description=data["description"],
-                payout_account=data["payout_account"],
-                payout_destination=data["payout_destination"],
-            )
-        except DomainError as error:
-            apply_problems(form, error)
-        else:
-            messages.success(
-                request,
-                _("Your claim %(number)s is registered. We will contact you.")
-                % {"number": claim.number},
-            )
-            return redirect("web:claims")
-    return render(
-        request,
-        "web/claims.html",
-        {"form": form, "claims": claims, "has_policies": bool(policies)},
-        status=422 if form.errors else 200,
-    )
-
-
-@require_GET
-@customer_required(function=Function.INSURANCE)
-def claim_letter_view(request: PortalRequest, number: str) -> HttpResponse:
-    me = current_customer(request)
-    claim = next(
-        (
-            c
-            for c in claims_of(ctx=audit_context(request, AuditChannel.WEB), person=me)
-            if c.number == number and c.state != "reported"
-        ),
-        None,
-    )
-    if claim is None:
-        return render(request, "web/not_found.html", status=404)
-    response = HttpResponse(
-        decision_letter(claim, on=clock.today()), content_type="application/pdf"
-    )
-    response["Content-Disposition"] = f'attachment; filename="beslut-{claim.number}.pdf"'
-    return response
+def register_signing_completions() -> None:
+    """A signed application is recorded and assessed here (see ``apps.py``)."""
+    signing_completion_register(Function.INSURANCE_APPLICATION, _submit_signed_application)
