@@ -26,6 +26,11 @@ AUTOGIRO = "The autogiro file library stands alone: it imports nothing of trygg"
 CLIENTS = "The one-time password and BankID client libraries stand alone"
 DOMAINS = "No domain reaches a simulator, not even through another module"
 WIRING = "Only the demo and `trygg run` import the simulators and the demo loaders"
+ADAPTERS = (
+    "Pages, API routes and commands reach a domain's data only through its services, "
+    "selectors and rules"
+)
+BACK_OFFICE = "The back office of a domain uses its own models, no other domain's"
 
 
 class Plant(NamedTuple):
@@ -101,6 +106,31 @@ PLANTS: dict[str, Plant] = {
     ),
     "a new app imports a simulator": Plant(
         "trygg/newapp/__init__.py", "import trygg.simulators.bankid", frozenset({WIRING})
+    ),
+    # Adapters reach a domain's data through its services, selectors and rules.
+    "a domain's page queries its own models": Plant(
+        "trygg/insurance/views.py",
+        "from trygg.insurance.models import Policy",
+        frozenset({ADAPTERS}),
+    ),
+    "a page queries another domain's models": Plant(
+        "trygg/claims/views.py", "from trygg.insurance.models import Policy", frozenset({ADAPTERS})
+    ),
+    "an API route queries its models": Plant(
+        "trygg/banking/api.py", "from trygg.banking.models import Payment", frozenset({ADAPTERS})
+    ),
+    "a command queries its models": Plant(
+        "trygg/billing/management/commands/billing.py",
+        "from trygg.billing.models import Charge",
+        frozenset({ADAPTERS}),
+    ),
+    "a shell page queries a domain's models": Plant(
+        "trygg/web/views.py", "from trygg.billing.models import Mandate", frozenset({ADAPTERS})
+    ),
+    "a back office reads another domain's models": Plant(
+        "trygg/claims/admin.py",
+        "from trygg.insurance.models import Policy",
+        frozenset({BACK_OFFICE}),
     ),
     "the kernel imports a domain": Plant(
         "trygg/kernel/validation.py", "from trygg.billing import models", frozenset({LAYERS})

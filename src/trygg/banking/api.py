@@ -9,13 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from trygg.banking.models import Payment, Registration, TradeOrder
 from trygg.banking.selectors import (
     account_postings,
     accounts_of,
@@ -54,6 +54,9 @@ from trygg.identity.signing import (
 from trygg.kernel.errors import NotFound, ValidationFailed
 from trygg.kernel.ids import Id
 from trygg.kernel.models import AuditChannel
+
+if TYPE_CHECKING:
+    from trygg.banking.models import Payment, Registration, TradeOrder
 
 router = Router(tags=["bank"], auth=CustomerSessionAuth())
 

@@ -106,3 +106,22 @@ def trade_orders_of(
         object_id=person.pk,
     )
     return orders
+
+
+def payee_of(*, ctx: AuditContext, person: Party, payee_id: int) -> Payee | None:
+    """One of the person's own payees, or None (an audited read when found)."""
+    payee = Payee.objects.filter(pk=payee_id, party=person).first()
+    if payee is not None:
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.READ,
+            subject_id=person.pk,
+            object_type="payee",
+            object_id=payee.pk,
+        )
+    return payee
+
+
+def trade_orders_open() -> list[TradeOrder]:
+    """Every placed stock order, oldest first (the simulated market fills them)."""
+    return list(TradeOrder.objects.filter(state="placed").order_by("placed_at"))

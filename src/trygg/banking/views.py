@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from trygg.banking.models import Account, HoldingKind, Payee
 from trygg.banking.selectors import (
     account_postings,
     accounts_of,
     holdings_of,
+    payee_of,
     payees_of,
     registrations_of,
     trade_orders_of,
@@ -56,6 +56,9 @@ from trygg.identity.signing import signing_completion_register
 from trygg.kernel.errors import DomainError
 from trygg.kernel.forms import apply_problems
 from trygg.kernel.models import AuditChannel
+
+if TYPE_CHECKING:
+    from trygg.banking.models import Account
 
 
 def _account_choices(request: PortalRequest, accounts: list[Account]) -> list[tuple[int, str]]:
@@ -255,7 +258,7 @@ def payee_pay_view(request: PortalRequest, payee_id: int) -> HttpResponseBase:
     """Pay a registered payee: no signature needed."""
     ctx = audit_context(request, AuditChannel.WEB)
     me = current_customer(request)
-    payee = Payee.objects.filter(pk=payee_id, party=me).first()
+    payee = payee_of(ctx=ctx, person=me, payee_id=payee_id)
     if payee is None:
         return render(request, "web/not_found.html", status=404)
     accounts = accounts_of(ctx=ctx, person=me)
@@ -308,13 +311,13 @@ def _holdings_page(request: PortalRequest, kind: str, title: str) -> HttpRespons
 @require_GET
 @customer_required(function=Function.FUNDS)
 def funds_view(request: PortalRequest) -> HttpResponse:
-    return _holdings_page(request, HoldingKind.FUND, _("Funds"))
+    return _holdings_page(request, "fund", _("Funds"))
 
 
 @require_GET
 @customer_required(function=Function.LIFE_PENSION)
 def pension_view(request: PortalRequest) -> HttpResponse:
-    return _holdings_page(request, HoldingKind.PENSION, _("Life & pension"))
+    return _holdings_page(request, "pension", _("Life & pension"))
 
 
 class RegistrationForm(forms.Form):

@@ -49,7 +49,7 @@ from trygg.billing.models import (
     MandateState,
     Notice,
 )
-from trygg.insurance.models import PeriodChoice
+from trygg.insurance.selectors import PERIOD_CHOICES as POLICY_PERIODS
 from trygg.kernel import clock
 from trygg.kernel.admin import AuditedReadAdmin, admin_page
 from trygg.kernel.audit import staff_context
@@ -201,7 +201,7 @@ class MandateEventInline(_MandateInline):
     readonly_fields = fields
 
 
-PERIOD_CHOICES = [("", gettext_lazy("The policy's own")), *PeriodChoice.choices]
+PERIOD_CHOICES = [("", gettext_lazy("The policy's own")), *POLICY_PERIODS]
 
 
 class PolicyRowsForm(forms.Form):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from trygg.banking import chart
 from trygg.banking.ledger import Leg, book, internal_account
-from trygg.billing import rules
+from trygg.billing import rules, states
 from trygg.billing.models import BillingTerms, Charge, ChargeMethod, ChargeState, NoticeKind
 from trygg.billing.nonpayment import renewed_debit
 from trygg.billing.plans import ocr_for
@@ -64,9 +64,7 @@ def charge_stop(*, ctx: AuditContext, person: Party, charge_id: int) -> Stopped:
                 )
                 % {"due": due.isoformat(), "deadline": error.params["deadline"]},
             ) from error
-        rules.check_move(rules.CHARGE_TRANSITIONS, charge.state, ChargeState.STOPPED, "charge")
-        charge.state = ChargeState.STOPPED
-        charge.save(update_fields=["state"])
+        states.charge_move(charge, ChargeState.STOPPED)
         follow_up = stopped_follow_up(charge, today)
         audit_record(
             ctx=ctx,
@@ -147,10 +145,7 @@ def invoice_payment_register(
             ],
             party=None,
         )
-        charge.state = ChargeState.PAID
-        charge.settled_on = paid_on
-        charge.ledger = entry
-        charge.save(update_fields=["state", "settled_on", "ledger"])
+        states.charge_move(charge, ChargeState.PAID, settled_on=paid_on, ledger=entry)
         audit_record(
             ctx=ctx,
             action=AuditAction.UPDATE,

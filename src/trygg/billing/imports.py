@@ -47,6 +47,7 @@ from autogiro import (
 from trygg.banking import chart
 from trygg.banking.ledger import Leg, book, internal_account
 from trygg.banking.models import LedgerTransaction
+from trygg.billing import states
 from trygg.billing.mandates import mandate_notice_apply
 from trygg.billing.models import BankgirotFile, Charge, ChargeState, Direction, Mandate
 from trygg.kernel import clock
@@ -57,7 +58,9 @@ from trygg.kernel.models import AuditAction
 
 BATCH = 20000
 IMPORT_LOCK = 0x7472_7967_0001  # PostgreSQL advisory lock key of Bankgirot imports
-OPEN = [ChargeState.ORDERED, ChargeState.RETRYING]
+# The debits Bankgirot answers: the states from which the table lets a charge become what an
+# answer makes it (paid, refused, or retried another day).
+OPEN = states.charges_settled_from(ChargeState.PAID, ChargeState.FAILED, ChargeState.RETRYING)
 STATUS_STATE: dict[str, ChargeState] = {
     "0": ChargeState.PAID,
     "1": ChargeState.FAILED,
@@ -351,9 +354,11 @@ class _Import:
         if charge is None or charge.amount != record.amount:
             self.unmatched.append(record.reference.strip() or record.payer_number)
             return
-        charge.state = ChargeState.REFUNDED
-        charge.status_text = codes.REFUND_CODES.get(record.refund_code, "")[:200]
-        charge.save(update_fields=["state", "status_text"])
+        states.charge_move(
+            charge,
+            ChargeState.REFUNDED,
+            status_text=codes.REFUND_CODES.get(record.refund_code, "")[:200],
+        )
         self.counts["refunds"] += 1
         self.sums["refunded"] += record.amount
 
@@ -405,8 +410,9 @@ class _Import:
 
     def rejected(self, record: RejectedDebit) -> None:
         reason = codes.REJECTION_COMMENT_CODES.get(record.comment_code, "")
-        updated = Charge.objects.filter(reference=record.reference.strip(), state__in=OPEN).update(
-            state=ChargeState.FAILED,
+        updated = states.charges_move(
+            Charge.objects.filter(reference=record.reference.strip(), state__in=OPEN),
+            ChargeState.FAILED,
             status_code=record.comment_code,
             status_text=f"{record.comment_code} {reason}"[:200],
             settled_by=self.file,

@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from autogiro.accountnumbers import AccountNumberError, parse_account
-from trygg.billing import period_rules, rules
+from trygg.billing import period_rules, rules, states
 from trygg.billing.models import (
     Charge,
     ChargeMethod,
@@ -143,17 +143,16 @@ def _event(ctx: AuditContext, mandate: Mandate, state_from: str, note: str = "")
 
 def _move(ctx: AuditContext, mandate: Mandate, to: rules.MandateState, note: str = "") -> None:
     """The one place a mandate changes state."""
+    state_from = mandate.state
     try:
-        rules.check_move(rules.MANDATE_TRANSITIONS, mandate.state, to, "mandate")
+        states.mandate_move(mandate, to)
     except rules.RuleError as error:
         raise ValidationFailed(
             code=error.code,
             field="state",
             message=_("The mandate is %(state)s and cannot become %(to)s.")
-            % {"state": mandate.get_state_display(), "to": to},
+            % {"state": Mandate(state=state_from).get_state_display(), "to": to},
         ) from error
-    state_from = mandate.state
-    mandate.state = to
     mandate.save()
     _event(ctx, mandate, state_from, note)
     audit_record(
@@ -593,9 +592,10 @@ def _orders_to_invoice(mandate: Mandate, *, from_due: dt.date) -> None:
     for charge in Charge.objects.filter(
         mandate=mandate, state=ChargeState.ORDERED, due_date__gte=from_due
     ):
-        Charge.objects.filter(pk=charge.pk).update(
+        states.charge_move(
+            charge,
+            ChargeState.INVOICED,
             method=ChargeMethod.INVOICE,
-            state=ChargeState.INVOICED,
             ocr=ocr_for(charge.reference),
             notice=None,
         )

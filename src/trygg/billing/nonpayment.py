@@ -22,7 +22,7 @@ from decimal import Decimal
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
-from trygg.billing import rules
+from trygg.billing import rules, states
 from trygg.billing.mandates import Terminator, mandate_terminate
 from trygg.billing.models import (
     BillingTerms,
@@ -79,13 +79,16 @@ def nonpayment_handle(*, ctx: AuditContext, on: dt.date) -> dict[str, int]:
     terms = _terms()
     counts = {"carried": 0, "cancellation_notices": 0, "invoiced": 0, "lapsed": 0}
     # Invoices past their date become unpaid premiums (general terms: cancellation notice).
-    Charge.objects.filter(
-        method=ChargeMethod.INVOICE,
-        state__in=[ChargeState.PLANNED, ChargeState.INVOICED],
-        notice__isnull=False,
-        due_date__lt=on,
-    ).exclude(notice__kind=NoticeKind.CANCELLATION).update(
-        state=ChargeState.FAILED, status_code="", status_text=_("Invoice not paid by its date.")
+    states.charges_move(
+        Charge.objects.filter(
+            method=ChargeMethod.INVOICE,
+            state__in=[ChargeState.PLANNED, ChargeState.INVOICED],
+            notice__isnull=False,
+            due_date__lt=on,
+        ).exclude(notice__kind=NoticeKind.CANCELLATION),
+        ChargeState.FAILED,
+        status_code="",
+        status_text=_("Invoice not paid by its date."),
     )
     unpaid = (
         Charge.objects.filter(state=ChargeState.FAILED, policy__state=PolicyState.ACTIVE)
@@ -210,8 +213,7 @@ def renewed_debit(charge: Charge, fee: Decimal, on: dt.date) -> Charge:
 def _rule_b(ctx: AuditContext, charge: Charge, terms: BillingTerms, on: dt.date) -> str:
     if charge.carried == 0:
         renewed_debit(charge, terms.notice_fee, on)
-        rules.check_move(rules.CHARGE_TRANSITIONS, charge.state, ChargeState.CARRIED, "charge")
-        Charge.objects.filter(pk=charge.pk).update(state=ChargeState.CARRIED)
+        states.charge_move(charge, ChargeState.CARRIED)
         return "carried"
     # The renewed debit is unpaid too: "Detta autogiroavtal upphör att gälla. Försäkringen
     # aviseras och ska betalas i enlighet med de allmänna villkoren": autogiro ends at once and
@@ -228,9 +230,10 @@ def _rule_b(ctx: AuditContext, charge: Charge, terms: BillingTerms, on: dt.date)
     if charge.term_id is not None:
         term_remainder_invoice(term_id=charge.term_id, on=on)
     else:
-        Charge.objects.filter(pk=charge.pk).update(
+        states.charge_move(
+            charge,
+            ChargeState.INVOICED,
             method=ChargeMethod.INVOICE,
-            state=ChargeState.INVOICED,
             ocr=ocr_for(charge.reference),
             notice=None,
             due_date=on,

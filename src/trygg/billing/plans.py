@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from django.db.models import Exists, F, OuterRef, Q
 
-from trygg.billing import rules
+from trygg.billing import rules, states
 from trygg.billing.models import (
     BillingTerms,
     Charge,
@@ -51,7 +51,7 @@ def charges_cancel_stale(on: dt.date) -> int:
         | Q(policy__state__in=[PolicyState.CANCELLED, PolicyState.LAPSED])
         & Q(period_start__gte=F("policy__ended_on"))
     )
-    return gone.update(state=ChargeState.CANCELLED)
+    return states.charges_move(gone, ChargeState.CANCELLED)
 
 
 def _terms_to_plan(on: dt.date) -> list[PolicyTerm]:
@@ -262,9 +262,10 @@ def charges_to_invoice(on: dt.date, window_end: dt.date) -> int:
         elif term_id is not None and (ended_on is None or on >= ended_on < due):
             ended.add(term_id)
     for pk, reference in rows:
-        Charge.objects.filter(pk=pk).update(
+        states.charges_move(
+            Charge.objects.filter(pk=pk),
+            ChargeState.INVOICED,
             method=ChargeMethod.INVOICE,
-            state=ChargeState.INVOICED,
             ocr=ocr_for(reference),
             notice=None,
         )
@@ -319,8 +320,7 @@ def term_remainder_invoice(*, term_id: int, on: dt.date) -> Charge | None:
     fees = sum((c.fee for c in open_rows if c.state != ChargeState.PLANNED), Decimal(0))
     for charge in open_rows:
         to = ChargeState.CANCELLED if charge.state == ChargeState.PLANNED else ChargeState.CARRIED
-        rules.check_move(rules.CHARGE_TRANSITIONS, charge.state, to, "charge")
-        Charge.objects.filter(pk=charge.pk).update(state=to)
+        states.charge_move(charge, to)
     if remainder + fees <= 0:
         return None
     first = open_rows[0]

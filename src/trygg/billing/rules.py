@@ -22,9 +22,12 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Final
+from typing import Final
 
 from trygg.kernel.bankdays import BankCalendar, calendar_for
+from trygg.kernel.statetable import RuleError as RuleError
+from trygg.kernel.statetable import check_move as check_move  # the one state-table check
+from trygg.kernel.statetable import sources as sources
 
 NOTICE_BANK_DAYS: Final = 8
 STOP_BANK_DAYS: Final = 2
@@ -42,15 +45,6 @@ PLAN_HORIZON_DAYS: Final = 40
 INVOICE_LEAD_DAYS: Final = 30
 # Failed debits in a row after which the insurer may end the autogiro at once.
 REPEATED_FAILURES: Final = 2
-
-
-class RuleError(Exception):
-    def __init__(self, code: str, field: str | None, message: str, **params: object) -> None:
-        super().__init__(message)
-        self.code = code
-        self.field = field
-        self.message = message
-        self.params = params
 
 
 def se_calendar() -> BankCalendar:
@@ -118,30 +112,19 @@ CHARGE_TRANSITIONS: Final[Mapping[ChargeState, frozenset[ChargeState]]] = {
             ChargeState.INVOICED,  # the mandate was deleted before the debit
         }
     ),
-    ChargeState.RETRYING: frozenset({ChargeState.PAID, ChargeState.FAILED}),
+    # Bankgirot renews the cover check of a debit on the following bank days (still retrying).
+    ChargeState.RETRYING: frozenset({ChargeState.PAID, ChargeState.FAILED, ChargeState.RETRYING}),
     ChargeState.PAID: frozenset({ChargeState.REFUNDED}),
     ChargeState.FAILED: frozenset(
         {ChargeState.ORDERED, ChargeState.CARRIED, ChargeState.INVOICED, ChargeState.PAID}
     ),
     ChargeState.STOPPED: frozenset(),
     ChargeState.CARRIED: frozenset(),
-    ChargeState.INVOICED: frozenset({ChargeState.PAID, ChargeState.FAILED}),
+    # An invoice for a period after the policy ended (or its term was replaced) falls away.
+    ChargeState.INVOICED: frozenset({ChargeState.PAID, ChargeState.FAILED, ChargeState.CANCELLED}),
     ChargeState.CANCELLED: frozenset(),
     ChargeState.REFUNDED: frozenset(),
 }
-
-
-def check_move(table: Mapping[Any, frozenset[Any]], now: str, to: str, what: str) -> None:
-    """Refuse a state change the table does not allow (the one check of every state machine)."""
-    allowed = {str(state) for state in table.get(now, frozenset())}
-    if to not in allowed:
-        raise RuleError(
-            f"{what}.transition",
-            "state",
-            f"A {what} cannot go from {now} to {to}.",
-            state_from=now,
-            state_to=to,
-        )
 
 
 class NonPaymentRule(enum.StrEnum):

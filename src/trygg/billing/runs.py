@@ -35,7 +35,7 @@ from autogiro import (
     write_debit_orders,
     write_records,
 )
-from trygg.billing import rules
+from trygg.billing import rules, states
 from trygg.billing.mandates import policies_attach_existing
 from trygg.billing.models import (
     BankgirotFile,
@@ -113,29 +113,26 @@ def _order(run: BillingRun, on: dt.date) -> dict[str, int]:
     window_end = rules.order_window_end(on, cal)
     # Due within the window: debited on the due date, or at the earliest payment date if that
     # has passed. One statement, so each row is written once.
-    orders = (
+    orders = states.charges_move(
         Charge.objects.filter(
             method=ChargeMethod.AUTOGIRO, state=ChargeState.PLANNED, due_date__lte=window_end
-        )
-        .filter(_payable_mandate())
-        .update(
-            state=ChargeState.ORDERED,
-            run=run,
-            order_date=Greatest(F("due_date"), Value(earliest)),
-            attempts=F("attempts") + 1,
-        )
+        ).filter(_payable_mandate()),
+        ChargeState.ORDERED,
+        run=run,
+        order_date=Greatest(F("due_date"), Value(earliest)),
+        attempts=F("attempts") + 1,
     )
-    retries = (
-        Charge.objects.filter(retry_eligible())
-        .filter(_payable_mandate())
-        .update(state=ChargeState.ORDERED, run=run, order_date=earliest, attempts=F("attempts") + 1)
+    retries = states.charges_move(
+        Charge.objects.filter(retry_eligible()).filter(_payable_mandate()),
+        ChargeState.ORDERED,
+        run=run,
+        order_date=earliest,
+        attempts=F("attempts") + 1,
     )
     requested = list(Mandate.objects.filter(state=MandateState.REQUESTED))
     now = clock.now()
-    for mandate in requested:
-        rules.check_move(rules.MANDATE_TRANSITIONS, mandate.state, MandateState.SENT, "mandate")
-    Mandate.objects.filter(pk__in=[m.pk for m in requested]).update(
-        state=MandateState.SENT, sent_on=on
+    states.mandates_move(
+        Mandate.objects.filter(pk__in=[m.pk for m in requested]), MandateState.SENT, sent_on=on
     )
     MandateEvent.objects.bulk_create(
         MandateEvent(

@@ -5,7 +5,7 @@ payment plan, invoices and notices."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from trygg.billing import rules
 from trygg.billing.charges import charge_stop, is_stoppable, plan_of, stop_rule
 from trygg.billing.letters import notice_pdf
 from trygg.billing.mandates import (
@@ -30,7 +29,7 @@ from trygg.billing.mandates import (
     mandate_sign_start,
     mandates_of,
 )
-from trygg.billing.models import MandatePolicy, Notice
+from trygg.billing.selectors import notice_of, notices_of, payable_policies
 from trygg.identity.actors import audit_context
 from trygg.identity.models import SigningOrder
 from trygg.identity.portal import (
@@ -43,12 +42,14 @@ from trygg.identity.portal import (
 from trygg.identity.requests import PortalRequest
 from trygg.identity.sca import Function
 from trygg.identity.signing import signing_completion_register
-from trygg.insurance.models import Policy, PolicyState
 from trygg.kernel import clock
-from trygg.kernel.audit import audit_read_batch, audit_record
+from trygg.kernel.audit import audit_read_batch
 from trygg.kernel.errors import DomainError
 from trygg.kernel.forms import apply_problems
-from trygg.kernel.models import AuditAction, AuditChannel
+from trygg.kernel.models import AuditChannel
+
+if TYPE_CHECKING:
+    from trygg.insurance.models import Policy
 
 PERIODS = [
     ("", gettext_lazy("As now")),
@@ -97,17 +98,6 @@ class AddPoliciesForm(forms.Form):
     period = MandateForm.base_fields["period"]
 
 
-def _payable_policies(me: Any) -> list[Policy]:
-    with_mandate = MandatePolicy.objects.filter(
-        detached_on__isnull=True, mandate__state__in=rules.OPEN_MANDATE_STATES
-    ).values("policy_id")
-    return list(
-        Policy.objects.filter(policyholder=me, state=PolicyState.ACTIVE)
-        .exclude(pk__in=with_mandate)
-        .order_by("number")
-    )
-
-
 def _mandate_input(me: Any, data: dict[str, Any]) -> MandateInput:
     return MandateInput(
         payer_id_number=me.id_number,
@@ -134,7 +124,7 @@ def _policy_choices(payable: list[Policy]) -> list[tuple[str, str]]:
 def autogiro_view(request: PortalRequest) -> HttpResponseBase:
     ctx = audit_context(request, AuditChannel.WEB)
     me = current_customer(request)
-    payable = _payable_policies(me)
+    payable = payable_policies(payer=me)
     form = MandateForm(request.POST or None)
     form.fields["policies"].choices = _policy_choices(payable)  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
@@ -150,8 +140,8 @@ def autogiro_view(request: PortalRequest) -> HttpResponseBase:
     with audit_read_batch():
         mandates = mandates_of(ctx=ctx, person=me)
         charges = plan_of(ctx=ctx, person=me)
+        notices = notices_of(ctx=ctx, payer=me)
     upcoming = [c for c in charges if c.due_date >= today or c.state in ("failed", "invoiced")]
-    notices = Notice.objects.filter(payer=me).order_by("-sent_on", "-pk")[:20]
     add_form = AddPoliciesForm(auto_id="add_%s")
     add_form.fields["policies"].choices = _policy_choices(payable)  # type: ignore[attr-defined]
     return render(
@@ -178,7 +168,7 @@ def mandate_add_view(request: PortalRequest, mandate_id: int) -> HttpResponseBas
     me = current_customer(request)
     form = AddPoliciesForm(request.POST)
     form.fields["policies"].choices = _policy_choices(  # type: ignore[attr-defined]
-        _payable_policies(me)
+        payable_policies(payer=me)
     )
     if not form.is_valid():
         messages.error(request, _("Choose the insurances to add from the list."))
@@ -303,17 +293,13 @@ def mandate_revoke_view(request: PortalRequest, mandate_id: int) -> HttpResponse
 @require_GET
 @customer_required()
 def notice_view(request: PortalRequest, notice_id: int) -> HttpResponse:
-    me = current_customer(request)
-    notice = Notice.objects.filter(pk=notice_id, payer=me).select_related("payer").first()
+    notice = notice_of(
+        ctx=audit_context(request, AuditChannel.WEB),
+        payer=current_customer(request),
+        notice_id=notice_id,
+    )
     if notice is None:
         return render(request, "web/not_found.html", status=404)
-    audit_record(
-        ctx=audit_context(request, AuditChannel.WEB),
-        action=AuditAction.READ,
-        subject_id=me.pk,
-        object_type="billing_notice",
-        object_id=notice.pk,
-    )
     response = HttpResponse(notice_pdf(notice), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="{notice.kind}-{notice.sent_on:%Y%m%d}-{notice.pk}.pdf"'

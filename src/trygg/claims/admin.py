@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from trygg.claims.letters import decision_letter, item_label
 from trygg.claims.models import Claim, ClaimState
+from trygg.claims.selectors import policy_to_report_on
 from trygg.claims.services import (
     FactsInput,
     benefits_for,
@@ -27,13 +28,11 @@ from trygg.claims.services import (
     claim_reject,
     claim_report_staff,
 )
-from trygg.insurance.models import Policy
 from trygg.kernel import clock
 from trygg.kernel.admin import AuditedReadAdmin, admin_page
-from trygg.kernel.audit import audit_record, staff_context
+from trygg.kernel.audit import staff_context
 from trygg.kernel.errors import DomainError
 from trygg.kernel.forms import apply_problems
-from trygg.kernel.models import AuditAction
 
 SCAR_CHOICES = [("", "–")] + [
     (f"{location}:{size}", f"{location} / {size}")
@@ -200,15 +199,9 @@ class ClaimAdmin(AuditedReadAdmin):
     def report_view(self, request: HttpRequest, policy_id: int) -> HttpResponse:
         if not request.user.has_perm("claims.add_claim"):
             raise DjangoPermissionDenied
-        policy = get_object_or_404(Policy, pk=policy_id)
-        audit_record(
-            ctx=staff_context(request),
-            action=AuditAction.READ,
-            subject_id=policy.policyholder_id,
-            object_type="policy",
-            object_id=policy.pk,
-            detail={"view": "claim_report"},
-        )
+        policy = policy_to_report_on(ctx=staff_context(request), policy_id=policy_id)
+        if policy is None:
+            raise Http404
         form = ReportForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:

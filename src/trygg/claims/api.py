@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from trygg.claims.models import Claim
-from trygg.claims.services import claim_report, claims_of
+from trygg.claims.selectors import claims_of
+from trygg.claims.services import claim_report
 from trygg.identity.actors import audit_context
 from trygg.identity.auth import CustomerSessionAuth
 from trygg.identity.requests import PortalRequest
@@ -18,6 +19,10 @@ from trygg.kernel.ids import Id
 from trygg.kernel.models import AuditChannel
 
 router = Router(tags=["claims"], auth=CustomerSessionAuth())
+
+
+if TYPE_CHECKING:
+    from trygg.claims.models import Claim
 
 
 class ClaimIn(Schema):

@@ -59,6 +59,7 @@ from typing import Final
 
 from trygg.kernel.idnumbers import completed_years
 from trygg.kernel.money import Money
+from trygg.kernel.statetable import StateTable
 
 LEVELS: Final[tuple[int, ...]] = (10, 20, 30, 40, 50)
 """The product's levels in PBB; the rules accept any positive level."""
@@ -641,3 +642,22 @@ def calculate(terms: CoverTerms, facts: ClaimFacts) -> Benefits:
     ]
     lines = tuple(line for line in found if line is not None)
     return Benefits(lines, sum((line.amount for line in lines), Decimal("0.00")))
+
+
+# -- the claim's states ----------------------------------------------------------------------
+
+
+class ClaimState(enum.StrEnum):
+    REPORTED = "reported"  # reported, being assessed
+    DECIDED = "decided"  # the benefits are decided; the payout is pending
+    PAID = "paid"
+    REJECTED = "rejected"
+
+
+# A decided claim may be decided again (new facts) or rejected until it is paid.
+CLAIM_TRANSITIONS: Final[StateTable] = {
+    ClaimState.REPORTED: frozenset({ClaimState.DECIDED, ClaimState.REJECTED}),
+    ClaimState.DECIDED: frozenset({ClaimState.DECIDED, ClaimState.PAID, ClaimState.REJECTED}),
+    ClaimState.PAID: frozenset(),
+    ClaimState.REJECTED: frozenset(),
+}

@@ -31,6 +31,8 @@ from trygg.kernel.audit import AuditContext, audit_record
 from trygg.kernel.counters import counter_next
 from trygg.kernel.errors import NotFound, ValidationFailed
 from trygg.kernel.models import AuditAction
+from trygg.kernel.statetable import RuleError as StateRuleError
+from trygg.kernel.statetable import check_move
 from trygg.kernel.validation import Problems, clean_text
 from trygg.parties.models import Party
 from trygg.parties.selectors import accessible_parties
@@ -293,6 +295,21 @@ def _locked(claim_id: int) -> Claim:
     return claim
 
 
+def _claim_move(claim: Claim, to: ClaimState) -> None:
+    """The one place a claim changes state, along ``rules.CLAIM_TRANSITIONS`` (the caller holds
+    the row's lock and saves it with the rest of the change)."""
+    try:
+        check_move(rules.CLAIM_TRANSITIONS, claim.state, to, "claim")
+    except StateRuleError as error:
+        raise ValidationFailed(
+            code=error.code,
+            field="state",
+            message=_("The claim is %(state)s and cannot become %(to)s.")
+            % {"state": claim.get_state_display(), "to": ClaimState(to).label},
+        ) from error
+    claim.state = to
+
+
 def claim_decide(*, ctx: AuditContext, user: Any, claim_id: int, facts: FactsInput) -> Claim:
     """Record the facts and the benefits they give; the decision letter follows from it."""
     with transaction.atomic():
@@ -312,7 +329,7 @@ def claim_decide(*, ctx: AuditContext, user: Any, claim_id: int, facts: FactsInp
             for line in assessment.benefits.lines
         ]
         claim.total = assessment.benefits.total
-        claim.state = ClaimState.DECIDED
+        _claim_move(claim, ClaimState.DECIDED)
         claim.decided_by = user
         claim.decided_at = clock.now()
         claim.save()
@@ -337,7 +354,7 @@ def claim_reject(*, ctx: AuditContext, user: Any, claim_id: int, reason: str) ->
             raise ValidationFailed(
                 code="claim.state", field="state", message=_("A paid claim cannot be rejected.")
             )
-        claim.state = ClaimState.REJECTED
+        _claim_move(claim, ClaimState.REJECTED)
         claim.rejection_reason = text
         claim.decided_by = user
         claim.decided_at = clock.now()
@@ -388,7 +405,7 @@ def claim_pay(*, ctx: AuditContext, claim_id: int) -> Claim:
             request={"claim": claim.number, "total": str(claim.total)},
         )
         claim.payout = entry
-        claim.state = ClaimState.PAID
+        _claim_move(claim, ClaimState.PAID)
         claim.save(update_fields=["payout", "state"])
         audit_record(
             ctx=ctx,
@@ -399,23 +416,3 @@ def claim_pay(*, ctx: AuditContext, claim_id: int) -> Claim:
             detail={"paid": str(claim.total), "transaction": entry.pk},
         )
     return claim
-
-
-def claims_of(*, ctx: AuditContext, person: Party) -> list[Claim]:
-    parties = [p.pk for p in accessible_parties(person)]
-    rows = list(
-        Claim.objects.filter(
-            Q(policy__policyholder_id__in=parties) | Q(policy__insured_id__in=parties)
-        )
-        .select_related("policy")
-        .order_by("-reported_at")[:50]
-    )
-    if rows:
-        audit_record(
-            ctx=ctx,
-            action=AuditAction.READ,
-            subject_id=person.pk,
-            object_type="claim",
-            object_id=",".join(str(c.pk) for c in rows[:20]),
-        )
-    return rows

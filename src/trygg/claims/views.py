@@ -12,7 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from trygg.banking.selectors import accounts_of
 from trygg.claims.letters import decision_letter
-from trygg.claims.services import claim_report, claims_of
+from trygg.claims.selectors import claims_of
+from trygg.claims.services import claim_report
 from trygg.identity.actors import audit_context
 from trygg.identity.portal import current_customer, customer_required
 from trygg.identity.requests import PortalRequest

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
@@ -24,12 +25,14 @@ from trygg.insurance.applications import (
     questions,
 )
 from trygg.insurance.letters import policy_letter
-from trygg.insurance.models import Application, Policy
 from trygg.insurance.policies import current_term, policies_of, policy_cancel, policy_of
 from trygg.insurance.tariffs import quote_for
 from trygg.kernel import clock
 from trygg.kernel.errors import NotFound
 from trygg.kernel.models import AuditChannel
+
+if TYPE_CHECKING:
+    from trygg.insurance.models import Application, Policy
 
 router = Router(tags=["insurance"])
 customer = CustomerSessionAuth()

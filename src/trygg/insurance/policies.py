@@ -31,6 +31,8 @@ from trygg.kernel.counters import counter_next
 from trygg.kernel.errors import NotFound, ValidationFailed
 from trygg.kernel.models import AuditAction
 from trygg.kernel.statements import PreparedRead
+from trygg.kernel.statetable import RuleError as StateRuleError
+from trygg.kernel.statetable import check_move
 from trygg.parties.models import Party
 from trygg.parties.selectors import person_by_id_number
 from trygg.parties.services import ContactInput, person_register
@@ -224,6 +226,18 @@ def policy_lapse(*, ctx: AuditContext, policy_id: int, on: dt.date) -> Policy:
         return _end(ctx, policy, on, PolicyState.LAPSED)
 
 
+def _policy_move(policy: Policy, to: PolicyState) -> None:
+    """The one place a policy changes state, along ``rules.POLICY_TRANSITIONS`` (the caller
+    holds the row's lock and saves it with the rest of the change)."""
+    try:
+        check_move(rules.POLICY_TRANSITIONS, policy.state, to, "policy")
+    except StateRuleError as error:
+        raise ValidationFailed(
+            code="policy.not_active", field="policy", message=_("The policy is no longer in force.")
+        ) from error
+    policy.state = to
+
+
 def _end(ctx: AuditContext, policy: Policy, on: dt.date, state: PolicyState) -> Policy:
     if policy.state != PolicyState.ACTIVE:
         raise ValidationFailed(
@@ -233,7 +247,7 @@ def _end(ctx: AuditContext, policy: Policy, on: dt.date, state: PolicyState) -> 
         on = policy.start_date
     _cut_term(policy, on)
     policy.terms.filter(starts_on__gte=on).delete()
-    policy.state = state
+    _policy_move(policy, state)
     policy.ended_on = on
     policy.save(update_fields=["state", "ended_on"])
     audit_record(

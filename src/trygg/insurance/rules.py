@@ -30,6 +30,7 @@ from typing import Final
 
 from trygg.kernel.idnumbers import completed_years
 from trygg.kernel.money import Money
+from trygg.kernel.statetable import StateTable
 
 LEVELS: Final = (10, 20, 30, 40, 50)
 
@@ -346,3 +347,20 @@ class Kind(enum.StrEnum):
 
 KINDS_WITH_HEALTH_DECLARATION: Final = frozenset({Kind.NEW, Kind.INCREASE, Kind.REEXAMINATION})
 KINDS_ON_A_POLICY: Final = frozenset({Kind.INCREASE, Kind.REEXAMINATION, Kind.CHANGE})
+
+
+# -- the policy's states ---------------------------------------------------------------------
+
+
+class PolicyState(enum.StrEnum):
+    ACTIVE = "active"  # in force
+    CANCELLED = "cancelled"  # cancelled by the policyholder or the insurer
+    LAPSED = "lapsed"  # ended for non-payment
+
+
+# A policy is issued in force and ends once, cancelled or lapsed.
+POLICY_TRANSITIONS: Final[StateTable] = {
+    PolicyState.ACTIVE: frozenset({PolicyState.CANCELLED, PolicyState.LAPSED}),
+    PolicyState.CANCELLED: frozenset(),
+    PolicyState.LAPSED: frozenset(),
+}

@@ -4,7 +4,7 @@ declaration signed through the signing service, the customer's policies and clai
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
@@ -35,15 +35,22 @@ from trygg.insurance.applications import (
     questions,
 )
 from trygg.insurance.letters import policy_letter
-from trygg.insurance.models import HealthQuestion, PeriodChoice, Policy
 from trygg.insurance.policies import current_term, policies_of, policy_cancel, policy_of
-from trygg.insurance.selectors import autogiro_in_force
+from trygg.insurance.selectors import (
+    PERIOD_CHOICES,
+    autogiro_in_force,
+    held_policy_id,
+    period_label,
+)
 from trygg.insurance.tariffs import QuoteResult, quote_for
 from trygg.kernel import clock
 from trygg.kernel.audit import audit_read_batch
 from trygg.kernel.errors import DomainError
 from trygg.kernel.forms import apply_problems
 from trygg.kernel.models import AuditChannel
+
+if TYPE_CHECKING:
+    from trygg.insurance.models import HealthQuestion
 
 LEVEL_CHOICES = [
     (str(n), gettext_lazy("%(n)s price base amounts") % {"n": n}) for n in (10, 20, 30, 40, 50)
@@ -60,7 +67,7 @@ class QuoteForm(forms.Form):
     level = forms.TypedChoiceField(
         label=gettext_lazy("Insured level"), choices=LEVEL_CHOICES, coerce=int, initial="20"
     )
-    period = forms.ChoiceField(label=gettext_lazy("Payment period"), choices=PeriodChoice.choices)
+    period = forms.ChoiceField(label=gettext_lazy("Payment period"), choices=PERIOD_CHOICES)
     date = forms.DateField(
         label=gettext_lazy("Start date"),
         required=False,
@@ -91,7 +98,7 @@ def quote_view(request: PortalRequest) -> HttpResponse:
         {
             "form": form,
             "result": result,
-            "period_label": PeriodChoice(result.quote.period.value).label if result else "",
+            "period_label": period_label(result.quote.period.value) if result else "",
         },
         status=422 if form.errors else 200,
     )
@@ -347,8 +354,8 @@ def policy_letter_view(request: PortalRequest, number: str) -> HttpResponse:
 @customer_required()
 def policy_cancel_view(request: PortalRequest, number: str) -> HttpResponseBase:
     me = current_customer(request)
-    policy = Policy.objects.filter(number=number, policyholder=me).first()
-    if policy is None:
+    policy_id = held_policy_id(holder=me, number=number)
+    if policy_id is None:
         return render(request, "web/not_found.html", status=404)
     try:
         on = dt.date.fromisoformat(request.POST.get("on", ""))
@@ -357,7 +364,7 @@ def policy_cancel_view(request: PortalRequest, number: str) -> HttpResponseBase:
         return redirect("web:insurance")
     try:
         policy_cancel(
-            ctx=audit_context(request, AuditChannel.WEB), person=me, policy_id=policy.pk, on=on
+            ctx=audit_context(request, AuditChannel.WEB), person=me, policy_id=policy_id, on=on
         )
     except DomainError as error:
         messages.error(request, str(error.message))

@@ -39,10 +39,13 @@ import enum
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Final
 
 from stdnum import imei as stdnum_imei
 from stdnum import luhn
+
+from trygg.kernel.statetable import RuleError as RuleError
+from trygg.kernel.statetable import check_move as check_move  # the one state-table check
 
 PROMISE: Final = dt.timedelta(minutes=5)
 MAX_ATTEMPTS: Final = 6
@@ -54,15 +57,6 @@ KS_LENGTH: Final = 4
 # space or hyphen. Digits glued to letters or other digits on either side count too, since a
 # number inside a word is still a number.
 _CARD_RUN: Final = re.compile(r"\d(?:[ \-]?\d){11,18}")
-
-
-class RuleError(Exception):
-    def __init__(self, code: str, field: str | None, message: str, **params: object) -> None:
-        super().__init__(message)
-        self.code = code
-        self.field = field
-        self.message = message
-        self.params = params
 
 
 class ItemKind(enum.StrEnum):
@@ -138,19 +132,6 @@ CALL_TRANSITIONS: Final[Mapping[CallState, frozenset[CallState]]] = {
     CallState.COMPLETED: frozenset({CallState.CLOSED}),
     CallState.ABANDONED: frozenset(),
 }
-
-
-def check_move(table: Mapping[Any, frozenset[Any]], now: str, to: str, what: str) -> None:
-    """Refuse a state change the table does not allow."""
-    allowed = {str(state) for state in table.get(now, frozenset())}
-    if to not in allowed:
-        raise RuleError(
-            f"{what}.transition",
-            "state",
-            f"A {what} cannot go from {now} to {to}.",
-            state_from=now,
-            state_to=to,
-        )
 
 
 def check_no_card_number(field: str, text: str) -> None:

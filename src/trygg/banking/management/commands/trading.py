@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from trygg.banking.models import TradeOrder, TradeState
+from trygg.banking.selectors import trade_orders_open
 from trygg.banking.trading import trade_fill
 from trygg.kernel.audit import AuditContext
 from trygg.kernel.errors import DomainError
@@ -26,7 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.PRODUCTION:
             raise CommandError("The simulated market is not available in production.")
-        for order in TradeOrder.objects.filter(state=TradeState.PLACED).order_by("placed_at"):
+        for order in trade_orders_open():
             try:
                 trade_fill(ctx=MARKET, order_id=order.pk, price=order.limit_price)
             except DomainError as error:

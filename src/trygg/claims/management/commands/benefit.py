@@ -10,8 +10,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from trygg.claims.models import Claim
+from trygg.claims.selectors import claim_to_assess
 from trygg.claims.services import FactsInput, benefits_for
+from trygg.kernel.audit import SYSTEM
 from trygg.kernel.errors import DomainError
 
 
@@ -49,9 +50,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        claim = (
-            Claim.objects.select_related("policy__insured").filter(number=options["claim"]).first()
-        )
+        claim = claim_to_assess(ctx=SYSTEM, number=options["claim"])
         if claim is None:
             raise CommandError(f"claim: no claim {options['claim']!r}")
         scar = None
