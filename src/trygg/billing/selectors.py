@@ -11,17 +11,26 @@ from trygg.kernel.models import AuditAction
 from trygg.parties.models import Party
 
 
-def payable_policies(*, payer: Party) -> list[Policy]:
+def payable_policies(*, ctx: AuditContext, payer: Party) -> list[Policy]:
     """The payer's policies in force that no mandate in force pays yet: what may be put on
-    autogiro (the payer's own list, read together with the mandates, which are audited)."""
+    autogiro (an audited read when there are any)."""
     with_mandate = MandatePolicy.objects.filter(
         detached_on__isnull=True, mandate__state__in=rules.OPEN_MANDATE_STATES
     ).values("policy_id")
-    return list(
+    rows = list(
         Policy.objects.filter(policyholder=payer, state=PolicyState.ACTIVE)
         .exclude(pk__in=with_mandate)
         .order_by("number")
     )
+    if rows:
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.READ,
+            subject_id=payer.pk,
+            object_type="policy",
+            object_id=",".join(str(p.pk) for p in rows[:20]),
+        )
+    return rows
 
 
 def notices_of(*, ctx: AuditContext, payer: Party, limit: int = 20) -> list[Notice]:

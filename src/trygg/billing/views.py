@@ -124,7 +124,7 @@ def _policy_choices(payable: list[Policy]) -> list[tuple[str, str]]:
 def autogiro_view(request: PortalRequest) -> HttpResponseBase:
     ctx = audit_context(request, AuditChannel.WEB)
     me = current_customer(request)
-    payable = payable_policies(payer=me)
+    payable = payable_policies(ctx=ctx, payer=me)
     form = MandateForm(request.POST or None)
     form.fields["policies"].choices = _policy_choices(payable)  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
@@ -168,7 +168,7 @@ def mandate_add_view(request: PortalRequest, mandate_id: int) -> HttpResponseBas
     me = current_customer(request)
     form = AddPoliciesForm(request.POST)
     form.fields["policies"].choices = _policy_choices(  # type: ignore[attr-defined]
-        payable_policies(payer=me)
+        payable_policies(ctx=audit_context(request, AuditChannel.WEB), payer=me)
     )
     if not form.is_valid():
         messages.error(request, _("Choose the insurances to add from the list."))

@@ -18,7 +18,7 @@ from trygg.identity.actors import audit_context
 from trygg.identity.portal import current_customer, customer_required
 from trygg.identity.requests import PortalRequest
 from trygg.identity.sca import Function
-from trygg.insurance.policies import policies_of
+from trygg.insurance.selectors import policies_of
 from trygg.kernel import clock
 from trygg.kernel.audit import audit_read_batch
 from trygg.kernel.errors import DomainError

@@ -25,7 +25,8 @@ from trygg.insurance.applications import (
     questions,
 )
 from trygg.insurance.letters import policy_letter
-from trygg.insurance.policies import current_term, policies_of, policy_cancel, policy_of
+from trygg.insurance.policies import current_term, policy_cancel
+from trygg.insurance.selectors import policies_of, policy_of
 from trygg.insurance.tariffs import quote_for
 from trygg.kernel import clock
 from trygg.kernel.errors import NotFound

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext as _
 from stdnum import luhn
 
@@ -30,7 +29,6 @@ from trygg.kernel.audit import AuditContext, audit_record
 from trygg.kernel.counters import counter_next
 from trygg.kernel.errors import NotFound, ValidationFailed
 from trygg.kernel.models import AuditAction
-from trygg.kernel.statements import PreparedRead
 from trygg.kernel.statetable import RuleError as StateRuleError
 from trygg.kernel.statetable import check_move
 from trygg.parties.models import Party
@@ -259,54 +257,6 @@ def _end(ctx: AuditContext, policy: Policy, on: dt.date, state: PolicyState) -> 
         detail={"state": state, "ended_on": on.isoformat()},
     )
     return policy
-
-
-def _visible_q(person_id: int) -> Q:
-    """The policies a person sees: those they hold and those insuring them."""
-    return Q(policyholder_id=person_id) | Q(insured_id=person_id)
-
-
-def _visible_to(person: Party) -> QuerySet[Policy]:
-    return (
-        Policy.objects.filter(_visible_q(person.pk))
-        .select_related("insured", "policyholder")
-        .prefetch_related("terms")
-    )
-
-
-_VISIBLE = PreparedRead(
-    lambda person_id: Policy.objects.filter(_visible_q(person_id)).order_by("number")
-)
-
-
-def policy_of(*, ctx: AuditContext, person: Party, number: str) -> Policy:
-    """One policy the person holds or is insured by; NotFound for any other number."""
-    policy = _visible_to(person).filter(number=number).first()
-    if policy is None:
-        raise NotFound(_("No such policy among yours."), code="policy.not_found")
-    audit_record(
-        ctx=ctx,
-        action=AuditAction.READ,
-        subject_id=person.pk,
-        object_type="policy",
-        object_id=policy.pk,
-    )
-    return policy
-
-
-def policies_of(*, ctx: AuditContext, person: Party) -> list[Policy]:
-    """The policies the person holds or is insured by, with their current term."""
-    rows = _VISIBLE(person.pk)
-    if rows:
-        prefetch_related_objects(rows, "insured", "policyholder", "terms")
-        audit_record(
-            ctx=ctx,
-            action=AuditAction.READ,
-            subject_id=person.pk,
-            object_type="policy",
-            object_id=",".join(str(p.pk) for p in rows[:20]),
-        )
-    return rows
 
 
 def term_on(policy: Policy, day: dt.date) -> PolicyTerm | None:

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.db.models import Q, QuerySet, prefetch_related_objects
+from django.utils.translation import gettext as _
+
 from trygg.insurance.models import PeriodChoice, Policy
+from trygg.kernel.audit import AuditContext, audit_record
+from trygg.kernel.errors import NotFound
+from trygg.kernel.models import AuditAction
+from trygg.kernel.statements import PreparedRead
 from trygg.parties.models import Party
 
 # Whether a payer has an autogiro mandate in force that a new insurance can be paid with
@@ -37,3 +44,51 @@ PERIOD_CHOICES = PeriodChoice.choices
 
 def period_label(value: str) -> str:
     return str(PeriodChoice(value).label)
+
+
+def _visible_q(person_id: int) -> Q:
+    """The policies a person sees: those they hold and those insuring them."""
+    return Q(policyholder_id=person_id) | Q(insured_id=person_id)
+
+
+def _visible_to(person: Party) -> QuerySet[Policy]:
+    return (
+        Policy.objects.filter(_visible_q(person.pk))
+        .select_related("insured", "policyholder")
+        .prefetch_related("terms")
+    )
+
+
+_VISIBLE = PreparedRead(
+    lambda person_id: Policy.objects.filter(_visible_q(person_id)).order_by("number")
+)
+
+
+def policy_of(*, ctx: AuditContext, person: Party, number: str) -> Policy:
+    """One policy the person holds or is insured by; NotFound for any other number."""
+    policy = _visible_to(person).filter(number=number).first()
+    if policy is None:
+        raise NotFound(_("No such policy among yours."), code="policy.not_found")
+    audit_record(
+        ctx=ctx,
+        action=AuditAction.READ,
+        subject_id=person.pk,
+        object_type="policy",
+        object_id=policy.pk,
+    )
+    return policy
+
+
+def policies_of(*, ctx: AuditContext, person: Party) -> list[Policy]:
+    """The policies the person holds or is insured by, with their current term."""
+    rows = _VISIBLE(person.pk)
+    if rows:
+        prefetch_related_objects(rows, "insured", "policyholder", "terms")
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.READ,
+            subject_id=person.pk,
+            object_type="policy",
+            object_id=",".join(str(p.pk) for p in rows[:20]),
+        )
+    return rows

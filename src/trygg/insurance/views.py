@@ -35,12 +35,14 @@ from trygg.insurance.applications import (
     questions,
 )
 from trygg.insurance.letters import policy_letter
-from trygg.insurance.policies import current_term, policies_of, policy_cancel, policy_of
+from trygg.insurance.policies import current_term, policy_cancel
 from trygg.insurance.selectors import (
     PERIOD_CHOICES,
     autogiro_in_force,
     held_policy_id,
     period_label,
+    policies_of,
+    policy_of,
 )
 from trygg.insurance.tariffs import QuoteResult, quote_for
 from trygg.kernel import clock

@@ -8,7 +8,8 @@ from decimal import Decimal
 from trygg.identity.models import LoginEvent
 from trygg.identity.selectors import login_history, token_to_activate
 from trygg.insurance.models import Policy
-from trygg.insurance.policies import current_term, policies_of
+from trygg.insurance.policies import current_term
+from trygg.insurance.selectors import policies_of
 from trygg.kernel.audit import AuditContext, audit_read_batch, audit_record
 from trygg.kernel.models import AuditAction
 from trygg.parties.models import Party
