@@ -37,7 +37,14 @@ from typing import IO, Final
 from .errors import AutogiroError, AutogiroValidationError
 from .fields import utf8_offset
 from .lines import RECORD_LENGTH, decode_line
-from .records import InternetMandateOpening, Opening, Record, ReportOpening
+from .records import (
+    InternetMandateOpening,
+    ListOpening,
+    OldMandateNoticeOpening,
+    Opening,
+    Record,
+    ReportOpening,
+)
 from .structure import Family, StructureChecker, detect_family
 
 __all__ = ["iter_records", "read_bytes", "read_file", "validate"]
@@ -56,7 +63,21 @@ def _opening_class(family: Family) -> type[Record]:
         return Opening
     if family is Family.INTERNET_MANDATES:
         return InternetMandateOpening
+    if family is Family.OLD_MANDATE_NOTICES:
+        return OldMandateNoticeOpening
+    if family in _LIST_FAMILIES:
+        return ListOpening
     return ReportOpening
+
+
+_LIST_FAMILIES: Final = frozenset(
+    {
+        Family.OLD_PAYMENT_SPECIFICATION,
+        Family.OLD_REJECTED_PAYMENTS,
+        Family.OLD_AMENDMENTS,
+        Family.REGISTER_EXTRACT,
+    }
+)
 
 
 def _encoding_error(body: bytes, line: int) -> AutogiroError | None:
