@@ -466,8 +466,12 @@ def test_message_names_line_column_field_and_rule() -> None:
         "column": 16,
         "field": "payer_number",
         "rule": "must be numeric",
+        "code": "field.numeric",
         "got": "AB12            ",
         "message": str(error),
+        "message_sv": (
+            "rad 2, kolumn 16, fält payer_number: ska vara numeriskt (fick 'AB12            ')"
+        ),
     }
 
 

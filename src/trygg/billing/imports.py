@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import connection, transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from autogiro import (
@@ -47,6 +48,7 @@ from autogiro import (
 from trygg.banking import chart
 from trygg.banking.ledger import Leg, book, internal_account
 from trygg.banking.models import LedgerTransaction
+from trygg.banking.rules import OWN_BANKS
 from trygg.billing.mandates import mandate_notice_apply
 from trygg.billing.models import BankgirotFile, Charge, ChargeState, Direction, Mandate
 from trygg.kernel import clock
@@ -91,12 +93,14 @@ def _sha256(path: Path) -> str:
 
 def _refusal(path: Path) -> ValidationFailed:
     with path.open("rb") as stream:
-        errors = list(validate(stream))[:50]
+        errors = list(validate(stream, extra_banks=OWN_BANKS))[:50]
+    # The library words its errors in English and Swedish; other languages read the English.
+    lang = "sv" if (get_language() or "").startswith("sv") else "en"
     problems = [
         FieldProblem(
             f"line {e.line}" + (f", column {e.column}" if e.column else "") + f", {e.field}",
-            "autogiro.format",
-            str(e),
+            f"autogiro.{e.code}",
+            e.message(lang=lang),
         )
         for e in errors
     ]
@@ -454,7 +458,7 @@ def autogiro_import(
 
             def counted(stream: Any) -> Iterator[Record]:
                 nonlocal count
-                for record in iter_records(stream):
+                for record in iter_records(stream, extra_banks=OWN_BANKS):
                     count += 1
                     if not count % BATCH:
                         progress(count, total, "reading")

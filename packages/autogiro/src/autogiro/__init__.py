@@ -31,6 +31,7 @@ sources.
 from __future__ import annotations
 
 from . import codes
+from .accountnumbers import ExtraBank
 from .cli import show
 from .errors import AutogiroError, AutogiroValidationError
 from .fields import GENAST, BankAccount, PaymentDate, kronor_to_ore, ore_to_kronor
@@ -123,6 +124,7 @@ __all__ = [
     "DebitOrder",
     "DebitPayment",
     "Deposit",
+    "ExtraBank",
     "Family",
     "InternetMandate",
     "InternetMandateAddress",

@@ -1,6 +1,6 @@
 """Command line: ``python -m autogiro show FILE``.
 
-:func:`show` is what a later ``trygg autogiro show FILE`` command calls: it
+:func:`show` is what an application's own command (e.g. ``APP autogiro show FILE``) calls: it
 prints the records of the file as a JSON list, or refuses the file, printing
 every problem, and returns the exit code (0 or 1).
 """
@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
+from .accountnumbers import ExtraBank
 from .errors import AutogiroError
 from .reader import iter_records, validate
 from .serialize import to_json
@@ -28,6 +29,7 @@ def show(
     check_digits: bool = True,
     out: TextIO | None = None,
     err: TextIO | None = None,
+    extra_banks: Sequence[ExtraBank] = (),
 ) -> int:
     """Print the file at ``path`` as a JSON list of records; return 0.
 
@@ -39,7 +41,9 @@ def show(
     err = sys.stderr if err is None else err
     try:
         with open(path, "rb") as stream:
-            errors = validate(stream, strict=strict, check_digits=check_digits)
+            errors = validate(
+                stream, strict=strict, check_digits=check_digits, extra_banks=extra_banks
+            )
     except OSError as problem:
         print(f"autogiro: {path}: {problem.strerror or problem}", file=err)
         return 1
@@ -52,7 +56,9 @@ def show(
         with open(path, "rb") as stream:
             out.write("[")
             first = True
-            for record in iter_records(stream, strict=strict, check_digits=check_digits):
+            for record in iter_records(
+                stream, strict=strict, check_digits=check_digits, extra_banks=extra_banks
+            ):
                 out.write("\n  " if first else ",\n  ")
                 out.write(json.dumps(to_json(record), ensure_ascii=False))
                 first = False

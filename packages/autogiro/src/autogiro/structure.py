@@ -16,13 +16,14 @@ counts or sums do not match the file.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from enum import Enum
 from types import MappingProxyType
 from typing import Any, Final, cast
 
 from . import codes
+from .accountnumbers import ExtraBank
 from .checkdigits import account_problem, bankgiro_problem, identity_problem
 from .errors import AutogiroError
 from .records import (
@@ -357,8 +358,9 @@ def family_of_opening(record: Record) -> tuple[Family | None, AutogiroError | No
 class StructureChecker:
     """Checks record order and closing totals, one record at a time."""
 
-    def __init__(self, *, check_digits: bool = True) -> None:
+    def __init__(self, *, check_digits: bool = True, extra_banks: Sequence[ExtraBank] = ()) -> None:
         self.check_digits = check_digits
+        self.extra_banks = tuple(extra_banks)
         self._file_opening: Record | None = None  # the first opening record of the file
         self._file_opening_line = 0
         self._bankgiro: str | None = None  # of the current section's opening record
@@ -501,7 +503,10 @@ class StructureChecker:
             value = getattr(record, name)
             if value is None:
                 continue
-            problem = problem_of(value)
+            if problem_of is account_problem:
+                problem = account_problem(value, self.extra_banks)
+            else:
+                problem = problem_of(value)
             if problem is not None:
                 errors.append(self._problem(record, line, name, problem))
         return errors
@@ -793,13 +798,22 @@ class StructureChecker:
                 ("32", "credit_count", "credit_total"),
                 ("82", "debit_count", "debit_total"),
             ):
-                what = f"successful answers for TK{tk} payments"
                 self._check(
-                    errors, record, line, count_name, self._count(tk), f"the number of {what}"
+                    errors,
+                    record,
+                    line,
+                    count_name,
+                    self._count(tk),
+                    f"the number of successful answers for TK{tk} payments",
                 )
                 if not self._uncertain_sums:
                     self._check(
-                        errors, record, line, total_name, self._sum(tk), f"the sum of {what}"
+                        errors,
+                        record,
+                        line,
+                        total_name,
+                        self._sum(tk),
+                        f"the sum of successful answers for TK{tk} payments",
                     )
         return errors
 
