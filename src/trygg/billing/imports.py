@@ -36,7 +36,9 @@ from autogiro import (
     AutogiroError,
     AutogiroValidationError,
     DebitPayment,
+    ListOpening,
     MandateNotice,
+    OldMandateNoticeOpening,
     Record,
     Refund,
     RejectedDebit,
@@ -304,6 +306,13 @@ class _Payments:
         )
 
 
+_OLD_CONTENT = {
+    codes.CONTENT_OLD_PAYMENT_SPECIFICATION: codes.CONTENT_PAYMENT_SPECIFICATION,
+    codes.CONTENT_OLD_REJECTED_PAYMENTS: codes.CONTENT_REJECTED_PAYMENTS,
+    codes.CONTENT_OLD_AMENDMENTS: codes.CONTENT_AMENDMENTS,
+}
+
+
 class _Import:
     def __init__(self, ctx: AuditContext, file: BankgirotFile) -> None:
         self.ctx = ctx
@@ -328,6 +337,13 @@ class _Import:
             elif isinstance(record, ReportOpening):
                 self.content = record.content
                 self.file.content = record.content
+            elif isinstance(record, ListOpening | OldMandateNoticeOpening):
+                # The old layout: its records are read as the new layout's types.
+                if isinstance(record, ListOpening):
+                    self.content = _OLD_CONTENT.get(record.content, record.content)
+                else:
+                    self.content = codes.CONTENT_MANDATE_NOTICES
+                self.file.content = self.content
             elif isinstance(record, DebitPayment):
                 payment(record)
             elif isinstance(record, Refund):
