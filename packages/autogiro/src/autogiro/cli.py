@@ -16,6 +16,7 @@ from typing import TextIO
 
 from .accountnumbers import ExtraBank
 from .errors import AutogiroError
+from .messages import LANGUAGES
 from .reader import iter_records, validate
 from .serialize import to_json
 
@@ -30,8 +31,11 @@ def show(
     out: TextIO | None = None,
     err: TextIO | None = None,
     extra_banks: Sequence[ExtraBank] = (),
+    lang: str = "en",
 ) -> int:
     """Print the file at ``path`` as a JSON list of records; return 0.
+
+    Errors are printed in ``lang`` (``"en"`` or ``"sv"``).
 
     A file with problems is refused: every problem is printed to ``err``
     (one per line) and 1 is returned. The file is read twice (first checked,
@@ -50,7 +54,7 @@ def show(
     if errors:
         print(f"autogiro: {path}: refused, {len(errors)} error(s):", file=err)
         for error in errors:
-            print(f"  {error}", file=err)
+            print(f"  {error.message(lang)}", file=err)
         return 1
     try:
         with open(path, "rb") as stream:
@@ -64,7 +68,7 @@ def show(
                 first = False
             out.write("\n]\n" if not first else "]\n")
     except AutogiroError as error:  # the file changed between the two readings
-        print(f"autogiro: {path}: refused: {error}", file=err)
+        print(f"autogiro: {path}: refused: {error.message(lang)}", file=err)
         return 1
     return 0
 
@@ -88,9 +92,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="skip the check digits of bankgiro, identity and account numbers "
         "(Bankgirot's example files fail them)",
     )
+    show_parser.add_argument(
+        "--lang", choices=LANGUAGES, default="en", help="the language of the errors"
+    )
     arguments = parser.parse_args(argv)
     return show(
         arguments.file,
         strict=not arguments.lenient,
         check_digits=not arguments.no_check_digits,
+        lang=arguments.lang,
     )

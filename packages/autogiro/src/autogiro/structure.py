@@ -7,7 +7,13 @@ whose layout tells the kind of file (the *family*):
   of the mandate, payment and amendment records may follow, no closing;
 * files from Bankgirot: ``01AUTOGIRO`` with a content name in 45-64, and a
   closing ``09`` record;
-* mandates via the Internet bank: ``51`` ... ``59``.
+* mandates via the Internet bank: ``51`` ... ``59``;
+* ``01`` + date + ``AUTOGIRO9900`` and a content name in 23-42: the old
+  layout's payment specification (blank), rejected payments
+  (``FELLISTA REG.KONTRL``) and amendment answers (``MAK/ÄNDRINGSLISTA``),
+  and the extract of the watch register (``BEVAKNINGSREG``);
+* ``01`` + date + ``9900`` + bankgiro + ``AG-MEDAVI``: the old layout's
+  mandate notices.
 
 The :class:`StructureChecker` consumes typed records one by one, in constant
 memory, and reports records in the wrong place and closing records whose
