@@ -10,13 +10,18 @@ from autogiro import (
     BankAccount,
     DebitPayment,
     Deposit,
+    ListOpening,
     MandateNotice,
     MandateNoticeClosing,
+    OldDebitPayment,
+    OldPaymentSpecificationClosing,
     PaymentSpecificationClosing,
     Record,
     ReportOpening,
+    codes,
     write_file,
 )
+from trygg.banking.rules import OWN_BANKS
 from trygg.billing.models import Mandate
 
 BANKGIRO = "9912346"
@@ -52,7 +57,7 @@ def mandate_notices(
         )
     records.append(MandateNoticeClosing(file_date=day, notice_count=len(notices)))
     path = folder / (name or f"AG-MEDAVI-{day:%Y%m%d}-{len(list(folder.iterdir()))}.txt")
-    write_file(path, records)
+    write_file(path, records, extra_banks=OWN_BANKS)
     return path
 
 
@@ -96,5 +101,45 @@ def payment_spec(
         )
     )
     path = folder / (name or f"BET-{day:%Y%m%d}-{len(list(folder.iterdir()))}.txt")
-    write_file(path, records)
+    write_file(path, records, extra_banks=OWN_BANKS)
+    return path
+
+
+def old_payment_spec(
+    folder: Path, day: dt.date, payments: list[tuple[str, str, Decimal, str]]
+) -> Path:
+    """The same answer in the old layout (``AUTOGIRO9900``, blank status when approved, no
+    sections, every payment counted in the closing record)."""
+    records: list[Record] = [
+        ListOpening(
+            file_date=day,
+            content=codes.CONTENT_OLD_PAYMENT_SPECIFICATION,
+            customer_number=CUSTOMER,
+            bankgiro=BANKGIRO,
+        )
+    ]
+    for payer_number, reference, amount, status in payments:
+        records.append(
+            OldDebitPayment(
+                bankgiro=BANKGIRO,
+                payer_number=payer_number,
+                amount=amount,
+                payment_date=day,
+                period=0,
+                repeats=None,
+                reference=reference,
+                status=status,
+            )
+        )
+    records.append(
+        OldPaymentSpecificationClosing(
+            file_date=day,
+            credit_total=Decimal(0),
+            credit_count=0,
+            debit_count=len(payments),
+            debit_total=sum((p[2] for p in payments), Decimal(0)),
+        )
+    )
+    path = folder / f"OLD-BET-{day:%Y%m%d}-{len(list(folder.iterdir()))}.txt"
+    write_file(path, records, extra_banks=OWN_BANKS)
     return path

@@ -14,7 +14,7 @@ from django.test import Client
 
 from autogiro import codes
 from tests.backoffice.test_backoffice import _login, _staff
-from tests.billing.answers import mandate_notices, payment_spec
+from tests.billing.answers import mandate_notices, old_payment_spec, payment_spec
 from tests.billing.conftest import Payer, register, run_on
 from trygg.billing.imports import autogiro_import
 from trygg.billing.models import BankgirotFile, Charge, Mandate
@@ -79,6 +79,23 @@ def test_refused_then_paid_keeps_the_code_and_names_the_right_file(
     assert charge.settled_by is None and charge.ledger is not None
     assert paying.ledger == charge.ledger and charge.settling_file == paying
     assert charge.settled_on == FRI_4_DEC
+
+
+def test_a_payment_specification_in_the_old_layout_pays_the_same_way(
+    payer: Payer, exchange: Path
+) -> None:
+    mandate, charge = _ordered(payer, exchange)
+    inbox = exchange / "from_bankgirot"
+    paying = _import(
+        old_payment_spec(
+            inbox, THU_3_DEC, [(mandate.payer_number, charge.reference, charge.amount, "0")]
+        ),
+        THU_3_DEC,
+    )
+    charge.refresh_from_db()
+    assert (charge.state, charge.status_code) == ("paid", "0")
+    assert paying.ledger == charge.ledger and charge.settling_file == paying
+    assert paying.content == codes.CONTENT_PAYMENT_SPECIFICATION
 
 
 def test_renewed_balance_check_shows_its_reason_and_settles_nothing(

@@ -7,6 +7,7 @@ apart from the module's checks (they compute a check digit; the module verifies 
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import pytest
 from hypothesis import assume, given
@@ -17,6 +18,7 @@ from autogiro.accountnumbers import (
     RULES_VERSION,
     AccountNumber,
     AccountNumberError,
+    ExtraBank,
     parse_account,
 )
 
@@ -346,40 +348,68 @@ def test_property_never_crashes(text: str) -> None:
     assert code.startswith("account.")
 
 
-# --- the insurer's own bank ----------------------------------------------------------------
+# --- banks the caller adds (e.g. its own bank) --------------------------------------------
+
+OWN = (ExtraBank(9020, 9020, "Own Bank", 8),)
 
 
 def own_account(serial: str) -> str:
-    """An account as trygg's bank opens it: 9020, the serial and a Luhn digit over both."""
+    """An account as an own bank could open it: 9020, the serial and a Luhn digit over both."""
     return serial + luhn_digit("9020" + serial)
 
 
-def test_own_bank_range_is_data_apart_from_the_table() -> None:
-    from autogiro.accountnumbers import OWN_BANKS
+def test_the_library_knows_no_extra_bank_of_its_own() -> None:
+    import autogiro.accountnumbers as module
 
-    assert [(o.first, o.last, o.bank, o.length) for o in OWN_BANKS] == [(9020, 9020, "trygg", 8)]
+    assert not [name for name in vars(module) if name.upper().startswith("OWN")]
+    assert "trygg" not in Path(module.__file__).read_text(encoding="utf-8")
+    account = own_account("1000001")
+    with pytest.raises(AccountNumberError) as error:
+        parse_account(f"9020-{account}")
+    assert error.value.code == "account.format"  # Länsförsäkringar's 7 digits
 
 
 @pytest.mark.parametrize("serial", ["1000001", "1000002", "1234567", "9999999"])
-def test_own_bank_account_is_valid(serial: str) -> None:
+def test_extra_bank_account_is_valid(serial: str) -> None:
     account = own_account(serial)
-    parsed = parse_account(f"9020-{account}")
-    assert parsed == AccountNumber("9020", account, "trygg", certain=True)
-    assert parse_account(f"9020 {account}") == parsed
-    assert parse_account(f"9020{account}") == parsed
+    parsed = parse_account(f"9020-{account}", extra_banks=OWN)
+    assert parsed == AccountNumber("9020", account, "Own Bank", certain=True)
+    assert parse_account(f"9020 {account}", extra_banks=OWN) == parsed
+    assert parse_account(f"9020{account}", extra_banks=OWN) == parsed
 
 
-def test_own_bank_wrong_check_digit_names_the_bank() -> None:
+def test_extra_bank_wrong_check_digit_names_the_bank() -> None:
     account = own_account("1000001")
     wrong = account[:-1] + str((int(account[-1]) + 1) % 10)
     with pytest.raises(AccountNumberError) as error:
-        parse_account(f"9020-{wrong}")
+        parse_account(f"9020-{wrong}", extra_banks=OWN)
     assert error.value.code == "account.checksum"
-    assert "trygg" in error.value.message
+    assert "Own Bank" in error.value.message
 
 
-def test_seven_digit_accounts_on_the_own_clearing_stay_lansforsakringar() -> None:
+def test_seven_digit_accounts_on_an_extra_clearing_stay_with_the_table() -> None:
     body = type1("9020", "123456", 2) or type1("9020", "123457", 2)
-    assert parse_account(f"9020-{body}").bank == "Länsförsäkringar Bank"
-    # The 16-digit form of payment files (zero-padded) is not an own-bank number either.
-    assert parse_account(f"9020{body.zfill(12)}").bank == "Länsförsäkringar Bank"
+    assert parse_account(f"9020-{body}", extra_banks=OWN).bank == "Länsförsäkringar Bank"
+    # The 16-digit form of payment files (zero-padded) is not an extra bank's number either.
+    assert parse_account(f"9020{body.zfill(12)}", extra_banks=OWN).bank == "Länsförsäkringar Bank"
+
+
+def test_reader_and_writer_take_the_extra_banks() -> None:
+    from datetime import date
+
+    from autogiro import AutogiroValidationError, BankAccount, RequestFile, read_bytes
+
+    account = BankAccount("9020", own_account("1000001"))
+    file = RequestFile(
+        customer_number="471117", bankgiro="9912346", file_date=date(2026, 1, 20), extra_banks=OWN
+    )
+    file.create_mandate("101", account=account, identity="198112289874")
+    data = file.to_bytes()
+    assert read_bytes(data, extra_banks=OWN)[1].account == account  # type: ignore[attr-defined]
+    with pytest.raises(AutogiroValidationError) as error:
+        read_bytes(data)
+    assert error.value.field == "account" and error.value.line == 2
+    with pytest.raises(AutogiroValidationError):
+        RequestFile(
+            customer_number="471117", bankgiro="9912346", file_date=date(2026, 1, 20)
+        ).create_mandate("101", account=account, identity="198112289874")

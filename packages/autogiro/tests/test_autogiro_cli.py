@@ -10,6 +10,8 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from autogiro import (
     GENAST,
     BankAccount,
@@ -124,6 +126,22 @@ def test_show_refuses_a_file_with_errors(tmp_path: Path) -> None:
     assert out.getvalue() == ""
     assert "refused, 1 error(s)" in err.getvalue()
     assert "line 3, column 15, field notice_count:" in err.getvalue()
+    swedish = io.StringIO()
+    assert show(path, out=out, err=swedish, lang="sv") == 1
+    assert "rad 3, kolumn 15, fält notice_count: ska vara lika med antalet TK73-poster" in (
+        swedish.getvalue()
+    )
+
+
+def test_main_prints_the_errors_in_swedish(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "bad.txt"
+    path.write_bytes(
+        file_bytes([*NOTICES[:2], rec("09", {3: "20260211", 11: "9900", 15: num(2, 7)})])
+    )
+    assert main(["show", str(path), "--lang", "sv"]) == 1
+    assert "rad 3, kolumn 15, fält notice_count:" in capsys.readouterr().err
 
 
 def test_show_of_an_empty_list_and_a_missing_file(tmp_path: Path) -> None:

@@ -256,20 +256,20 @@ CASES: list[tuple[str, bytes, int, int, str, str]] = [
         "unknown content name",
     ),
     (
-        "old layout",
-        file_bytes(["0120041015AUTOGIRO9900" + " " * 58]),
+        "unknown content name after AUTOGIRO9900",
+        file_bytes(["0120041015AUTOGIRO9900" + "LISTA X".ljust(40) + "471117" + "0009912346  "]),
         1,
-        11,
-        "layout",
-        "old (pre-2016) file layout is not supported",
+        23,
+        "content",
+        "unknown content name after AUTOGIRO9900 (positions 23-42)",
     ),
     (
-        "register extract, not named the old layout",
-        file_bytes(["0120260202" + "9900" + "0009912346" + "AG-MEDAVI".ljust(20) + " " * 36]),
+        "unknown content name after 9900 and the bankgiro number",
+        file_bytes(["0120260202" + "9900" + "0009912346" + "AG-MEDREG".ljust(20) + " " * 36]),
         1,
-        11,
-        "layout",
-        "register extract, AG-MEDAVI",
+        25,
+        "content",
+        "unknown content name after clearing number 9900",
     ),
     (
         "opening that is no Autogiro opening",
@@ -466,8 +466,12 @@ def test_message_names_line_column_field_and_rule() -> None:
         "column": 16,
         "field": "payer_number",
         "rule": "must be numeric",
+        "code": "field.numeric",
         "got": "AB12            ",
         "message": str(error),
+        "message_sv": (
+            "rad 2, kolumn 16, fält payer_number: ska vara numeriskt (fick 'AB12            ')"
+        ),
     }
 
 

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from autogiro import AutogiroError, AutogiroValidationError, iter_records, read_bytes, validate
+from autogiro.messages import UNKNOWN
 from autogiro_testkit import generated_stream
 
 VALID = generated_stream(3).read()
@@ -23,6 +24,8 @@ OPTIONS = st.fixed_dictionaries({"strict": st.booleans(), "check_digits": st.boo
 def _read_every_way(data: bytes, options: dict[str, bool]) -> None:
     errors = validate(io.BytesIO(data), **options)
     assert all(isinstance(error, AutogiroError) for error in errors)
+    # Every error has a code and a Swedish text from the catalogue (test_autogiro_messages).
+    assert all(error.code != UNKNOWN for error in errors), [e.rule for e in errors]
     try:
         records = read_bytes(data, **options)
     except AutogiroValidationError as error:

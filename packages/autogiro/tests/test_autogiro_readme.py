@@ -51,3 +51,32 @@ def test_the_writing_examples_write_files_that_read_back(
     records = read_file(written)
     assert records[0].TK == "01"
     assert len(records) >= 3
+
+
+def _commented_values(program: str) -> list[tuple[str, str]]:
+    """(expression, shown value) of every line written ``expression  # value``."""
+    pairs = []
+    for line in program.splitlines():
+        code, _, comment = line.partition("  # ")
+        if comment and not code.lstrip().startswith(("records", "OWN")):
+            pairs.append((code.strip(), comment.strip()))
+    return pairs
+
+
+def test_the_errors_example_prints_what_it_shows() -> None:
+    program = _program("## Errors in English and Swedish")
+    namespace: dict[str, object] = {}
+    exec(program, namespace)  # noqa: S102 - the README's own example
+    pairs = _commented_values(program)
+    assert len(pairs) == 3
+    for expression, shown in pairs:
+        assert repr(eval(expression, namespace)) == shown, expression  # noqa: S307
+
+
+def test_the_extra_banks_example_names_the_bank() -> None:
+    program = _program("## Strict and lenient, check digits and extra banks")
+    lines = [line for line in program.splitlines() if "read_file(" not in line]
+    namespace: dict[str, object] = {}
+    exec("\n".join(lines), namespace)  # noqa: S102 - the README's own example
+    expression, shown = next(p for p in _commented_values(program) if "parse_account" in p[0])
+    assert repr(eval(expression, namespace)) == shown  # noqa: S307

@@ -36,6 +36,7 @@ from autogiro import (
     InternetMandateName,
     InternetMandateOpening,
     InternetMandatePostalAddress,
+    ListOpening,
     MandateDeletion,
     MandateNotice,
     MandateNoticeClosing,
@@ -44,6 +45,10 @@ from autogiro import (
     MovePayment,
     MovePaymentsOnDate,
     NewMandate,
+    OldCreditPayment,
+    OldDebitPayment,
+    OldMandateNoticeOpening,
+    OldPaymentSpecificationClosing,
     Opening,
     PayerNumberChange,
     PaymentOrder,
@@ -51,6 +56,9 @@ from autogiro import (
     Record,
     Refund,
     RefundWithdrawal,
+    RegisteredCredit,
+    RegisteredDebit,
+    RegisterExtractClosing,
     RejectedCredit,
     RejectedDebit,
     RejectedPayment,
@@ -72,6 +80,7 @@ from autogiro.fields import (
     Date8,
     Integer,
     Numeric,
+    OldStatus,
     PaymentDateCodec,
     Text,
     Timestamp,
@@ -134,7 +143,7 @@ def values(codec: Codec, *, summed: bool = False) -> st.SearchStrategy[Any]:
             strategy = st.sampled_from(sorted(codec.choices))
         else:
             strategy = st.text(ALPHABET, max_size=length).map(lambda text: text.rstrip(" "))
-    elif isinstance(codec, Code):
+    elif isinstance(codec, Code | OldStatus):
         strategy = st.sampled_from(sorted(codec.table))
     elif isinstance(codec, Account):
         strategy = st.none() | st.builds(
@@ -340,6 +349,66 @@ def internet_mandate_files(draw: st.DrawFn) -> list[Record]:
     return [opening, *body, closing]
 
 
+# -- the old layout and the extract of the watch register -------------------------
+
+
+def _totals_closing(cls: type[R], day: date, payments: list[Any]) -> R:
+    def of(tk: str) -> list[Any]:
+        return [p for p in payments if p.TK == tk]
+
+    return cls(
+        file_date=day,
+        credit_total=sum((p.amount for p in of("32")), Decimal("0.00")),
+        credit_count=len(of("32")),
+        debit_count=len(of("82")),
+        debit_total=sum((p.amount for p in of("82")), Decimal("0.00")),
+    )
+
+
+@st.composite
+def old_payment_specifications(draw: st.DrawFn) -> list[Record]:
+    opening = draw(records_of(ListOpening, content=codes.CONTENT_OLD_PAYMENT_SPECIFICATION))
+    kinds = st.sampled_from([OldDebitPayment, OldCreditPayment])
+    payments = [
+        draw(records_of(cls, summed=True)) for cls in draw(st.lists(kinds, min_size=1, max_size=8))
+    ]
+    closing = _totals_closing(OldPaymentSpecificationClosing, opening.file_date, payments)
+    return [opening, *payments, closing]
+
+
+@st.composite
+def old_mandate_notice_files(draw: st.DrawFn) -> list[Record]:
+    opening = draw(records_of(OldMandateNoticeOpening))
+    notices = draw(st.lists(records_of(MandateNotice), min_size=1, max_size=8))
+    closing = MandateNoticeClosing(file_date=opening.file_date, notice_count=len(notices))
+    return [opening, *notices, closing]
+
+
+@st.composite
+def old_rejected_payment_files(draw: st.DrawFn) -> list[Record]:
+    new = draw(rejected_payment_files())
+    opening = draw(records_of(ListOpening, content=codes.CONTENT_OLD_REJECTED_PAYMENTS))
+    return [opening, *new[1:-1], _with_date(new[-1], opening.file_date)]
+
+
+@st.composite
+def old_amendment_files(draw: st.DrawFn) -> list[Record]:
+    new = draw(amendment_files())
+    opening = draw(records_of(ListOpening, content=codes.CONTENT_OLD_AMENDMENTS))
+    return [opening, *new[1:-1], _with_date(new[-1], opening.file_date)]
+
+
+@st.composite
+def register_extracts(draw: st.DrawFn) -> list[Record]:
+    opening = draw(records_of(ListOpening, content=codes.CONTENT_REGISTER_EXTRACT))
+    kinds = st.sampled_from([RegisteredDebit, RegisteredCredit])
+    payments = [
+        draw(records_of(cls, summed=True)) for cls in draw(st.lists(kinds, min_size=1, max_size=8))
+    ]
+    closing = _totals_closing(RegisterExtractClosing, opening.file_date, payments)
+    return [opening, *payments, closing]
+
+
 FILES: dict[str, Callable[[], st.SearchStrategy[list[Record]]]] = {
     "request": request_files,
     "payment specification": payment_specifications,
@@ -347,6 +416,11 @@ FILES: dict[str, Callable[[], st.SearchStrategy[list[Record]]]] = {
     "rejected payments": rejected_payment_files,
     "amendments": amendment_files,
     "internet mandates": internet_mandate_files,
+    "old payment specification": old_payment_specifications,
+    "old mandate notices": old_mandate_notice_files,
+    "old rejected payments": old_rejected_payment_files,
+    "old amendments": old_amendment_files,
+    "register extract": register_extracts,
 }
 
 
@@ -355,7 +429,14 @@ def _same_payee(records: list[Record]) -> list[Record]:
     result: list[Record] = []
     bankgiro = None
     for record in records:
-        if isinstance(record, Opening | ReportOpening | InternetMandateOpening):
+        if isinstance(
+            record,
+            Opening
+            | ReportOpening
+            | InternetMandateOpening
+            | ListOpening
+            | OldMandateNoticeOpening,
+        ):
             bankgiro = record.bankgiro
         elif getattr(record, "bankgiro", None) is not None:
             record = dataclasses.replace(record, bankgiro=bankgiro)  # type: ignore[call-arg]
@@ -417,11 +498,41 @@ def test_several_sections_in_one_file_round_trip(sections: tuple[list[Record], .
     customer = "471117"  # every section of a file is the same BGC customer's
     records = [
         dataclasses.replace(record, customer_number=customer)  # type: ignore[call-arg]
-        if isinstance(record, Opening | ReportOpening)
+        if isinstance(record, Opening | ReportOpening | ListOpening)
         else record
         for section in sections
         for record in section
     ]
+    _round_trip(records)
+
+
+@settings(max_examples=40, deadline=None)
+@given(old_payment_specifications())
+def test_old_payment_specifications_round_trip(records: list[Record]) -> None:
+    _round_trip(records)
+
+
+@settings(max_examples=40, deadline=None)
+@given(old_mandate_notice_files())
+def test_old_mandate_notices_round_trip(records: list[Record]) -> None:
+    _round_trip(records)
+
+
+@settings(max_examples=40, deadline=None)
+@given(old_rejected_payment_files())
+def test_old_rejected_payments_round_trip(records: list[Record]) -> None:
+    _round_trip(records)
+
+
+@settings(max_examples=40, deadline=None)
+@given(old_amendment_files())
+def test_old_amendment_answers_round_trip(records: list[Record]) -> None:
+    _round_trip(records)
+
+
+@settings(max_examples=40, deadline=None)
+@given(register_extracts())
+def test_register_extracts_round_trip(records: list[Record]) -> None:
     _round_trip(records)
 
 
@@ -448,5 +559,13 @@ def test_the_files_cover_every_record_type() -> None:
         InternetMandate,
         *GROUP_TYPES,
         InternetMandateClosing,
+        ListOpening,
+        OldMandateNoticeOpening,
+        OldDebitPayment,
+        OldCreditPayment,
+        OldPaymentSpecificationClosing,
+        RegisteredDebit,
+        RegisteredCredit,
+        RegisterExtractClosing,
     }
     assert covered == set(ALL_RECORD_TYPES)

@@ -16,7 +16,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from stdnum import luhn
 
-from autogiro.accountnumbers import OWN_BANKS
 from trygg.banking import chart, rules
 from trygg.banking.ledger import Leg, book, book_once, internal_account, replayed
 from trygg.banking.models import (
@@ -43,8 +42,8 @@ from trygg.kernel.validation import Problems, clean_text
 from trygg.parties.models import Party
 from trygg.parties.selectors import accessible_q
 
-# The own bank's clearing number, from the account-number rules' data.
-CLEARING_NUMBER = str(OWN_BANKS[0].first)
+# The own bank's clearing number, from its clearing range in the banking rules' data.
+CLEARING_NUMBER = str(rules.OWN_BANKS[0].first)
 
 
 def _rule_message(code: str, fallback: str) -> str:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import connection, transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from autogiro import (
@@ -35,7 +36,9 @@ from autogiro import (
     AutogiroError,
     AutogiroValidationError,
     DebitPayment,
+    ListOpening,
     MandateNotice,
+    OldMandateNoticeOpening,
     Record,
     Refund,
     RejectedDebit,
@@ -47,6 +50,7 @@ from autogiro import (
 from trygg.banking import chart
 from trygg.banking.ledger import Leg, book, internal_account
 from trygg.banking.models import LedgerTransaction
+from trygg.banking.rules import OWN_BANKS
 from trygg.billing import states
 from trygg.billing.mandates import mandate_notice_apply
 from trygg.billing.models import BankgirotFile, Charge, ChargeState, Direction, Mandate
@@ -94,12 +98,14 @@ def _sha256(path: Path) -> str:
 
 def _refusal(path: Path) -> ValidationFailed:
     with path.open("rb") as stream:
-        errors = list(validate(stream))[:50]
+        errors = list(validate(stream, extra_banks=OWN_BANKS))[:50]
+    # The library words its errors in English and Swedish; other languages read the English.
+    lang = "sv" if (get_language() or "").startswith("sv") else "en"
     problems = [
         FieldProblem(
             f"line {e.line}" + (f", column {e.column}" if e.column else "") + f", {e.field}",
-            "autogiro.format",
-            str(e),
+            f"autogiro.{e.code}",
+            e.message(lang=lang),
         )
         for e in errors
     ]
@@ -303,6 +309,13 @@ class _Payments:
         )
 
 
+_OLD_CONTENT = {
+    codes.CONTENT_OLD_PAYMENT_SPECIFICATION: codes.CONTENT_PAYMENT_SPECIFICATION,
+    codes.CONTENT_OLD_REJECTED_PAYMENTS: codes.CONTENT_REJECTED_PAYMENTS,
+    codes.CONTENT_OLD_AMENDMENTS: codes.CONTENT_AMENDMENTS,
+}
+
+
 class _Import:
     def __init__(self, ctx: AuditContext, file: BankgirotFile) -> None:
         self.ctx = ctx
@@ -327,6 +340,13 @@ class _Import:
             elif isinstance(record, ReportOpening):
                 self.content = record.content
                 self.file.content = record.content
+            elif isinstance(record, ListOpening | OldMandateNoticeOpening):
+                # The old layout: its records are read as the new layout's types.
+                if isinstance(record, ListOpening):
+                    self.content = _OLD_CONTENT.get(record.content, record.content)
+                else:
+                    self.content = codes.CONTENT_MANDATE_NOTICES
+                self.file.content = self.content
             elif isinstance(record, DebitPayment):
                 payment(record)
             elif isinstance(record, Refund):
@@ -460,7 +480,7 @@ def autogiro_import(
 
             def counted(stream: Any) -> Iterator[Record]:
                 nonlocal count
-                for record in iter_records(stream):
+                for record in iter_records(stream, extra_banks=OWN_BANKS):
                     count += 1
                     if not count % BATCH:
                         progress(count, total, "reading")

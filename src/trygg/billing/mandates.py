@@ -15,7 +15,8 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
-from autogiro.accountnumbers import AccountNumberError, parse_account
+from autogiro.accountnumbers import AccountNumberError
+from trygg.banking.rules import account_number
 from trygg.billing import period_rules, rules, states
 from trygg.billing.models import (
     Charge,
@@ -192,7 +193,7 @@ def mandate_check(
         )
     account = None
     try:
-        account = parse_account(data.account or "")
+        account = account_number(data.account or "")
     except AccountNumberError as error:
         problems.add("account", error.code, error.message)
     if (

@@ -35,6 +35,7 @@ from autogiro import (
     write_debit_orders,
     write_records,
 )
+from trygg.banking.rules import OWN_BANKS
 from trygg.billing import rules, states
 from trygg.billing.mandates import policies_attach_existing
 from trygg.billing.models import (
@@ -220,7 +221,7 @@ def _write_file(run: BillingRun) -> Path | None:
     path = folder / name
     temporary = folder / f".{name}.part"
     with temporary.open("wb") as stream:
-        count = write_records(_records(run), stream)
+        count = write_records(_records(run), stream, extra_banks=OWN_BANKS)
         # The debit orders, the bulk of the file, from plain values (see write_debit_orders).
         count += write_debit_orders(
             stream, _debit_rows(run), opening=_opening(run), first_line=count + 1

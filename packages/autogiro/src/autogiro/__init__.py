@@ -1,4 +1,5 @@
-"""Read and write Bankgirot Autogiro files in the new layout (2016 and later).
+"""Read and write Bankgirot Autogiro files: the new layout (2016 and later), the old
+layout's files from Bankgirot and the extract of the watch register.
 
 Pure Python, standard library only. Files are ISO-8859-1 text of
 80-character records ending in CR LF.
@@ -30,6 +31,7 @@ sources.
 from __future__ import annotations
 
 from . import codes
+from .accountnumbers import ExtraBank
 from .cli import show
 from .errors import AutogiroError, AutogiroValidationError
 from .fields import GENAST, BankAccount, PaymentDate, kronor_to_ore, ore_to_kronor
@@ -56,6 +58,7 @@ from .records import (
     InternetMandateName,
     InternetMandateOpening,
     InternetMandatePostalAddress,
+    ListOpening,
     MandateDeletion,
     MandateNotice,
     MandateNoticeClosing,
@@ -64,6 +67,10 @@ from .records import (
     MovePayment,
     MovePaymentsOnDate,
     NewMandate,
+    OldCreditPayment,
+    OldDebitPayment,
+    OldMandateNoticeOpening,
+    OldPaymentSpecificationClosing,
     Opening,
     PayerNumberChange,
     PayerPaymentsCancelled,
@@ -79,6 +86,9 @@ from .records import (
     Record,
     Refund,
     RefundWithdrawal,
+    RegisteredCredit,
+    RegisteredDebit,
+    RegisterExtractClosing,
     RejectedCredit,
     RejectedDebit,
     RejectedPayment,
@@ -87,6 +97,7 @@ from .records import (
     ReportedPayment,
     ReportOpening,
     SectionOpening,
+    TotalsClosing,
     Withdrawal,
 )
 from .serialize import to_json
@@ -113,6 +124,7 @@ __all__ = [
     "DebitOrder",
     "DebitPayment",
     "Deposit",
+    "ExtraBank",
     "Family",
     "InternetMandate",
     "InternetMandateAddress",
@@ -121,6 +133,7 @@ __all__ = [
     "InternetMandateName",
     "InternetMandateOpening",
     "InternetMandatePostalAddress",
+    "ListOpening",
     "MandateDeletion",
     "MandateNotice",
     "MandateNoticeClosing",
@@ -129,6 +142,10 @@ __all__ = [
     "MovePayment",
     "MovePaymentsOnDate",
     "NewMandate",
+    "OldCreditPayment",
+    "OldDebitPayment",
+    "OldMandateNoticeOpening",
+    "OldPaymentSpecificationClosing",
     "Opening",
     "PayerNumberChange",
     "PayerPaymentsCancelled",
@@ -145,6 +162,9 @@ __all__ = [
     "Record",
     "Refund",
     "RefundWithdrawal",
+    "RegisterExtractClosing",
+    "RegisteredCredit",
+    "RegisteredDebit",
     "RejectMandate",
     "RejectedCredit",
     "RejectedDebit",
@@ -154,6 +174,7 @@ __all__ = [
     "ReportedPayment",
     "RequestFile",
     "SectionOpening",
+    "TotalsClosing",
     "Withdrawal",
     "check_records",
     "codes",

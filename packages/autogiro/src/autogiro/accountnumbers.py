@@ -27,16 +27,17 @@ accounts, so a 7-digit account that passes the mod-11 check of comment 1 or 2 is
 ``certain=False`` and ``bank=""`` (the caller warns; the table may be older than the bank).
 Anything else with an unknown clearing number is refused with ``account.clearing_unknown``.
 
-The insurer's own bank (``OWN_BANKS``) is data too: trygg's accounts (and the demo's, opened the
-same way) have clearing number 9020 and an 8-digit account whose last digit is a Luhn check digit
-over the clearing number and the account. 9020 lies in Länsförsäkringar Bank's range, whose
-accounts have 7 digits: an 8-digit account on an own clearing number is the own bank's, checked
-by its own rule, so the customer's own account is a valid debit account and payment receiver.
+Banks the table does not describe (an insurer's own bank, a bank newer than the table) are given
+by the caller as ``extra_banks``: :class:`ExtraBank` ranges whose accounts have ``length`` digits,
+the last a Luhn check digit over the clearing number and the account. An account of exactly that
+length on such a clearing number is that bank's, checked by its rule (even inside another bank's
+range, whose accounts have another length); any other account there is checked by the table.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -126,9 +127,9 @@ RULES: Final[tuple[BankRule, ...]] = (
 
 
 @dataclass(frozen=True)
-class OwnBank:
-    """A clearing range of the insurer's own bank: ``length``-digit accounts, the last digit a
-    Luhn check digit over the clearing number and the account (``banking.services``)."""
+class ExtraBank:
+    """A clearing range given by the caller: ``length``-digit accounts, the last digit a Luhn
+    check digit over the clearing number and the account (e.g. the caller's own bank)."""
 
     first: int
     last: int
@@ -137,9 +138,6 @@ class OwnBank:
 
     def covers(self, clearing: int) -> bool:
         return self.first <= clearing <= self.last
-
-
-OWN_BANKS: Final[tuple[OwnBank, ...]] = (OwnBank(9020, 9020, "trygg", 8),)
 
 
 # Account-number length per (type, comment).
@@ -254,7 +252,7 @@ def _split(text: str) -> tuple[str | None, str]:
     return None, re.sub(r"\D", "", text)
 
 
-def _resolve(clearing5: str, account: str) -> AccountNumber:
+def _resolve(clearing5: str, account: str, extra_banks: Sequence[ExtraBank]) -> AccountNumber:
     """A clearing number of four digits, or five for Swedbank 8xxx with its check digit."""
     if len(clearing5) not in (4, 5) or clearing5[0] == "0":
         raise _format_error("The clearing number has four digits (1000-9999).")
@@ -270,7 +268,7 @@ def _resolve(clearing5: str, account: str) -> AccountNumber:
             )
     if not account:
         raise _format_error("The account number is missing.")
-    own = _own_bank(clearing, account)
+    own = _extra_bank(clearing, account, extra_banks)
     if own is not None:
         return own
     if rule is None:
@@ -283,10 +281,12 @@ def _resolve(clearing5: str, account: str) -> AccountNumber:
     return AccountNumber(clearing=clearing, account=fitted, bank=rule.bank, certain=True)
 
 
-def _own_bank(clearing: str, account: str) -> AccountNumber | None:
-    """The account of the insurer's own bank, or None when the number is not one (the general
-    table decides)."""
-    for own in OWN_BANKS:
+def _extra_bank(
+    clearing: str, account: str, extra_banks: Sequence[ExtraBank]
+) -> AccountNumber | None:
+    """The account of one of the caller's extra banks, or None when the number is not one (the
+    general table decides)."""
+    for own in extra_banks:
         if own.covers(int(clearing)) and len(account) == own.length and account[0] != "0":
             if not _mod10_ok(clearing + account):
                 raise AccountNumberError(
@@ -310,35 +310,36 @@ def _unknown(clearing: str, account: str) -> AccountNumber:
     )
 
 
-def parse_account(text: str) -> AccountNumber:
+def parse_account(text: str, *, extra_banks: Sequence[ExtraBank] = ()) -> AccountNumber:
     """Parse and check a Swedish bank account number ("clearing account", separators allowed).
 
     Spaces, hyphens, dots and one comma may separate the digits.  A comma or the first space
     ends the clearing number (four digits, or five for Swedbank 8xxx-C).  Without them the first
     four digits are the clearing number; for Swedbank 8xxx a fifth digit is taken as the
     clearing check digit when only that reading is valid (both valid: the four-digit reading,
-    the form of payment files, with ``certain=False``).
+    the form of payment files, with ``certain=False``). ``extra_banks`` adds clearing ranges
+    the table does not describe (see :class:`ExtraBank`).
     """
     text = text.strip()
     if not text or not _ALLOWED.fullmatch(text):
         raise _format_error("Use digits, spaces, hyphens and a comma only.")
     clearing, account = _split(text)
     if clearing is not None:
-        return _resolve(clearing, account)
+        return _resolve(clearing, account, extra_banks)
     digits = account
     if len(digits) < 6:
         raise _format_error("Too few digits for a clearing number and an account number.")
     rule = rule_for(int(digits[:4])) if digits[0] != "0" else None
     if rule is None or not (rule.bank == "Swedbank" and digits[0] == "8"):
-        return _resolve(digits[:4], digits[4:])
+        return _resolve(digits[:4], digits[4:], extra_banks)
     four: AccountNumber | AccountNumberError
     five: AccountNumber | AccountNumberError
     try:
-        four = _resolve(digits[:4], digits[4:])
+        four = _resolve(digits[:4], digits[4:], extra_banks)
     except AccountNumberError as error:
         four = error
     try:
-        five = _resolve(digits[:5], digits[5:])
+        five = _resolve(digits[:5], digits[5:], extra_banks)
     except AccountNumberError as error:
         five = error
     if isinstance(four, AccountNumber):

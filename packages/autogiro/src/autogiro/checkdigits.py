@@ -20,9 +20,10 @@ writer therefore take ``check_digits=False`` to skip them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
-from .accountnumbers import AccountNumberError, parse_account
+from .accountnumbers import AccountNumberError, ExtraBank, parse_account
 from .fields import BankAccount
 
 __all__ = ["account_problem", "bankgiro_problem", "identity_problem", "luhn_valid"]
@@ -75,10 +76,11 @@ def identity_problem(number: str) -> str | None:
     return None
 
 
-def account_problem(account: BankAccount) -> str | None:
-    """What is wrong with a bank account by its bank's rule, or None."""
+def account_problem(account: BankAccount, extra_banks: Sequence[ExtraBank] = ()) -> str | None:
+    """What is wrong with a bank account by its bank's rule, or None (``extra_banks``: clearing
+    ranges the table does not describe, see :class:`~autogiro.accountnumbers.ExtraBank`)."""
     try:
-        parse_account(f"{account.clearing} {account.number}")
+        parse_account(f"{account.clearing} {account.number}", extra_banks=extra_banks)
     except AccountNumberError as error:
         return f"bank account: {error.message}"
     return None

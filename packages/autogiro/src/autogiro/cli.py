@@ -1,6 +1,6 @@
 """Command line: ``python -m autogiro show FILE``.
 
-:func:`show` is what a later ``trygg autogiro show FILE`` command calls: it
+:func:`show` is what an application's own command (e.g. ``APP autogiro show FILE``) calls: it
 prints the records of the file as a JSON list, or refuses the file, printing
 every problem, and returns the exit code (0 or 1).
 """
@@ -14,7 +14,9 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
+from .accountnumbers import ExtraBank
 from .errors import AutogiroError
+from .messages import LANGUAGES
 from .reader import iter_records, validate
 from .serialize import to_json
 
@@ -28,8 +30,12 @@ def show(
     check_digits: bool = True,
     out: TextIO | None = None,
     err: TextIO | None = None,
+    extra_banks: Sequence[ExtraBank] = (),
+    lang: str = "en",
 ) -> int:
     """Print the file at ``path`` as a JSON list of records; return 0.
+
+    Errors are printed in ``lang`` (``"en"`` or ``"sv"``).
 
     A file with problems is refused: every problem is printed to ``err``
     (one per line) and 1 is returned. The file is read twice (first checked,
@@ -39,26 +45,30 @@ def show(
     err = sys.stderr if err is None else err
     try:
         with open(path, "rb") as stream:
-            errors = validate(stream, strict=strict, check_digits=check_digits)
+            errors = validate(
+                stream, strict=strict, check_digits=check_digits, extra_banks=extra_banks
+            )
     except OSError as problem:
         print(f"autogiro: {path}: {problem.strerror or problem}", file=err)
         return 1
     if errors:
         print(f"autogiro: {path}: refused, {len(errors)} error(s):", file=err)
         for error in errors:
-            print(f"  {error}", file=err)
+            print(f"  {error.message(lang)}", file=err)
         return 1
     try:
         with open(path, "rb") as stream:
             out.write("[")
             first = True
-            for record in iter_records(stream, strict=strict, check_digits=check_digits):
+            for record in iter_records(
+                stream, strict=strict, check_digits=check_digits, extra_banks=extra_banks
+            ):
                 out.write("\n  " if first else ",\n  ")
                 out.write(json.dumps(to_json(record), ensure_ascii=False))
                 first = False
             out.write("\n]\n" if not first else "]\n")
     except AutogiroError as error:  # the file changed between the two readings
-        print(f"autogiro: {path}: refused: {error}", file=err)
+        print(f"autogiro: {path}: refused: {error.message(lang)}", file=err)
         return 1
     return 0
 
@@ -82,9 +92,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="skip the check digits of bankgiro, identity and account numbers "
         "(Bankgirot's example files fail them)",
     )
+    show_parser.add_argument(
+        "--lang", choices=LANGUAGES, default="en", help="the language of the errors"
+    )
     arguments = parser.parse_args(argv)
     return show(
         arguments.file,
         strict=not arguments.lenient,
         check_digits=not arguments.no_check_digits,
+        lang=arguments.lang,
     )

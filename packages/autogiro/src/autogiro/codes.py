@@ -18,9 +18,14 @@ __all__ = [
     "CONTENT_INTERNET_MANDATES",
     "CONTENT_MANDATE_NOTICES",
     "CONTENT_NAMES",
+    "CONTENT_OLD_AMENDMENTS",
+    "CONTENT_OLD_PAYMENT_SPECIFICATION",
+    "CONTENT_OLD_REJECTED_PAYMENTS",
     "CONTENT_PAYMENT_SPECIFICATION",
+    "CONTENT_REGISTER_EXTRACT",
     "CONTENT_REJECTED_PAYMENTS",
     "INTERNET_MANDATE_MESSAGE_TYPES",
+    "LIST_CONTENT_NAMES",
     "MANDATE_COMMENT_CODES",
     "MANDATE_INFORMATION_CODES",
     "PAYMENT_STATUS_APPROVED",
@@ -56,6 +61,24 @@ CONTENT_NAMES: Final = _table(
     }
 )
 """Content names (positions 45-64 of the opening record from Bankgirot)."""
+
+CONTENT_OLD_PAYMENT_SPECIFICATION: Final = ""
+CONTENT_OLD_REJECTED_PAYMENTS: Final = "FELLISTA REG.KONTRL"
+CONTENT_OLD_AMENDMENTS: Final = "MAK/ÄNDRINGSLISTA"
+CONTENT_REGISTER_EXTRACT: Final = "BEVAKNINGSREG"
+
+LIST_CONTENT_NAMES: Final = _table(
+    {
+        CONTENT_OLD_PAYMENT_SPECIFICATION: "Betalningsspecifikation (gammal layout)",
+        CONTENT_OLD_REJECTED_PAYMENTS: (
+            "Fellista registerkontroll, avvisade betalningar (gammal layout)"
+        ),
+        CONTENT_OLD_AMENDMENTS: "Makulerings- och ändringslista (gammal layout)",
+        CONTENT_REGISTER_EXTRACT: "Utdrag ur bevakningsregistret",
+    }
+)
+"""Content names of the opening records with ``AUTOGIRO9900`` in positions 11-22
+(positions 23-42): the old layout's files and the extract of the watch register."""
 
 PERIOD_CODES: Final = _table(
     {
@@ -265,6 +288,15 @@ RECORD_TITLES: Final = _table(
         "internet_mandate_address": "Medgivandepost, namn och adress del 2",
         "internet_mandate_postal_address": "Medgivandepost, postnummer och postort",
         "internet_mandate_closing": "Slutpost",
+        # Files from Bankgirot opened with AUTOGIRO9900: the old layout, the watch register.
+        "list_opening": "Öppningspost",
+        "old_mandate_notice_opening": "Öppningspost, medgivandeavisering (gammal layout)",
+        "old_debit_payment": "Betalningspost, inbetalning (gammal layout)",
+        "old_credit_payment": "Betalningspost, utbetalning (gammal layout)",
+        "old_payment_specification_closing": "Slutpost (gammal layout)",
+        "registered_debit": "Bevakad betalning, inbetalning",
+        "registered_credit": "Bevakad betalning, utbetalning",
+        "register_extract_closing": "Slutpost",
     }
 )
 """Swedish title of every record type, keyed by the record name."""

@@ -7,6 +7,10 @@ number in the file), the column (1-based start position of the field in the
     line 3, column 16, field payer_number: must be numeric (got 'AB12            ')
 
 Several problems are bundled in an :class:`AutogiroValidationError`.
+
+The rule is English; ``error.code`` is its stable code and
+``error.message(lang="sv")`` the whole error in Swedish (see
+:mod:`autogiro.messages`).
 """
 
 from __future__ import annotations
@@ -14,7 +18,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from .messages import code_of, translate
+
 __all__ = ["AutogiroError", "AutogiroValidationError"]
+
+_WORDS = {
+    "en": {"line": "line", "column": "column", "field": "field", "got": "got", "errors": "errors"},
+    "sv": {"line": "rad", "column": "kolumn", "field": "fält", "got": "fick", "errors": "fel"},
+}
 
 
 class AutogiroError(ValueError):
@@ -36,18 +47,31 @@ class AutogiroError(ValueError):
         self.got = got
         super().__init__(self._render())
 
-    def _render(self) -> str:
+    @property
+    def code(self) -> str:
+        """The rule's stable code (``field.numeric``, ``structure.must_equal`` ...), from
+        :data:`autogiro.messages.CATALOGUE`."""
+        return code_of(self.rule)
+
+    def message(self, lang: str = "en") -> str:
+        """The error in ``lang`` (``"en"`` or ``"sv"``): line, column, field, rule and what was
+        found, e.g. ``rad 3, kolumn 16, fält payer_number: ska vara numeriskt (fick 'AB12')``."""
+        return self._render(lang)
+
+    def _render(self, lang: str = "en") -> str:
+        words = _WORDS.get(lang) or _WORDS["en"]
+        rule = translate(self.rule, lang)
         where = []
         if self.line is not None:
-            where.append(f"line {self.line}")
+            where.append(f"{words['line']} {self.line}")
         if self.column is not None:
-            where.append(f"column {self.column}")
+            where.append(f"{words['column']} {self.column}")
         if self.field is not None:
-            where.append(f"field {self.field}")
+            where.append(f"{words['field']} {self.field}")
         text = ", ".join(where)
-        text = f"{text}: {self.rule}" if text else self.rule
+        text = f"{text}: {rule}" if text else rule
         if self.got is not None:
-            text += f" (got {self.got!r})"
+            text += f" ({words['got']} {self.got!r})"
         return text
 
     def __str__(self) -> str:
@@ -84,8 +108,10 @@ class AutogiroError(ValueError):
             "column": self.column,
             "field": self.field,
             "rule": self.rule,
+            "code": self.code,
             "got": self.got,
             "message": str(self),
+            "message_sv": self.message("sv"),
         }
 
 
@@ -104,12 +130,13 @@ class AutogiroValidationError(AutogiroError):
             first.rule, line=first.line, column=first.column, field=first.field, got=first.got
         )
 
-    def _render(self) -> str:
+    def _render(self, lang: str = "en") -> str:
         errors: tuple[AutogiroError, ...] = getattr(self, "errors", ())
         if len(errors) == 1:
-            return str(errors[0])
-        lines = [f"{len(errors)} errors:"]
-        lines.extend(f"  {error}" for error in errors)
+            return errors[0].message(lang)
+        words = _WORDS.get(lang) or _WORDS["en"]
+        lines = [f"{len(errors)} {words['errors']}:"]
+        lines.extend(f"  {error.message(lang)}" for error in errors)
         return "\n".join(lines)
 
     def _key(self) -> tuple[Any, ...]:

@@ -23,6 +23,7 @@ from datetime import date, time
 from decimal import Decimal
 from functools import lru_cache
 from operator import methodcaller
+from types import MappingProxyType
 from typing import Any, Final, Literal
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "Fixed",
     "Integer",
     "Numeric",
+    "OldStatus",
     "PaymentDate",
     "PaymentDateCodec",
     "Text",
@@ -401,7 +403,8 @@ class Date8(Codec):
 
 
 class Date6(Codec):
-    """An optional date ``YYMMDD`` (century 20)."""
+    """An optional date ``YYMMDD`` (century 20); blank or zeros when absent (the old
+    layout's mandate notices write zeros)."""
 
     kind = "D"
 
@@ -409,7 +412,7 @@ class Date6(Codec):
         super().__init__(6)
 
     def decode(self, text: str) -> date | None:
-        if text == "      ":
+        if text == "      " or text == "000000":
             return None
         if not _is_digits(text):
             raise FieldError("must be a date YYMMDD")
@@ -426,7 +429,7 @@ class Date6(Codec):
         return f"{value.year - 2000:02d}{value.month:02d}{value.day:02d}"
 
     def describe(self) -> str:
-        return "YYMMDD, blank if absent"
+        return "YYMMDD, blank or zeros if absent (written blank)"
 
 
 class PaymentDateCodec(Codec):
@@ -586,6 +589,37 @@ class Code(Codec):
         if self.optional:
             text += f", {self.empty!r} if none"
         return text
+
+
+class OldStatus(Codec):
+    """Status of a payment in the old layout's payment specification (position 80):
+    blank for an approved payment, read and written as ``0``, as in the new layout;
+    otherwise ``1``, ``2`` or ``9`` as there."""
+
+    kind = "A"
+
+    _TABLE: Final = MappingProxyType({" ": "0", "1": "1", "2": "2", "9": "9"})
+
+    def __init__(self) -> None:
+        super().__init__(1)
+        self.table = frozenset(self._TABLE.values())
+        self.fast = self._TABLE.__getitem__
+
+    def decode(self, text: str) -> str:
+        value = self._TABLE.get(text)
+        if value is None:
+            raise FieldError("unknown payment status code (blank, 1, 2 or 9)")
+        return value
+
+    def encode(self, value: Any) -> str:
+        if value == "0":
+            return " "
+        if value not in ("1", "2", "9"):
+            raise FieldError("unknown payment status code (blank, 1, 2 or 9)")
+        return str(value)
+
+    def describe(self) -> str:
+        return "A1 status: blank approved (read as 0), 1, 2 or 9"
 
 
 class Account(Codec):

@@ -20,8 +20,10 @@ a byte order mark). Everything else is checked the same way; the default,
 strict mode refuses each of these with its own error.
 
 ``check_digits=True`` (the default) verifies the check digits of bankgiro and
-identity numbers (:mod:`autogiro.checkdigits`); Bankgirot's published example
-files use numbers that fail them, ``check_digits=False`` skips the check.
+identity numbers and bank accounts (:mod:`autogiro.checkdigits`); Bankgirot's
+published example files use numbers that fail them, ``check_digits=False``
+skips the check. ``extra_banks`` adds clearing ranges that Bankgirot's table of
+banks does not describe (:class:`~autogiro.accountnumbers.ExtraBank`).
 Every record's bankgiro number must equal its section's opening record's, and
 every opening record's BGC customer number the file's first, in both cases.
 """
@@ -31,13 +33,21 @@ from __future__ import annotations
 import io
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Final
 
+from .accountnumbers import ExtraBank
 from .errors import AutogiroError, AutogiroValidationError
 from .fields import utf8_offset
 from .lines import RECORD_LENGTH, decode_line
-from .records import InternetMandateOpening, Opening, Record, ReportOpening
+from .records import (
+    InternetMandateOpening,
+    ListOpening,
+    OldMandateNoticeOpening,
+    Opening,
+    Record,
+    ReportOpening,
+)
 from .structure import Family, StructureChecker, detect_family
 
 __all__ = ["iter_records", "read_bytes", "read_file", "validate"]
@@ -56,7 +66,21 @@ def _opening_class(family: Family) -> type[Record]:
         return Opening
     if family is Family.INTERNET_MANDATES:
         return InternetMandateOpening
+    if family is Family.OLD_MANDATE_NOTICES:
+        return OldMandateNoticeOpening
+    if family in _LIST_FAMILIES:
+        return ListOpening
     return ReportOpening
+
+
+_LIST_FAMILIES: Final = frozenset(
+    {
+        Family.OLD_PAYMENT_SPECIFICATION,
+        Family.OLD_REJECTED_PAYMENTS,
+        Family.OLD_AMENDMENTS,
+        Family.REGISTER_EXTRACT,
+    }
+)
 
 
 def _encoding_error(body: bytes, line: int) -> AutogiroError | None:
@@ -345,10 +369,10 @@ def _blank_lines(lines: list[int]) -> Iterator[tuple[str | None, list[AutogiroEr
 
 
 def _scan(
-    stream: BinaryStream, strict: bool, check_digits: bool
+    stream: BinaryStream, strict: bool, check_digits: bool, extra_banks: Sequence[ExtraBank] = ()
 ) -> Iterator[tuple[Record | None, list[AutogiroError]]]:
     """Yield ``(record or None, errors)`` for every line, then final errors."""
-    checker = StructureChecker(check_digits=check_digits)
+    checker = StructureChecker(check_digits=check_digits, extra_banks=extra_banks)
     line = 0
     for text, errors in _texts(stream, strict):
         line += 1
@@ -415,14 +439,18 @@ def _scan(
 
 
 def iter_records(
-    stream: BinaryStream, *, strict: bool = True, check_digits: bool = True
+    stream: BinaryStream,
+    *,
+    strict: bool = True,
+    check_digits: bool = True,
+    extra_banks: Sequence[ExtraBank] = (),
 ) -> Iterator[Record]:
     """Yield the records of ``stream`` one by one.
 
     Raises :class:`AutogiroValidationError` with the problems of the first
     line that has any (or of a closing record whose totals are wrong).
     """
-    for record, errors in _scan(stream, strict, check_digits):
+    for record, errors in _scan(stream, strict, check_digits, extra_banks):
         if errors:
             raise AutogiroValidationError(errors)
         if record is not None:
@@ -435,13 +463,14 @@ def validate(
     strict: bool = True,
     check_digits: bool = True,
     max_errors: int | None = None,
+    extra_banks: Sequence[ExtraBank] = (),
 ) -> list[AutogiroError]:
     """Every problem of the file in ``stream``, in line order (empty if none).
 
     Reading stops after ``max_errors`` problems when given.
     """
     found: list[AutogiroError] = []
-    for _record, errors in _scan(stream, strict, check_digits):
+    for _record, errors in _scan(stream, strict, check_digits, extra_banks):
         if errors:
             found.extend(errors)
             if max_errors is not None and len(found) >= max_errors:
@@ -451,10 +480,12 @@ def validate(
     return found
 
 
-def _read_all(stream: BinaryStream, strict: bool, check_digits: bool) -> list[Record]:
+def _read_all(
+    stream: BinaryStream, strict: bool, check_digits: bool, extra_banks: Sequence[ExtraBank]
+) -> list[Record]:
     records: list[Record] = []
     found: list[AutogiroError] = []
-    for record, errors in _scan(stream, strict, check_digits):
+    for record, errors in _scan(stream, strict, check_digits, extra_banks):
         if errors:
             found.extend(errors)
         elif record is not None:
@@ -466,13 +497,23 @@ def _read_all(stream: BinaryStream, strict: bool, check_digits: bool) -> list[Re
 
 
 def read_file(
-    path: str | os.PathLike[str], *, strict: bool = True, check_digits: bool = True
+    path: str | os.PathLike[str],
+    *,
+    strict: bool = True,
+    check_digits: bool = True,
+    extra_banks: Sequence[ExtraBank] = (),
 ) -> list[Record]:
     """All records of the file at ``path``; raises with every problem."""
     with open(path, "rb") as stream:
-        return _read_all(stream, strict, check_digits)
+        return _read_all(stream, strict, check_digits, extra_banks)
 
 
-def read_bytes(data: bytes, *, strict: bool = True, check_digits: bool = True) -> list[Record]:
+def read_bytes(
+    data: bytes,
+    *,
+    strict: bool = True,
+    check_digits: bool = True,
+    extra_banks: Sequence[ExtraBank] = (),
+) -> list[Record]:
     """All records of a file held in memory; raises with every problem."""
-    return _read_all(io.BytesIO(data), strict, check_digits)
+    return _read_all(io.BytesIO(data), strict, check_digits, extra_banks)

@@ -1,4 +1,5 @@
-"""Typed records of Bankgirot's Autogiro files (new layout, 2016 and later).
+"""Typed records of Bankgirot's Autogiro files: the new layout (2016 and later), the
+old layout's files from Bankgirot, and the extract of the watch register.
 
 Every record is a frozen dataclass. Its class attributes describe it:
 
@@ -38,6 +39,7 @@ from .fields import (
     Fixed,
     Integer,
     Numeric,
+    OldStatus,
     PaymentDate,
     PaymentDateCodec,
     Text,
@@ -66,6 +68,7 @@ __all__ = [
     "InternetMandateName",
     "InternetMandateOpening",
     "InternetMandatePostalAddress",
+    "ListOpening",
     "MandateDeletion",
     "MandateNotice",
     "MandateNoticeClosing",
@@ -74,6 +77,10 @@ __all__ = [
     "MovePayment",
     "MovePaymentsOnDate",
     "NewMandate",
+    "OldCreditPayment",
+    "OldDebitPayment",
+    "OldMandateNoticeOpening",
+    "OldPaymentSpecificationClosing",
     "Opening",
     "PayerNumberChange",
     "PayerPaymentsCancelled",
@@ -89,6 +96,9 @@ __all__ = [
     "Record",
     "Refund",
     "RefundWithdrawal",
+    "RegisterExtractClosing",
+    "RegisteredCredit",
+    "RegisteredDebit",
     "RejectMandate",
     "RejectedCredit",
     "RejectedDebit",
@@ -97,6 +107,7 @@ __all__ = [
     "ReportOpening",
     "ReportedPayment",
     "SectionOpening",
+    "TotalsClosing",
     "Withdrawal",
 ]
 
@@ -1173,6 +1184,173 @@ class InternetMandateClosing(Record):
     """Number of TK52-TK56 records."""
 
 
+# ---------------------------------------------------------------------------
+# Files from Bankgirot with clearing number 9900 in the opening record: the
+# old layout (before 2016) and the extract of the watch register
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ListOpening(Record):
+    """TK01 with ``AUTOGIRO`` in 11-18 and clearing number 9900 in 19-22.
+
+    It opens the old layout's payment specification (blank content name),
+    rejected payments (``FELLISTA REG.KONTRL``) and amendment answers
+    (``MAK/ÄNDRINGSLISTA``), and the extract of the watch register
+    (``BEVAKNINGSREG``), which the current manual still describes so.
+    ``content`` names the kind of file (see :data:`codes.LIST_CONTENT_NAMES`).
+    """
+
+    TK: ClassVar[str] = "01"
+    NAME: ClassVar[str] = "list_opening"
+    LAYOUT: ClassVar[tuple[Field, ...]] = (
+        _tk("01"),
+        Field("file_date", 3, Date8()),
+        Field("layout_name", 11, Fixed("AUTOGIRO"), attribute=False),
+        Field("clearing", 19, Fixed("9900"), attribute=False),
+        Field(
+            "content",
+            23,
+            Text(20, choices=frozenset(codes.LIST_CONTENT_NAMES), label="content name"),
+        ),
+        _reserved(43, 20, checked=False),
+        Field("customer_number", 63, Numeric(6)),
+        Field("bankgiro", 69, Numeric(10)),
+        _reserved(79, 2, checked=False),
+    )
+
+    file_date: date
+    content: str
+    customer_number: str
+    bankgiro: str
+
+
+@dataclass(frozen=True, slots=True)
+class OldMandateNoticeOpening(Record):
+    """TK01 of the old layout's mandate notices: date, clearing number 9900,
+    the payee's bankgiro number and ``AG-MEDAVI`` (no BGC customer number)."""
+
+    TK: ClassVar[str] = "01"
+    NAME: ClassVar[str] = "old_mandate_notice_opening"
+    LAYOUT: ClassVar[tuple[Field, ...]] = (
+        _tk("01"),
+        Field("file_date", 3, Date8()),
+        Field("clearing", 11, Fixed("9900"), attribute=False),
+        Field("bankgiro", 15, Numeric(10)),
+        Field("content", 25, Fixed(codes.CONTENT_MANDATE_NOTICES.ljust(20)), attribute=False),
+        _reserved(45, 36, checked=False),
+    )
+
+    file_date: date
+    bankgiro: str
+
+
+def _old_reported_payment_layout(tk: str) -> tuple[Field, ...]:
+    return (
+        *_reported_payment_layout(tk)[:-1],
+        Field("status", 80, OldStatus()),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class OldDebitPayment(DebitPayment):
+    """TK82 in the old layout's payment specification: a debit whose status
+    is blank when approved (read as ``0``) and otherwise 1, 2 or 9."""
+
+    NAME: ClassVar[str] = "old_debit_payment"
+    LAYOUT: ClassVar[tuple[Field, ...]] = _old_reported_payment_layout("82")
+
+
+@dataclass(frozen=True, slots=True)
+class OldCreditPayment(CreditPayment):
+    """TK32 in the old layout's payment specification (status as in TK82)."""
+
+    NAME: ClassVar[str] = "old_credit_payment"
+    LAYOUT: ClassVar[tuple[Field, ...]] = _old_reported_payment_layout("32")
+
+
+def _totals_closing_layout() -> tuple[Field, ...]:
+    return (
+        _tk("09"),
+        Field("file_date", 3, Date8()),
+        Field("clearing", 11, Fixed("9900"), attribute=False),
+        _reserved(15, 14, checked=False),
+        Field("credit_total", 29, Amount(12)),
+        Field("credit_count", 41, Integer(6)),
+        Field("debit_count", 47, Integer(6)),
+        _reserved(53, 4, checked=False, fill="0"),
+        Field("debit_total", 57, Amount(12)),
+        _reserved(69, 12, checked=False),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class TotalsClosing(Record):
+    """TK09 with the number and sum of every TK82 and TK32 record of the
+    section (base of the old payment specification's and the register
+    extract's closing records)."""
+
+    file_date: date
+    credit_total: Decimal
+    credit_count: int
+    debit_count: int
+    debit_total: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class OldPaymentSpecificationClosing(TotalsClosing):
+    """TK09 of the old layout's payment specification: every TK82 and TK32,
+    whatever its status, counted and summed."""
+
+    TK: ClassVar[str] = "09"
+    NAME: ClassVar[str] = "old_payment_specification_closing"
+    LAYOUT: ClassVar[tuple[Field, ...]] = _totals_closing_layout()
+
+
+def _registered_payment_layout(tk: str) -> tuple[Field, ...]:
+    return (
+        _tk(tk),
+        Field("payment_date", 3, PaymentDateCodec()),
+        Field("period", 11, Integer(1, maximum=8)),
+        Field("repeats", 12, Integer(3, optional=True, minimum=1)),
+        _reserved(15, 1, checked=False),
+        Field("payer_number", 16, Numeric(16)),
+        Field("amount", 32, Amount(12)),
+        Field("bankgiro", 44, Numeric(10)),
+        Field("reference", 54, Text(16)),
+        _reserved(70, 11, checked=False),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RegisteredDebit(PaymentOrder):
+    """TK82 in the extract of the watch register (BEVAKNINGSREG): a debit
+    order Bankgirot holds for a coming payment date."""
+
+    TK: ClassVar[str] = "82"
+    NAME: ClassVar[str] = "registered_debit"
+    LAYOUT: ClassVar[tuple[Field, ...]] = _registered_payment_layout("82")
+
+
+@dataclass(frozen=True, slots=True)
+class RegisteredCredit(PaymentOrder):
+    """TK32 in the extract of the watch register: a credit order held."""
+
+    TK: ClassVar[str] = "32"
+    NAME: ClassVar[str] = "registered_credit"
+    LAYOUT: ClassVar[tuple[Field, ...]] = _registered_payment_layout("32")
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterExtractClosing(TotalsClosing):
+    """TK09 of the extract of the watch register: numbers and sums of its
+    TK82 and TK32 records."""
+
+    TK: ClassVar[str] = "09"
+    NAME: ClassVar[str] = "register_extract_closing"
+    LAYOUT: ClassVar[tuple[Field, ...]] = _totals_closing_layout()
+
+
 ALL_RECORD_TYPES: tuple[type[Record], ...] = (
     Opening,
     MandateDeletion,
@@ -1220,5 +1398,13 @@ ALL_RECORD_TYPES: tuple[type[Record], ...] = (
     InternetMandateAddress,
     InternetMandatePostalAddress,
     InternetMandateClosing,
+    ListOpening,
+    OldMandateNoticeOpening,
+    OldDebitPayment,
+    OldCreditPayment,
+    OldPaymentSpecificationClosing,
+    RegisteredDebit,
+    RegisteredCredit,
+    RegisterExtractClosing,
 )
 """Every concrete record type."""

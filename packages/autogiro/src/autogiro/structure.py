@@ -7,7 +7,13 @@ whose layout tells the kind of file (the *family*):
   of the mandate, payment and amendment records may follow, no closing;
 * files from Bankgirot: ``01AUTOGIRO`` with a content name in 45-64, and a
   closing ``09`` record;
-* mandates via the Internet bank: ``51`` ... ``59``.
+* mandates via the Internet bank: ``51`` ... ``59``;
+* ``01`` + date + ``AUTOGIRO9900`` and a content name in 23-42: the old
+  layout's payment specification (blank), rejected payments
+  (``FELLISTA REG.KONTRL``) and amendment answers (``MAK/ÄNDRINGSLISTA``),
+  and the extract of the watch register (``BEVAKNINGSREG``);
+* ``01`` + date + ``9900`` + bankgiro + ``AG-MEDAVI``: the old layout's
+  mandate notices.
 
 The :class:`StructureChecker` consumes typed records one by one, in constant
 memory, and reports records in the wrong place and closing records whose
@@ -16,13 +22,14 @@ counts or sums do not match the file.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from enum import Enum
 from types import MappingProxyType
 from typing import Any, Final, cast
 
 from . import codes
+from .accountnumbers import ExtraBank
 from .checkdigits import account_problem, bankgiro_problem, identity_problem
 from .errors import AutogiroError
 from .records import (
@@ -46,6 +53,7 @@ from .records import (
     InternetMandateName,
     InternetMandateOpening,
     InternetMandatePostalAddress,
+    ListOpening,
     MandateDeletion,
     MandateNotice,
     MandateNoticeClosing,
@@ -54,6 +62,10 @@ from .records import (
     MovePayment,
     MovePaymentsOnDate,
     NewMandate,
+    OldCreditPayment,
+    OldDebitPayment,
+    OldMandateNoticeOpening,
+    OldPaymentSpecificationClosing,
     Opening,
     PayerNumberChange,
     PayerPaymentsCancelled,
@@ -68,6 +80,9 @@ from .records import (
     Record,
     Refund,
     RefundWithdrawal,
+    RegisteredCredit,
+    RegisteredDebit,
+    RegisterExtractClosing,
     RejectedCredit,
     RejectedDebit,
     RejectedPaymentsClosing,
@@ -75,6 +90,7 @@ from .records import (
     ReportedPayment,
     ReportOpening,
     SectionOpening,
+    TotalsClosing,
     Withdrawal,
 )
 
@@ -90,6 +106,11 @@ class Family(Enum):
     REJECTED_PAYMENTS = "rejected payments file (AVVISADE BET UPPDR)"
     AMENDMENTS = "cancellation/amendment file (MAKULERING/ÄNDRING)"
     INTERNET_MANDATES = "Internet bank mandate file (AG-EMEDGIV)"
+    OLD_PAYMENT_SPECIFICATION = "payment specification in the old layout"
+    OLD_MANDATE_NOTICES = "mandate notice file in the old layout (AG-MEDAVI)"
+    OLD_REJECTED_PAYMENTS = "rejected payments file in the old layout (FELLISTA REG.KONTRL)"
+    OLD_AMENDMENTS = "cancellation/amendment file in the old layout (MAK/ÄNDRINGSLISTA)"
+    REGISTER_EXTRACT = "extract of the watch register (BEVAKNINGSREG)"
 
 
 _BY_CONTENT: Final = MappingProxyType(
@@ -98,6 +119,15 @@ _BY_CONTENT: Final = MappingProxyType(
         codes.CONTENT_MANDATE_NOTICES: Family.MANDATE_NOTICES,
         codes.CONTENT_REJECTED_PAYMENTS: Family.REJECTED_PAYMENTS,
         codes.CONTENT_AMENDMENTS: Family.AMENDMENTS,
+    }
+)
+
+_BY_LIST_CONTENT: Final = MappingProxyType(
+    {
+        codes.CONTENT_OLD_PAYMENT_SPECIFICATION: Family.OLD_PAYMENT_SPECIFICATION,
+        codes.CONTENT_OLD_REJECTED_PAYMENTS: Family.OLD_REJECTED_PAYMENTS,
+        codes.CONTENT_OLD_AMENDMENTS: Family.OLD_AMENDMENTS,
+        codes.CONTENT_REGISTER_EXTRACT: Family.REGISTER_EXTRACT,
     }
 )
 
@@ -161,6 +191,36 @@ _DISPATCH: Final[Mapping[Family, Mapping[str, type[Record] | Selector]]] = Mappi
             "56": InternetMandatePostalAddress,
             "59": InternetMandateClosing,
         },
+        Family.OLD_PAYMENT_SPECIFICATION: {
+            "82": OldDebitPayment,
+            "32": OldCreditPayment,
+            "09": OldPaymentSpecificationClosing,
+        },
+        Family.OLD_MANDATE_NOTICES: {"73": MandateNotice, "09": MandateNoticeClosing},
+        Family.OLD_REJECTED_PAYMENTS: {
+            "82": RejectedDebit,
+            "32": RejectedCredit,
+            "09": RejectedPaymentsClosing,
+        },
+        Family.OLD_AMENDMENTS: {
+            "03": PaymentCancelledMandateDeleted,
+            "11": PaymentCancelledByPayer,
+            "21": AllPaymentsCancelled,
+            "22": AllPaymentsOnDateCancelled,
+            "23": PayerPaymentsCancelled,
+            "24": PayerPaymentsOnDateCancelled,
+            "25": PaymentCancelled,
+            "26": AllPaymentsMoved,
+            "27": PaymentsOnDateMoved,
+            "28": PayerPaymentsOnDateMoved,
+            "29": PaymentMoved,
+            "09": AmendmentsClosing,
+        },
+        Family.REGISTER_EXTRACT: {
+            "82": RegisteredDebit,
+            "32": RegisteredCredit,
+            "09": RegisterExtractClosing,
+        },
     }
 )
 
@@ -186,10 +246,21 @@ _CLOSING: Final[Mapping[Family, type[Record]]] = MappingProxyType(
         Family.REJECTED_PAYMENTS: RejectedPaymentsClosing,
         Family.AMENDMENTS: AmendmentsClosing,
         Family.INTERNET_MANDATES: InternetMandateClosing,
+        Family.OLD_PAYMENT_SPECIFICATION: OldPaymentSpecificationClosing,
+        Family.OLD_MANDATE_NOTICES: MandateNoticeClosing,
+        Family.OLD_REJECTED_PAYMENTS: RejectedPaymentsClosing,
+        Family.OLD_AMENDMENTS: AmendmentsClosing,
+        Family.REGISTER_EXTRACT: RegisterExtractClosing,
     }
 )
 
-_OPENINGS: Final = (Opening, ReportOpening, InternetMandateOpening)
+_OPENINGS: Final = (
+    Opening,
+    ReportOpening,
+    InternetMandateOpening,
+    ListOpening,
+    OldMandateNoticeOpening,
+)
 
 _SECTION_OF: Final[Mapping[type[Record], type[SectionOpening]]] = MappingProxyType(
     {DebitPayment: Deposit, CreditPayment: Withdrawal, Refund: RefundWithdrawal}
@@ -229,20 +300,27 @@ def detect_family(text: str) -> tuple[Family | None, AutogiroError | None]:
             )
         return family, None
     if text[10:18] == "AUTOGIRO" and text[18:22] == "9900":
+        # The old layout's files from Bankgirot and the extract of the watch register.
+        content = text[22:42].rstrip(" ")
+        family = _BY_LIST_CONTENT.get(content)
+        if family is None:
+            return None, AutogiroError(
+                "unknown content name after AUTOGIRO9900 (positions 23-42); "
+                "the section is not read",
+                column=23,
+                field="content",
+                got=text[22:42],
+            )
+        return family, None
+    if text[10:14] == "9900":  # the old layout's mandate notices: 9900, bankgiro, AG-MEDAVI
+        if text[24:44].rstrip(" ") == codes.CONTENT_MANDATE_NOTICES:
+            return Family.OLD_MANDATE_NOTICES, None
         return None, AutogiroError(
-            "old (pre-2016) file layout is not supported; the section is not read",
-            column=11,
-            field="layout",
-            got=text[10:22],
-        )
-    if text[10:14] == "9900":  # the layout of register extracts, not the old layout
-        return None, AutogiroError(
-            "an opening record with clearing number 9900 in positions 11-14 (a register "
-            f"extract, {text[24:44].strip() or 'no content name'}) is not read; "
-            "the section is not read",
-            column=11,
-            field="layout",
-            got=text[10:44],
+            "unknown content name after clearing number 9900 and the bankgiro number "
+            "(positions 25-44); the section is not read",
+            column=25,
+            field="content",
+            got=text[24:44],
         )
     if text[10:18] == "AUTOGIRO":
         return Family.REQUEST, None
@@ -261,6 +339,18 @@ def family_of_opening(record: Record) -> tuple[Family | None, AutogiroError | No
         return Family.REQUEST, None
     if isinstance(record, InternetMandateOpening):
         return Family.INTERNET_MANDATES, None
+    if isinstance(record, OldMandateNoticeOpening):
+        return Family.OLD_MANDATE_NOTICES, None
+    if isinstance(record, ListOpening):
+        family = _BY_LIST_CONTENT.get(record.content)
+        if family is None:
+            return None, AutogiroError(
+                "unknown content name after AUTOGIRO9900 (positions 23-42)",
+                column=23,
+                field="content",
+                got=record.content,
+            )
+        return family, None
     if isinstance(record, ReportOpening):
         family = _BY_CONTENT.get(record.content)
         if family is None:
@@ -274,8 +364,9 @@ def family_of_opening(record: Record) -> tuple[Family | None, AutogiroError | No
 class StructureChecker:
     """Checks record order and closing totals, one record at a time."""
 
-    def __init__(self, *, check_digits: bool = True) -> None:
+    def __init__(self, *, check_digits: bool = True, extra_banks: Sequence[ExtraBank] = ()) -> None:
         self.check_digits = check_digits
+        self.extra_banks = tuple(extra_banks)
         self._file_opening: Record | None = None  # the first opening record of the file
         self._file_opening_line = 0
         self._bankgiro: str | None = None  # of the current section's opening record
@@ -418,7 +509,10 @@ class StructureChecker:
             value = getattr(record, name)
             if value is None:
                 continue
-            problem = problem_of(value)
+            if problem_of is account_problem:
+                problem = account_problem(value, self.extra_banks)
+            else:
+                problem = problem_of(value)
             if problem is not None:
                 errors.append(self._problem(record, line, name, problem))
         return errors
@@ -710,13 +804,22 @@ class StructureChecker:
                 ("32", "credit_count", "credit_total"),
                 ("82", "debit_count", "debit_total"),
             ):
-                what = f"successful answers for TK{tk} payments"
                 self._check(
-                    errors, record, line, count_name, self._count(tk), f"the number of {what}"
+                    errors,
+                    record,
+                    line,
+                    count_name,
+                    self._count(tk),
+                    f"the number of successful answers for TK{tk} payments",
                 )
                 if not self._uncertain_sums:
                     self._check(
-                        errors, record, line, total_name, self._sum(tk), f"the sum of {what}"
+                        errors,
+                        record,
+                        line,
+                        total_name,
+                        self._sum(tk),
+                        f"the sum of successful answers for TK{tk} payments",
                     )
         return errors
 
@@ -753,6 +856,36 @@ class StructureChecker:
             )
         return errors
 
+    def _totals(self, record: Record, line: int) -> list[AutogiroError]:
+        """Every TK82 and TK32 record counted and summed; the closing record's totals."""
+        if isinstance(record, TotalsClosing):
+            errors = self._close(record, line)
+            if not self._damaged:
+                for tk, count_name, total_name in (
+                    ("32", "credit_count", "credit_total"),
+                    ("82", "debit_count", "debit_total"),
+                ):
+                    self._check(
+                        errors,
+                        record,
+                        line,
+                        count_name,
+                        self._count(tk),
+                        f"the number of TK{tk} records",
+                    )
+                    self._check(
+                        errors,
+                        record,
+                        line,
+                        total_name,
+                        self._sum(tk),
+                        f"the sum of TK{tk} records",
+                    )
+            return errors
+        amount = getattr(record, "amount", None)
+        self._add(record.TK, amount)
+        return []
+
 
 _HANDLERS: Final[
     Mapping[Family, Callable[[StructureChecker, Record, int], list[AutogiroError]]]
@@ -764,6 +897,11 @@ _HANDLERS: Final[
         Family.REJECTED_PAYMENTS: StructureChecker._rejected_payments,
         Family.AMENDMENTS: StructureChecker._amendments,
         Family.INTERNET_MANDATES: StructureChecker._internet_mandates,
+        Family.OLD_PAYMENT_SPECIFICATION: StructureChecker._totals,
+        Family.OLD_MANDATE_NOTICES: StructureChecker._mandate_notices,
+        Family.OLD_REJECTED_PAYMENTS: StructureChecker._rejected_payments,
+        Family.OLD_AMENDMENTS: StructureChecker._amendments,
+        Family.REGISTER_EXTRACT: StructureChecker._totals,
     }
 )
 

@@ -22,10 +22,12 @@ have had, its field and rule, and is not added. Files to Bankgirot have no closi
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Final
 
+from .accountnumbers import ExtraBank
 from .errors import AutogiroError, AutogiroValidationError
 from .fields import BankAccount, PaymentDate
 from .records import (
@@ -62,11 +64,13 @@ class RequestFile:
         bankgiro: str,
         file_date: date,
         check_digits: bool = True,
+        extra_banks: Sequence[ExtraBank] = (),
     ) -> None:
         self.opening = Opening(
             file_date=file_date, customer_number=customer_number, bankgiro=bankgiro
         )
         self.check_digits = check_digits
+        self.extra_banks = tuple(extra_banks)
         errors = check_records([self.opening], check_digits=check_digits)
         if errors:
             raise AutogiroValidationError(errors)
@@ -82,7 +86,9 @@ class RequestFile:
         return list(self._records)
 
     def _add(self, record: Record) -> Record:
-        errors = check_records([self.opening, record], check_digits=self.check_digits)
+        errors = check_records(
+            [self.opening, record], check_digits=self.check_digits, extra_banks=self.extra_banks
+        )
         if errors:
             line = len(self._records) + 1
             raise AutogiroValidationError(
@@ -259,8 +265,12 @@ class RequestFile:
 
     def to_bytes(self) -> bytes:
         """The file as bytes (ISO-8859-1, CR LF)."""
-        return write_bytes(self._records, check_digits=self.check_digits)
+        return write_bytes(
+            self._records, check_digits=self.check_digits, extra_banks=self.extra_banks
+        )
 
     def write(self, path: str | os.PathLike[str]) -> int:
         """Write the file to ``path``; returns the number of records."""
-        return write_file(path, self._records, check_digits=self.check_digits)
+        return write_file(
+            path, self._records, check_digits=self.check_digits, extra_banks=self.extra_banks
+        )

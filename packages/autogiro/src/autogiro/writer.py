@@ -25,6 +25,7 @@ from datetime import date
 from decimal import Decimal
 from typing import IO, Final
 
+from .accountnumbers import ExtraBank
 from .errors import AutogiroError, AutogiroValidationError
 from .lines import encode_record
 from .records import DebitOrder, Opening, Record
@@ -42,9 +43,9 @@ LINE_END = b"\r\n"
 
 
 def _encoded(
-    records: Iterable[Record], check_digits: bool = True
+    records: Iterable[Record], check_digits: bool = True, extra_banks: Sequence[ExtraBank] = ()
 ) -> Iterator[tuple[str | None, list[AutogiroError]]]:
-    checker = StructureChecker(check_digits=check_digits)
+    checker = StructureChecker(check_digits=check_digits, extra_banks=extra_banks)
     line = 0
     for record in records:
         line += 1
@@ -60,10 +61,15 @@ def _encoded(
         yield None, final
 
 
-def check_records(records: Iterable[Record], *, check_digits: bool = True) -> list[AutogiroError]:
+def check_records(
+    records: Iterable[Record],
+    *,
+    check_digits: bool = True,
+    extra_banks: Sequence[ExtraBank] = (),
+) -> list[AutogiroError]:
     """Every problem that writing ``records`` would meet (empty if none)."""
     found: list[AutogiroError] = []
-    for _text, errors in _encoded(records, check_digits):
+    for _text, errors in _encoded(records, check_digits, extra_banks):
         found.extend(errors)
     found.sort(key=lambda error: (error.line or 0, error.column or 0))
     return found
@@ -75,6 +81,7 @@ def write_records(
     *,
     final_line_end: bool = True,
     check_digits: bool = True,
+    extra_banks: Sequence[ExtraBank] = (),
 ) -> int:
     """Validate ``records`` and write them to the binary ``stream``.
 
@@ -82,18 +89,22 @@ def write_records(
     last record is not followed by CR LF.
     """
     if isinstance(records, Sequence):
-        errors = check_records(records, check_digits=check_digits)
+        errors = check_records(records, check_digits=check_digits, extra_banks=extra_banks)
         if errors:
             raise AutogiroValidationError(errors)
-    return _write(records, stream, final_line_end, check_digits)
+    return _write(records, stream, final_line_end, check_digits, extra_banks)
 
 
 def _write(
-    records: Iterable[Record], stream: IO[bytes], final_line_end: bool, check_digits: bool
+    records: Iterable[Record],
+    stream: IO[bytes],
+    final_line_end: bool,
+    check_digits: bool,
+    extra_banks: Sequence[ExtraBank] = (),
 ) -> int:
     count = 0
     pending: bytes | None = None
-    for text, errors in _encoded(records, check_digits):
+    for text, errors in _encoded(records, check_digits, extra_banks):
         if errors:
             raise AutogiroValidationError(errors)
         assert text is not None
@@ -107,11 +118,21 @@ def _write(
 
 
 def write_bytes(
-    records: Iterable[Record], *, final_line_end: bool = True, check_digits: bool = True
+    records: Iterable[Record],
+    *,
+    final_line_end: bool = True,
+    check_digits: bool = True,
+    extra_banks: Sequence[ExtraBank] = (),
 ) -> bytes:
     """The file made of ``records``, as bytes."""
     buffer = io.BytesIO()
-    write_records(records, buffer, final_line_end=final_line_end, check_digits=check_digits)
+    write_records(
+        records,
+        buffer,
+        final_line_end=final_line_end,
+        check_digits=check_digits,
+        extra_banks=extra_banks,
+    )
     return buffer.getvalue()
 
 
@@ -121,17 +142,18 @@ def write_file(
     *,
     final_line_end: bool = True,
     check_digits: bool = True,
+    extra_banks: Sequence[ExtraBank] = (),
 ) -> int:
     """Validate ``records`` and write them to a new file at ``path``.
 
     Nothing is left at ``path`` if validation fails.
     """
     records = records if isinstance(records, Sequence) else list(records)
-    errors = check_records(records, check_digits=check_digits)
+    errors = check_records(records, check_digits=check_digits, extra_banks=extra_banks)
     if errors:
         raise AutogiroValidationError(errors)
     with open(path, "wb") as stream:
-        return _write(records, stream, final_line_end, check_digits)
+        return _write(records, stream, final_line_end, check_digits, extra_banks)
 
 
 _BLOCK: Final = 10000

@@ -22,6 +22,7 @@ from autogiro import (
     read_bytes,
     validate,
 )
+from trygg.banking.rules import OWN_BANKS
 from trygg.kernel.bankdays import BankCalendar, calendar_for
 
 from . import reports
@@ -78,11 +79,12 @@ def _sha256(data: bytes) -> str:
 
 def _problems(data: bytes) -> tuple[list[Record], list[AutogiroError | str]]:
     """The records of a file to Bankgirot, or why it is refused."""
-    errors: list[AutogiroError | str] = list(validate(io.BytesIO(data)))
+    # Bankgirot knows every bank's clearing numbers, the insurer's own bank's too.
+    errors: list[AutogiroError | str] = list(validate(io.BytesIO(data), extra_banks=OWN_BANKS))
     if errors:
         return [], errors
     try:
-        records = read_bytes(data)
+        records = read_bytes(data, extra_banks=OWN_BANKS)
     except AutogiroValidationError as error:  # pragma: no cover - validate() said it was fine
         return [], list(error.errors)
     foreign = sorted(
@@ -244,7 +246,7 @@ class _Run:
                 entry.status = VANISHED
                 self.state.note(receipt, f"{name} was removed or changed before {receipt}")
                 continue
-            apply_file(self.ctx, read_bytes(data), receipt)
+            apply_file(self.ctx, read_bytes(data, extra_banks=OWN_BANKS), receipt)
             entry.status = APPLIED
 
     # -- outgoing ------------------------------------------------------------------------------

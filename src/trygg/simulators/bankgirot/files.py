@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Final
 
 from autogiro import AutogiroError, Record, codes, write_bytes
+from trygg.banking.rules import OWN_BANKS
 
 __all__ = [
     "KIND_SUFFIXES",
@@ -97,7 +98,7 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 def write_report(folder: Path, name: str, records: Sequence[Record]) -> Path:
     """Validate ``records`` with the library's writer and write them to ``folder/name``."""
-    data = write_bytes(records)
+    data = write_bytes(records, extra_banks=OWN_BANKS)
     path = folder / name
     write_atomically(path, data)
     return path

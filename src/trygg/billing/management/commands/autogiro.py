@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from autogiro.cli import show
+from trygg.banking.rules import OWN_BANKS
 from trygg.billing.imports import autogiro_import
 from trygg.billing.inbox import inbox_import
 from trygg.kernel.audit import SYSTEM
@@ -45,7 +46,13 @@ class Command(BaseCommand):
             self._import(Path(options["file"]))
             return
         out = cast(TextIO, self.stdout)  # an OutputWrapper writes like a text stream
-        code = show(options["file"], strict=not options["lenient"], out=out, err=sys.stderr)
+        code = show(
+            options["file"],
+            strict=not options["lenient"],
+            out=out,
+            err=sys.stderr,
+            extra_banks=OWN_BANKS,
+        )
         if code:
             raise CommandError("the file was refused")
 
