@@ -21,11 +21,13 @@ from trygg.identity.requests import PortalRequest
 from trygg.identity.sca import Function
 from trygg.identity.services import LoginResult, pin_change, pin_login
 from trygg.identity.sessions import (
+    SERVICE_ONLY_METHODS,
     StepUpRequired,
     account_information_check,
     customer_session_end,
     customer_session_pin_changed,
     customer_session_start,
+    session_is_service_only,
 )
 from trygg.kernel.audit import audit_record
 from trygg.kernel.errors import DomainError
@@ -47,10 +49,14 @@ def current_customer(request: PortalRequest) -> Party:
 
 
 def customer_required(
-    *, allow_pin_change_pending: bool = False, function: Function | None = None
+    *,
+    allow_pin_change_pending: bool = False,
+    function: Function | None = None,
+    service_page: bool = False,
 ) -> Callable[[View], View]:
     """The view needs a logged-in customer; with ``function`` (account information) also a
-    two-factor authentication within 180 days (RTS Art. 10), asked for in place."""
+    two-factor authentication within 180 days (RTS Art. 10), asked for in place. Only views
+    marked ``service_page`` (the protection service's) open to a password session."""
 
     def decorator(view: View) -> View:
         @wraps(view)
@@ -66,6 +72,15 @@ def customer_required(
                         ),
                     )
                 return redirect(f"{reverse('web:login')}?next={request.path}")
+            if session_is_service_only(session) and not service_page:
+                messages.info(
+                    request,
+                    _(
+                        "Your password opens the protection service's pages only. Log in with "
+                        "your PIN, security token or BankID for the rest."
+                    ),
+                )
+                return redirect("web:protection")
             if session.must_change_pin and not allow_pin_change_pending:
                 return redirect("web:pin_change")
             if function is not None:
@@ -108,6 +123,8 @@ def step_up_view(request: PortalRequest) -> HttpResponse:
 
 @require_GET
 def home(request: PortalRequest) -> HttpResponse:
+    if session_is_service_only(request.customer_session):
+        return redirect("web:protection")
     if request.customer_session is not None:
         return redirect("web:overview")
     return redirect("web:login")
@@ -149,6 +166,8 @@ def logged_in(
     if result.must_change_pin:
         return redirect("web:pin_change")
     target = _safe_next(request, next_url)
+    if method in SERVICE_ONLY_METHODS:
+        return redirect(target) if target else redirect("web:protection")
     return redirect(target) if target else redirect("web:overview")
 
 
