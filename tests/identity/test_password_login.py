@@ -490,3 +490,39 @@ def test_a_pin_session_still_reaches_everything(kari: Party) -> None:
     portal_login(client, kari.id_number, "4826")
     assert client.get("/protection/").status_code == 200
     assert client.get("/profile/").status_code == 200
+
+
+def test_the_set_up_answer_says_nothing_about_the_number(kari: Party, monkeypatch: Any) -> None:
+    """A password holding the typed number is refused alike for a customer and for nobody."""
+    _code_of(kari, monkeypatch)
+    unknown = idnumbers.generate_norwegian_personal(dt.date(1990, 1, 1), 321)
+    answers = []
+    for number in (kari.id_number, unknown):
+        password = f"passord{number}"
+        with pytest.raises(ValidationFailed) as refused:
+            password_setup(
+                ctx=SYSTEM,
+                id_number=number,
+                code="ABCDEFGHJKLM",
+                password=password,
+                password_repeat=password,
+            )
+        answers.append(sorted(p.code for p in refused.value.problems))
+    assert answers[0] == answers[1] == ["password.id_number"]
+    assert not LoginThrottle.objects.exists()  # refused before anything was counted
+
+
+def test_staff_send_a_code_by_letter(kari: Party) -> None:
+    from tests.backoffice.test_backoffice import _login, _staff
+
+    user, device = _staff("customer_service")
+    client = Client()
+    assert _login(client, user, device).status_code == 302
+    url = f"/backoffice/parties/party/{kari.pk}/password-code/"
+    assert client.get(url).status_code == 200
+    assert not PasswordSetupCode.objects.exists()  # a GET only asks
+    assert client.post(url).status_code == 302
+    code = PasswordSetupCode.objects.get(party=kari)
+    letter = Letter.objects.get(purpose=passwords.LETTER_PURPOSE, reference=str(code.pk))
+    assert letter.secret and letter.state == LetterState.QUEUED
+    assert AuditEvent.objects.filter(object_type="password_code", actor_label=user.username)

@@ -181,11 +181,10 @@ def password_setup(
     if not typed:
         problems.add("code", "code.required", _("Enter the code from the letter."))
     party = person_by_id_number(country=parsed.country, id_number=parsed.value)
-    # Password rules are checked against the person when known; an unknown number is checked
-    # against nobody, so that the answer (rules broken or not) says nothing about the number.
-    chosen = _password_problems(
-        problems, party or Party(kind="person"), password, password_repeat, field="password"
-    )
+    # The rules are checked against the number typed, not the person found: the answer (rules
+    # broken or not) is the same whether the number is a customer's or nobody's.
+    typed_person = Party(kind="person", id_number=parsed.value, birth_date=parsed.birth_date)
+    chosen = _password_problems(problems, typed_person, password, password_repeat, field="password")
     problems.raise_if_any()
     key = throttle_key(parsed.country, parsed.value)
     setup = (
