@@ -26,6 +26,7 @@ from trygg.claims import rules as claims_rules
 from trygg.insurance import application_rules
 from trygg.insurance import rules as insurance_rules
 from trygg.kernel import statetable
+from trygg.parties import rules as parties_rules
 from trygg.protection import rules as protection_rules
 
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -41,6 +42,7 @@ OWNERS: dict[str, frozenset[str]] = {
     # The protection service's owners keep their moves in their services module.
     "protection.Block": frozenset({"trygg/protection/services.py"}),
     "protection.BlockingCall": frozenset({"trygg/protection/services.py"}),
+    "parties.Letter": frozenset({"trygg/parties/letters.py"}),
 }
 
 # The transition table of each registered column, and the model's own list of states.
@@ -51,6 +53,7 @@ TABLES: dict[str, statetable.StateTable] = {
     "claims.Claim": claims_rules.CLAIM_TRANSITIONS,
     "protection.Block": protection_rules.BLOCK_TRANSITIONS,
     "protection.BlockingCall": protection_rules.CALL_TRANSITIONS,
+    "parties.Letter": parties_rules.LETTER_TRANSITIONS,
 }
 
 # Columns named ``state`` that no transition table governs (yet): one-time things whose state
@@ -63,6 +66,7 @@ UNGOVERNED = frozenset(
         "identity.BankIdOrder",
         "kernel.Job",
         "parties.SoleTrader",
+        "parties.LetterEvent",
         "privacy.LegalHold",
     }
 )

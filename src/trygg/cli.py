@@ -10,6 +10,7 @@ trygg privacy retention   delete what passed its retention (--dry-run, --date D)
 trygg backup              back the database up; delete versions older than 13 months
 trygg restore FILE --into D  restore a backup into an empty database (file or URL)
 trygg blocklist FILE      check a vendor's blocklist and put it in force (no restart)
+trygg post                hand queued letters to the print-and-post service, follow tracking
 trygg otp USERNAME        current TOTP code of a demo staff user (development only)
 trygg manage COMMAND ...  any Django management command
 """

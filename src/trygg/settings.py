@@ -398,10 +398,35 @@ TRYGG_RATE_LIMIT_IDENTITY = os.environ.get(
 TRYGG_TRUSTED_PROXIES = tuple(
     p.strip() for p in os.environ.get("TRYGG_TRUSTED_PROXIES", "").split(",") if p.strip()
 )
-TRYGG_LOGIN_PATHS = ("/login/", "/login/token/", "/api/v1/auth/login")
+TRYGG_LOGIN_PATHS = (
+    "/login/",
+    "/login/token/",
+    "/login/password/",
+    "/login/password/setup/",
+    "/api/v1/auth/login",
+)
 # Outside production `trygg run` answers the outbox with the local Bankgirot simulator; in
 # production a file transfer client (Bankgirot Connect) moves the files of the same directory.
 TRYGG_BANKGIROT_SIMULATOR = _env_bool("TRYGG_BANKGIROT_SIMULATOR", not PRODUCTION)
+
+# Letters by post: the print-and-post service that prints, posts and tracks them. TRYGG_POST is
+# JSON {"url": "https://...", "key": "...", "timeout": 10}; outside production the local
+# simulator answers.
+TRYGG_POST_SIMULATOR_PORT = _env_int("TRYGG_POST_SIMULATOR_PORT", 8083)
+TRYGG_POST: dict[str, object] = json.loads(
+    os.environ.get("TRYGG_POST", "").strip()
+    or (
+        "{}"
+        if PRODUCTION
+        else json.dumps(
+            {
+                "url": f"http://127.0.0.1:{TRYGG_POST_SIMULATOR_PORT}",
+                "key": "development",
+                "timeout": 5,
+            }
+        )
+    )
+)
 
 # Protection service: the issuers' blocking services. TRYGG_ISSUERS is JSON, one entry per
 # service named in the issuer directory: {"name": {"url": "https://...", "key": "...",

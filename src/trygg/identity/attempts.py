@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from trygg.identity import rules
+from trygg.identity.hashing import pin_hasher
 from trygg.identity.models import LoginEvent, LoginThrottle
 from trygg.kernel import clock
 from trygg.kernel.audit import AuditContext, audit_record
@@ -29,19 +30,33 @@ class LoginRefused(AuthenticationFailed):
         self.attempts_left = attempts_left
 
 
-def failure_message(failures: int) -> LoginRefused:
+def failure_message(failures: int, *, kind: str = "pin") -> LoginRefused:
+    """The one answer to every failed log-in (unknown number or wrong secret alike) with
+    ``kind`` of secret "pin" or "password"."""
     if rules.is_locked(failures):
         return LoginRefused(
             code="login.locked",
-            message=_(
-                "Your PIN is locked after five failed attempts. Call customer service to "
-                "have it unlocked, or order a new PIN."
+            message=(
+                _(
+                    "Your log-in is locked after five failed attempts. Call customer service "
+                    "to have it unlocked, or order a new set-up code."
+                )
+                if kind == "password"
+                else _(
+                    "Your PIN is locked after five failed attempts. Call customer service to "
+                    "have it unlocked, or order a new PIN."
+                )
             ),
             attempts_left=0,
         )
-    message = _("The personal identity number or the PIN is wrong.")
-    if rules.must_warn(failures):
-        message += " " + _("One attempt remains: after one more wrong PIN it will be locked.")
+    if kind == "password":
+        message = _("The personal identity number or the password is wrong.")
+        if rules.must_warn(failures):
+            message += " " + _("One attempt remains: after one more failure log-in is locked.")
+    else:
+        message = _("The personal identity number or the PIN is wrong.")
+        if rules.must_warn(failures):
+            message += " " + _("One attempt remains: after one more wrong PIN it will be locked.")
     return LoginRefused(
         code="login.failed", message=message, attempts_left=rules.attempts_left(failures)
     )
@@ -104,3 +119,47 @@ def login_record(
         object_type="login",
         detail={"method": method, "channel": channel, **detail},
     )
+
+
+def secret_check(
+    *,
+    ctx: AuditContext,
+    key: str,
+    party: Party | None,
+    encoded: str | None,
+    secret: str,
+    method: str,
+    channel: str,
+) -> None:
+    """Check a log-in secret (PIN or password) against ``encoded`` on the shared counter:
+    counted before the check, the hash always verified (an unknown number takes the same time),
+    the success or failure recorded and audited. Returns on success; raises the one generic
+    ``LoginRefused`` otherwise."""
+    attempt = attempt_count(key)
+    # The hash is checked whatever happened above, so every refusal takes the same time.
+    matches = pin_hasher().verify(encoded, secret)
+    if matches and not attempt.refused_unchecked and party is not None:
+        with transaction.atomic():
+            attempt_succeeded(key)
+            login_record(party, ctx=ctx, method=method, channel=channel, success=True, detail={})
+        return
+    refusal = failure_message(attempt.failures, kind=method)
+    with transaction.atomic():
+        just_locked = attempt_failed(key, attempt)
+        login_record(
+            party,
+            ctx=ctx,
+            method=method,
+            channel=channel,
+            success=False,
+            detail={"reason": refusal.code, "key": key[:16]},
+        )
+        if just_locked:
+            audit_record(
+                ctx=ctx,
+                action=AuditAction.LOCKED,
+                subject_id=party.pk if party else None,
+                object_type="credential",
+                detail={"key": key[:16]},
+            )
+    raise refusal

@@ -13,7 +13,7 @@ from ninja.security import APIKeyCookie, APIKeyHeader
 from ninja.utils import check_csrf
 
 from trygg.identity.sca import Function
-from trygg.identity.sessions import account_information_check
+from trygg.identity.sessions import account_information_check, session_is_service_only
 from trygg.kernel.errors import AuthenticationFailed, PermissionDenied
 from trygg.parties.models import Party
 
@@ -62,6 +62,14 @@ class CustomerSessionAuth(APIKeyCookie):
             raise AuthenticationFailed(_("Log in to continue."), code="session.required")
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             require_csrf(request)
+        if session_is_service_only(session):
+            raise PermissionDenied(
+                _(
+                    "A password log-in opens only the protection service's pages. Log in with "
+                    "your PIN, security token or BankID to continue."
+                ),
+                code="session.service_only",
+            )
         if session.must_change_pin and not self.allow_pin_change_pending:
             raise PermissionDenied(
                 _("Choose a new PIN before you continue."), code="pin.change_required"

@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from trygg.identity.models import LoginEvent, PinLetter
+from trygg.identity.passwords import password_code_issue
 from trygg.identity.services import credential_is_locked, pin_letter_issue, pin_unlock
 from trygg.identity.tokens import token_order
 from trygg.kernel import idnumbers
@@ -333,6 +334,11 @@ class PartyAdmin(AuditedReadAdmin):
                 name="parties_party_pin_letter",
             ),
             path(
+                "<id:party_id>/password-code/",
+                self.admin_site.admin_view(self.password_code_view),
+                name="parties_party_password_code",
+            ),
+            path(
                 "<id:party_id>/unlock/",
                 self.admin_site.admin_view(self.unlock_view),
                 name="parties_party_unlock",
@@ -388,6 +394,34 @@ class PartyAdmin(AuditedReadAdmin):
             request,
             "admin/parties/party/pin_letter.html",
             _("Issue a PIN letter"),
+            party=party,
+        )
+
+    def password_code_view(self, request: HttpRequest, party_id: int) -> HttpResponse:
+        """A one-time code for the protection service's Mine sider, by letter (decision 61);
+        the same power as issuing a PIN letter."""
+        party = self._party(request, party_id, "identity.issue_pin_letter")
+        self.audit_read(request, party, view="password_code")
+        if request.method == "POST":
+            try:
+                _code, letter = password_code_issue(ctx=staff_context(request), party=party)
+            except DomainError as error:
+                messages.error(request, str(error.message))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "A letter with a one-time code for Mine sider is queued for the post "
+                        "(letter %(id)s). Any earlier code no longer works and any lock is lifted."
+                    )
+                    % {"id": letter.pk},
+                )
+            return HttpResponseRedirect(reverse("admin:parties_party_change", args=[party.pk]))
+        return admin_page(
+            self,
+            request,
+            "admin/parties/party/password_code.html",
+            _("Send a code for Mine sider"),
             party=party,
         )
 

@@ -44,6 +44,53 @@ class PinCredential(models.Model):
         return f"PIN of {self.party.customer_number}"
 
 
+class PasswordCredential(models.Model):
+    """The password of the protection service's Mine sider (seed 004): one per person, hashed
+    like the PIN (argon2id over the pepper). A session it opens reaches only the protection
+    service's pages."""
+
+    party = models.OneToOneField(
+        Party, on_delete=models.CASCADE, related_name="password_credential"
+    )
+    password_hash = models.CharField(max_length=200)
+    set_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("password")
+        verbose_name_plural = _("passwords")
+
+    def __str__(self) -> str:
+        return f"password of {self.party_id}"
+
+
+class PasswordSetupCode(models.Model):
+    """A one-time code, posted to the person's registered address, with which they choose
+    their first password (or a new one after forgetting it). Used once: taken by a
+    conditional update."""
+
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="password_codes")
+    code_hash = models.CharField(max_length=200)
+    issued_at = models.DateTimeField()
+    issued_by = models.CharField(max_length=150)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    void = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("password set-up code")
+        verbose_name_plural = _("password set-up codes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["party"],
+                condition=Q(used_at__isnull=True, void=False),
+                name="password_code_one_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"set-up code {self.pk} of {self.party_id}"
+
+
 class LoginThrottle(models.Model):
     """Consecutive failed authentications for one identity number, shared by every channel and
     method (web, API, telephone; PIN, token). Kept for unknown numbers too, so they behave
@@ -73,6 +120,7 @@ class LoginMethod(models.TextChoices):
     PIN = "pin", _("PIN")
     TOKEN = "token", _("Security token")
     BANKID = "bankid", _("BankID")
+    PASSWORD = "password", _("Password")
 
 
 class LoginChannel(models.TextChoices):

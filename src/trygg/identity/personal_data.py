@@ -71,6 +71,24 @@ MAP = (
         },
     ),
     model_map(
+        "identity.PasswordCredential",
+        P.LOGIN,
+        {"party": C.IDENTITY, "password_hash": C.CREDENTIAL, "set_at": C.ACTIVITY},
+    ),
+    model_map(
+        "identity.PasswordSetupCode",
+        P.LOGIN,
+        {
+            "party": C.IDENTITY,
+            "code_hash": C.CREDENTIAL,
+            "issued_at": C.ACTIVITY,
+            "issued_by": (C.EMPLOYEE, P.STAFF),
+            "expires_at": C.ACTIVITY,
+            "used_at": C.ACTIVITY,
+        },
+        other=("void",),
+    ),
+    model_map(
         "identity.LoginThrottle",
         P.LOGIN,
         {
@@ -157,4 +175,5 @@ MAP = (
 RETENTION = (
     Purge("access-log", "identity.LoginEvent", "occurred_at", subjects=("party",)),
     Purge("access-log", "identity.BankIdOrder", "created_at"),
+    Purge("access-log", "identity.PasswordSetupCode", "issued_at", subjects=("party",)),
 )

@@ -19,7 +19,11 @@ from django.utils.translation import gettext as _
 
 from trygg.identity.requests import PortalRequest
 from trygg.identity.sca import Function
-from trygg.identity.sessions import StepUpRequired, account_information_check
+from trygg.identity.sessions import (
+    StepUpRequired,
+    account_information_check,
+    session_is_service_only,
+)
 from trygg.parties.models import Party
 
 View = Callable[..., HttpResponseBase]
@@ -33,10 +37,14 @@ def current_customer(request: PortalRequest) -> Party:
 
 
 def customer_required(
-    *, allow_pin_change_pending: bool = False, function: Function | None = None
+    *,
+    allow_pin_change_pending: bool = False,
+    function: Function | None = None,
+    service_page: bool = False,
 ) -> Callable[[View], View]:
     """The view needs a logged-in customer; with ``function`` (account information) also a
-    two-factor authentication within 180 days (RTS Art. 10), asked for in place."""
+    two-factor authentication within 180 days (RTS Art. 10), asked for in place. Only views
+    marked ``service_page`` (the protection service's) open to a password session."""
 
     def decorator(view: View) -> View:
         @wraps(view)
@@ -52,6 +60,15 @@ def customer_required(
                         ),
                     )
                 return redirect(f"{reverse('web:login')}?next={request.path}")
+            if session_is_service_only(session) and not service_page:
+                messages.info(
+                    request,
+                    _(
+                        "Your password opens the protection service's pages only. Log in with "
+                        "your PIN, security token or BankID for the rest."
+                    ),
+                )
+                return redirect("web:protection")
             if session.must_change_pin and not allow_pin_change_pending:
                 return redirect("web:pin_change")
             if function is not None:

@@ -159,3 +159,59 @@ def staff_wait_seconds(consecutive_failures: int) -> int:
     extra = consecutive_failures - MAX_CONSECUTIVE_FAILURES
     lock: int = STAFF_LOCK_BASE_SECONDS << min(extra, 16)
     return min(lock, STAFF_LOCK_MAX_SECONDS)
+
+
+# Passwords of the protection service's Mine sider (seed 004: "hver person logge inn med sitt
+# eget personnummer og passord"). Length is what makes a password strong (NIST SP 800-63B);
+# no composition rules. Common and breached passwords are refused by the service against
+# Django's list of 20,000; here only what needs no list.
+PASSWORD_MIN_LENGTH: Final = 10
+PASSWORD_MAX_LENGTH: Final = 128
+SETUP_CODE_LENGTH: Final = 12
+SETUP_CODE_ALPHABET: Final = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+SETUP_CODE_VALID_DAYS: Final = 30
+
+
+@dataclass(frozen=True)
+class PasswordProblem:
+    code: str
+    message: str  # English; translated where shown
+
+
+def password_problems(
+    password: str, *, birth_date: dt.date | None = None, id_number: str | None = None
+) -> list[PasswordProblem]:
+    """Why ``password`` may not be chosen; empty when it may. 10 to 128 characters, not one
+    character repeated, not holding the identity number or the birth date."""
+    if not isinstance(password, str) or len(password) < PASSWORD_MIN_LENGTH:
+        return [PasswordProblem("password.too_short", "A password has at least 10 characters.")]
+    if len(password) > PASSWORD_MAX_LENGTH:
+        return [PasswordProblem("password.too_long", "A password has at most 128 characters.")]
+    problems: list[PasswordProblem] = []
+    if len(set(password)) == 1:
+        problems.append(
+            PasswordProblem("password.repeated", "A password must not repeat one character.")
+        )
+    digits = "".join(c for c in password if c.isdigit())
+    if id_number and (id_number in digits or id_number[-10:] in digits):
+        problems.append(
+            PasswordProblem(
+                "password.id_number", "A password must not contain your identity number."
+            )
+        )
+    elif birth_date is not None and any(
+        len(form) >= 6 and form in digits for form in _date_forms(birth_date)
+    ):
+        problems.append(
+            PasswordProblem("password.birth_date", "A password must not contain your birth date.")
+        )
+    return problems
+
+
+def normalise_setup_code(text: str) -> str:
+    """A set-up code as typed: spaces and hyphens dropped, upper case."""
+    return "".join(c for c in text.upper() if c not in " -")
+
+
+def setup_code_well_formed(code: str) -> bool:
+    return len(code) == SETUP_CODE_LENGTH and all(c in SETUP_CODE_ALPHABET for c in code)

@@ -19,7 +19,7 @@ from trygg.identity.attempts import (
     attempt_failed,
     attempt_succeeded,
     failure_message,
-    login_record,
+    secret_check,
 )
 from trygg.identity.hashing import pin_hasher, throttle_key
 from trygg.identity.letters import render_pin_letter
@@ -98,40 +98,20 @@ def pin_login(
     key = throttle_key(parsed.country, parsed.value)
     party = person_by_id_number(country=parsed.country, id_number=parsed.value)
     credential = PinCredential.objects.filter(party=party).first() if party else None
-    attempt = attempt_count(key)
-    # The hash is checked whatever happened above, so every refusal takes the same time.
-    matches = pin_hasher().verify(credential.pin_hash if credential else None, pin)
-    if matches and not attempt.refused_unchecked:
-        assert party is not None and credential is not None
-        with transaction.atomic():
-            attempt_succeeded(key)
-            if pin_hasher().needs_rehash(credential.pin_hash):
-                credential.pin_hash = pin_hasher().hash(pin)
-                credential.save(update_fields=["pin_hash"])
-            login_record(
-                party, ctx=ctx, method=LoginMethod.PIN, channel=channel, success=True, detail={}
-            )
-        return LoginResult(party=party, must_change_pin=credential.must_change)
-    refusal = failure_message(attempt.failures)
-    with transaction.atomic():
-        just_locked = attempt_failed(key, attempt)
-        login_record(
-            party,
-            ctx=ctx,
-            method=LoginMethod.PIN,
-            channel=channel,
-            success=False,
-            detail={"reason": refusal.code, "key": key[:16]},
-        )
-        if just_locked:
-            audit_record(
-                ctx=ctx,
-                action=AuditAction.LOCKED,
-                subject_id=party.pk if party else None,
-                object_type="credential",
-                detail={"key": key[:16]},
-            )
-    raise refusal
+    secret_check(
+        ctx=ctx,
+        key=key,
+        party=party,
+        encoded=credential.pin_hash if credential else None,
+        secret=pin,
+        method=LoginMethod.PIN,
+        channel=channel,
+    )
+    assert party is not None and credential is not None
+    if pin_hasher().needs_rehash(credential.pin_hash):
+        credential.pin_hash = pin_hasher().hash(pin)
+        credential.save(update_fields=["pin_hash"])
+    return LoginResult(party=party, must_change_pin=credential.must_change)
 
 
 def _new_pin_problems(problems: Problems, party: Party, new_pin: object, repeat: object) -> str:

@@ -109,6 +109,13 @@ def customer_session(request: HttpRequest) -> CustomerSession | None:
 
 
 TWO_FACTOR_METHODS = (LoginMethod.TOKEN, LoginMethod.BANKID)
+# A password log-in (the protection service's Mine sider, seed 004) opens only the protection
+# service's pages: no accounts, no payments, no insurance.
+SERVICE_ONLY_METHODS = frozenset({LoginMethod.PASSWORD})
+
+
+def session_is_service_only(session: CustomerSession | None) -> bool:
+    return session is not None and session.method in SERVICE_ONLY_METHODS
 
 
 def last_two_factor_at(party: Party) -> dt.datetime | None:

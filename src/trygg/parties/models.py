@@ -189,3 +189,105 @@ class SoleTrader(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} → {self.firm}"
+
+
+class LetterState(models.TextChoices):
+    HELD = "held", _("Held: no registered address")
+    QUEUED = "queued", _("Waiting to be printed")
+    SENDING = "sending", _("Being handed to the printer")
+    POSTED = "posted", _("Posted")
+    IN_TRANSIT = "in_transit", _("On its way")
+    DELIVERED = "delivered", _("Delivered")
+    RETURNED = "returned", _("Returned to us")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Letter(models.Model):
+    """A letter by post to a party's registered address, in the outbox until the
+    print-and-post service has it, then followed by the carrier's tracking number. The address
+    is copied when the letter is queued: the letter goes where the register said then. A letter
+    carrying a secret (``secret``) keeps no copy once handed over."""
+
+    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="letters")
+    purpose = models.CharField(_("purpose"), max_length=40)
+    reference = models.CharField(_("reference"), max_length=60)
+    title = models.CharField(_("title"), max_length=120)
+    language = models.CharField(_("language"), max_length=5)
+    secret = models.BooleanField(_("carries a secret"), default=False)
+    document = models.BinaryField(null=True, blank=True, editable=False)
+    recipient = models.CharField(_("recipient"), max_length=200, blank=True)
+    care_of = models.CharField(_("c/o"), max_length=100, blank=True)
+    street = models.CharField(_("street address"), max_length=100, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=60, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True)
+    state = models.CharField(_("state"), max_length=12, choices=LetterState.choices)
+    attempts = models.PositiveSmallIntegerField(_("hand-over attempts"), default=0)
+    created_at = models.DateTimeField(_("created"))
+    posted_at = models.DateTimeField(_("posted"), null=True, blank=True)
+    carrier = models.CharField(_("carrier"), max_length=40, blank=True)
+    tracking_number = models.CharField(
+        _("tracking number"), max_length=13, null=True, blank=True, unique=True
+    )
+    status_at = models.DateTimeField(_("latest tracking event"), null=True, blank=True)
+    status_text = models.CharField(_("latest tracking event"), max_length=120, blank=True)
+    last_error = models.CharField(_("last error"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("letter")
+        verbose_name_plural = _("letters")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["purpose", "reference"], name="letter_once"),
+            models.CheckConstraint(
+                name="letter_state_valid",
+                condition=Q(
+                    state__in=[
+                        "held",
+                        "queued",
+                        "sending",
+                        "posted",
+                        "in_transit",
+                        "delivered",
+                        "returned",
+                        "cancelled",
+                    ]
+                ),
+            ),
+            models.CheckConstraint(
+                name="letter_posted_is_tracked",
+                condition=Q(state__in=["held", "queued", "sending", "cancelled"])
+                | Q(tracking_number__isnull=False, posted_at__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="letter_queued_has_address",
+                condition=Q(state__in=["held", "cancelled"]) | ~Q(street=""),
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "created_at"], name="letter_state_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.state})"
+
+
+class LetterEvent(models.Model):
+    """One event in a letter's journey, as the carrier's tracking reported it."""
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="events")
+    occurred_at = models.DateTimeField(_("when"))
+    state = models.CharField(_("state"), max_length=12, choices=LetterState.choices)
+    text = models.CharField(_("event"), max_length=120)
+    place = models.CharField(_("place"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("tracking event")
+        verbose_name_plural = _("tracking events")
+        ordering = ["occurred_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["letter", "occurred_at", "state"], name="letter_event_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.letter_id} {self.state} {self.occurred_at:%Y-%m-%d %H:%M}"

@@ -98,3 +98,65 @@ def four_eyes_problem(*, proposed_by: str, decided_by: str) -> LinkProblem | Non
 
 def firm_link_may_move(current: str, target: str) -> bool:
     return target in FIRM_LINK_TRANSITIONS.get(current, frozenset())
+
+
+# -- letters by post ----------------------------------------------------------------------
+# A letter to a party's registered (postal) address goes through the outbox: queued (or held
+# while the party has no address), taken for hand-over to the print-and-post service
+# ("sending"), posted with the carrier's tracking number, then in transit, delivered or
+# returned as the carrier's tracking reports. A hand-over without an answer goes back to
+# queued and is repeated with the same key, which the service answers without printing twice.
+
+LETTER_STATES: Final = (
+    "held",
+    "queued",
+    "sending",
+    "posted",
+    "in_transit",
+    "delivered",
+    "returned",
+    "cancelled",
+)
+LETTER_TRANSITIONS: Final[dict[str, frozenset[str]]] = {
+    "held": frozenset({"queued", "cancelled"}),
+    "queued": frozenset({"sending", "cancelled"}),
+    "sending": frozenset({"posted", "queued"}),
+    "posted": frozenset({"in_transit", "delivered", "returned"}),
+    "in_transit": frozenset({"delivered", "returned"}),
+    "delivered": frozenset(),
+    "returned": frozenset(),
+    "cancelled": frozenset(),
+}
+LETTER_TRACKED: Final = frozenset({"posted", "in_transit"})
+
+
+def letter_may_move(current: str, target: str) -> bool:
+    return target in LETTER_TRANSITIONS.get(current, frozenset())
+
+
+_S10_WEIGHTS: Final = (8, 6, 4, 2, 3, 5, 9, 7)
+
+
+def s10_check_digit(serial: str) -> str:
+    """The check digit of an item number in the UPU S10 format (two letters, eight digits,
+    the check digit, the country): the carriers' tracking numbers of registered letters."""
+    if len(serial) != 8 or not serial.isascii() or not serial.isdigit():
+        raise ValueError("An S10 serial has eight digits.")
+    total = sum(int(d) * w for d, w in zip(serial, _S10_WEIGHTS, strict=True))
+    check = 11 - total % 11
+    return "0" if check == 10 else "5" if check == 11 else str(check)
+
+
+def is_tracking_number(text: str) -> bool:
+    """True for a well-formed S10 item number such as ``RR123456785NO``."""
+    return (
+        len(text) == 13
+        and text[:2].isascii()
+        and text[:2].isalpha()
+        and text[:2].isupper()
+        and text[11:].isascii()
+        and text[11:].isalpha()
+        and text[11:].isupper()
+        and text[2:11].isdigit()
+        and s10_check_digit(text[2:10]) == text[10]
+    )

@@ -24,6 +24,7 @@ from trygg.kernel.audit import audit_record, staff_context
 from trygg.kernel.errors import DomainError
 from trygg.kernel.forms import apply_problems
 from trygg.kernel.models import AuditAction
+from trygg.parties.models import Letter
 from trygg.protection import rules, selectors, services
 from trygg.protection.forms import refuse
 from trygg.protection.letters import registration_form_pdf, report_of, report_pdf
@@ -38,6 +39,8 @@ from trygg.protection.models import (
     ItemKind,
     ItemSource,
 )
+from trygg.protection.report_letters import PURPOSE as REPORT_PURPOSE
+from trygg.protection.report_letters import report_letter
 from trygg.protection.services import ItemInput, ReportAnswers
 
 YES_NO = [("", "–"), ("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))]
@@ -210,9 +213,19 @@ class BlockingCallAdmin(ReadOnlyAdminMixin, AuditedReadAdmin):
     list_filter = ("state",)
     search_fields = ("=number", "=customer__id_number", "=customer__customer_number")
     list_select_related = ("customer",)
-    readonly_fields = [f.name for f in BlockingCall._meta.fields]
+    readonly_fields = [*(f.name for f in BlockingCall._meta.fields), "report_letter"]
     inlines = [BlockInline]
     change_list_template = "admin/protection/blockingcall/change_list.html"
+
+    @admin.display(description=gettext_lazy("Blocking report by post"))
+    def report_letter(self, call: BlockingCall) -> str:
+        letter = Letter.objects.filter(purpose=REPORT_PURPOSE, reference=call.number).first()
+        if letter is None:
+            return "–"
+        shown = str(letter.get_state_display())
+        if letter.tracking_number:
+            shown += f", {letter.tracking_number} ({letter.carrier})"
+        return shown
 
     @admin.display(description=gettext_lazy("All blocked after"))
     def time_to_blocked(self, call: BlockingCall) -> str:
@@ -411,6 +424,7 @@ class BlockingCallAdmin(ReadOnlyAdminMixin, AuditedReadAdmin):
             blocks=blocks,
             ordered=[names[code] for code in advice.replacement_ordered],
             yourself=[names[code] for code in advice.contact_yourself],
+            letter=report_letter(ctx=staff_context(request), call=call),
         )
 
     def report_view(self, request: HttpRequest, object_id: int) -> HttpResponse:

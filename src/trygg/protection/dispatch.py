@@ -20,8 +20,9 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
+from typing import TypeVar
 
-from django.db import close_old_connections, connection
+from django.db import DatabaseError, close_old_connections, connection
 
 from trygg.protection import services
 from trygg.protection.issuers import BlockRequest, IssuerUnavailable, client_for
@@ -49,33 +50,83 @@ def request_for(block: Block) -> BlockRequest:
     )
 
 
+T = TypeVar("T")
+
+
+class DatabaseThreads:
+    """A few threads that do every dispatcher thread's database work, each on a connection of
+    its own kept open. An issuer's answer takes up to seconds, and a mass event needs more
+    requests in flight than PostgreSQL has connections (``max_connections``, shared with the
+    portal); opening a connection per attempt instead costs more than the attempt's queries."""
+
+    def __init__(self, slots: int) -> None:
+        self.slots = slots
+        self.pool = ThreadPoolExecutor(max_workers=slots, thread_name_prefix="block-db")
+
+    @staticmethod
+    def _guarded(work: Callable[[], T]) -> T:
+        try:
+            return work()
+        except DatabaseError:
+            connection.close()  # a broken connection is opened anew for the next piece of work
+            raise
+
+    def run(self, work: Callable[[], T]) -> T:
+        return self.pool.submit(self._guarded, work).result()
+
+    def close(self) -> None:
+        """Close every thread's connection (each thread takes one closing: they wait for each
+        other), then end the threads."""
+        barrier = threading.Barrier(self.slots)
+
+        def close_own() -> None:
+            connection.close()
+            barrier.wait(timeout=10)
+
+        for _ in range(self.slots):
+            self.pool.submit(close_own)
+        self.pool.shutdown(wait=True)
+
+
 def block_attempt(
-    block_id: int, *, writes: AbstractContextManager[object] | None = None
+    block_id: int,
+    *,
+    writes: AbstractContextManager[object] | None = None,
+    database: DatabaseThreads | None = None,
 ) -> Block | None:
     """One attempt at the issuer; the block after it, or None when it was not due. ``writes``
-    guards the database writes (SQLite takes one writer at a time; the HTTP call is never
-    inside it)."""
+    guards the database writes (SQLite takes one writer at a time); with ``database`` they are
+    done by its threads. The HTTP call is never inside either."""
     guard = writes if writes is not None else nullcontext()
-    with guard:
-        block = services.block_take(block_id)
+
+    def at_database(work: Callable[[], T]) -> T:
+        if database is not None:
+            return database.run(work)
+        with guard:
+            return work()
+
+    block = at_database(lambda: services.block_take(block_id))
     if block is None:
         return None
     try:
         answer = client_for(block.issuer.endpoint).block(request_for(block))
     except IssuerUnavailable as error:
-        with guard:
-            return services.block_unanswered(block_id=block_id, error=str(error))
-    with guard:
-        return services.block_answered(
+        message = str(error)
+        return at_database(lambda: services.block_unanswered(block_id=block_id, error=message))
+    return at_database(
+        lambda: services.block_answered(
             block_id=block_id,
             found=answer.found,
             reference=answer.reference,
             replacement_ordered=answer.replacement_ordered,
         )
+    )
 
 
 class Dispatcher:
-    def __init__(self, *, threads: int = 32, poll_seconds: float = 0.1) -> None:
+    def __init__(
+        self, *, threads: int = 32, poll_seconds: float = 0.1, database_slots: int = 16
+    ) -> None:
         self.threads = threads
         self.poll_seconds = poll_seconds
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="block")
@@ -87,6 +138,12 @@ class Dispatcher:
         # needs no such turn.
         self.writes: AbstractContextManager[object] | None = (
             threading.Lock() if connection.vendor == "sqlite" else None
+        )
+        # PostgreSQL: the attempts' database work on a few kept connections, not one each.
+        self.database = (
+            DatabaseThreads(min(threads, database_slots))
+            if connection.vendor == "postgresql"
+            else None
         )
 
     def resume(self, *, older_than: dt.timedelta = STUCK_AFTER) -> int:
@@ -106,7 +163,7 @@ class Dispatcher:
 
     def _attempt(self, block_id: int) -> Block | None:
         try:
-            return block_attempt(block_id, writes=self.writes)
+            return block_attempt(block_id, writes=self.writes, database=self.database)
         finally:
             close_old_connections()
 
@@ -160,3 +217,5 @@ class Dispatcher:
 
     def close(self) -> None:
         self.pool.shutdown(wait=True)
+        if self.database is not None:
+            self.database.close()

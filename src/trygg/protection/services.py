@@ -32,6 +32,7 @@ from trygg.protection.models import (
     ItemKind,
     ItemSource,
 )
+from trygg.protection.report_letters import report_letter_queue
 
 
 @dataclass(frozen=True)
@@ -491,6 +492,7 @@ def _complete_call_if_done(call_id: int) -> None:
     _move_call(call, rules.CallState.COMPLETED)
     call.completed_at = clock.now()
     call.save(update_fields=["state", "completed_at"])
+    report_letter_queue(call)
 
 
 def block_take(block_id: int) -> Block | None:

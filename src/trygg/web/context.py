@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from trygg.identity.sessions import account_information_shown
+from trygg.identity.sessions import account_information_shown, session_is_service_only
 
 
 def portal(request: HttpRequest) -> dict[str, Any]:
@@ -15,6 +15,7 @@ def portal(request: HttpRequest) -> dict[str, Any]:
         "account_information": account_information_shown(session),
         "company_name": settings.TRYGG_COMPANY_NAME,
         "customer_session": session,
+        "service_only": session_is_service_only(session),
         "idle_minutes": settings.TRYGG_SESSION_IDLE_SECONDS // 60,
         "idle_seconds": settings.TRYGG_SESSION_IDLE_SECONDS,
     }

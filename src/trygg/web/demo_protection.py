@@ -10,6 +10,7 @@ import threading
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from trygg.identity.passwords import has_password, password_credential_set
 from trygg.kernel import clock
 from trygg.kernel.audit import AuditContext
 from trygg.parties.models import Party
@@ -20,9 +21,13 @@ from trygg.protection.services import ItemInput, ReportAnswers
 from trygg.simulators.issuers import make_server
 
 DEMO_IMEI = "490154203237518"
+# The customer's log-in to the protection service's Mine sider (/login/password/).
+DEMO_PASSWORD = "Sperreservice-2026"  # noqa: S105 (fictitious demo data)
 
 
 def load_demo_protection(ctx: AuditContext, customer: Party, *, agent_username: str) -> None:
+    if not has_password(customer):
+        password_credential_set(ctx=ctx, party=customer, password=DEMO_PASSWORD)
     if not Item.objects.filter(customer=customer).exists():
         for data in (
             ItemInput(kind="card", issuer="dnb", card_type="Visa", ks="4417"),

@@ -25,6 +25,7 @@ from trygg.protection import selectors, services
 from trygg.protection.forms import refuse
 from trygg.protection.letters import registration_form_pdf, report_of, report_pdf
 from trygg.protection.models import BlockingCall, CallState, DocumentKind, ItemKind
+from trygg.protection.report_letters import report_letters
 from trygg.protection.services import ItemInput
 
 
@@ -90,7 +91,7 @@ def _companies(me: Any) -> list[Any]:
 
 
 @require_http_methods(["GET", "POST"])
-@customer_required()
+@customer_required(service_page=True)
 def protection_view(request: PortalRequest) -> HttpResponseBase:
     me = current_customer(request)
     ctx = audit_context(request, AuditChannel.WEB)
@@ -106,6 +107,9 @@ def protection_view(request: PortalRequest) -> HttpResponseBase:
     with audit_read_batch():
         items = selectors.items_of(ctx=ctx, customer=me)
         calls = selectors.calls_of(ctx=ctx, customer=me)
+        letters = report_letters(ctx=ctx, customer=me) if calls else {}
+    for call in calls:
+        call.report_letter = letters.get(call.number)  # type: ignore[attr-defined]
     return render(
         request,
         "web/protection.html",
@@ -115,7 +119,7 @@ def protection_view(request: PortalRequest) -> HttpResponseBase:
 
 
 @require_http_methods(["GET", "POST"])
-@customer_required()
+@customer_required(service_page=True)
 def protection_item_view(request: PortalRequest, item_id: int) -> HttpResponseBase:
     me = current_customer(request)
     ctx = audit_context(request, AuditChannel.WEB)
@@ -150,7 +154,7 @@ def protection_item_view(request: PortalRequest, item_id: int) -> HttpResponseBa
 
 
 @require_POST
-@customer_required()
+@customer_required(service_page=True)
 def protection_item_remove_view(request: PortalRequest, item_id: int) -> HttpResponseBase:
     me = current_customer(request)
     try:
@@ -165,7 +169,7 @@ def protection_item_remove_view(request: PortalRequest, item_id: int) -> HttpRes
 
 
 @require_POST
-@customer_required()
+@customer_required(service_page=True)
 def protection_lift_view(request: PortalRequest, block_id: int) -> HttpResponseBase:
     me = current_customer(request)
     try:
@@ -180,7 +184,7 @@ def protection_lift_view(request: PortalRequest, block_id: int) -> HttpResponseB
 
 
 @require_GET
-@customer_required()
+@customer_required(service_page=True)
 def protection_report_view(request: PortalRequest, number: str) -> HttpResponseBase:
     me = current_customer(request)
     call = BlockingCall.objects.filter(number=number, customer=me).first()

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from trygg.web import bankid_views, protection_views, token_views, views
+from trygg.web import bankid_views, password_views, protection_views, token_views, views
 
 app_name = "web"
 urlpatterns = [
@@ -15,6 +15,9 @@ urlpatterns = [
     path("login/bankid/collect/", bankid_views.bankid_collect, name="login_bankid_collect"),
     path("login/bankid/cancel/", bankid_views.bankid_cancel_view, name="login_bankid_cancel"),
     path("login/token/respond/", token_views.token_respond_view, name="login_token_respond"),
+    path("login/password/", password_views.password_login_view, name="login_password"),
+    path("login/password/setup/", password_views.password_setup_view, name="password_setup"),
+    path("password/", password_views.password_change_view, name="password_change"),
     path("logout/", views.logout_view, name="logout"),
     path("overview/", views.overview_view, name="overview"),
     path("identify/", views.step_up_view, name="step_up"),

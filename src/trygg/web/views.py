@@ -17,9 +17,11 @@ from trygg.identity.requests import PortalRequest
 from trygg.identity.sca import Function
 from trygg.identity.services import LoginResult, pin_change, pin_login
 from trygg.identity.sessions import (
+    SERVICE_ONLY_METHODS,
     customer_session_end,
     customer_session_pin_changed,
     customer_session_start,
+    session_is_service_only,
 )
 from trygg.kernel.audit import audit_record
 from trygg.kernel.errors import DomainError
@@ -61,6 +63,8 @@ def step_up_view(request: PortalRequest) -> HttpResponse:
 
 @require_GET
 def home(request: PortalRequest) -> HttpResponse:
+    if session_is_service_only(request.customer_session):
+        return redirect("web:protection")
     if request.customer_session is not None:
         return redirect("web:overview")
     return redirect("web:login")
@@ -102,6 +106,8 @@ def logged_in(
     if result.must_change_pin:
         return redirect("web:pin_change")
     target = _safe_next(request, next_url)
+    if method in SERVICE_ONLY_METHODS:
+        return redirect(target) if target else redirect("web:protection")
     return redirect(target) if target else redirect("web:overview")
 
 

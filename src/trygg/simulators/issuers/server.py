@@ -177,6 +177,9 @@ class IssuerState:
 
 class IssuerServer(ThreadingHTTPServer):
     daemon_threads = True
+    # A mass event opens hundreds of connections at once; the default backlog of 5 would
+    # reset them.
+    request_queue_size = 1024
 
     def __init__(self, address: tuple[str, int], state: IssuerState) -> None:
         self.state = state

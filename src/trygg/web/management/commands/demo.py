@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from trygg.web.demo import DemoRefused, load_demo
+from trygg.web.demo_protection import DEMO_PASSWORD
 
 
 class Command(BaseCommand):
@@ -22,6 +23,10 @@ class Command(BaseCommand):
         out.write("Customer portal: personal identity number + PIN\n")
         for c in customers:
             out.write(f"  {c.display:<16} PIN {c.pin:<7} {c.name} – {c.note}\n")
+        out.write(
+            "\nThe protection service's Mine sider (/login/password/): the first Norwegian "
+            f"customer above, password {DEMO_PASSWORD}\n"
+        )
         out.write("\nSecurity tokens (log in at /login/token/); what the token would show:\n")
         out.write("  .venv/bin/trygg token-code SERIAL CHALLENGE   (challenge-response token)\n")
         out.write("  .venv/bin/trygg token-code SERIAL             (time-based code token)\n")

@@ -18,10 +18,12 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from trygg.kernel import clock
 from trygg.kernel.audit import SYSTEM
+from trygg.parties.letters import post_desk
 from trygg.protection.dispatch import Dispatcher
 from trygg.simulators.bankgirot import serve_in_thread
 from trygg.simulators.bankid import make_server
 from trygg.simulators.issuers import serve_in_thread as issuer_simulator
+from trygg.simulators.post import serve_in_thread as post_simulator
 from trygg.web.demo_billing import BillingDesk
 
 
@@ -49,6 +51,7 @@ class Command(BaseCommand):
         issuers' blocking services."""
         self._start_bankgirot()
         self._start_issuers()
+        self._start_post()
         if not settings.TRYGG_BANKID_SIMULATOR:
             return
         port = urlsplit(settings.TRYGG_BANKID_URL).port or 8081
@@ -92,6 +95,22 @@ class Command(BaseCommand):
             f"\nIssuer simulator: {server.base_url}/  (what each card issuer, mobile operator, "
             "road authority and police received); blocks are sent as calls close"
         )
+
+    def _start_post(self) -> None:
+        """The print-and-post service (simulated outside production) and the outbox's sender
+        and tracker, every few seconds."""
+        if settings.TRYGG_POST and not settings.PRODUCTION:
+            port = settings.TRYGG_POST_SIMULATOR_PORT
+            try:
+                server = post_simulator(port=port, step=60.0)
+            except OSError as error:
+                self.stderr.write(f"Print-and-post simulator not started on port {port}: {error}")
+            else:
+                self.stdout.write(
+                    f"\nPrint-and-post simulator: {server.base_url}/  (letters printed and "
+                    "posted; tracked to delivery a minute a step)"
+                )
+        threading.Thread(target=post_desk, daemon=True, name="post").start()
 
     def _start_worker(self) -> None:
         """The background worker (billing runs and imports started in the back office), ended

@@ -1,0 +1,3 @@
+from trygg.simulators.post.server import main
+
+main()
