@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.urls import URLPattern, reverse
+from django.urls import URLPattern, URLResolver, reverse
 
 from tests.banking.conftest import sign, with_token
 from tests.conftest import Customer
@@ -170,6 +170,18 @@ def _portal_value(seeded: Seeded, name: str, param: str, absent: str | None) -> 
     return _or_absent(values[(name, param)], f"web:{name}'s <{param}>", absent)
 
 
+def _flat(patterns: list[Any]) -> Iterator[URLPattern]:
+    """Every page of ``patterns``, those of included domains' URL lists (which keep the
+    portal's namespace) too."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            assert pattern.namespace is None, "a domain's pages keep the portal's namespace"
+            yield from _flat(pattern.url_patterns)
+        else:
+            assert isinstance(pattern, URLPattern)
+            yield pattern
+
+
 def portal_pages(
     seeded: Seeded,
     skip: dict[str, str],
@@ -179,8 +191,7 @@ def portal_pages(
 ) -> Iterator[str]:
     """The path of every portal page but those in ``skip``; a page of something the customer
     does not hold gets ``absent`` (or fails the test when None)."""
-    for pattern in patterns if patterns is not None else portal_urls.urlpatterns:
-        assert isinstance(pattern, URLPattern)
+    for pattern in _flat(patterns if patterns is not None else portal_urls.urlpatterns):
         name = pattern.name or ""
         if name in skip:
             continue

@@ -1,11 +1,10 @@
-from django.urls import path
+from django.urls import include, path
 
 from trygg.web import (
     bank_views,
     bankid_views,
     billing_views,
     insurance_views,
-    protection_views,
     token_views,
     views,
 )
@@ -74,28 +73,7 @@ urlpatterns = [
         insurance_views.policy_cancel_view,
         name="policy_cancel",
     ),
-    path("protection/", protection_views.protection_view, name="protection"),
-    path("protection/form/", protection_views.protection_form_view, name="protection_form"),
-    path(
-        "protection/items/<id:item_id>/",
-        protection_views.protection_item_view,
-        name="protection_item",
-    ),
-    path(
-        "protection/items/<id:item_id>/remove/",
-        protection_views.protection_item_remove_view,
-        name="protection_item_remove",
-    ),
-    path(
-        "protection/blocks/<id:block_id>/lift/",
-        protection_views.protection_lift_view,
-        name="protection_lift",
-    ),
-    path(
-        "protection/reports/<str:number>/",
-        protection_views.protection_report_view,
-        name="protection_report",
-    ),
+    path("protection/", include("trygg.protection.urls")),
     path("bank/sign/<str:public_id>/", bank_views.sign_view, name="sign"),
     path("bank/sign/<str:public_id>/bankid/", bank_views.sign_bankid_start, name="sign_bankid"),
     path("bank/sign/<str:public_id>/bankid/qr/", bank_views.sign_bankid_qr, name="sign_bankid_qr"),

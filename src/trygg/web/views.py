@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from trygg.identity.actors import audit_context
 from trygg.identity.models import LoginChannel, LoginMethod, SecurityToken, TokenState
+from trygg.identity.portal import current_customer as current_customer
+from trygg.identity.portal import customer_required as customer_required
 from trygg.identity.requests import PortalRequest
 from trygg.identity.sca import Function
 from trygg.identity.services import LoginResult, pin_change, pin_login
 from trygg.identity.sessions import (
-    StepUpRequired,
-    account_information_check,
     customer_session_end,
     customer_session_pin_changed,
     customer_session_start,
@@ -36,48 +31,7 @@ from trygg.parties.selectors import contact_details_read, party_for_viewer
 from trygg.parties.services import ContactInput, contact_details_update
 from trygg.web.forms import ContactForm, LoginForm, PinChangeForm, apply_problems
 
-View = Callable[..., HttpResponseBase]
 AFTER_LOGIN_KEY = "trygg.after_login"
-
-
-def current_customer(request: PortalRequest) -> Party:
-    """The logged-in customer (views behind ``customer_required`` only)."""
-    assert request.customer is not None
-    return request.customer
-
-
-def customer_required(
-    *, allow_pin_change_pending: bool = False, function: Function | None = None
-) -> Callable[[View], View]:
-    """The view needs a logged-in customer; with ``function`` (account information) also a
-    two-factor authentication within 180 days (RTS Art. 10), asked for in place."""
-
-    def decorator(view: View) -> View:
-        @wraps(view)
-        def wrapper(request: PortalRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            session = request.customer_session
-            if session is None or request.customer is None:
-                if request.session_expired:
-                    messages.warning(
-                        request,
-                        _(
-                            "You were logged out because you were inactive for too long. "
-                            "Log in again to continue."
-                        ),
-                    )
-                return redirect(f"{reverse('web:login')}?next={request.path}")
-            if session.must_change_pin and not allow_pin_change_pending:
-                return redirect("web:pin_change")
-            if function is not None:
-                try:
-                    account_information_check(session, function)
-                except StepUpRequired:
-                    return redirect(f"{reverse('web:step_up')}?next={request.path}")
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
 
 
 def _safe_next(request: HttpRequest, next_url: str) -> str:

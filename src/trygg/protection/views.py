@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from trygg.identity.actors import audit_context
+from trygg.identity.portal import current_customer, customer_required
 from trygg.identity.requests import PortalRequest
 from trygg.kernel.audit import audit_read_batch
 from trygg.kernel.errors import DomainError
@@ -25,7 +26,6 @@ from trygg.protection.forms import refuse
 from trygg.protection.letters import registration_form_pdf, report_of, report_pdf
 from trygg.protection.models import BlockingCall, CallState, DocumentKind, ItemKind
 from trygg.protection.services import ItemInput
-from trygg.web.views import current_customer, customer_required
 
 
 class RegistryForm(forms.Form):
@@ -108,7 +108,7 @@ def protection_view(request: PortalRequest) -> HttpResponseBase:
         calls = selectors.calls_of(ctx=ctx, customer=me)
     return render(
         request,
-        "web/protection.html",
+        "protection/protection.html",
         {"form": form, "items": items, "calls": calls},
         status=422 if form.errors else 200,
     )
@@ -143,7 +143,7 @@ def protection_item_view(request: PortalRequest, item_id: int) -> HttpResponseBa
             return redirect("web:protection")
     return render(
         request,
-        "web/protection_item.html",
+        "protection/protection_item.html",
         {"form": form, "item": item},
         status=422 if form.errors else 200,
     )

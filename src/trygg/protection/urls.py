@@ -1,0 +1,19 @@
+"""The protection service's portal pages, included by the portal under ``protection/`` in its
+``web`` namespace (the names stay ``web:protection``, ``web:protection_item``, ...)."""
+
+from django.urls import path
+
+from trygg.protection import views
+
+urlpatterns = [
+    path("", views.protection_view, name="protection"),
+    path("form/", views.protection_form_view, name="protection_form"),
+    path("items/<id:item_id>/", views.protection_item_view, name="protection_item"),
+    path(
+        "items/<id:item_id>/remove/",
+        views.protection_item_remove_view,
+        name="protection_item_remove",
+    ),
+    path("blocks/<id:block_id>/lift/", views.protection_lift_view, name="protection_lift"),
+    path("reports/<str:number>/", views.protection_report_view, name="protection_report"),
+]
