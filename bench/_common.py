@@ -160,9 +160,9 @@ def seed_persons(count: int, family_name: str) -> tuple[int, int]:
         customers.append(customer_number_from_serial(900001 + i))
     sql(
         "INSERT INTO parties_party (kind, customer_number, country, id_number, id_kind, "
-        "given_name, family_name, legal_name, birth_date, preferred_language, created_at, "
-        "updated_at) "
-        "SELECT 'person', c, 'SE', n, k, 'Bench', %s || ord, '', b, 'sv', now(), now() "
+        "given_name, family_name, legal_name, birth_date, preferred_language, registered_owner, "
+        "created_at, updated_at) "
+        "SELECT 'person', c, 'SE', n, k, 'Bench', %s || ord, '', b, 'sv', '', now(), now() "
         "FROM unnest(%s::text[], %s::text[], %s::text[], %s::date[]) WITH ORDINALITY "
         "AS u(c, n, k, b, ord) ON CONFLICT DO NOTHING",
         [family_name, customers, numbers, kinds, births],

@@ -16,4 +16,14 @@ urlpatterns = [
     ),
     path("blocks/<id:block_id>/lift/", views.protection_lift_view, name="protection_lift"),
     path("reports/<str:number>/", views.protection_report_view, name="protection_report"),
+    path(
+        "agreements/<id:agreement_id>/cancel/",
+        views.protection_agreement_cancel_view,
+        name="protection_agreement_cancel",
+    ),
+    path(
+        "invoices/<id:invoice_id>/due-date/",
+        views.protection_invoice_move_view,
+        name="protection_invoice_move",
+    ),
 ]

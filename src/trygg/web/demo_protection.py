@@ -1,6 +1,10 @@
 """Demo data of the protection service, through the services and idempotently: a Norwegian
-customer's registry (two cards from the same bank, a phone, a driving licence) and a completed
-blocking call for a lost wallet, its blocks answered by the issuer simulator."""
+customer's registry (two cards from the same bank, a phone, a driving licence), a key tag whose
+lost keys came home by registered letter with the finder's reward paid, a completed
+blocking call for a lost wallet, its blocks answered by the issuer simulator, and agreements:
+a monthly SperreService and a card insurance (as the insurer's tied agent) started 40 days ago,
+the days since played through the daily run, the invoices paid by an OCR giro file that the
+payment partner's simulator writes to ``var/nets/`` and trygg reads."""
 
 from __future__ import annotations
 
@@ -13,16 +17,20 @@ from django.contrib.auth import get_user_model
 from trygg.kernel import clock
 from trygg.kernel.audit import AuditContext
 from trygg.parties.models import Party
-from trygg.protection import services
+from trygg.protection import keytags, services, subscriptions
 from trygg.protection.dispatch import block_attempt
-from trygg.protection.models import BlockingCall, Item
+from trygg.protection.models import Agreement, BlockingCall, Invoice, Item, KeyTag
+from trygg.protection.payments import ocr_import
 from trygg.protection.services import ItemInput, ReportAnswers
 from trygg.simulators.issuers import make_server
+from trygg.simulators.nets import OcrPayment, write_ocr_file
 
 DEMO_IMEI = "490154203237518"
 
 
 def load_demo_protection(ctx: AuditContext, customer: Party, *, agent_username: str) -> None:
+    _agreements(ctx, customer)
+    _key_tag(ctx, customer)
     if not Item.objects.filter(customer=customer).exists():
         for data in (
             ItemInput(kind="card", issuer="dnb", card_type="Visa", ks="4417"),
@@ -77,3 +85,57 @@ def load_demo_protection(ctx: AuditContext, customer: Party, *, agent_username: 
         settings.TRYGG_ISSUERS = saved
         server.shutdown()
         server.server_close()
+
+
+DEMO_AGREEMENT_DAYS = 40
+
+
+def _agreements(ctx: AuditContext, customer: Party) -> None:
+    """A monthly SperreService and a card insurance, 40 days of daily runs, and the payment
+    partner's OCR giro file paying the invoices as due (one paid 3 bank days later)."""
+    if Agreement.objects.filter(customer=customer).exists():
+        return
+    today = clock.today()
+    start = today - dt.timedelta(days=DEMO_AGREEMENT_DAYS)
+    with clock.business_date(start):
+        for product in ("sperreservice-maned", "kortforsikring"):
+            subscriptions.agreement_start(ctx=ctx, customer=customer, product_code=product)
+    day = start
+    while day < today:
+        with clock.business_date(day):
+            subscriptions.subscriptions_run(ctx=ctx, day=day)
+        if day in (start + dt.timedelta(days=3), start + dt.timedelta(days=33)):
+            _pay(ctx, customer, paid_on=day - dt.timedelta(days=2), nets_date=day)
+        day += dt.timedelta(days=1)
+
+
+def _pay(ctx: AuditContext, customer: Party, *, paid_on: dt.date, nets_date: dt.date) -> None:
+    invoices = Invoice.objects.filter(agreement__customer=customer, state="open")
+    if not invoices:
+        return
+    path = write_ocr_file(
+        settings.VAR_DIR / "nets",
+        [OcrPayment(i.kid, i.amount, paid_on) for i in invoices],
+        transmission=int(nets_date.strftime("%y%m%d")),
+        nets_date=nets_date,
+    )
+    with clock.business_date(nets_date):
+        ocr_import(ctx=ctx, text=path.read_text(), name=path.name)
+
+
+def _key_tag(ctx: AuditContext, customer: Party) -> None:
+    """A batch of key tags, one linked to the customer, whose lost keys a finder phoned in,
+    posted to us and got the reward for; the keys went home by registered letter."""
+    if KeyTag.objects.filter(owner=customer).exists():
+        return
+    batch = keytags.tag_batch_issue(ctx=ctx, count=20)
+    serial = batch.tags.order_by("serial").values_list("serial", flat=True)[0]
+    keytags.tag_link(ctx=ctx, serial=serial, id_number=customer.id_number)
+    case = keytags.found_report(
+        ctx=ctx, serial=serial, source="call", finder_name="Per Hansen", finder_phone="41234567"
+    ).case
+    assert case is not None
+    keytags.case_keys_received(ctx=ctx, case_id=case.pk)
+    keytags.case_owner_contacted(ctx=ctx, case_id=case.pk)
+    keytags.case_send(ctx=ctx, case_id=case.pk, tracking_number="RR123456785NO")
+    keytags.reward_pay(ctx=ctx, case_id=case.pk, account="86011117947")
