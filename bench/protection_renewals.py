@@ -138,8 +138,14 @@ def main() -> None:
     from trygg.protection.payments import ocr_import
     from trygg.protection.subscriptions import subscriptions_run
 
+    started = time.perf_counter()
+
+    def progress(what: str) -> None:
+        print(f"[{time.perf_counter() - started:7.1f} s] {what}", flush=True)
+
     _check_layout()
     _seed(args.agreements)
+    progress("seeded")
     rows: list[tuple[str, float, float | str, str]] = []
 
     with clock.business_date(DAY):
@@ -150,6 +156,7 @@ def main() -> None:
         again = subscriptions_run(ctx=SYSTEM, day=DAY)
         rerun = time.perf_counter() - begin
     assert not any(again.counts.values()), again.counts
+    progress("daily run done")
     copy = _copy_baseline(
         args.agreements,
         "id bigint, number text, customer_id bigint, product_id bigint, plan text, "
@@ -172,6 +179,7 @@ def main() -> None:
     kids = [k if i % 10 else "1234567897" for i, k in enumerate(kids)]
     kids += ["1234567897"] * (args.payments - len(kids))
     text = _ocr_text(kids, transmission=4242, nets_date=DAY)
+    progress("OCR file written")
     with clock.business_date(DAY):
         begin = time.perf_counter()
         imported = ocr_import(ctx=SYSTEM, text=text, name="bench.ocr")
@@ -180,6 +188,7 @@ def main() -> None:
         twice = ocr_import(ctx=SYSTEM, text=text, name="bench-again.ocr")
         ocr_again = time.perf_counter() - begin
     assert not twice.imported_now
+    progress("OCR import done")
     copy = _copy_baseline(
         args.payments,
         "id bigint, file_id bigint, seq int, kid text, amount numeric(14,2), paid_on date, "

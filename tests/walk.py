@@ -126,6 +126,10 @@ def _agreement(party: Any) -> Any:
     serial = batch.tags.get().serial
     keytags.tag_link(ctx=SYSTEM, serial=serial, id_number=party.id_number)
     keytags.found_report(ctx=SYSTEM, serial=serial, source="post")
+    from trygg.protection import idtheft
+
+    case = idtheft.idtheft_open(ctx=SYSTEM, customer=party, summary="Lån i kundens navn")
+    idtheft.idtheft_claim_add(ctx=SYSTEM, case_id=case.pk, creditor="Långivaren", amount="100")
     return agreement_start(ctx=SYSTEM, customer=party, product_code="sperreservice-maned")
 
 

@@ -34,9 +34,12 @@ from trygg.protection.models import (
     BlockingCall,
     Callback,
     CallState,
+    CaseStep,
+    DisputedClaim,
     DocumentKind,
     FoundKeysCase,
     FoundSource,
+    IdTheftCase,
     Invoice,
     Issuer,
     Item,
@@ -944,3 +947,46 @@ class CaseStepForm(forms.Form):
     account = forms.CharField(
         label=gettext_lazy("Finder's account number"), max_length=20, required=False
     )
+
+
+# -- ID theft ---------------------------------------------------------------------------------
+
+
+class DisputedClaimInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = DisputedClaim
+    extra = 0
+    can_delete = False
+    fields = ("creditor", "reference", "amount", "state", "deadline", "updated_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class CaseStepInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = CaseStep
+    extra = 0
+    can_delete = False
+    fields = ("at", "kind", "text", "claim", "deadline")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(IdTheftCase)
+class IdTheftCaseAdmin(ReadOnlyAdminMixin, AuditedReadAdmin):
+    audit_object_type = "id_theft_case"
+    audit_subject_path = "customer_id"
+    list_display = ("number", "customer", "state", "opened_at", "closed_at")
+    list_filter = ("state",)
+    search_fields = ("=number", "=customer__id_number", "=customer__customer_number")
+    list_select_related = ("customer",)
+    readonly_fields = [f.name for f in IdTheftCase._meta.fields]
+    inlines = [DisputedClaimInline, CaseStepInline]

@@ -41,6 +41,7 @@ MESSAGES: dict[str, Promise] = {
     "found_keys.transition": _("The case cannot go from %(state_from)s to %(state_to)s."),
     "serial.format": _("A key tag's number is 9 digits, as printed on the tag."),
     "reward.keys_not_in": _("The finder's reward is paid once the keys are with us or the police."),
+    "dispute.transition": _("The claim cannot go from %(state_from)s to %(state_to)s."),
     "account.invalid": _("A Norwegian account number has 11 digits and a valid check digit."),
 }
 

@@ -663,3 +663,95 @@ class FoundKeysCase(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+# -- ID theft (issue 19, point 2) ---------------------------------------------------------------
+
+
+class IdTheftState(models.TextChoices):
+    OPEN = rules.IdTheftState.OPEN, _("open")
+    CLOSED = rules.IdTheftState.CLOSED, _("closed")
+
+
+class IdTheftCase(models.Model):
+    """An investigation by the ID-protection department with the customer."""
+
+    number = models.CharField(_("case number"), max_length=12, unique=True)
+    customer = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="id_theft_cases")
+    state = models.CharField(_("state"), max_length=10, choices=IdTheftState.choices)
+    summary = models.TextField(_("what happened"))
+    opened_at = models.DateTimeField(_("opened"))
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ID theft case")
+        verbose_name_plural = _("ID theft cases")
+        ordering = ["-opened_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="idtheft_closed_has_time",
+                condition=~Q(state="closed") | Q(closed_at__isnull=False),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class DisputeState(models.TextChoices):
+    DISPUTED = rules.DisputeState.DISPUTED, _("disputed")
+    WITHDRAWN = rules.DisputeState.WITHDRAWN, _("withdrawn by the creditor")
+    UPHELD = rules.DisputeState.UPHELD, _("upheld by the creditor")
+
+
+class DisputedClaim(models.Model):
+    """A claim or invoice someone ran up in the customer's name."""
+
+    case = models.ForeignKey(IdTheftCase, on_delete=models.CASCADE, related_name="claims")
+    creditor = models.CharField(_("creditor"), max_length=120)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, default="NOK")
+    reference = models.CharField(_("creditor's reference"), max_length=60, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=DisputeState.choices)
+    deadline = models.DateField(_("answer due"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("changed"))
+
+    class Meta:
+        verbose_name = _("disputed claim")
+        verbose_name_plural = _("disputed claims")
+        ordering = ["case", "id"]
+        constraints = [
+            models.CheckConstraint(name="disputedclaim_amount_positive", condition=Q(amount__gt=0))
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.creditor} {self.reference}"
+
+
+class StepKind(models.TextChoices):
+    LETTER = rules.StepKind.LETTER, _("letter disputing a claim")
+    CREDIT_BLOCK = rules.StepKind.CREDIT_BLOCK, _("credit-reference block")
+    POLICE_REPORT = rules.StepKind.POLICE_REPORT, _("police report")
+    CALL = rules.StepKind.CALL, _("call")
+    NOTE = rules.StepKind.NOTE, _("note")
+
+
+class CaseStep(models.Model):
+    """One step of an ID theft case, in the case log the customer reads on Mine sider."""
+
+    case = models.ForeignKey(IdTheftCase, on_delete=models.CASCADE, related_name="steps")
+    claim = models.ForeignKey(
+        DisputedClaim, on_delete=models.CASCADE, null=True, blank=True, related_name="steps"
+    )
+    kind = models.CharField(_("kind"), max_length=15, choices=StepKind.choices)
+    text = models.TextField(_("what was done"))
+    at = models.DateTimeField(_("when"))
+    deadline = models.DateField(_("follow up by"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("case step")
+        verbose_name_plural = _("case steps")
+        ordering = ["case", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d}"

@@ -246,6 +246,44 @@ MAP = (
             "reward_transaction_id": C.FINANCIAL,
         },
     ),
+    model_map(
+        "protection.IdTheftCase",
+        P.PROTECTION,
+        {
+            "number": C.ACTIVITY,
+            "customer": C.IDENTITY,
+            "state": C.ACTIVITY,
+            "summary": C.OFFENCE,  # the misuse of the customer's identity, a crime
+            "opened_at": C.ACTIVITY,
+            "closed_at": C.ACTIVITY,
+        },
+    ),
+    model_map(
+        "protection.DisputedClaim",
+        P.PROTECTION,
+        {
+            "case": C.OFFENCE,
+            "creditor": C.FINANCIAL,
+            "amount": C.FINANCIAL,
+            "reference": C.FINANCIAL,
+            "state": C.FINANCIAL,
+            "deadline": C.ACTIVITY,
+            "updated_at": C.ACTIVITY,
+        },
+        other=("currency",),
+    ),
+    model_map(
+        "protection.CaseStep",
+        P.PROTECTION,
+        {
+            "case": C.OFFENCE,
+            "claim": C.FINANCIAL,
+            "kind": C.ACTIVITY,
+            "text": C.FREE_TEXT,
+            "at": C.ACTIVITY,
+            "deadline": C.ACTIVITY,
+        },
+    ),
 )
 
 # A blocking call and its report: 3 years after the case is closed (decision 0032), with its
@@ -278,4 +316,6 @@ RETENTION = (
     # A found-keys case, with the finder's name, phone and account: 3 years after it closed
     # (returned or not), the blocking report's period (decision 0032).
     Purge("blocking-report", "protection.FoundKeysCase", "closed_at", subjects=("owner",)),
+    # An ID theft case with its claims and log: 3 years after it closed (decision 0032).
+    Purge("blocking-report", "protection.IdTheftCase", "closed_at", subjects=("customer",)),
 )

@@ -623,3 +623,42 @@ def clean_norwegian_account(text: str) -> str:
             "account",
             "A Norwegian account number has 11 digits and a valid check digit.",
         ) from None
+
+
+# -- ID theft (seed 004, "ID-beskyttelse") -----------------------------------------------------
+#
+# "vår ID-beskyttelsesavdeling ... starter en utredning sammen med deg. Vi hjelper deg med å
+# bestride eventuelle krav eller fakturaer som du har fått, samt hjelper deg å tilbakestille din
+# identitet."
+
+
+class IdTheftState(enum.StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+ID_THEFT_TRANSITIONS: Final[Mapping[IdTheftState, frozenset[IdTheftState]]] = {
+    IdTheftState.OPEN: frozenset({IdTheftState.CLOSED}),
+    IdTheftState.CLOSED: frozenset({IdTheftState.OPEN}),  # a new claim turns up
+}
+
+
+class DisputeState(enum.StrEnum):
+    DISPUTED = "disputed"  # we have disputed it with the creditor
+    WITHDRAWN = "withdrawn"  # the creditor dropped the claim
+    UPHELD = "upheld"  # the creditor keeps the claim: disputed again or taken further
+
+
+DISPUTE_TRANSITIONS: Final[Mapping[DisputeState, frozenset[DisputeState]]] = {
+    DisputeState.DISPUTED: frozenset({DisputeState.WITHDRAWN, DisputeState.UPHELD}),
+    DisputeState.UPHELD: frozenset({DisputeState.DISPUTED, DisputeState.WITHDRAWN}),
+    DisputeState.WITHDRAWN: frozenset(),
+}
+
+
+class StepKind(enum.StrEnum):
+    LETTER = "letter"  # a letter disputing a claim
+    CREDIT_BLOCK = "credit_block"  # a credit-reference block ("kredittsperre")
+    POLICE_REPORT = "police_report"
+    CALL = "call"
+    NOTE = "note"

@@ -24,6 +24,7 @@ from trygg.protection.models import (
     BlockingCall,
     Callback,
     FoundKeysCase,
+    IdTheftCase,
     Invoice,
     Issuer,
     Item,
@@ -204,3 +205,16 @@ def found_case_read(*, ctx: AuditContext, case_id: int) -> FoundKeysCase:
         object_id=case.pk,
     )
     return case
+
+
+def id_theft_cases_of(*, ctx: AuditContext, customer: Party) -> list[IdTheftCase]:
+    """The customer's ID theft cases with their claims and case log (one audited read)."""
+    cases = list(IdTheftCase.objects.filter(customer=customer).prefetch_related("claims", "steps"))
+    audit_record(
+        ctx=ctx,
+        action=AuditAction.READ,
+        subject_id=customer.pk,
+        object_type="id_theft_cases",
+        detail={"cases": len(cases)},
+    )
+    return cases

@@ -107,6 +107,7 @@ def protection_view(request: PortalRequest) -> HttpResponseBase:
         items = selectors.items_of(ctx=ctx, customer=me)
         calls = selectors.calls_of(ctx=ctx, customer=me)
         agreements = selectors.agreements_of(ctx=ctx, customer=me)
+        id_theft_cases = selectors.id_theft_cases_of(ctx=ctx, customer=me)
     return render(
         request,
         "protection/protection.html",
@@ -115,6 +116,7 @@ def protection_view(request: PortalRequest) -> HttpResponseBase:
             "items": items,
             "calls": calls,
             "agreements": agreements,
+            "id_theft_cases": id_theft_cases,
             "due_form": DueDateForm(),
         },
         status=422 if form.errors else 200,

@@ -1,6 +1,7 @@
 """Demo data of the protection service, through the services and idempotently: a Norwegian
 customer's registry (two cards from the same bank, a phone, a driving licence), a key tag whose
-lost keys came home by registered letter with the finder's reward paid, a completed
+lost keys came home by registered letter with the finder's reward paid, an ID theft case with
+two disputed claims, a completed
 blocking call for a lost wallet, its blocks answered by the issuer simulator, and agreements:
 a monthly SperreService and a card insurance (as the insurer's tied agent) started 40 days ago,
 the days since played through the daily run, the invoices paid by an OCR giro file that the
@@ -17,9 +18,16 @@ from django.contrib.auth import get_user_model
 from trygg.kernel import clock
 from trygg.kernel.audit import AuditContext
 from trygg.parties.models import Party
-from trygg.protection import keytags, services, subscriptions
+from trygg.protection import idtheft, keytags, services, subscriptions
 from trygg.protection.dispatch import block_attempt
-from trygg.protection.models import Agreement, BlockingCall, Invoice, Item, KeyTag
+from trygg.protection.models import (
+    Agreement,
+    BlockingCall,
+    IdTheftCase,
+    Invoice,
+    Item,
+    KeyTag,
+)
 from trygg.protection.payments import ocr_import
 from trygg.protection.services import ItemInput, ReportAnswers
 from trygg.simulators.issuers import make_server
@@ -31,6 +39,7 @@ DEMO_IMEI = "490154203237518"
 def load_demo_protection(ctx: AuditContext, customer: Party, *, agent_username: str) -> None:
     _agreements(ctx, customer)
     _key_tag(ctx, customer)
+    _id_theft(ctx, customer)
     if not Item.objects.filter(customer=customer).exists():
         for data in (
             ItemInput(kind="card", issuer="dnb", card_type="Visa", ks="4417"),
@@ -139,3 +148,51 @@ def _key_tag(ctx: AuditContext, customer: Party) -> None:
     keytags.case_owner_contacted(ctx=ctx, case_id=case.pk)
     keytags.case_send(ctx=ctx, case_id=case.pk, tracking_number="RR123456785NO")
     keytags.reward_pay(ctx=ctx, case_id=case.pk, account="86011117947")
+
+
+def _id_theft(ctx: AuditContext, customer: Party) -> None:
+    """An ID theft case: a phone subscription and a loan taken in the customer's name, both
+    disputed, a credit-reference block, the police report; the phone company withdrew."""
+    if IdTheftCase.objects.filter(customer=customer).exists():
+        return
+    case = idtheft.idtheft_open(
+        ctx=ctx,
+        customer=customer,
+        summary="Noen har tegnet mobilabonnement og tatt opp forbrukslån i kundens navn.",
+    )
+    phone = idtheft.idtheft_claim_add(
+        ctx=ctx,
+        case_id=case.pk,
+        creditor="Mobilselskapet AS",
+        amount="1249.50",
+        reference="F-778812",
+    )
+    loan = idtheft.idtheft_claim_add(
+        ctx=ctx,
+        case_id=case.pk,
+        creditor="Forbrukslån ASA",
+        amount="25000",
+        reference="L-40021",
+        deadline=clock.today() + dt.timedelta(days=21),
+    )
+    idtheft.idtheft_step_add(
+        ctx=ctx,
+        case_id=case.pk,
+        kind="police_report",
+        text="Identitetstyveri anmeldt til politiet.",
+    )
+    idtheft.idtheft_step_add(
+        ctx=ctx, case_id=case.pk, kind="credit_block", text="Kredittsperre registrert."
+    )
+    for claim in (phone, loan):
+        idtheft.idtheft_step_add(
+            ctx=ctx,
+            case_id=case.pk,
+            kind="letter",
+            text=f"Innsigelse sendt til {claim.creditor}.",
+            claim_id=claim.pk,
+            deadline=clock.today() + dt.timedelta(days=21),
+        )
+    idtheft.idtheft_claim_move(
+        ctx=ctx, claim_id=phone.pk, to="withdrawn", note="Mobilselskapet har frafalt kravet."
+    )
