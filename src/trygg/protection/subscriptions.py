@@ -43,6 +43,7 @@ from trygg.protection.models import (
 
 INVOICE_COUNTER = "protection_invoice"
 INVOICE_START = 10_000_001
+LAPSE_CHUNK = 10_000
 
 
 def _failed(error: rules.RuleError) -> ValidationFailed:
@@ -133,7 +134,14 @@ def _issue(
         for number, row in zip(numbers, rows, strict=True)
     ]
     Invoice.objects.bulk_create(invoices, batch_size=2000)
-    created = Invoice.objects.filter(number__in=[i.number for i in invoices]) if invoices else []
+    # The numbers are one consecutive range, reserved under the counter's lock.
+    created = (
+        Invoice.objects.filter(number__gte=numbers.start, number__lt=numbers.stop).only(
+            "pk", "agreement_id", "entity_id"
+        )
+        if invoices
+        else []
+    )
     AgreementLetter.objects.bulk_create(
         [
             AgreementLetter(
@@ -508,9 +516,7 @@ def _issue_next(day: dt.date, result: RunResult) -> None:
                     ).order_by("pk")
                 ]
                 _issue(rows, kind=kind, letter=letter, on=day)
-                Agreement.objects.filter(pk__in=[r.agreement_id for r in rows]).update(
-                    invoiced_until=end
-                )
+                group.update(invoiced_until=end)  # the same rows, still in this transaction
                 result.add(name, len(rows))
 
 
@@ -560,16 +566,18 @@ def _lapse(day: dt.date, result: RunResult) -> None:
         unpaid.order_by().values("agreement").annotate(first=Min("period_start"))
     ).values_list("agreement", "first"):
         ends.setdefault(first - dt.timedelta(days=1), []).append(agreement_id)
-    for end, agreement_ids in ends.items():
-        result.add(
-            "lapsed",
-            Agreement.objects.filter(pk__in=agreement_ids).update(
-                state=AgreementState.LAPSED, end_on=end
-            ),
-        )
-        Invoice.objects.filter(agreement_id__in=agreement_ids, state=InvoiceState.OPEN).update(
-            state=InvoiceState.CANCELLED, action_on=None
-        )
+    for end, all_ids in ends.items():
+        for at in range(0, len(all_ids), LAPSE_CHUNK):  # within every database's variable limit
+            agreement_ids = all_ids[at : at + LAPSE_CHUNK]
+            result.add(
+                "lapsed",
+                Agreement.objects.filter(pk__in=agreement_ids).update(
+                    state=AgreementState.LAPSED, end_on=end
+                ),
+            )
+            Invoice.objects.filter(agreement_id__in=agreement_ids, state=InvoiceState.OPEN).update(
+                state=InvoiceState.CANCELLED, action_on=None
+            )
 
 
 def _withdraw_offers(day: dt.date, result: RunResult) -> None:
