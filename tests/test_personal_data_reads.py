@@ -76,6 +76,7 @@ ADMIN_WITHOUT_PERSONAL_DATA = {
     "payment": "an empty form for an invoice payment (billing's charges)",
     "start": "an empty form to find the caller of a blocking call",
     "form": "the blank registration form of the protection service",
+    "found": "an empty form for found keys, answered alike for every tag number",
 }
 
 

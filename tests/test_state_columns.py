@@ -43,6 +43,15 @@ OWNERS: dict[str, frozenset[str]] = {
     "protection.Block": frozenset({"trygg/protection/services.py"}),
     "protection.BlockingCall": frozenset({"trygg/protection/services.py"}),
     "parties.Letter": frozenset({"trygg/parties/letters.py"}),
+    "protection.Agreement": frozenset(
+        {"trygg/protection/subscriptions.py", "trygg/protection/payments.py"}
+    ),
+    "protection.Invoice": frozenset(
+        {"trygg/protection/subscriptions.py", "trygg/protection/payments.py"}
+    ),
+    "protection.FoundKeysCase": frozenset({"trygg/protection/keytags.py"}),
+    "protection.IdTheftCase": frozenset({"trygg/protection/idtheft.py"}),
+    "protection.DisputedClaim": frozenset({"trygg/protection/idtheft.py"}),
 }
 
 # The transition table of each registered column, and the model's own list of states.
@@ -54,6 +63,11 @@ TABLES: dict[str, statetable.StateTable] = {
     "protection.Block": protection_rules.BLOCK_TRANSITIONS,
     "protection.BlockingCall": protection_rules.CALL_TRANSITIONS,
     "parties.Letter": parties_rules.LETTER_TRANSITIONS,
+    "protection.Agreement": protection_rules.AGREEMENT_TRANSITIONS,
+    "protection.Invoice": protection_rules.INVOICE_TRANSITIONS,
+    "protection.FoundKeysCase": protection_rules.FOUND_TRANSITIONS,
+    "protection.IdTheftCase": protection_rules.ID_THEFT_TRANSITIONS,
+    "protection.DisputedClaim": protection_rules.DISPUTE_TRANSITIONS,
 }
 
 # Columns named ``state`` that no transition table governs (yet): one-time things whose state
@@ -67,6 +81,7 @@ UNGOVERNED = frozenset(
         "kernel.Job",
         "parties.SoleTrader",
         "parties.LetterEvent",
+        "protection.Payment",
         "privacy.LegalHold",
     }
 )

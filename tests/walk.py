@@ -93,6 +93,7 @@ def seed_demo_customer(index: int) -> Seeded:
         claim_decide(ctx=SYSTEM, user=handler, claim_id=decided.pk, facts=facts)
     mandate = Mandate.objects.filter(payer=party).first()
     item, call, block = _protection(party)
+    agreement = _agreement(party)
     return Seeded(
         customer,
         {
@@ -110,8 +111,26 @@ def seed_demo_customer(index: int) -> Seeded:
             "protected_item": item,
             "blocking_call": call,
             "block": block,
+            "protection_agreement": agreement,
+            "protection_invoice": agreement.invoices.first(),
         },
     )
+
+
+def _agreement(party: Any) -> Any:
+    """A monthly blocking service with its first invoice, and a key tag whose keys were found."""
+    from trygg.protection import keytags
+    from trygg.protection.subscriptions import agreement_start
+
+    batch = keytags.tag_batch_issue(ctx=SYSTEM, count=1)
+    serial = batch.tags.get().serial
+    keytags.tag_link(ctx=SYSTEM, serial=serial, id_number=party.id_number)
+    keytags.found_report(ctx=SYSTEM, serial=serial, source="post")
+    from trygg.protection import idtheft
+
+    case = idtheft.idtheft_open(ctx=SYSTEM, customer=party, summary="Lån i kundens navn")
+    idtheft.idtheft_claim_add(ctx=SYSTEM, case_id=case.pk, creditor="Långivaren", amount="100")
+    return agreement_start(ctx=SYSTEM, customer=party, product_code="sperreservice-maned")
 
 
 def _protection(party: Any) -> tuple[Any, Any, Any]:
@@ -162,6 +181,8 @@ def _portal_value(seeded: Seeded, name: str, param: str, absent: str | None) -> 
         ("protection_item_remove", "item_id"): pk("protected_item"),
         ("protection_lift", "block_id"): pk("block"),
         ("protection_report", "number"): number("blocking_call"),
+        ("protection_agreement_cancel", "agreement_id"): pk("protection_agreement"),
+        ("protection_invoice_move", "invoice_id"): pk("protection_invoice"),
     }
     if param == "public_id":
         return o["signing"].public_id  # type: ignore[no-any-return]

@@ -100,6 +100,6 @@ def test_the_worker_runs_the_retention_and_queues_tomorrows() -> None:
     assert run.run_date == clock.today() and not run.dry_run
     done = DBTaskResult.objects.get(status="SUCCESSFUL")
     assert done.return_value["run"] == run.pk
-    waiting = DBTaskResult.objects.get(status="READY")
+    waiting = DBTaskResult.objects.get(status="READY", args_kwargs__args=["privacy.retention"])
     assert waiting.args_kwargs["args"] == ["privacy.retention"]
     assert waiting.run_after is not None and waiting.run_after > clock.now()

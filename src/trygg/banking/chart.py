@@ -17,6 +17,7 @@ class LedgerAccount(NamedTuple):
 
     number: str
     name: str
+    currency: str = "SEK"
 
 
 # Money entering and leaving the bank.
@@ -29,6 +30,17 @@ AUTOGIRO_SETTLEMENT: Final = LedgerAccount("INT-AUTOGIRO", "Autogiro settlement 
 INCOMING_GIRO: Final = LedgerAccount("INT-BANKGIRO-IN", "Bankgiro payments received")
 PREMIUM_INCOME: Final = LedgerAccount("INT-PREMIUMS", "Premium income")
 
+# The protection service's Norwegian payments: Nets settles each OCR giro file in one sum;
+# what matches no open invoice waits in the suspense account for customer service.
+NETS_OCR_SETTLEMENT: Final = LedgerAccount("INT-NETS-OCR", "Nets OCR giro settlement", "NOK")
+PROTECTION_INCOME: Final = LedgerAccount("INT-PROTECTION", "Protection service income", "NOK")
+PROTECTION_SUSPENSE: Final = LedgerAccount(
+    "INT-PROT-SUSPENSE", "Protection payments not matched", "NOK"
+)
+# The key tag's finder's reward, paid out to Norwegian accounts.
+FINDER_REWARDS: Final = LedgerAccount("INT-FINDER-REWARD", "Finders' rewards (key tags)", "NOK")
+NOK_OUTGOING: Final = LedgerAccount("INT-NOK-OUT", "Outgoing payments clearing (NOK)", "NOK")
+
 # Claims: benefits paid out.
 CLAIMS_PAYABLE: Final = LedgerAccount("INT-CLAIMS", "Claims paid (accident insurance)")
 
@@ -40,6 +52,11 @@ CHART: Final[tuple[LedgerAccount, ...]] = (
     INCOMING_GIRO,
     PREMIUM_INCOME,
     CLAIMS_PAYABLE,
+    NETS_OCR_SETTLEMENT,
+    PROTECTION_INCOME,
+    PROTECTION_SUSPENSE,
+    FINDER_REWARDS,
+    NOK_OUTGOING,
 )
 
 _BY_NUMBER: Final[dict[str, LedgerAccount]] = {entry.number: entry for entry in CHART}

@@ -266,6 +266,11 @@ def internal_account(entry: LedgerAccount) -> Account:
         raise ValueError(f"{entry.number} is not an account of the chart of accounts.")
     account, _created = Account.objects.get_or_create(
         number=entry.number,
-        defaults={"name": entry.name, "kind": AccountKind.INTERNAL, "opened_at": clock.now()},
+        defaults={
+            "name": entry.name,
+            "kind": AccountKind.INTERNAL,
+            "opened_at": clock.now(),
+            "currency": entry.currency,
+        },
     )
     return account

@@ -25,20 +25,35 @@ from trygg.kernel.errors import DomainError
 from trygg.kernel.forms import apply_problems
 from trygg.kernel.models import AuditAction
 from trygg.parties.models import Letter
-from trygg.protection import rules, selectors, services
+from trygg.protection import keytags, rules, selectors, services
 from trygg.protection.forms import refuse
 from trygg.protection.letters import registration_form_pdf, report_of, report_pdf
 from trygg.protection.models import (
+    Agreement,
+    AgreementLetter,
     Block,
     BlockingCall,
     Callback,
     CallState,
+    CaseStep,
+    DisputedClaim,
     DocumentKind,
+    FoundKeysCase,
+    FoundSource,
+    IdTheftCase,
+    Invoice,
     Issuer,
     Item,
     ItemKind,
     ItemSource,
+    KeyTag,
+    KeyTagBatch,
+    LegalEntity,
+    OcrFile,
+    Payment,
+    Product,
 )
+from trygg.protection.payments import ocr_import
 from trygg.protection.report_letters import PURPOSE as REPORT_PURPOSE
 from trygg.protection.report_letters import report_letter
 from trygg.protection.services import ItemInput, ReportAnswers
@@ -647,3 +662,345 @@ class IssuerAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("name", "code", "country", "kind", "can_order_replacement", "phone", "active")
     list_filter = ("country", "kind", "active")
     search_fields = ("name", "code")
+
+
+# -- agreements, invoices and payments --------------------------------------------------------
+
+
+@admin.register(LegalEntity)
+class LegalEntityAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("name", "valid_from", "country", "role", "supervision")
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("name", "code", "kind", "plan", "period_months", "price", "insurer", "active")
+    list_filter = ("kind", "plan", "active")
+
+
+class InvoiceInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Invoice
+    extra = 0
+    can_delete = False
+    fields = (
+        "number",
+        "kind",
+        "state",
+        "kid",
+        "amount",
+        "period_start",
+        "period_end",
+        "due_on",
+        "reminders",
+        "paid_on",
+        "registered_on",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class LetterInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = AgreementLetter
+    extra = 0
+    can_delete = False
+    fields = ("sent_on", "kind", "seq", "invoice", "entity")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Agreement)
+class AgreementAdmin(ReadOnlyAdminMixin, AuditedReadAdmin):
+    audit_object_type = "protection_agreement"
+    audit_subject_path = "customer_id"
+    list_display = ("number", "customer", "product", "entity", "state", "term_start", "term_end")
+    list_filter = ("state", "plan", "product")
+    search_fields = ("=number", "=customer__id_number", "=customer__customer_number")
+    list_select_related = ("customer", "product", "entity")
+    readonly_fields = [f.name for f in Agreement._meta.fields]
+    inlines = [InvoiceInline, LetterInline]
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(ReadOnlyAdminMixin, AuditedReadAdmin):
+    audit_object_type = "protection_invoice"
+    audit_subject_path = "agreement__customer_id"
+    list_display = ("number", "agreement", "kind", "state", "kid", "amount", "due_on", "reminders")
+    list_filter = ("state", "kind", "reminders")
+    search_fields = ("=number", "=kid", "=agreement__number")
+    list_select_related = ("agreement",)
+    readonly_fields = [f.name for f in Invoice._meta.fields]
+
+
+class OcrUploadForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("OCR giro file from Nets"))
+
+
+@admin.register(OcrFile)
+class OcrFileAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("name", "transmission", "nets_date", "payments", "total", "booked_total")
+    readonly_fields = [f.name for f in OcrFile._meta.fields]
+    change_list_template = "admin/protection/ocrfile/change_list.html"
+
+    def get_urls(self) -> list[Any]:
+        own = [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="protection_ocrfile_import",
+            )
+        ]
+        return own + super().get_urls()
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.has_perm("protection.add_ocrfile"):
+            raise DjangoPermissionDenied
+        form = OcrUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            raw = upload.read(50_000_000)
+            try:
+                result = ocr_import(
+                    ctx=staff_context(request),
+                    text=raw.decode("latin-1"),
+                    name=upload.name or "ocr.txt",
+                )
+            except DomainError as error:
+                form.add_error("file", error.message)
+            else:
+                if result.imported_now:
+                    messages.success(
+                        request,
+                        _("%(booked)s payments booked to invoices, %(unmatched)s not matched.")
+                        % {"booked": result.booked, "unmatched": result.unmatched},
+                    )
+                else:
+                    messages.info(request, _("This file was read before: nothing booked again."))
+                return HttpResponseRedirect(
+                    reverse("admin:protection_ocrfile_change", args=[result.file.pk])
+                )
+        return admin_page(
+            self,
+            request,
+            "admin/protection/ocrfile/import.html",
+            _("Read an OCR giro file"),
+            form=form,
+        )
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdminMixin, AuditedReadAdmin):
+    audit_object_type = "protection_payment"
+    audit_subject_path = "invoice__agreement__customer_id"
+    list_display = ("file", "seq", "kid", "amount", "paid_on", "state", "invoice")
+    list_filter = ("state",)
+    search_fields = ("=kid",)
+    list_select_related = ("file", "invoice__agreement")
+    readonly_fields = [f.name for f in Payment._meta.fields]
+
+
+# -- key tags ---------------------------------------------------------------------------------
+
+
+@admin.register(KeyTagBatch)
+class KeyTagBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("number", "first", "count", "issued_at")
+
+
+@admin.register(KeyTag)
+class KeyTagAdmin(ReadOnlyAdminMixin, AuditedReadAdmin):
+    audit_object_type = "key_tag"
+    audit_subject_path = "owner_id"
+    list_display = ("serial", "batch", "owner", "linked_at")
+    search_fields = ("=serial", "=owner__id_number", "=owner__customer_number")
+    list_select_related = ("batch", "owner")
+    readonly_fields = [f.name for f in KeyTag._meta.fields]
+
+
+@admin.register(FoundKeysCase)
+class FoundKeysCaseAdmin(ReadOnlyAdminMixin, AuditedReadAdmin):
+    audit_object_type = "found_keys_case"
+    audit_subject_path = "owner_id"
+    list_display = ("number", "tag", "owner", "source", "state", "opened_at", "reward_paid_at")
+    list_filter = ("state", "source")
+    search_fields = ("=number", "=tag__serial", "=tracking_number")
+    list_select_related = ("tag", "owner")
+    readonly_fields = [f.name for f in FoundKeysCase._meta.fields]
+    change_list_template = "admin/protection/foundkeyscase/change_list.html"
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        return super().changelist_view(
+            request, {**(extra_context or {}), "return_rate": selectors.key_tag_return_rate()}
+        )
+
+    def get_urls(self) -> list[Any]:
+        own = [
+            path(
+                "found/",
+                self.admin_site.admin_view(self.found_view),
+                name="protection_foundkeyscase_found",
+            ),
+            path(
+                "<id:object_id>/work/",
+                self.admin_site.admin_view(self.work_view),
+                name="protection_foundkeyscase_work",
+            ),
+        ]
+        return own + super().get_urls()
+
+    @staticmethod
+    def _may_work(request: HttpRequest) -> None:
+        if not request.user.has_perm("protection.change_foundkeyscase"):
+            raise DjangoPermissionDenied
+
+    def found_view(self, request: HttpRequest) -> HttpResponse:
+        """Found keys reported: the finder's call, or keys that came by post or from the police.
+        The page answers the same whether or not the number is a linked tag of ours."""
+        self._may_work(request)
+        form = FoundForm(request.POST or None)
+        answer = ""
+        if request.method == "POST" and form.is_valid():
+            try:
+                report = keytags.found_report(ctx=staff_context(request), **form.cleaned_data)
+            except DomainError as error:
+                refuse(form, error)
+            else:
+                answer = report.answer
+                form = FoundForm()
+        return admin_page(
+            self,
+            request,
+            "admin/protection/foundkeyscase/found.html",
+            _("Found keys"),
+            form=form,
+            answer=answer,
+        )
+
+    def work_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """One case's next step: keys received, owner contacted, sent by registered letter,
+        picked up at the police, closed unreturned, and the finder's reward."""
+        self._may_work(request)
+        ctx = staff_context(request)
+        case = selectors.found_case_read(ctx=ctx, case_id=object_id)
+        form = CaseStepForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            step = data["step"]
+            try:
+                if step == "received":
+                    keytags.case_keys_received(ctx=ctx, case_id=case.pk)
+                elif step == "contacted":
+                    keytags.case_owner_contacted(ctx=ctx, case_id=case.pk)
+                elif step == "sent":
+                    keytags.case_send(
+                        ctx=ctx, case_id=case.pk, tracking_number=data["tracking_number"]
+                    )
+                elif step == "picked_up":
+                    keytags.case_picked_up(
+                        ctx=ctx, case_id=case.pk, identified_by=data["identified_by"]
+                    )
+                elif step == "unreturned":
+                    keytags.case_close_unreturned(ctx=ctx, case_id=case.pk)
+                else:
+                    keytags.reward_pay(ctx=ctx, case_id=case.pk, account=data["account"])
+            except DomainError as error:
+                refuse(form, error)
+            else:
+                messages.success(request, _("The case is updated."))
+                return HttpResponseRedirect(
+                    reverse("admin:protection_foundkeyscase_work", args=[case.pk])
+                )
+        return admin_page(
+            self,
+            request,
+            "admin/protection/foundkeyscase/work.html",
+            _("Found keys case %(number)s") % {"number": case.number},
+            case=case,
+            form=form,
+        )
+
+
+class FoundForm(forms.Form):
+    serial = forms.CharField(label=gettext_lazy("Key tag number"), max_length=20)
+    source = forms.ChoiceField(label=gettext_lazy("How it reached us"), choices=FoundSource.choices)
+    finder_name = forms.CharField(
+        label=gettext_lazy("Finder's name"), max_length=120, required=False
+    )
+    finder_phone = forms.CharField(
+        label=gettext_lazy("Finder's phone"), max_length=30, required=False
+    )
+
+
+class CaseStepForm(forms.Form):
+    step = forms.ChoiceField(
+        label=gettext_lazy("Step"),
+        choices=[
+            ("received", gettext_lazy("Keys received at our office")),
+            ("contacted", gettext_lazy("Owner contacted")),
+            ("sent", gettext_lazy("Sent by registered letter")),
+            ("picked_up", gettext_lazy("Picked up at the police")),
+            ("unreturned", gettext_lazy("Close: not returned")),
+            ("reward", gettext_lazy("Pay the finder's reward (100 NOK)")),
+        ],
+    )
+    tracking_number = forms.CharField(
+        label=gettext_lazy("Registered letter's tracking number"), max_length=30, required=False
+    )
+    identified_by = forms.CharField(
+        label=gettext_lazy("Identification shown at the police"), max_length=60, required=False
+    )
+    account = forms.CharField(
+        label=gettext_lazy("Finder's account number"), max_length=20, required=False
+    )
+
+
+# -- ID theft ---------------------------------------------------------------------------------
+
+
+class DisputedClaimInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = DisputedClaim
+    extra = 0
+    can_delete = False
+    fields = ("creditor", "reference", "amount", "state", "deadline", "updated_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class CaseStepInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = CaseStep
+    extra = 0
+    can_delete = False
+    fields = ("at", "kind", "text", "claim", "deadline")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(IdTheftCase)
+class IdTheftCaseAdmin(ReadOnlyAdminMixin, AuditedReadAdmin):
+    audit_object_type = "id_theft_case"
+    audit_subject_path = "customer_id"
+    list_display = ("number", "customer", "state", "opened_at", "closed_at")
+    list_filter = ("state",)
+    search_fields = ("=number", "=customer__id_number", "=customer__customer_number")
+    list_select_related = ("customer",)
+    readonly_fields = [f.name for f in IdTheftCase._meta.fields]
+    inlines = [DisputedClaimInline, CaseStepInline]

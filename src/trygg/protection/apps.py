@@ -6,3 +6,6 @@ class ProtectionConfig(AppConfig):
     name = "trygg.protection"
     label = "protection"
     verbose_name = _("Protection service")
+
+    def ready(self) -> None:
+        from trygg.protection import tasks  # noqa: F401 - registers the daily subscription run

@@ -22,6 +22,27 @@ MESSAGES: dict[str, Promise] = {
     ),
     "call.transition": _("The call cannot go from %(state_from)s to %(state_to)s."),
     "block.transition": _("The block cannot go from %(state_from)s to %(state_to)s."),
+    "agreement.transition": _("The agreement cannot go from %(state_from)s to %(state_to)s."),
+    "cancellation.notice": _(
+        "The agreement can end on %(earliest)s at the earliest (the notice period)."
+    ),
+    "cancellation.period_end": _(
+        "A prepaid agreement or an insurance ends at the end of its period, %(earliest)s."
+    ),
+    "due_on.moves_used": _(
+        "The due date of this invoice cannot be moved again (the product allows %(moves)s)."
+    ),
+    "due_on.reminded": _("A reminded invoice's due date cannot be moved."),
+    "due_on.not_later": _("The new due date must be later than the current one."),
+    "due_on.too_late": _("The due date can be moved at most %(days)s days."),
+    "kid.format": _("A KID is 2 to 25 digits."),
+    "kid.checksum": _("The KID's check digit is wrong."),
+    "entity.none": _("No legal entity was in force on that day."),
+    "found_keys.transition": _("The case cannot go from %(state_from)s to %(state_to)s."),
+    "serial.format": _("A key tag's number is 9 digits, as printed on the tag."),
+    "reward.keys_not_in": _("The finder's reward is paid once the keys are with us or the police."),
+    "dispute.transition": _("The claim cannot go from %(state_from)s to %(state_to)s."),
+    "account.invalid": _("A Norwegian account number has 11 digits and a valid check digit."),
 }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from trygg.parties.models import Party
@@ -247,3 +247,511 @@ class Callback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.block.key} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# -- agreements, products and invoices (issue 19, points 3-5) -----------------------------------
+
+
+class LegalEntity(models.Model):
+    """The intermediary's legal entity in force from a date (seed: mySafety AS, from 2019-10-01
+    mySafety Försäkringar AB), shown with its supervisory authorities on every agreement and
+    letter."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    org_number = models.CharField(_("organisation number"), max_length=20, blank=True)
+    country = models.CharField(_("country"), max_length=2)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    role = models.CharField(
+        _("role"),
+        max_length=200,
+        help_text=_("E.g. insurance intermediary, tied agent of an insurer."),
+    )
+    supervision = models.CharField(_("supervisory authorities"), max_length=200)
+    valid_from = models.DateField(_("in force from"), unique=True)
+
+    class Meta:
+        verbose_name = _("legal entity")
+        verbose_name_plural = _("legal entities")
+        ordering = ["valid_from"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def terms(self) -> rules.EntityTerms:
+        return rules.EntityTerms(code=self.code, valid_from=self.valid_from)
+
+
+class ProductKind(models.TextChoices):
+    BLOCKING = rules.ProductKind.BLOCKING, _("blocking service")
+    ID_PROTECTION = rules.ProductKind.ID_PROTECTION, _("ID protection")
+    KEY_TAG = rules.ProductKind.KEY_TAG, _("key tag")
+    INSURANCE = rules.ProductKind.INSURANCE, _("insurance (as tied agent)")
+
+
+class PaymentPlan(models.TextChoices):
+    MONTHLY = rules.PaymentPlan.MONTHLY, _("monthly, three-month terms")
+    PREPAID = rules.PaymentPlan.PREPAID, _("prepaid period")
+    ANNUAL = rules.PaymentPlan.ANNUAL, _("agreement year")
+
+
+class Product(models.Model):
+    """A product the provider sells, with its payment plan and price (per invoice)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=ProductKind.choices)
+    plan = models.CharField(_("payment plan"), max_length=10, choices=PaymentPlan.choices)
+    period_months = models.PositiveSmallIntegerField(
+        _("months paid by one invoice"), help_text=_("1 for a monthly plan, else the period.")
+    )
+    price = models.DecimalField(_("price per invoice"), max_digits=10, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, default="NOK")
+    insurer = models.CharField(
+        _("insurer"), max_length=100, blank=True, help_text=_("For an insurance: whose it is.")
+    )
+    due_date_moves = models.PositiveSmallIntegerField(
+        _("due date moves allowed per invoice"), default=1
+    )
+    due_date_max_days = models.PositiveSmallIntegerField(
+        _("due date moved at most (days)"), default=30
+    )
+    active = models.BooleanField(_("on sale"), default=True)
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                name="product_insurance_has_insurer",
+                condition=~Q(kind="insurance") | ~Q(insurer=""),
+            ),
+            models.CheckConstraint(
+                name="product_insurance_is_annual",
+                condition=~Q(kind="insurance") | Q(plan="annual"),
+            ),
+            models.CheckConstraint(
+                name="product_monthly_one_month",
+                condition=~Q(plan="monthly") | Q(period_months=1),
+            ),
+            models.CheckConstraint(name="product_price_positive", condition=Q(price__gt=0)),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def due_move_rule(self) -> rules.DueMoveRule:
+        return rules.DueMoveRule(moves=self.due_date_moves, max_days=self.due_date_max_days)
+
+
+class AgreementState(models.TextChoices):
+    ACTIVE = rules.AgreementState.ACTIVE, _("active")
+    NOTICE = rules.AgreementState.NOTICE, _("cancelled, running to its end")
+    ENDED = rules.AgreementState.ENDED, _("ended")
+    EXPIRED = rules.AgreementState.EXPIRED, _("period ended")
+    LAPSED = rules.AgreementState.LAPSED, _("ended for non-payment")
+
+
+class Agreement(models.Model):
+    """One customer's agreement for one product; ``entity`` is the intermediary's entity of the
+    current term (a renewal from 2019-10-01 is with the new entity)."""
+
+    number = models.CharField(_("agreement number"), max_length=12, unique=True)
+    customer = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="agreements")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="agreements")
+    plan = models.CharField(_("payment plan"), max_length=10, choices=PaymentPlan.choices)
+    entity = models.ForeignKey(LegalEntity, on_delete=models.PROTECT, related_name="agreements")
+    state = models.CharField(_("state"), max_length=10, choices=AgreementState.choices)
+    started_on = models.DateField(_("started"))
+    first_term_end = models.DateField(_("end of the first term"))
+    term_start = models.DateField(_("current term from"))
+    term_end = models.DateField(_("current term to"))
+    invoiced_until = models.DateField(_("invoiced until"))
+    no_offers = models.BooleanField(_("no renewal offers"), default=False)
+    notice_on = models.DateField(_("cancelled on"), null=True, blank=True)
+    end_on = models.DateField(_("ends on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"))
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        ordering = ["-started_on", "number"]
+        constraints = [
+            models.CheckConstraint(
+                name="agreement_term_ordered", condition=Q(term_start__lte=F("term_end"))
+            ),
+            models.CheckConstraint(
+                name="agreement_notice_has_end",
+                condition=~Q(state="notice") | Q(end_on__isnull=False, notice_on__isnull=False),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["plan", "state", "term_end"], name="agreement_term_idx"),
+            models.Index(fields=["plan", "state", "invoiced_until"], name="agreement_invoice_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class InvoiceKind(models.TextChoices):
+    CLAIM = rules.InvoiceKind.CLAIM, _("invoice")
+    OFFER = rules.InvoiceKind.OFFER, _("renewal offer")
+
+
+class InvoiceState(models.TextChoices):
+    OPEN = rules.InvoiceState.OPEN, _("open")
+    PAID = rules.InvoiceState.PAID, _("paid")
+    CANCELLED = rules.InvoiceState.CANCELLED, _("cancelled")
+    WITHDRAWN = rules.InvoiceState.WITHDRAWN, _("offer withdrawn")
+
+
+class Invoice(models.Model):
+    """A Norwegian invoice with its KID, for one period of an agreement."""
+
+    number = models.PositiveBigIntegerField(_("invoice number"), unique=True)
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="invoices")
+    entity = models.ForeignKey(LegalEntity, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=10, choices=InvoiceKind.choices)
+    state = models.CharField(_("state"), max_length=10, choices=InvoiceState.choices)
+    kid = models.CharField(_("KID"), max_length=25, unique=True)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, default="NOK")
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    issued_on = models.DateField(_("issued"))
+    original_due_on = models.DateField(_("first due date"))
+    due_on = models.DateField(_("due date"))
+    due_moves = models.PositiveSmallIntegerField(_("due date moves"), default=0)
+    reminders = models.PositiveSmallIntegerField(_("reminders"), default=0)
+    reminded_on = models.DateField(_("last reminded"), null=True, blank=True)
+    action_on = models.DateField(_("next step on"), null=True, blank=True)
+    paid_on = models.DateField(_("paid"), null=True, blank=True)
+    registered_on = models.DateField(_("payment registered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        ordering = ["-due_on", "-number"]
+        constraints = [
+            models.CheckConstraint(
+                name="invoice_reminders_at_most_two",
+                condition=Q(reminders__lte=rules.MAX_REMINDERS),
+            ),
+            models.CheckConstraint(
+                name="invoice_offer_never_reminded", condition=~Q(kind="offer") | Q(reminders=0)
+            ),
+            models.CheckConstraint(
+                name="invoice_paid_has_date",
+                condition=~Q(state="paid") | Q(paid_on__isnull=False),
+            ),
+            models.CheckConstraint(name="invoice_amount_positive", condition=Q(amount__gt=0)),
+            models.UniqueConstraint(
+                fields=["agreement", "period_start", "kind"], name="invoice_once_per_period"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "kind", "reminders", "action_on"], name="invoice_due_idx")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.number)
+
+
+class LetterKind(models.TextChoices):
+    AGREEMENT = rules.LetterKind.AGREEMENT, _("agreement")
+    INVOICE = rules.LetterKind.INVOICE, _("invoice")
+    RENEWAL = rules.LetterKind.RENEWAL, _("renewal letter")
+    OFFER = rules.LetterKind.OFFER, _("renewal offer")
+    REMINDER = rules.LetterKind.REMINDER, _("reminder")
+    LAPSE = rules.LetterKind.LAPSE, _("ended for non-payment")
+    NOTICE = rules.LetterKind.NOTICE, _("cancellation confirmed")
+
+
+class AgreementLetter(models.Model):
+    """A letter sent about an agreement, rendered on demand in Bokmål with the entity of its
+    day. ``seq`` numbers the reminders of one invoice (1, 2)."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="letters")
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.PROTECT, null=True, blank=True, related_name="letters"
+    )
+    entity = models.ForeignKey(LegalEntity, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=10, choices=LetterKind.choices)
+    seq = models.PositiveSmallIntegerField(_("number"), default=0)
+    sent_on = models.DateField(_("sent"))
+
+    class Meta:
+        verbose_name = _("letter")
+        verbose_name_plural = _("letters")
+        ordering = ["-sent_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "invoice", "kind", "seq"], name="agreement_letter_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.sent_on}"
+
+
+class PaymentState(models.TextChoices):
+    BOOKED = "booked", _("booked to its invoice")
+    UNMATCHED = "unmatched", _("no open invoice with this KID and amount")
+
+
+class OcrFile(models.Model):
+    """An incoming Nets OCR giro file, read once: the same transmission again books nothing."""
+
+    transmission = models.CharField(_("transmission number"), max_length=7, unique=True)
+    sha256 = models.CharField(_("content hash"), max_length=64, unique=True)
+    name = models.CharField(_("file name"), max_length=200)
+    nets_date = models.DateField(_("Nets date"))
+    received_at = models.DateTimeField(_("read"))
+    payments = models.PositiveIntegerField(_("payments"))
+    total = models.DecimalField(_("total"), max_digits=16, decimal_places=2)
+    booked_total = models.DecimalField(_("booked to invoices"), max_digits=16, decimal_places=2)
+    ledger_transaction_id = models.BigIntegerField(_("ledger transaction"), null=True)
+
+    class Meta:
+        verbose_name = _("OCR giro file")
+        verbose_name_plural = _("OCR giro files")
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Payment(models.Model):
+    """One payment of an OCR file, matched to its invoice by KID."""
+
+    file = models.ForeignKey(OcrFile, on_delete=models.PROTECT, related_name="lines")
+    seq = models.PositiveIntegerField(_("line"))
+    kid = models.CharField(_("KID"), max_length=25)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    paid_on = models.DateField(_("paid"))
+    payer_account = models.CharField(_("payer's account"), max_length=11, blank=True)
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.PROTECT, null=True, blank=True, related_name="payments"
+    )
+    state = models.CharField(_("state"), max_length=10, choices=PaymentState.choices)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["file", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["file", "seq"], name="payment_line_once"),
+            models.UniqueConstraint(
+                fields=["invoice"], condition=Q(invoice__isnull=False), name="payment_pays_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["kid"], name="payment_kid_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kid} {self.amount}"
+
+
+# -- key tags (issue 19, point 1) -------------------------------------------------------------
+
+
+class KeyTagBatch(models.Model):
+    """A batch of key tags produced with consecutive serials."""
+
+    number = models.PositiveIntegerField(_("batch"), unique=True)
+    first = models.PositiveIntegerField(_("first serial number"))
+    count = models.PositiveIntegerField(_("tags"))
+    issued_at = models.DateTimeField(_("issued"))
+
+    class Meta:
+        verbose_name = _("key tag batch")
+        verbose_name_plural = _("key tag batches")
+        ordering = ["-number"]
+
+    def __str__(self) -> str:
+        return str(self.number)
+
+
+class KeyTag(models.Model):
+    """One tag; linked to its owner by the owner's personal identity number."""
+
+    serial = models.CharField(_("serial"), max_length=9, unique=True)
+    batch = models.ForeignKey(KeyTagBatch, on_delete=models.PROTECT, related_name="tags")
+    owner = models.ForeignKey(
+        Party, on_delete=models.PROTECT, null=True, blank=True, related_name="key_tags"
+    )
+    linked_at = models.DateTimeField(_("linked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("key tag")
+        verbose_name_plural = _("key tags")
+        ordering = ["serial"]
+        constraints = [
+            models.CheckConstraint(
+                name="keytag_linked_has_time",
+                condition=Q(owner__isnull=True) | Q(linked_at__isnull=False),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.serial
+
+
+class FoundSource(models.TextChoices):
+    CALL = "call", _("the finder phoned")
+    POST = "post", _("the keys came by post")
+    POLICE = "police", _("the police")
+
+
+class FoundState(models.TextChoices):
+    REPORTED = rules.FoundState.REPORTED, _("reported, keys not here yet")
+    RECEIVED = rules.FoundState.RECEIVED, _("keys received")
+    AT_POLICE = rules.FoundState.AT_POLICE, _("keys at the police")
+    SENT = rules.FoundState.SENT, _("sent by registered letter")
+    PICKED_UP = rules.FoundState.PICKED_UP, _("picked up at the police")
+    UNRETURNED = rules.FoundState.UNRETURNED, _("closed, not returned")
+
+
+class FoundKeysCase(models.Model):
+    """Found keys with one of our tags, from the finder's call (or the keys' arrival) to the
+    owner; the finder's reward paid once."""
+
+    number = models.CharField(_("case number"), max_length=12, unique=True)
+    tag = models.ForeignKey(KeyTag, on_delete=models.PROTECT, related_name="cases")
+    owner = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="found_keys_cases")
+    source = models.CharField(_("how it reached us"), max_length=10, choices=FoundSource.choices)
+    state = models.CharField(_("state"), max_length=10, choices=FoundState.choices)
+    finder_name = models.CharField(_("finder's name"), max_length=120, blank=True)
+    finder_phone = models.CharField(_("finder's phone"), max_length=30, blank=True)
+    opened_at = models.DateTimeField(_("opened"))
+    owner_contacted_at = models.DateTimeField(_("owner contacted"), null=True, blank=True)
+    tracking_number = models.CharField(_("registered letter number"), max_length=30, blank=True)
+    returned_at = models.DateTimeField(_("returned"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    identified_by = models.CharField(
+        _("identification shown at the police"), max_length=60, blank=True
+    )
+    reward_account = models.CharField(_("finder's account"), max_length=11, blank=True)
+    reward_paid_at = models.DateTimeField(_("reward paid"), null=True, blank=True)
+    reward_transaction_id = models.BigIntegerField(_("ledger transaction"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("found keys case")
+        verbose_name_plural = _("found keys cases")
+        ordering = ["-opened_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="foundkeys_sent_has_tracking",
+                condition=~Q(state="sent") | ~Q(tracking_number=""),
+            ),
+            models.CheckConstraint(
+                name="foundkeys_pickup_identified",
+                condition=~Q(state="picked_up") | ~Q(identified_by=""),
+            ),
+            models.CheckConstraint(
+                name="foundkeys_reward_has_account",
+                condition=Q(reward_paid_at__isnull=True) | ~Q(reward_account=""),
+            ),
+            # One reward per case: the ledger transaction of a reward is one case's only.
+            models.UniqueConstraint(
+                fields=["reward_transaction_id"],
+                condition=Q(reward_transaction_id__isnull=False),
+                name="foundkeys_reward_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+# -- ID theft (issue 19, point 2) ---------------------------------------------------------------
+
+
+class IdTheftState(models.TextChoices):
+    OPEN = rules.IdTheftState.OPEN, _("open")
+    CLOSED = rules.IdTheftState.CLOSED, _("closed")
+
+
+class IdTheftCase(models.Model):
+    """An investigation by the ID-protection department with the customer."""
+
+    number = models.CharField(_("case number"), max_length=12, unique=True)
+    customer = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="id_theft_cases")
+    state = models.CharField(_("state"), max_length=10, choices=IdTheftState.choices)
+    summary = models.TextField(_("what happened"))
+    opened_at = models.DateTimeField(_("opened"))
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ID theft case")
+        verbose_name_plural = _("ID theft cases")
+        ordering = ["-opened_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="idtheft_closed_has_time",
+                condition=~Q(state="closed") | Q(closed_at__isnull=False),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class DisputeState(models.TextChoices):
+    DISPUTED = rules.DisputeState.DISPUTED, _("disputed")
+    WITHDRAWN = rules.DisputeState.WITHDRAWN, _("withdrawn by the creditor")
+    UPHELD = rules.DisputeState.UPHELD, _("upheld by the creditor")
+
+
+class DisputedClaim(models.Model):
+    """A claim or invoice someone ran up in the customer's name."""
+
+    case = models.ForeignKey(IdTheftCase, on_delete=models.CASCADE, related_name="claims")
+    creditor = models.CharField(_("creditor"), max_length=120)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, default="NOK")
+    reference = models.CharField(_("creditor's reference"), max_length=60, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=DisputeState.choices)
+    deadline = models.DateField(_("answer due"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("changed"))
+
+    class Meta:
+        verbose_name = _("disputed claim")
+        verbose_name_plural = _("disputed claims")
+        ordering = ["case", "id"]
+        constraints = [
+            models.CheckConstraint(name="disputedclaim_amount_positive", condition=Q(amount__gt=0))
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.creditor} {self.reference}"
+
+
+class StepKind(models.TextChoices):
+    LETTER = rules.StepKind.LETTER, _("letter disputing a claim")
+    CREDIT_BLOCK = rules.StepKind.CREDIT_BLOCK, _("credit-reference block")
+    POLICE_REPORT = rules.StepKind.POLICE_REPORT, _("police report")
+    CALL = rules.StepKind.CALL, _("call")
+    NOTE = rules.StepKind.NOTE, _("note")
+
+
+class CaseStep(models.Model):
+    """One step of an ID theft case, in the case log the customer reads on Mine sider."""
+
+    case = models.ForeignKey(IdTheftCase, on_delete=models.CASCADE, related_name="steps")
+    claim = models.ForeignKey(
+        DisputedClaim, on_delete=models.CASCADE, null=True, blank=True, related_name="steps"
+    )
+    kind = models.CharField(_("kind"), max_length=15, choices=StepKind.choices)
+    text = models.TextField(_("what was done"))
+    at = models.DateTimeField(_("when"))
+    deadline = models.DateField(_("follow up by"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("case step")
+        verbose_name_plural = _("case steps")
+        ordering = ["case", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d}"

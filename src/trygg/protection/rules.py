@@ -37,7 +37,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Final
 
@@ -251,3 +251,395 @@ def closing_advice(
 
 def within_promise(closed_at: dt.datetime, done_at: dt.datetime) -> bool:
     return done_at - closed_at <= PROMISE
+
+
+# -- agreements, subscriptions and invoices (seed 004, "Betaling", "Oppsigelse", "Fornyelse") --
+#
+# * Monthly-paid SperreService renews "for tre måneder av gangen, med fortsatt betaling
+#   månedsvis"; cancelling inside such a period takes one month's notice ("1 måned
+#   oppsigelsestid"); a cancellation in the first term ends the service at that term's end ("slik
+#   at det ikke fornyes ved utløpet av bindingstiden").
+# * Prepaid SperreService (and the other prepaid products) is valid to the end of the paid period;
+#   then a renewal offer, "men intet krav", unless the customer asked for no offers.
+# * An insurance: "et fornyelsebrev som informerer om at din forsikring starter et nytt avtaleår";
+#   not paying cancels it ("sies en forsikringsfornyelse opp gjennom uteblitt betaling"); "Du
+#   kommer evt. til å motta to påminnelser".
+# * "Det tar normalt 2-4 bankdager (hverdager) før din betaling er registrert": no reminder (and no
+#   lapse) until the fourth Norwegian bank day after the deadline has passed.
+# * "mySafety AS har fra 1. oktober 2019 blitt mySafety Försäkringar AB. Fornyer du en
+#   eksisterende forsikring eller tegner en avtale ... kommer mySafety Försäkringar AB til å stå
+#   som forsikringsformidler": the entity of an agreement term is the one in force on the day the
+#   term starts (:func:`entity_on`).
+
+MONTHLY_TERM_MONTHS: Final = 3
+NOTICE_MONTHS: Final = 1
+INVOICE_LEAD_DAYS: Final = 14  # a monthly invoice goes out 14 days before its due date
+RENEWAL_LEAD_DAYS: Final = 30  # renewal letters and offers go out 30 days before the term ends
+REMINDER_DAYS: Final = 14  # a reminder's own deadline
+MAX_REMINDERS: Final = 2
+PAYMENT_UNDER_WAY_BANK_DAYS: Final = 4  # a payment is registered 2-4 bank days after it is made
+OFFER_OPEN_DAYS: Final = 30  # an unanswered renewal offer is withdrawn 30 days after its date
+
+
+class ProductKind(enum.StrEnum):
+    BLOCKING = "blocking"  # SperreService
+    ID_PROTECTION = "id_protection"  # ID-beskyttelse
+    KEY_TAG = "key_tag"  # nøkkelbrikke
+    INSURANCE = "insurance"  # distributed as a tied agent of an insurer
+
+
+class PaymentPlan(enum.StrEnum):
+    MONTHLY = "monthly"  # three-month terms renewed unless cancelled, paid month by month
+    PREPAID = "prepaid"  # valid to the end of the paid period, then an offer
+    ANNUAL = "annual"  # an insurance year, renewed by paying the renewal
+
+
+class AgreementState(enum.StrEnum):
+    ACTIVE = "active"
+    NOTICE = "notice"  # cancelled, running to its end date
+    ENDED = "ended"  # ended by the customer's notice
+    EXPIRED = "expired"  # a prepaid period ran out (an offer may be open)
+    LAPSED = "lapsed"  # ended by non-payment (FAL for insurances: no separate notice)
+
+
+AGREEMENT_TRANSITIONS: Final[Mapping[AgreementState, frozenset[AgreementState]]] = {
+    AgreementState.ACTIVE: frozenset(
+        {AgreementState.NOTICE, AgreementState.EXPIRED, AgreementState.LAPSED}
+    ),
+    AgreementState.NOTICE: frozenset({AgreementState.ENDED, AgreementState.LAPSED}),
+    # Paying the renewal offer starts a new period.
+    AgreementState.EXPIRED: frozenset({AgreementState.ACTIVE}),
+    AgreementState.ENDED: frozenset(),
+    AgreementState.LAPSED: frozenset(),
+}
+
+LIVE_AGREEMENT_STATES: Final = frozenset({AgreementState.ACTIVE, AgreementState.NOTICE})
+
+
+class InvoiceKind(enum.StrEnum):
+    CLAIM = "claim"  # owed: reminded at most twice, and non-payment ends the agreement
+    OFFER = "offer"  # a renewal offer: never reminded, withdrawn when not taken up
+
+
+class InvoiceState(enum.StrEnum):
+    OPEN = "open"
+    PAID = "paid"
+    CANCELLED = "cancelled"  # the agreement ended or lapsed before it was paid
+    WITHDRAWN = "withdrawn"  # an offer not taken up
+
+
+INVOICE_TRANSITIONS: Final[Mapping[InvoiceState, frozenset[InvoiceState]]] = {
+    InvoiceState.OPEN: frozenset(
+        {InvoiceState.PAID, InvoiceState.CANCELLED, InvoiceState.WITHDRAWN}
+    ),
+    InvoiceState.PAID: frozenset(),
+    InvoiceState.CANCELLED: frozenset(),
+    InvoiceState.WITHDRAWN: frozenset(),
+}
+
+
+class LetterKind(enum.StrEnum):
+    AGREEMENT = "agreement"  # the new agreement with its terms
+    INVOICE = "invoice"
+    RENEWAL = "renewal"  # an insurance's new agreement year, with its invoice
+    OFFER = "offer"  # a prepaid period's renewal offer
+    REMINDER = "reminder"
+    LAPSE = "lapse"  # the agreement ended for non-payment
+    NOTICE = "notice"  # the cancellation confirmed, with its end date
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` moved ``months`` calendar months, clamped to the month's last day."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return min(
+        day.replace(year=year, month=month, day=1) + dt.timedelta(day.day - 1),
+        following - dt.timedelta(days=1),
+    )
+
+
+def term_end(start: dt.date, months: int) -> dt.date:
+    """The last day of a term of ``months`` months starting on ``start``."""
+    return add_months(start, months) - dt.timedelta(days=1)
+
+
+def term_months(plan: PaymentPlan, period_months: int) -> int:
+    """A monthly plan's term is three months; a prepaid or annual one the product's period."""
+    return MONTHLY_TERM_MONTHS if plan == PaymentPlan.MONTHLY else period_months
+
+
+@dataclass(frozen=True)
+class EntityTerms:
+    """A legal entity of the intermediary, in force from ``valid_from``."""
+
+    code: str
+    valid_from: dt.date
+
+
+def entity_on(entities: Iterable[EntityTerms], day: dt.date) -> EntityTerms:
+    """The entity in force on ``day``: the latest whose ``valid_from`` is on or before it."""
+    in_force = [e for e in entities if e.valid_from <= day]
+    if not in_force:
+        raise RuleError("entity.none", "start", "No legal entity was in force on that day.")
+    return max(in_force, key=lambda e: e.valid_from)
+
+
+def earliest_end(
+    *,
+    plan: PaymentPlan,
+    notice_on: dt.date,
+    first_term_end: dt.date,
+    current_term_end: dt.date,
+) -> dt.date:
+    """The first day a cancellation given on ``notice_on`` can end the agreement on (its last
+    day of service).
+
+    Monthly: in the first (binding) term, that term's end; after it, one month's notice. Prepaid
+    and annual: the end of the period paid for (the customer simply does not renew)."""
+    if plan != PaymentPlan.MONTHLY:
+        return current_term_end
+    if notice_on <= first_term_end:
+        return first_term_end
+    return add_months(notice_on, NOTICE_MONTHS) - dt.timedelta(days=1)
+
+
+def check_cancellation(
+    *,
+    plan: PaymentPlan,
+    notice_on: dt.date,
+    first_term_end: dt.date,
+    current_term_end: dt.date,
+    end_on: dt.date | None,
+) -> dt.date:
+    """The end date of a cancellation; one earlier than the notice allows is refused."""
+    earliest = earliest_end(
+        plan=plan,
+        notice_on=notice_on,
+        first_term_end=first_term_end,
+        current_term_end=current_term_end,
+    )
+    if end_on is None:
+        return earliest
+    if end_on < earliest:
+        raise RuleError(
+            "cancellation.notice",
+            "end_on",
+            "The agreement can end on %(earliest)s at the earliest (the notice period).",
+            earliest=earliest.isoformat(),
+        )
+    if plan != PaymentPlan.MONTHLY and end_on != earliest:
+        raise RuleError(
+            "cancellation.period_end",
+            "end_on",
+            "A prepaid agreement or an insurance ends at the end of its period, %(earliest)s.",
+            earliest=earliest.isoformat(),
+        )
+    return end_on
+
+
+def action_after(deadline: dt.date, add_bank_days: Callable[[dt.date, int], dt.date]) -> dt.date:
+    """The first day a reminder (or a lapse) may follow a deadline: the day after the fourth
+    Norwegian bank day after it, so that a payment made on the deadline has been registered."""
+    return add_bank_days(deadline, PAYMENT_UNDER_WAY_BANK_DAYS) + dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class DueMoveRule:
+    """What a product allows: ``moves`` moves of an invoice's due date, each to at most
+    ``max_days`` after the original due date."""
+
+    moves: int
+    max_days: int
+
+
+def check_due_move(
+    *,
+    rule: DueMoveRule,
+    moves_used: int,
+    original_due: dt.date,
+    current_due: dt.date,
+    new_due: dt.date,
+    reminders: int,
+    today: dt.date,
+) -> None:
+    if moves_used >= rule.moves:
+        raise RuleError(
+            "due_on.moves_used",
+            "due_on",
+            "The due date of this invoice cannot be moved again (the product allows %(moves)s).",
+            moves=rule.moves,
+        )
+    if reminders:
+        raise RuleError(
+            "due_on.reminded", "due_on", "A reminded invoice's due date cannot be moved."
+        )
+    if new_due <= current_due or new_due <= today:
+        raise RuleError(
+            "due_on.not_later", "due_on", "The new due date must be later than the current one."
+        )
+    if (new_due - original_due).days > rule.max_days:
+        raise RuleError(
+            "due_on.too_late",
+            "due_on",
+            "The due date can be moved at most %(days)s days.",
+            days=rule.max_days,
+        )
+
+
+# -- KID, the Norwegian payment reference ------------------------------------------------------
+
+
+def kid_mod10(base: str) -> str:
+    """The MOD10 (Luhn) check digit of a KID's ``base`` digits."""
+    return luhn.calc_check_digit(base)
+
+
+def kid_mod11(base: str) -> str:
+    """The MOD11 check digit (weights 2-7 from the right); ``-`` where the remainder is 1."""
+    total = sum(int(d) * (2 + i % 6) for i, d in enumerate(reversed(base)))
+    check = 11 - total % 11
+    return "0" if check == 11 else "-" if check == 10 else str(check)
+
+
+def kid_make(base: str) -> str:
+    """A KID with a MOD10 check digit (the one trygg issues)."""
+    if not base.isascii() or not base.isdigit() or not 1 <= len(base) <= 24:
+        raise RuleError("kid.format", "kid", "A KID is 2 to 25 digits.")
+    return base + kid_mod10(base)
+
+
+def kid_check(kid: str) -> str:
+    """A KID as paid: 2-25 digits whose last is a MOD10 or MOD11 check digit."""
+    value = kid.strip().replace(" ", "")
+    if not 2 <= len(value) <= 25 or not value.isascii() or not value[:-1].isdigit():
+        raise RuleError("kid.format", "kid", "A KID is 2 to 25 digits.")
+    base, check = value[:-1], value[-1]
+    if check != kid_mod10(base) and check != kid_mod11(base):
+        raise RuleError("kid.checksum", "kid", "The KID's check digit is wrong.")
+    return value
+
+
+# -- key tags (seed 004, "Nøkkelbrikke") ---------------------------------------------------------
+#
+# * A tag's serial links the keys to the owner through the owner's personal identity number.
+# * A finder phones in the serial, their name and phone, posts the keys to the provider or hands
+#   them to the police; "Straks de funnede nøklene er kommet inn til oss, kontakter vi deg for
+#   utbetaling av finnerlønnen": the reward, "kr 100,-", once the keys are with us or the police.
+# * The keys go to the owner "i rekommandert brev"; picked up at the police's lost property office
+#   the owner must show identification.
+
+FINDER_REWARD: Final = "100.00"  # NOK, paid once per case
+KEY_TAG_SERIAL_DIGITS: Final = 9  # 8 digits and a Luhn check digit
+
+
+class FoundState(enum.StrEnum):
+    REPORTED = "reported"  # a finder called in; the keys are not with us yet
+    RECEIVED = "received"  # the keys are with us (by post, or forwarded by the police)
+    AT_POLICE = "at_police"  # the keys are at the police's lost property office
+    SENT = "sent"  # sent to the owner by registered letter
+    PICKED_UP = "picked_up"  # the owner collected them at the police, identified
+    UNRETURNED = "unreturned"  # closed without the keys reaching their owner
+
+
+FOUND_TRANSITIONS: Final[Mapping[FoundState, frozenset[FoundState]]] = {
+    FoundState.REPORTED: frozenset(
+        {FoundState.RECEIVED, FoundState.AT_POLICE, FoundState.UNRETURNED}
+    ),
+    FoundState.RECEIVED: frozenset({FoundState.SENT, FoundState.UNRETURNED}),
+    FoundState.AT_POLICE: frozenset(
+        {FoundState.PICKED_UP, FoundState.RECEIVED, FoundState.UNRETURNED}
+    ),
+    FoundState.SENT: frozenset(),
+    FoundState.PICKED_UP: frozenset(),
+    FoundState.UNRETURNED: frozenset(),
+}
+
+RETURNED_STATES: Final = frozenset({FoundState.SENT, FoundState.PICKED_UP})
+REWARD_STATES: Final = frozenset(
+    {FoundState.RECEIVED, FoundState.AT_POLICE, FoundState.SENT, FoundState.PICKED_UP}
+)
+
+
+def key_tag_serial(number: int) -> str:
+    """The serial printed on a tag: 8 digits and a Luhn check digit."""
+    base = f"{number:08d}"
+    return base + luhn.calc_check_digit(base)
+
+
+def clean_key_tag_serial(text: str) -> str:
+    value = re.sub(r"[ \-]", "", text.strip())
+    if (
+        len(value) != KEY_TAG_SERIAL_DIGITS
+        or not value.isascii()
+        or not value.isdigit()
+        or not luhn.is_valid(value)
+    ):
+        raise RuleError(
+            "serial.format", "serial", "A key tag's number is 9 digits, as printed on the tag."
+        )
+    return value
+
+
+def check_reward(state: FoundState) -> None:
+    if state not in REWARD_STATES:
+        raise RuleError(
+            "reward.keys_not_in",
+            "case",
+            "The finder's reward is paid once the keys are with us or the police.",
+        )
+
+
+def clean_norwegian_account(text: str) -> str:
+    """A Norwegian bank account number: 11 digits with a MOD11 check digit."""
+    from stdnum.exceptions import ValidationError
+    from stdnum.no import kontonr
+
+    try:
+        return str(kontonr.validate(text))
+    except ValidationError:
+        raise RuleError(
+            "account.invalid",
+            "account",
+            "A Norwegian account number has 11 digits and a valid check digit.",
+        ) from None
+
+
+# -- ID theft (seed 004, "ID-beskyttelse") -----------------------------------------------------
+#
+# "vår ID-beskyttelsesavdeling ... starter en utredning sammen med deg. Vi hjelper deg med å
+# bestride eventuelle krav eller fakturaer som du har fått, samt hjelper deg å tilbakestille din
+# identitet."
+
+
+class IdTheftState(enum.StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+ID_THEFT_TRANSITIONS: Final[Mapping[IdTheftState, frozenset[IdTheftState]]] = {
+    IdTheftState.OPEN: frozenset({IdTheftState.CLOSED}),
+    IdTheftState.CLOSED: frozenset({IdTheftState.OPEN}),  # a new claim turns up
+}
+
+
+class DisputeState(enum.StrEnum):
+    DISPUTED = "disputed"  # we have disputed it with the creditor
+    WITHDRAWN = "withdrawn"  # the creditor dropped the claim
+    UPHELD = "upheld"  # the creditor keeps the claim: disputed again or taken further
+
+
+DISPUTE_TRANSITIONS: Final[Mapping[DisputeState, frozenset[DisputeState]]] = {
+    DisputeState.DISPUTED: frozenset({DisputeState.WITHDRAWN, DisputeState.UPHELD}),
+    DisputeState.UPHELD: frozenset({DisputeState.DISPUTED, DisputeState.WITHDRAWN}),
+    DisputeState.WITHDRAWN: frozenset(),
+}
+
+
+class StepKind(enum.StrEnum):
+    LETTER = "letter"  # a letter disputing a claim
+    CREDIT_BLOCK = "credit_block"  # a credit-reference block ("kredittsperre")
+    POLICE_REPORT = "police_report"
+    CALL = "call"
+    NOTE = "note"

@@ -3,7 +3,10 @@ calls or reports is audited under that person."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from trygg.kernel import idnumbers
@@ -11,8 +14,21 @@ from trygg.kernel.audit import AuditContext, audit_record
 from trygg.kernel.errors import NotFound, ValidationFailed
 from trygg.kernel.idnumber_messages import id_number_message
 from trygg.kernel.models import AuditAction
+from trygg.kernel.money import round_amount
 from trygg.parties.models import Party
-from trygg.protection.models import Block, BlockingCall, Callback, Issuer, Item
+from trygg.protection import rules
+from trygg.protection.models import (
+    Agreement,
+    AgreementLetter,
+    Block,
+    BlockingCall,
+    Callback,
+    FoundKeysCase,
+    IdTheftCase,
+    Invoice,
+    Issuer,
+    Item,
+)
 
 
 def issuers() -> QuerySet[Issuer]:
@@ -131,3 +147,74 @@ def calls_of(*, ctx: AuditContext, customer: Party) -> list[BlockingCall]:
             detail={"calls": [c.number for c in calls]},
         )
     return calls
+
+
+def agreements_of(*, ctx: AuditContext, customer: Party) -> list[Agreement]:
+    """The customer's agreements with their entity, invoices and letters (one audited read)."""
+    agreements = list(
+        Agreement.objects.filter(customer=customer)
+        .select_related("product", "entity")
+        .prefetch_related(
+            Prefetch("invoices", queryset=Invoice.objects.order_by("-period_start")),
+            Prefetch("letters", queryset=AgreementLetter.objects.select_related("invoice")),
+        )
+        .order_by("-started_on", "number")
+    )
+    audit_record(
+        ctx=ctx,
+        action=AuditAction.READ,
+        subject_id=customer.pk,
+        object_type="protection_agreements",
+        detail={"agreements": len(agreements)},
+    )
+    return agreements
+
+
+@dataclass(frozen=True)
+class ReturnRate:
+    returned: int
+    closed: int
+    open: int
+
+    @property
+    def percent(self) -> Decimal | None:
+        if not self.closed:
+            return None
+        return round_amount(Decimal(100 * self.returned) / Decimal(self.closed))
+
+
+def key_tag_return_rate() -> ReturnRate:
+    """How many closed found-keys cases brought the keys back to their owner (seed: 9 of 10)."""
+    counts = dict(
+        FoundKeysCase.objects.values_list("state").annotate(n=Count("pk")).values_list("state", "n")
+    )
+    returned = sum(counts.get(s, 0) for s in rules.RETURNED_STATES)
+    closed = returned + counts.get(rules.FoundState.UNRETURNED, 0)
+    return ReturnRate(returned, closed, sum(counts.values()) - closed)
+
+
+def found_case_read(*, ctx: AuditContext, case_id: int) -> FoundKeysCase:
+    case = FoundKeysCase.objects.select_related("tag", "owner").filter(pk=case_id).first()
+    if case is None:
+        raise NotFound(_("No such case."), code="case.not_found")
+    audit_record(
+        ctx=ctx,
+        action=AuditAction.READ,
+        subject_id=case.owner_id,
+        object_type="found_keys_case",
+        object_id=case.pk,
+    )
+    return case
+
+
+def id_theft_cases_of(*, ctx: AuditContext, customer: Party) -> list[IdTheftCase]:
+    """The customer's ID theft cases with their claims and case log (one audited read)."""
+    cases = list(IdTheftCase.objects.filter(customer=customer).prefetch_related("claims", "steps"))
+    audit_record(
+        ctx=ctx,
+        action=AuditAction.READ,
+        subject_id=customer.pk,
+        object_type="id_theft_cases",
+        detail={"cases": len(cases)},
+    )
+    return cases

@@ -1,6 +1,11 @@
 """Demo data of the protection service, through the services and idempotently: a Norwegian
-customer's registry (two cards from the same bank, a phone, a driving licence) and a completed
-blocking call for a lost wallet, its blocks answered by the issuer simulator."""
+customer's registry (two cards from the same bank, a phone, a driving licence), a key tag whose
+lost keys came home by registered letter with the finder's reward paid, an ID theft case with
+two disputed claims, a completed
+blocking call for a lost wallet, its blocks answered by the issuer simulator, and agreements:
+a monthly SperreService and a card insurance (as the insurer's tied agent) started 40 days ago,
+the days since played through the daily run, the invoices paid by an OCR giro file that the
+payment partner's simulator writes to ``var/nets/`` and trygg reads."""
 
 from __future__ import annotations
 
@@ -14,11 +19,20 @@ from trygg.identity.passwords import has_password, password_credential_set
 from trygg.kernel import clock
 from trygg.kernel.audit import AuditContext
 from trygg.parties.models import Party
-from trygg.protection import services
+from trygg.protection import idtheft, keytags, services, subscriptions
 from trygg.protection.dispatch import block_attempt
-from trygg.protection.models import BlockingCall, Item
+from trygg.protection.models import (
+    Agreement,
+    BlockingCall,
+    IdTheftCase,
+    Invoice,
+    Item,
+    KeyTag,
+)
+from trygg.protection.payments import ocr_import
 from trygg.protection.services import ItemInput, ReportAnswers
 from trygg.simulators.issuers import make_server
+from trygg.simulators.nets import OcrPayment, write_ocr_file
 
 DEMO_IMEI = "490154203237518"
 # The customer's log-in to the protection service's Mine sider (/login/password/).
@@ -28,6 +42,9 @@ DEMO_PASSWORD = "Sperreservice-2026"  # noqa: S105 (fictitious demo data)
 def load_demo_protection(ctx: AuditContext, customer: Party, *, agent_username: str) -> None:
     if not has_password(customer):
         password_credential_set(ctx=ctx, party=customer, password=DEMO_PASSWORD)
+    _agreements(ctx, customer)
+    _key_tag(ctx, customer)
+    _id_theft(ctx, customer)
     if not Item.objects.filter(customer=customer).exists():
         for data in (
             ItemInput(kind="card", issuer="dnb", card_type="Visa", ks="4417"),
@@ -82,3 +99,105 @@ def load_demo_protection(ctx: AuditContext, customer: Party, *, agent_username: 
         settings.TRYGG_ISSUERS = saved
         server.shutdown()
         server.server_close()
+
+
+DEMO_AGREEMENT_DAYS = 40
+
+
+def _agreements(ctx: AuditContext, customer: Party) -> None:
+    """A monthly SperreService and a card insurance, 40 days of daily runs, and the payment
+    partner's OCR giro file paying the invoices as due (one paid 3 bank days later)."""
+    if Agreement.objects.filter(customer=customer).exists():
+        return
+    today = clock.today()
+    start = today - dt.timedelta(days=DEMO_AGREEMENT_DAYS)
+    with clock.business_date(start):
+        for product in ("sperreservice-maned", "kortforsikring"):
+            subscriptions.agreement_start(ctx=ctx, customer=customer, product_code=product)
+    day = start
+    while day < today:
+        with clock.business_date(day):
+            subscriptions.subscriptions_run(ctx=ctx, day=day)
+        if day in (start + dt.timedelta(days=3), start + dt.timedelta(days=33)):
+            _pay(ctx, customer, paid_on=day - dt.timedelta(days=2), nets_date=day)
+        day += dt.timedelta(days=1)
+
+
+def _pay(ctx: AuditContext, customer: Party, *, paid_on: dt.date, nets_date: dt.date) -> None:
+    invoices = Invoice.objects.filter(agreement__customer=customer, state="open")
+    if not invoices:
+        return
+    path = write_ocr_file(
+        settings.VAR_DIR / "nets",
+        [OcrPayment(i.kid, i.amount, paid_on) for i in invoices],
+        transmission=int(nets_date.strftime("%y%m%d")),
+        nets_date=nets_date,
+    )
+    with clock.business_date(nets_date):
+        ocr_import(ctx=ctx, text=path.read_text(), name=path.name)
+
+
+def _key_tag(ctx: AuditContext, customer: Party) -> None:
+    """A batch of key tags, one linked to the customer, whose lost keys a finder phoned in,
+    posted to us and got the reward for; the keys went home by registered letter."""
+    if KeyTag.objects.filter(owner=customer).exists():
+        return
+    batch = keytags.tag_batch_issue(ctx=ctx, count=20)
+    serial = batch.tags.order_by("serial").values_list("serial", flat=True)[0]
+    keytags.tag_link(ctx=ctx, serial=serial, id_number=customer.id_number)
+    case = keytags.found_report(
+        ctx=ctx, serial=serial, source="call", finder_name="Per Hansen", finder_phone="41234567"
+    ).case
+    assert case is not None
+    keytags.case_keys_received(ctx=ctx, case_id=case.pk)
+    keytags.case_owner_contacted(ctx=ctx, case_id=case.pk)
+    keytags.case_send(ctx=ctx, case_id=case.pk, tracking_number="RR123456785NO")
+    keytags.reward_pay(ctx=ctx, case_id=case.pk, account="86011117947")
+
+
+def _id_theft(ctx: AuditContext, customer: Party) -> None:
+    """An ID theft case: a phone subscription and a loan taken in the customer's name, both
+    disputed, a credit-reference block, the police report; the phone company withdrew."""
+    if IdTheftCase.objects.filter(customer=customer).exists():
+        return
+    case = idtheft.idtheft_open(
+        ctx=ctx,
+        customer=customer,
+        summary="Noen har tegnet mobilabonnement og tatt opp forbrukslån i kundens navn.",
+    )
+    phone = idtheft.idtheft_claim_add(
+        ctx=ctx,
+        case_id=case.pk,
+        creditor="Mobilselskapet AS",
+        amount="1249.50",
+        reference="F-778812",
+    )
+    loan = idtheft.idtheft_claim_add(
+        ctx=ctx,
+        case_id=case.pk,
+        creditor="Forbrukslån ASA",
+        amount="25000",
+        reference="L-40021",
+        deadline=clock.today() + dt.timedelta(days=21),
+    )
+    idtheft.idtheft_step_add(
+        ctx=ctx,
+        case_id=case.pk,
+        kind="police_report",
+        text="Identitetstyveri anmeldt til politiet.",
+    )
+    idtheft.idtheft_step_add(
+        ctx=ctx, case_id=case.pk, kind="credit_block", text="Kredittsperre registrert."
+    )
+    for claim in (phone, loan):
+        idtheft.idtheft_step_add(
+            ctx=ctx,
+            case_id=case.pk,
+            kind="letter",
+            text=f"Innsigelse sendt til {claim.creditor}.",
+            claim_id=claim.pk,
+            deadline=clock.today() + dt.timedelta(days=21),
+        )
+    idtheft.idtheft_claim_move(
+        ctx=ctx, claim_id=phone.pk, to="withdrawn", note="Mobilselskapet har frafalt kravet."
+    )

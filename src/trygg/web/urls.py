@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from trygg.web import bankid_views, password_views, protection_views, token_views, views
+from trygg.web import bankid_views, password_views, token_views, views
 
 app_name = "web"
 urlpatterns = [
@@ -25,28 +25,6 @@ urlpatterns = [
     path("profile/<id:party_id>/", views.profile_view, name="profile_party"),
     path("pin/", views.pin_change_view, name="pin_change"),
     path("token/activate/", token_views.token_activate_view, name="token_activate"),
-    path("protection/", protection_views.protection_view, name="protection"),
-    path("protection/form/", protection_views.protection_form_view, name="protection_form"),
-    path(
-        "protection/items/<id:item_id>/",
-        protection_views.protection_item_view,
-        name="protection_item",
-    ),
-    path(
-        "protection/items/<id:item_id>/remove/",
-        protection_views.protection_item_remove_view,
-        name="protection_item_remove",
-    ),
-    path(
-        "protection/blocks/<id:block_id>/lift/",
-        protection_views.protection_lift_view,
-        name="protection_lift",
-    ),
-    path(
-        "protection/reports/<str:number>/",
-        protection_views.protection_report_view,
-        name="protection_report",
-    ),
     # The domains' pages: each domain owns its views, templates and URL patterns; the paths and
     # the names (``web:<name>``) are the portal's.
     path("", include("trygg.banking.urls")),
@@ -54,4 +32,5 @@ urlpatterns = [
     path("", include("trygg.insurance.urls")),
     path("", include("trygg.claims.urls")),
     path("", include("trygg.identity.urls")),
+    path("", include("trygg.protection.urls")),
 ]

@@ -21,7 +21,7 @@ from trygg.kernel.audit import audit_read_batch
 from trygg.kernel.errors import DomainError
 from trygg.kernel.models import AuditChannel
 from trygg.parties.selectors import accessible_parties
-from trygg.protection import selectors, services
+from trygg.protection import selectors, services, subscriptions
 from trygg.protection.forms import refuse
 from trygg.protection.letters import registration_form_pdf, report_of, report_pdf
 from trygg.protection.models import BlockingCall, CallState, DocumentKind, ItemKind
@@ -107,13 +107,22 @@ def protection_view(request: PortalRequest) -> HttpResponseBase:
     with audit_read_batch():
         items = selectors.items_of(ctx=ctx, customer=me)
         calls = selectors.calls_of(ctx=ctx, customer=me)
+        agreements = selectors.agreements_of(ctx=ctx, customer=me)
+        id_theft_cases = selectors.id_theft_cases_of(ctx=ctx, customer=me)
         letters = report_letters(ctx=ctx, customer=me) if calls else {}
     for call in calls:
         call.report_letter = letters.get(call.number)  # type: ignore[attr-defined]
     return render(
         request,
-        "web/protection.html",
-        {"form": form, "items": items, "calls": calls},
+        "protection/protection.html",
+        {
+            "form": form,
+            "items": items,
+            "calls": calls,
+            "agreements": agreements,
+            "id_theft_cases": id_theft_cases,
+            "due_form": DueDateForm(),
+        },
         status=422 if form.errors else 200,
     )
 
@@ -147,7 +156,7 @@ def protection_item_view(request: PortalRequest, item_id: int) -> HttpResponseBa
             return redirect("web:protection")
     return render(
         request,
-        "web/protection_item.html",
+        "protection/protection_item.html",
         {"form": form, "item": item},
         status=422 if form.errors else 200,
     )
@@ -183,6 +192,57 @@ def protection_lift_view(request: PortalRequest, block_id: int) -> HttpResponseB
     return redirect("web:protection")
 
 
+class DueDateForm(forms.Form):
+    due_on = forms.DateField(
+        label=gettext_lazy("New due date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+@require_POST
+@customer_required(service_page=True)
+def protection_agreement_cancel_view(request: PortalRequest, agreement_id: int) -> HttpResponseBase:
+    """The customer cancels an agreement: it ends as early as the notice allows."""
+    me = current_customer(request)
+    try:
+        agreement = subscriptions.agreement_cancel(
+            ctx=audit_context(request, AuditChannel.WEB), agreement_id=agreement_id, customer=me
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Cancelled: the agreement ends on %(end)s.")
+            % {"end": agreement.end_on.isoformat() if agreement.end_on else ""},
+        )
+    return redirect("web:protection")
+
+
+@require_POST
+@customer_required(service_page=True)
+def protection_invoice_move_view(request: PortalRequest, invoice_id: int) -> HttpResponseBase:
+    """The customer moves an invoice's due date, as often and as far as the product allows."""
+    me = current_customer(request)
+    form = DueDateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the new due date as a date."))
+        return redirect("web:protection")
+    try:
+        invoice = subscriptions.invoice_move_due(
+            ctx=audit_context(request, AuditChannel.WEB),
+            invoice_id=invoice_id,
+            new_due=form.cleaned_data["due_on"],
+            customer=me,
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("The new due date is %(due)s.") % {"due": invoice.due_on.isoformat()}
+        )
+    return redirect("web:protection")
+
+
 @require_GET
 @customer_required(service_page=True)
 def protection_report_view(request: PortalRequest, number: str) -> HttpResponseBase:
@@ -212,7 +272,9 @@ def protection_form_view(request: PortalRequest) -> HttpResponseBase:
 
 
 __all__ = [
+    "protection_agreement_cancel_view",
     "protection_form_view",
+    "protection_invoice_move_view",
     "protection_item_remove_view",
     "protection_item_view",
     "protection_lift_view",
