@@ -34,6 +34,8 @@ from trygg.insurance.models import Policy
 from trygg.kernel import clock, idnumbers
 from trygg.kernel.audit import SYSTEM
 from trygg.parties.selectors import person_by_id_number
+from trygg.privacy.selectors import download_token
+from trygg.privacy.services import subject_request_ask, subject_request_complete
 from trygg.web import urls as portal_urls
 from trygg.web.demo import load_demo
 
@@ -93,6 +95,10 @@ def seed_demo_customer(index: int) -> Seeded:
         claim_decide(ctx=SYSTEM, user=handler, claim_id=decided.pk, facts=facts)
     mandate = Mandate.objects.filter(payer=party).first()
     item, call, block = _protection(party)
+    copy = subject_request_complete(
+        ctx=SYSTEM,
+        request_id=subject_request_ask(ctx=SYSTEM, party=party, kind="access").pk,
+    )
     return Seeded(
         customer,
         {
@@ -110,6 +116,8 @@ def seed_demo_customer(index: int) -> Seeded:
             "protected_item": item,
             "blocking_call": call,
             "block": block,
+            "subject_request": copy,
+            "export_token": download_token(copy),
         },
     )
 
@@ -162,6 +170,8 @@ def _portal_value(seeded: Seeded, name: str, param: str, absent: str | None) -> 
         ("protection_item_remove", "item_id"): pk("protected_item"),
         ("protection_lift", "block_id"): pk("block"),
         ("protection_report", "number"): number("blocking_call"),
+        ("privacy_download", "token"): o["export_token"],
+        ("privacy_download", "fmt"): "json",
     }
     if param == "public_id":
         return o["signing"].public_id  # type: ignore[no-any-return]

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from trygg.privacy import views as privacy_views
 from trygg.web import (
     bank_views,
     bankid_views,
@@ -95,6 +96,12 @@ urlpatterns = [
         "protection/reports/<str:number>/",
         protection_views.protection_report_view,
         name="protection_report",
+    ),
+    path("my-data/", privacy_views.my_data_view, name="privacy_requests"),
+    path(
+        "my-data/copy/<str:token>/<str:fmt>/",
+        privacy_views.my_data_download_view,
+        name="privacy_download",
     ),
     path("bank/sign/<str:public_id>/", bank_views.sign_view, name="sign"),
     path("bank/sign/<str:public_id>/bankid/", bank_views.sign_bankid_start, name="sign_bankid"),
