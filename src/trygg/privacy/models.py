@@ -227,3 +227,23 @@ class SubjectRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in rules.OPEN_REQUEST_STATES
+
+
+class DatabaseMark(models.Model):
+    """Whether this database holds production data: one row, written by the first ``migrate``
+    from the environment it runs in (``TRYGG_ENV``), changed only by ``trygg privacy scrub``
+    (a scrubbed copy is no longer production data). A non-production environment refuses to
+    start on a database marked production (``privacy.environment``)."""
+
+    production = models.BooleanField(_("production data"))
+    marked_at = models.DateTimeField(_("marked"))
+    marked_by = models.CharField(_("marked by"), max_length=200)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("database mark")
+        verbose_name_plural = _("database mark")
+        constraints = [models.CheckConstraint(name="database_mark_single", condition=Q(pk=1))]
+
+    def __str__(self) -> str:
+        return "production" if self.production else "not production"

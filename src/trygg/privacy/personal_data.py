@@ -29,6 +29,12 @@ MAP = (
     ),
     model_map("privacy.Processing", P.PRIVACY_RIGHTS, {}),
     model_map(
+        "privacy.DatabaseMark",
+        P.TESTING,
+        {"marked_by": (C.EMPLOYEE, P.STAFF)},
+        other=("production", "marked_at", "note"),
+    ),
+    model_map(
         "privacy.SubjectRequest",
         P.PRIVACY_RIGHTS,
         {
