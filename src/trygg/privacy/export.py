@@ -182,14 +182,15 @@ def person_pdf(document: dict[str, Any]) -> bytes:
             pdf.multi_cell(
                 0, 7, _latin1(str(section["name"]).capitalize()), new_x="LMARGIN", new_y="NEXT"
             )
+            pdf.set_font("Helvetica", size=8)
             for row in section["rows"]:
-                pdf.ln(1)
-                for name, label in section["fields"].items():
-                    pdf.set_font("Helvetica", "B", 8)
-                    pdf.cell(50, 4, _latin1(str(label))[:40])
-                    pdf.set_font("Helvetica", size=8)
-                    text = _latin1(_cell(row["fields"].get(name)))[:2000]
-                    pdf.multi_cell(0, 4, text, new_x="LMARGIN", new_y="NEXT")
+                # One paragraph per record ("label: value; ..."): a cell per field would take a
+                # rich history (thousands of log entries) many seconds to lay out.
+                text = "; ".join(
+                    f"{label}: {_cell(row['fields'].get(name))}"
+                    for name, label in section["fields"].items()
+                )
+                pdf.multi_cell(0, 4, _latin1(text)[:4000], new_x="LMARGIN", new_y="NEXT")
         pdf.add_page()
         pdf.set_font("Helvetica", "B", 13)
         pdf.multi_cell(0, 8, _latin1(_("How we process your data")), new_x="LMARGIN", new_y="NEXT")
