@@ -223,15 +223,16 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     print(f"machine: {cpu_model()}; {machine_postgresql()}")
-    table: list[tuple[str, str, str]] = []
+    width = 68
+    print(f"{'measure':<{width}}  {'time':>10}  {'ratio to baseline':>17}", flush=True)
+    parts = []
     if args.skip != "export":
-        table += bench_export(args.persons, args.history, args.repeat)
+        parts.append(lambda: bench_export(args.persons, args.history, args.repeat))
     if args.skip != "retention":
-        table += bench_retention(args.rows)
-    width = max(len(r[0]) for r in table)
-    print(f"{'measure':<{width}}  {'time':>10}  {'ratio to baseline':>17}")
-    for name, value, ratio in table:
-        print(f"{name:<{width}}  {value:>10}  {ratio:>17}")
+        parts.append(lambda: bench_retention(args.rows))
+    for part in parts:
+        for name, value, ratio in part():
+            print(f"{name:<{width}}  {value:>10}  {ratio:>17}", flush=True)
 
 
 if __name__ == "__main__":

@@ -137,6 +137,11 @@ def register_pdf(language: str = "en") -> bytes:
 # -- a person's copy of their data (GDPR Art. 15) ----------------------------------------------
 
 
+# The readable copy shows each kind of data with its first records; a long log (thousands of
+# log-ins or read events) would make a PDF nobody reads, and the JSON copy holds every record.
+PDF_ROWS = 300
+
+
 def person_json(document: dict[str, Any]) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2)
 
@@ -183,7 +188,8 @@ def person_pdf(document: dict[str, Any]) -> bytes:
                 0, 7, _latin1(str(section["name"]).capitalize()), new_x="LMARGIN", new_y="NEXT"
             )
             pdf.set_font("Helvetica", size=8)
-            for row in section["rows"]:
+            rows = section["rows"]
+            for row in rows[:PDF_ROWS]:
                 # One paragraph per record ("label: value; ..."): a cell per field would take a
                 # rich history (thousands of log entries) many seconds to lay out.
                 text = "; ".join(
@@ -191,6 +197,16 @@ def person_pdf(document: dict[str, Any]) -> bytes:
                     for name, label in section["fields"].items()
                 )
                 pdf.multi_cell(0, 4, _latin1(text)[:4000], new_x="LMARGIN", new_y="NEXT")
+            if len(rows) > PDF_ROWS:
+                more = _("%(count)s more records of this kind are in the machine-readable copy.")
+                pdf.set_font("Helvetica", "I", 8)
+                pdf.multi_cell(
+                    0,
+                    4,
+                    _latin1(more % {"count": len(rows) - PDF_ROWS}),
+                    new_x="LMARGIN",
+                    new_y="NEXT",
+                )
         pdf.add_page()
         pdf.set_font("Helvetica", "B", 13)
         pdf.multi_cell(0, 8, _latin1(_("How we process your data")), new_x="LMARGIN", new_y="NEXT")

@@ -40,6 +40,7 @@ from trygg.privacy import register, rules
 from trygg.privacy.discovery import data_map
 
 PARTY = "parties.Party"
+ACCESS_LOG = frozenset({"kernel.AuditEvent"})
 SUBJECT_COLUMN = "subject_id"
 MAX_DEPTH = 3
 WITHHELD = "[withheld: security credential]"
@@ -316,6 +317,8 @@ def erasure_plan(party_id: int, on: dt.date) -> ErasurePlan:
     holds = LegalHold.objects.filter(state=HoldState.ACTIVE)
     record_holds = Q()
     for label, keys in about.items():
+        if label in ACCESS_LOG:
+            continue  # legal holds do not reach the access log (decision 0032)
         record_holds |= Q(model=label, object_id__in=[str(k) for k in keys])
     held = list(
         holds.filter(Q(subject_id=str(party_id)) | record_holds).values_list("pk", flat=True)
