@@ -79,6 +79,7 @@ _OBJECTS: dict[str, Promise] = {
     "protected_items": gettext_lazy("the protected cards and documents"),
     "registration": gettext_lazy("an autogiro or e-invoice registration"),
     "registrations": gettext_lazy("the autogiro and e-invoice registrations"),
+    "production-data-override": gettext_lazy("production data in a test environment"),
     "renewal": gettext_lazy("the renewal"),
     "restore": gettext_lazy("a restore"),
     "retention-run": gettext_lazy("the retention run"),
