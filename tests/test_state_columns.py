@@ -27,6 +27,7 @@ from trygg.insurance import application_rules
 from trygg.insurance import rules as insurance_rules
 from trygg.kernel import statetable
 from trygg.parties import rules as parties_rules
+from trygg.privacy import rules as privacy_rules
 from trygg.protection import rules as protection_rules
 
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -52,6 +53,9 @@ OWNERS: dict[str, frozenset[str]] = {
     "protection.FoundKeysCase": frozenset({"trygg/protection/keytags.py"}),
     "protection.IdTheftCase": frozenset({"trygg/protection/idtheft.py"}),
     "protection.DisputedClaim": frozenset({"trygg/protection/idtheft.py"}),
+    "privacy.SubjectRequest": frozenset(
+        {"trygg/privacy/services.py:_new_request", "trygg/privacy/services.py:_move"}
+    ),
 }
 
 # The transition table of each registered column, and the model's own list of states.
@@ -68,6 +72,7 @@ TABLES: dict[str, statetable.StateTable] = {
     "protection.FoundKeysCase": protection_rules.FOUND_TRANSITIONS,
     "protection.IdTheftCase": protection_rules.ID_THEFT_TRANSITIONS,
     "protection.DisputedClaim": protection_rules.DISPUTE_TRANSITIONS,
+    "privacy.SubjectRequest": privacy_rules.REQUEST_TRANSITIONS,
 }
 
 # Columns named ``state`` that no transition table governs (yet): one-time things whose state

@@ -34,6 +34,8 @@ from trygg.insurance.models import Policy
 from trygg.kernel import clock, idnumbers
 from trygg.kernel.audit import SYSTEM
 from trygg.parties.selectors import person_by_id_number
+from trygg.privacy.selectors import download_token
+from trygg.privacy.services import subject_request_ask, subject_request_complete
 from trygg.web import urls as portal_urls
 from trygg.web.demo import load_demo
 
@@ -94,6 +96,10 @@ def seed_demo_customer(index: int) -> Seeded:
     mandate = Mandate.objects.filter(payer=party).first()
     item, call, block = _protection(party)
     agreement = _agreement(party)
+    copy = subject_request_complete(
+        ctx=SYSTEM,
+        request_id=subject_request_ask(ctx=SYSTEM, party=party, kind="access").pk,
+    )
     return Seeded(
         customer,
         {
@@ -113,6 +119,8 @@ def seed_demo_customer(index: int) -> Seeded:
             "block": block,
             "protection_agreement": agreement,
             "protection_invoice": agreement.invoices.first(),
+            "subject_request": copy,
+            "export_token": download_token(copy),
         },
     )
 
@@ -183,6 +191,8 @@ def _portal_value(seeded: Seeded, name: str, param: str, absent: str | None) -> 
         ("protection_report", "number"): number("blocking_call"),
         ("protection_agreement_cancel", "agreement_id"): pk("protection_agreement"),
         ("protection_invoice_move", "invoice_id"): pk("protection_invoice"),
+        ("privacy_download", "token"): o["export_token"],
+        ("privacy_download", "fmt"): "json",
     }
     if param == "public_id":
         return o["signing"].public_id  # type: ignore[no-any-return]

@@ -374,6 +374,12 @@ if TRYGG_BANKID_URL.startswith("https://") and not (TRYGG_BANKID_CERT and TRYGG_
 TRYGG_BANKID_SIMULATOR = TRYGG_BANKID_URL.startswith("http://127.0.0.1")
 TRYGG_COMPANY_NAME = os.environ.get("TRYGG_COMPANY_NAME", "Trygg Försäkring och Bank")
 
+# Data subject requests (decision 0040): a further copy within a year costs the administrative
+# fee of GDPR Art. 15(3) (the first of the year is free, seed 001); an answered copy can be
+# downloaded from My pages for this many days.
+TRYGG_PRIVACY_COPY_FEE = os.environ.get("TRYGG_PRIVACY_COPY_FEE", "0.00")
+TRYGG_PRIVACY_EXPORT_DAYS = int(os.environ.get("TRYGG_PRIVACY_EXPORT_DAYS", "30"))
+
 # Premium billing by autogiro: the insurer's bankgiro number and Bankgirot customer number, and
 # the directory files are exchanged through (to_bankgirot/ and from_bankgirot/; the local
 # Bankgirot simulator reads and writes the same directory).

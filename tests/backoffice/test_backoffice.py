@@ -193,7 +193,9 @@ def test_audit_trail_of_a_customer(service: tuple[Client, StaffUser], customer: 
     pin_login(ctx=SYSTEM, id_number=customer.id_number, pin=customer.pin)
     page = client.get(f"/backoffice/parties/party/{customer.party.pk}/audit/")
     html = page.content.decode()
-    assert page.status_code == 200 and "login" in html and "create" in html
+    # The actions in words in the staff member's language (Swedish), not their codes.
+    assert page.status_code == 200 and "Loggade in" in html and "Skapade kunden" in html
+    assert "<td>login</td>" not in html and "<td>create</td>" not in html
     assert AuditEvent.objects.filter(object_type="audit_trail", actor_label=user.username).exists()
 
 

@@ -1,8 +1,8 @@
 """Banking's entries in the personal-data map (see ``trygg.kernel.datamap``)."""
 
 from trygg.kernel.datamap import Category as C
+from trygg.kernel.datamap import Keep, model_map
 from trygg.kernel.datamap import Processing as P
-from trygg.kernel.datamap import model_map
 
 F = C.FINANCIAL
 
@@ -89,3 +89,6 @@ MAP = (
         other=("signing_id",),
     ),
 )
+
+# An erasure request leaves the person's accounts: an account is a contract until it is closed.
+KEEP = (Keep("contract", "banking.Account", when={"party__isnull": False}),)

@@ -3,8 +3,8 @@ autogiro processing), premiums and notices (premium billing), the files exchange
 (bookkeeping)."""
 
 from trygg.kernel.datamap import Category as C
+from trygg.kernel.datamap import Keep, Purge, model_map
 from trygg.kernel.datamap import Processing as P
-from trygg.kernel.datamap import Purge, model_map
 
 F = C.FINANCIAL
 
@@ -133,3 +133,6 @@ RETENTION = (
     Purge("bookkeeping", "billing.Notice", "sent_on", subjects=("payer",)),
     Purge("bookkeeping", "billing.BankgirotFile", "at"),
 )
+
+# An erasure request leaves a mandate still in force (or on its way to Bankgirot).
+KEEP = (Keep("contract", "billing.Mandate", when={"state__in": ["requested", "sent", "active"]}),)

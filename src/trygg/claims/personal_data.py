@@ -1,8 +1,8 @@
 """Claims' entries in the personal-data map (see ``trygg.kernel.datamap``)."""
 
 from trygg.kernel.datamap import Category as C
+from trygg.kernel.datamap import Keep, model_map
 from trygg.kernel.datamap import Processing as P
-from trygg.kernel.datamap import model_map
 
 MAP = (
     model_map(
@@ -29,4 +29,11 @@ MAP = (
         },
         other=("pbb_year", "pbb"),
     ),
+)
+
+# An erasure request leaves a claim still being handled (a contract being performed) and every
+# claim as long as later legal claims need it.
+KEEP = (
+    Keep("contract", "claims.Claim", when={"state__in": ["reported", "decided"]}),
+    Keep("insurance-archive", "claims.Claim"),
 )

@@ -3,8 +3,8 @@ tariffs and questions hold no personal data; applications and policies do, the h
 declaration among them (Art. 9)."""
 
 from trygg.kernel.datamap import Category as C
+from trygg.kernel.datamap import Keep, Purge, model_map
 from trygg.kernel.datamap import Processing as P
-from trygg.kernel.datamap import Purge, model_map
 
 I = C.INSURANCE  # noqa: E741
 ID = C.IDENTITY
@@ -191,4 +191,15 @@ RETENTION = (
         subjects=("policyholder", "insured"),
         when={"state": "withdrawn", "policy__isnull": True},
     ),
+)
+
+# What an erasure request leaves (GDPR Art. 17(3)): a policy in force or an application still
+# being decided is a contract the data is needed for; policies and accepted applications are
+# kept as long as later claims need them.
+_PENDING = ["received", "returned", "submitted", "referred", "info_requested", "decline_proposed"]
+KEEP = (
+    Keep("contract", "insurance.Policy", when={"state": "active"}),
+    Keep("contract", "insurance.Application", when={"state__in": _PENDING}),
+    Keep("insurance-archive", "insurance.Policy"),
+    Keep("insurance-archive", "insurance.Application", when={"state": "accepted"}),
 )

@@ -9,7 +9,9 @@ from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
+from trygg.kernel import auditwords
 from trygg.kernel.audit import audit_record, audit_record_many, staff_context
 from trygg.kernel.models import AuditAction, AuditEvent
 
@@ -107,24 +109,51 @@ class AuditedReadAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         )
 
 
+class AuditActionFilter(admin.SimpleListFilter):
+    """The actions by name in the reader's language."""
+
+    title = gettext_lazy("action")
+    parameter_name = "action"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [(code, auditwords.ACTION_NAMES.get(code, code)) for code in AuditAction.values]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+    """The audit log, each event in words: what was done to what, by whom, through which
+    channel (the codes stay in the log, which the chain covers)."""
+
     list_display = (
         "seq",
         "occurred_at",
-        "action",
-        "actor_kind",
+        "in_words",
+        "actor",
         "actor_label",
-        "channel",
+        "channel_in_words",
         "subject_id",
-        "object_type",
         "object_id",
         "ip",
     )
-    list_filter = ("action", "channel", "actor_kind", "object_type")
+    list_filter = (AuditActionFilter, "channel", "actor_kind", "object_type")
     search_fields = ("=subject_id", "=actor_id", "=object_id", "actor_label")
     ordering = ("-id",)
     list_per_page = 100
+
+    @admin.display(description=gettext_lazy("event"))
+    def in_words(self, event: AuditEvent) -> str:
+        return auditwords.event_words(event)
+
+    @admin.display(description=gettext_lazy("by"))
+    def actor(self, event: AuditEvent) -> str:
+        return auditwords.actor_words(event.actor_kind)
+
+    @admin.display(description=gettext_lazy("channel"))
+    def channel_in_words(self, event: AuditEvent) -> str:
+        return auditwords.channel_words(event.channel)
 
 
 def admin_page(

@@ -99,6 +99,19 @@ class Expire:
     expire: Callable[[dt.date, bool], int]
 
 
+@dataclass(frozen=True)
+class Keep:
+    """Rows about a person that an erasure request (GDPR Art. 17) must leave, and why.
+    ``reason`` is ``"contract"`` (a contract in force needs the data: the erasure waits until
+    it ends) or the code of the retention rule that keeps the rows (they go with the retention
+    run). Rows a ``Purge`` reaches are kept by its rule until their period has passed without
+    being named here; ``when`` narrows the rows as in ``Purge``."""
+
+    reason: str
+    model: str
+    when: Mapping[str, object] = field(default_factory=dict)
+
+
 NOT_PERSONAL = None
 
 

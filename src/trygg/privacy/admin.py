@@ -4,6 +4,7 @@ of retention runs."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -16,13 +17,32 @@ from django.urls import path, reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from trygg.kernel import clock
 from trygg.kernel.admin import AuditedReadAdmin, ReadOnlyAdminMixin, admin_page
 from trygg.kernel.audit import staff_context
 from trygg.kernel.errors import DomainError
 from trygg.kernel.forms import apply_problems
-from trygg.privacy import export, rules
-from trygg.privacy.models import HoldKind, HoldState, LegalHold, Processing, RetentionRun
-from trygg.privacy.services import hold_lift, hold_place
+from trygg.privacy import export, rules, subject
+from trygg.privacy.explain import kept_reason
+from trygg.privacy.models import (
+    HoldKind,
+    HoldState,
+    LegalHold,
+    Processing,
+    RequestChannel,
+    RequestKind,
+    RetentionRun,
+    SubjectRequest,
+)
+from trygg.privacy.services import (
+    hold_lift,
+    hold_place,
+    subject_request_complete,
+    subject_request_extend,
+    subject_request_refuse,
+    subject_request_register,
+    subject_request_verify,
+)
 
 
 @admin.register(Processing)
@@ -189,3 +209,246 @@ class RetentionRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[t
     @admin.display(description=gettext_lazy("rows"))
     def total(self, obj: RetentionRun) -> int:
         return obj.total
+
+
+class UrgencyFilter(admin.SimpleListFilter):
+    """Open requests by their deadline: overdue, due within a week, on time."""
+
+    title = gettext_lazy("deadline")
+    parameter_name = "due"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [
+            (rules.Urgency.OVERDUE, gettext_lazy("Overdue")),
+            (rules.Urgency.DUE_SOON, gettext_lazy("Due within a week")),
+            ("open", gettext_lazy("All open")),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        today = clock.today()
+        open_ = queryset.filter(state__in=list(rules.OPEN_REQUEST_STATES))
+        if self.value() == rules.Urgency.OVERDUE:
+            return open_.filter(due_on__lt=today)
+        if self.value() == rules.Urgency.DUE_SOON:
+            return open_.filter(
+                due_on__gte=today, due_on__lte=today + dt.timedelta(days=rules.DUE_SOON_DAYS)
+            )
+        if self.value() == "open":
+            return open_
+        return queryset
+
+
+class RegisterForm(forms.Form):
+    id_number = forms.CharField(label=gettext_lazy("Personal identity number"), max_length=20)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=RequestKind.choices)
+    channel = forms.ChoiceField(
+        label=gettext_lazy("Came by"),
+        choices=[c for c in RequestChannel.choices if c[0] != RequestChannel.PORTAL],
+    )
+    received_on = forms.DateField(label=gettext_lazy("Received (YYYY-MM-DD)"))
+    details = forms.CharField(
+        label=gettext_lazy("What the person asks"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    verified_how = forms.CharField(
+        label=gettext_lazy("Identity verified by (empty: not yet)"), required=False, max_length=200
+    )
+
+
+class VerifyForm(forms.Form):
+    how = forms.CharField(
+        label=gettext_lazy("How was the identity verified?"),
+        max_length=200,
+        help_text=gettext_lazy(
+            "For instance: a call-back to the registered number, a letter to the registered "
+            "address, BankID."
+        ),
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reasons, as the person will read them"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class CompleteForm(forms.Form):
+    answer = forms.CharField(
+        label=gettext_lazy("Answer to the person"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    corrected = forms.CharField(
+        label=gettext_lazy("Corrected fields (rectification), one per line: app.Model.field"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+@admin.register(SubjectRequest)
+class SubjectRequestAdmin(AuditedReadAdmin):
+    """The queue of data subject requests: what is due and overdue first; each step on its
+    own page (verify, extend, answer, refuse), through the services."""
+
+    audit_object_type = "subject-request"
+    audit_subject_path = "party_id"
+    list_display = (
+        "due_on",
+        "urgency",
+        "kind",
+        "state",
+        "channel",
+        "subject_ref",
+        "received_on",
+        "free_copy",
+    )
+    list_filter = (UrgencyFilter, "state", "kind", "channel")
+    search_fields = ("=subject_ref",)
+    ordering = ("due_on", "pk")
+    exclude = ("export",)
+    readonly_fields = [
+        f.name for f in SubjectRequest._meta.fields if f.name not in ("export", "id")
+    ] + ["export_summary"]
+    change_form_template = "admin/privacy/subjectrequest/change_form.html"
+
+    @admin.display(description=gettext_lazy("deadline"))
+    def urgency(self, obj: SubjectRequest) -> str:
+        if not obj.is_open:
+            return "-"
+        labels = {
+            rules.Urgency.OVERDUE: _("Overdue"),
+            rules.Urgency.DUE_SOON: _("Due within a week"),
+            rules.Urgency.ON_TIME: _("On time"),
+        }
+        return str(labels[rules.urgency(obj.due_on, clock.today())])
+
+    @admin.display(description=gettext_lazy("export"))
+    def export_summary(self, obj: SubjectRequest) -> str:
+        if not obj.export:
+            return "-"
+        return _("%(sections)s kinds of data, %(rows)s records") % {
+            "sections": obj.outcome.get("sections", 0),
+            "rows": obj.outcome.get("rows", 0),
+        }
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # moved through its own pages, never edited
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_urls(self) -> list[Any]:
+        return [
+            *(
+                path(
+                    f"<id:object_id>/{step}/",
+                    self.admin_site.admin_view(self.step_view),
+                    {"step": step},
+                    name=f"privacy_subjectrequest_{step}",
+                )
+                for step in self.STEPS
+            ),
+            *super().get_urls(),
+        ]
+
+    STEPS = ("verify", "extend", "complete", "refuse")
+
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise DjangoPermissionDenied
+        form = RegisterForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                found = subject_request_register(ctx=staff_context(request), **form.cleaned_data)
+            except DomainError as error:
+                apply_problems(form, error)
+            else:
+                messages.success(request, _("The request is registered."))
+                return HttpResponseRedirect(
+                    reverse("admin:privacy_subjectrequest_change", args=[found.pk])
+                )
+        return admin_page(
+            self,
+            request,
+            "admin/privacy/legalhold/form.html",
+            _("Register a request that came by letter, telephone or e-mail"),
+            form=form,
+        )
+
+    def step_view(self, request: HttpRequest, object_id: int, step: str) -> HttpResponse:
+        if step not in self.STEPS or not request.user.has_perm("privacy.change_subjectrequest"):
+            raise DjangoPermissionDenied
+        found = get_object_or_404(SubjectRequest, pk=object_id)
+        self.audit_read(request, found, view=step)
+        form_class: type[forms.Form] = {
+            "verify": VerifyForm,
+            "extend": ReasonForm,
+            "complete": CompleteForm,
+            "refuse": ReasonForm,
+        }[step]
+        form = form_class(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            ctx = staff_context(request)
+            data = form.cleaned_data
+            try:
+                if step == "verify":
+                    subject_request_verify(ctx=ctx, request_id=found.pk, how=data["how"])
+                elif step == "extend":
+                    subject_request_extend(ctx=ctx, request_id=found.pk, reason=data["reason"])
+                elif step == "refuse":
+                    subject_request_refuse(ctx=ctx, request_id=found.pk, reason=data["reason"])
+                else:
+                    subject_request_complete(
+                        ctx=ctx,
+                        request_id=found.pk,
+                        answer=data["answer"],
+                        corrected=data["corrected"].split(),
+                    )
+            except DomainError as error:
+                apply_problems(form, error)
+            else:
+                messages.success(request, _("The request is updated."))
+                return HttpResponseRedirect(
+                    reverse("admin:privacy_subjectrequest_change", args=[found.pk])
+                )
+        titles = {
+            "verify": _("Verify the identity"),
+            "extend": _("Extend the deadline by two months"),
+            "complete": _("Answer the request"),
+            "refuse": _("Refuse the request"),
+        }
+        context: dict[str, Any] = {"form": form, "original": found}
+        if step == "complete" and found.kind == RequestKind.ERASURE and found.party_id:
+            plan = subject.erasure_plan(found.party_id, clock.today())
+            context["plan"] = plan
+            context["plan_kept"] = [
+                (kept_reason(reason), sorted(per)) for reason, per in sorted(plan.kept.items())
+            ]
+        return admin_page(
+            self,
+            request,
+            "admin/privacy/subjectrequest/step.html",
+            f"{titles[step]}: {found}",
+            **context,
+        )
+
+    def render_change_form(
+        self, request: HttpRequest, context: Any, *args: Any, **kwargs: Any
+    ) -> Any:
+        obj = context.get("original")
+        steps: list[str] = []
+        if obj is not None and request.user.has_perm("privacy.change_subjectrequest"):
+            allowed = rules.REQUEST_TRANSITIONS[rules.RequestState(obj.state)]
+            targets = {
+                "verify": rules.RequestState.VERIFIED,
+                "extend": rules.RequestState.EXTENDED,
+                "complete": rules.RequestState.COMPLETED,
+                "refuse": rules.RequestState.REFUSED,
+            }
+            steps = [s for s, to in targets.items() if to in allowed]
+        context["steps"] = steps
+        return super().render_change_form(request, context, *args, **kwargs)

@@ -8,4 +8,9 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Privacy")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from trygg.privacy import tasks  # noqa: F401 - registers the daily retention run
+        from trygg.privacy.environment import mark_after_migrate
+
+        post_migrate.connect(mark_after_migrate, sender=self, dispatch_uid="privacy.mark")

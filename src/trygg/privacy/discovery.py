@@ -1,5 +1,6 @@
 """Finding the personal-data map: every installed trygg app's ``personal_data`` module, with its
-``MAP`` (a ``ModelMap`` per model) and its ``RETENTION`` (how retention rules reach its tables).
+``MAP`` (a ``ModelMap`` per model), its ``RETENTION`` (how retention rules reach its tables) and
+its ``KEEP`` (what an erasure request leaves, and why).
 Privacy imports nothing else of the apps; models are looked up by label in Django's registry."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from types import ModuleType
 
 from django.apps import apps
 
-from trygg.kernel.datamap import Expire, ModelMap, Purge
+from trygg.kernel.datamap import Expire, Keep, ModelMap, Purge
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,7 @@ class DataMap:
     models: dict[str, ModelMap]  # by "app_label.ModelName"
     owners: dict[str, str]  # model label: the app whose personal_data.py maps it
     purges: tuple[Purge | Expire, ...]
+    keeps: tuple[Keep, ...] = ()
 
 
 def personal_data_modules() -> list[tuple[str, ModuleType]]:
@@ -43,6 +45,7 @@ def data_map() -> DataMap:
     models: dict[str, ModelMap] = {}
     owners: dict[str, str] = {}
     purges: list[Purge | Expire] = []
+    keeps: list[Keep] = []
     for label, module in personal_data_modules():
         for entry in getattr(module, "MAP", ()):
             if entry.model in models:
@@ -52,4 +55,5 @@ def data_map() -> DataMap:
             models[entry.model] = entry
             owners[entry.model] = label
         purges.extend(getattr(module, "RETENTION", ()))
-    return DataMap(models=models, owners=owners, purges=tuple(purges))
+        keeps.extend(getattr(module, "KEEP", ()))
+    return DataMap(models=models, owners=owners, purges=tuple(purges), keeps=tuple(keeps))

@@ -132,3 +132,102 @@ def register_pdf(language: str = "en") -> bytes:
                 pdf.set_font("Helvetica", size=9)
                 pdf.multi_cell(0, 5, _latin1(value), new_x="LMARGIN", new_y="NEXT")
         return bytes(pdf.output())
+
+
+# -- a person's copy of their data (GDPR Art. 15) ----------------------------------------------
+
+
+# The readable copy shows each kind of data with its first records; a long log (thousands of
+# log-ins or read events) would make a PDF nobody reads, and the JSON copy holds every record.
+PDF_ROWS = 300
+
+
+def person_json(document: dict[str, Any]) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def _cell(value: Any) -> str:
+    if value is None or value == "":
+        return "-"
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return str(value)
+
+
+def person_pdf(document: dict[str, Any]) -> bytes:
+    """The readable copy, in the language the export was made in: each kind of data with its
+    rows, then what the Art. 15 information says of each processing."""
+    with translation.override(document["language"]):
+        title = _("Your personal data")
+        pdf = FPDF(format="A4")
+        pdf.set_title(_latin1(title))
+        pdf.set_auto_page_break(True, margin=15)
+        pdf.add_page()
+        pdf.set_font("Helvetica", "B", 14)
+        heading = f"{title} - {settings.TRYGG_COMPANY_NAME} - {document['generated_on']}"
+        pdf.multi_cell(0, 8, _latin1(heading), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", size=9)
+        pdf.multi_cell(
+            0,
+            5,
+            _latin1(
+                _(
+                    "This is a copy of the personal data we hold about you (GDPR Art. 15), "
+                    "with the purposes, recipients, retention and source of each processing."
+                )
+            ),
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+        for section in document["data"]:
+            pdf.ln(3)
+            pdf.set_font("Helvetica", "B", 12)
+            pdf.multi_cell(
+                0, 7, _latin1(str(section["name"]).capitalize()), new_x="LMARGIN", new_y="NEXT"
+            )
+            pdf.set_font("Helvetica", size=8)
+            rows = section["rows"]
+            for row in rows[:PDF_ROWS]:
+                # One paragraph per record ("label: value; ..."): a cell per field would take a
+                # rich history (thousands of log entries) many seconds to lay out.
+                text = "; ".join(
+                    f"{label}: {_cell(row['fields'].get(name))}"
+                    for name, label in section["fields"].items()
+                )
+                pdf.multi_cell(0, 4, _latin1(text)[:4000], new_x="LMARGIN", new_y="NEXT")
+            if len(rows) > PDF_ROWS:
+                more = _("%(count)s more records of this kind are in the machine-readable copy.")
+                pdf.set_font("Helvetica", "I", 8)
+                pdf.multi_cell(
+                    0,
+                    4,
+                    _latin1(more % {"count": len(rows) - PDF_ROWS}),
+                    new_x="LMARGIN",
+                    new_y="NEXT",
+                )
+        pdf.add_page()
+        pdf.set_font("Helvetica", "B", 13)
+        pdf.multi_cell(0, 8, _latin1(_("How we process your data")), new_x="LMARGIN", new_y="NEXT")
+        labels = {
+            "purpose": _("Purpose"),
+            "legal_basis": _("Legal basis"),
+            "recipients": _("Recipients"),
+            "retention": _("Retention"),
+            "source": _("Source"),
+        }
+        for info in document["processing"]:
+            pdf.ln(2)
+            pdf.set_font("Helvetica", "B", 11)
+            pdf.multi_cell(0, 6, _latin1(info["name"]), new_x="LMARGIN", new_y="NEXT")
+            for key, label in labels.items():
+                value = info.get(key)
+                text = "; ".join(value) if isinstance(value, list) else str(value or "")
+                if not text:
+                    continue
+                pdf.set_font("Helvetica", "B", 9)
+                pdf.cell(45, 5, _latin1(str(label)))
+                pdf.set_font("Helvetica", size=9)
+                pdf.multi_cell(0, 5, _latin1(text), new_x="LMARGIN", new_y="NEXT")
+        return bytes(pdf.output())

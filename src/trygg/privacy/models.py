@@ -133,3 +133,117 @@ class BlockedRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ip} {self.reason} {self.blocked_at:%Y-%m-%d %H:%M}"
+
+
+class RequestKind(models.TextChoices):
+    ACCESS = rules.RequestKind.ACCESS, _("A copy of my data (access)")
+    RECTIFICATION = rules.RequestKind.RECTIFICATION, _("Correct wrong data (rectification)")
+    ERASURE = rules.RequestKind.ERASURE, _("Erase my data (erasure)")
+
+
+class RequestChannel(models.TextChoices):
+    PORTAL = rules.RequestChannel.PORTAL, _("My pages")
+    POST = rules.RequestChannel.POST, _("Letter")
+    PHONE = rules.RequestChannel.PHONE, _("Telephone")
+    EMAIL = rules.RequestChannel.EMAIL, _("E-mail")
+
+
+class RequestState(models.TextChoices):
+    RECEIVED = rules.RequestState.RECEIVED, _("Received, identity to verify")
+    VERIFIED = rules.RequestState.VERIFIED, _("Identity verified, being handled")
+    EXTENDED = rules.RequestState.EXTENDED, _("Extended by two months")
+    COMPLETED = rules.RequestState.COMPLETED, _("Answered")
+    REFUSED = rules.RequestState.REFUSED, _("Refused")
+    WITHDRAWN = rules.RequestState.WITHDRAWN, _("Withdrawn")
+
+
+class SubjectRequest(models.Model):
+    """A data subject's request (access, rectification, erasure): how it came and how the
+    person's identity was verified, its deadline (one month, three when extended, with the
+    reasons told to the person), and its answer. Changes state only through
+    ``privacy.services`` and ``rules.REQUEST_TRANSITIONS``."""
+
+    # Kept after the person's erasure (the record that the request was answered), the party
+    # then gone: ``subject_ref`` still names the customer number it was about.
+    party = models.ForeignKey(
+        "parties.Party",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="subject_requests",
+    )
+    subject_ref = models.CharField(_("customer number"), max_length=12)
+    kind = models.CharField(_("kind"), max_length=16, choices=RequestKind.choices)
+    channel = models.CharField(_("came by"), max_length=8, choices=RequestChannel.choices)
+    state = models.CharField(_("state"), max_length=10, choices=RequestState.choices)
+    received_on = models.DateField(_("received"))
+    due_on = models.DateField(_("answer by"), db_index=True)
+    details = models.TextField(_("what the person asks"), blank=True)
+    verified_how = models.CharField(_("identity verified by"), max_length=200, blank=True)
+    verified_by = models.CharField(_("verified by"), max_length=200, blank=True)
+    verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
+    extension_reason = models.TextField(_("reasons for the extension"), blank=True)
+    free_copy = models.BooleanField(_("free copy"), default=True)
+    fee = models.DecimalField(_("fee"), max_digits=10, decimal_places=2, default=0)
+    answer = models.TextField(_("answer to the person"), blank=True)
+    outcome = models.JSONField(_("outcome"), default=dict, blank=True)
+    export = models.JSONField(_("export"), null=True, blank=True)
+    registered_by = models.CharField(_("registered by"), max_length=200)
+    created_at = models.DateTimeField(_("registered"))
+    closed_by = models.CharField(_("closed by"), max_length=200, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("data subject request")
+        verbose_name_plural = _("data subject requests")
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="subject_request_state_valid",
+                condition=Q(state__in=[s.value for s in rules.RequestState]),
+            ),
+            models.CheckConstraint(
+                name="subject_request_verified_with_how",
+                condition=Q(state="received")
+                | Q(state="withdrawn")
+                | Q(state="refused")
+                | (~Q(verified_how="") & Q(verified_at__isnull=False)),
+            ),
+            models.CheckConstraint(
+                name="subject_request_extended_with_reasons",
+                condition=~Q(state="extended") | ~Q(extension_reason=""),
+            ),
+            models.CheckConstraint(
+                name="subject_request_closed_with_who_and_when",
+                condition=Q(state__in=["received", "verified", "extended"])
+                | (Q(closed_at__isnull=False) & ~Q(closed_by="")),
+            ),
+            models.CheckConstraint(name="subject_request_fee", condition=Q(fee__gte=0)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in rules.OPEN_REQUEST_STATES
+
+
+class DatabaseMark(models.Model):
+    """Whether this database holds production data: one row, written by the first ``migrate``
+    from the environment it runs in (``TRYGG_ENV``), changed only by ``trygg privacy scrub``
+    (a scrubbed copy is no longer production data). A non-production environment refuses to
+    start on a database marked production (``privacy.environment``)."""
+
+    production = models.BooleanField(_("production data"))
+    marked_at = models.DateTimeField(_("marked"))
+    marked_by = models.CharField(_("marked by"), max_length=200)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("database mark")
+        verbose_name_plural = _("database mark")
+        constraints = [models.CheckConstraint(name="database_mark_single", condition=Q(pk=1))]
+
+    def __str__(self) -> str:
+        return "production" if self.production else "not production"

@@ -1,8 +1,8 @@
 """Privacy's own entries in the personal-data map (see ``trygg.kernel.datamap``)."""
 
 from trygg.kernel.datamap import Category as C
+from trygg.kernel.datamap import Keep, Purge, model_map
 from trygg.kernel.datamap import Processing as P
-from trygg.kernel.datamap import Purge, model_map
 
 MAP = (
     model_map(
@@ -29,6 +29,37 @@ MAP = (
     ),
     model_map("privacy.Processing", P.PRIVACY_RIGHTS, {}),
     model_map(
+        "privacy.DatabaseMark",
+        P.TESTING,
+        {"marked_by": (C.EMPLOYEE, P.STAFF)},
+        other=("production", "marked_at", "note"),
+    ),
+    model_map(
+        "privacy.SubjectRequest",
+        P.PRIVACY_RIGHTS,
+        {
+            "party": C.IDENTITY,
+            "subject_ref": C.IDENTITY,
+            "received_on": C.ACTIVITY,
+            "due_on": C.ACTIVITY,
+            "details": C.FREE_TEXT,
+            "verified_how": C.ACTIVITY,
+            "verified_by": (C.EMPLOYEE, P.STAFF),
+            "verified_at": C.ACTIVITY,
+            "extension_reason": C.FREE_TEXT,
+            "free_copy": C.ACTIVITY,
+            "fee": C.FINANCIAL,
+            "answer": C.FREE_TEXT,
+            "outcome": C.ACTIVITY,
+            "export": C.ACTIVITY,  # the copy handed out: every category of the person's data
+            "registered_by": (C.EMPLOYEE, P.STAFF),
+            "created_at": C.ACTIVITY,
+            "closed_by": (C.EMPLOYEE, P.STAFF),
+            "closed_at": C.ACTIVITY,
+        },
+        other=("kind", "channel", "state"),
+    ),
+    model_map(
         "privacy.BlockedRequest",
         P.INTRUSION,
         {"ip": C.ONLINE, "user_agent": C.ONLINE, "blocked_at": C.ONLINE},
@@ -37,3 +68,10 @@ MAP = (
 )
 
 RETENTION = (Purge("blocked-request", "privacy.BlockedRequest", "blocked_at"),)
+
+# An erasure leaves the records of the person's requests and of holds on their data: they show
+# that the request was answered and why data was kept (GDPR Art. 5(2), 17(3)(e)).
+KEEP = (
+    Keep("privacy-rights", "privacy.SubjectRequest"),
+    Keep("privacy-rights", "privacy.LegalHold"),
+)

@@ -39,7 +39,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Final
 
@@ -203,4 +203,138 @@ def check_move(table: Mapping[HoldState, frozenset[HoldState]], now: str, to: st
             f"A legal hold cannot go from {now} to {to}.",
             state_from=now,
             state_to=to,
+        )
+
+
+# -- data subject requests (GDPR Art. 12, 15-17, 19) -------------------------------------------
+#
+# A request is answered within one month of its receipt (Art. 12(3)); the period may be extended
+# by two further months, the person told why within the first month. A period of months ends on
+# the same day of the last month, or on that month's last day when it has no such day; a period
+# ending on a Saturday, Sunday or public holiday ends on the next working day (Regulation (EEC,
+# Euratom) No 1182/71, Art. 3(2)(c) and 3(4)), which is how the one month of Art. 12(3) counts.
+#
+# Seed 001: "genom skriftlig ansökan, en gång om året, kostnadsfritt" - one copy a year is free.
+# Counted as a rolling year: a copy is free when no free copy was delivered in the twelve months
+# before the request came in; a further copy within the year costs the administrative fee of
+# Art. 15(3) (``TRYGG_PRIVACY_COPY_FEE``), told to the person before it is made.
+
+
+class RequestKind(enum.StrEnum):
+    ACCESS = "access"  # Art. 15: a copy of the data with the information about its processing
+    RECTIFICATION = "rectification"  # Art. 16, with notice to the recipients (Art. 19)
+    ERASURE = "erasure"  # Art. 17, where no law requires keeping the data
+
+
+class RequestChannel(enum.StrEnum):
+    PORTAL = "portal"  # My pages: the log-in identified the person
+    POST = "post"
+    PHONE = "phone"
+    EMAIL = "email"
+
+
+class RequestState(enum.StrEnum):
+    RECEIVED = "received"  # registered by staff; identity not yet verified
+    VERIFIED = "verified"  # identity verified (how is recorded)
+    EXTENDED = "extended"  # the deadline extended by two months, the person told why
+    COMPLETED = "completed"
+    REFUSED = "refused"  # identity not verified, or the request refused with reasons
+    WITHDRAWN = "withdrawn"
+
+
+REQUEST_TRANSITIONS: Final[Mapping[RequestState, frozenset[RequestState]]] = {
+    RequestState.RECEIVED: frozenset(
+        {RequestState.VERIFIED, RequestState.REFUSED, RequestState.WITHDRAWN}
+    ),
+    RequestState.VERIFIED: frozenset(
+        {
+            RequestState.EXTENDED,
+            RequestState.COMPLETED,
+            RequestState.REFUSED,
+            RequestState.WITHDRAWN,
+        }
+    ),
+    RequestState.EXTENDED: frozenset(
+        {RequestState.COMPLETED, RequestState.REFUSED, RequestState.WITHDRAWN}
+    ),
+    RequestState.COMPLETED: frozenset(),
+    RequestState.REFUSED: frozenset(),
+    RequestState.WITHDRAWN: frozenset(),
+}
+
+OPEN_REQUEST_STATES: Final = frozenset(
+    {RequestState.RECEIVED, RequestState.VERIFIED, RequestState.EXTENDED}
+)
+ANSWER_MONTHS: Final = 1
+EXTENSION_MONTHS: Final = 2
+DUE_SOON_DAYS: Final = 7
+FREE_COPY_MONTHS: Final = 12
+
+
+def check_request_move(now: str, to: str) -> None:
+    """Refuse a change of a request's state that the table does not allow."""
+    allowed = {str(s) for s in REQUEST_TRANSITIONS.get(RequestState(now), frozenset())}
+    if to not in allowed:
+        raise RuleError(
+            "request.transition",
+            "state",
+            f"A request cannot go from {now} to {to}.",
+            state_from=now,
+            state_to=to,
+        )
+
+
+def months_after(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` calendar months later, clamped to the month's end."""
+    return months_before(day, -months)
+
+
+def _working_day_on_or_after(day: dt.date, is_holiday: Callable[[dt.date], bool]) -> dt.date:
+    while day.weekday() >= 5 or is_holiday(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def answer_by(
+    received: dt.date, *, extended: bool, is_holiday: Callable[[dt.date], bool]
+) -> dt.date:
+    """The last day to answer a request received on ``received``: one month (three when
+    extended), moved to the next working day from a Saturday, Sunday or public holiday."""
+    months = ANSWER_MONTHS + (EXTENSION_MONTHS if extended else 0)
+    return _working_day_on_or_after(months_after(received, months), is_holiday)
+
+
+class Urgency(enum.StrEnum):
+    OVERDUE = "overdue"
+    DUE_SOON = "due-soon"  # within a week
+    ON_TIME = "on-time"
+
+
+def urgency(deadline: dt.date, today: dt.date) -> Urgency:
+    if today > deadline:
+        return Urgency.OVERDUE
+    if (deadline - today).days <= DUE_SOON_DAYS:
+        return Urgency.DUE_SOON
+    return Urgency.ON_TIME
+
+
+def copy_is_free(received: dt.date, last_free_copy_received: dt.date | None) -> bool:
+    """One free copy a year (seed 001): free unless a free copy was asked for within the
+    twelve months before ``received``."""
+    if last_free_copy_received is None:
+        return True
+    return last_free_copy_received <= months_before(received, FREE_COPY_MONTHS)
+
+
+def check_extension(received: dt.date, today: dt.date, reason: str) -> None:
+    """An extension is decided within the first month and its reasons given (Art. 12(3))."""
+    if not reason.strip():
+        raise RuleError(
+            "request.extension_reason", "reason", "Give the person the reasons for the delay."
+        )
+    if today > months_after(received, ANSWER_MONTHS):
+        raise RuleError(
+            "request.extension_late",
+            "reason",
+            "The extension must be decided within one month of receipt.",
         )

@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from trygg.privacy import views as privacy_views
 from trygg.web import bankid_views, password_views, token_views, views
 
 app_name = "web"
@@ -33,4 +34,10 @@ urlpatterns = [
     path("", include("trygg.claims.urls")),
     path("", include("trygg.identity.urls")),
     path("", include("trygg.protection.urls")),
+    path("my-data/", privacy_views.my_data_view, name="privacy_requests"),
+    path(
+        "my-data/copy/<str:token>/<str:fmt>/",
+        privacy_views.my_data_download_view,
+        name="privacy_download",
+    ),
 ]

@@ -2,6 +2,7 @@
 
 trygg privacy register --format csv|json|pdf [--language en|sv|nb] [--output FILE]
 trygg privacy retention [--dry-run] [--date YYYY-MM-DD]
+trygg privacy scrub --yes   anonymise this database, a copy for testing (never production)
 """
 
 from __future__ import annotations
@@ -24,11 +25,15 @@ from trygg.privacy.services import retention_run
 class Command(BaseCommand):
     help = (
         "Privacy: 'register --format csv|json|pdf' exports the register of processing "
-        "activities; 'retention [--dry-run] [--date D]' deletes what passed its retention."
+        "activities; 'retention [--dry-run] [--date D]' deletes what passed its retention; "
+        "'scrub --yes' anonymises a copy of a database for testing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["register", "retention"])
+        parser.add_argument("action", choices=["register", "retention", "scrub"])
+        parser.add_argument(
+            "--yes", action="store_true", help="scrub: this database is a copy; anonymise it"
+        )
         parser.add_argument("--format", choices=export.FORMATS, default="csv")
         parser.add_argument(
             "--language", choices=[code for code, _name in settings.LANGUAGES], default="en"
@@ -40,8 +45,27 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "register":
             self._register(options)
+        elif options["action"] == "scrub":
+            self._scrub(options)
         else:
             self._retention(options)
+
+    def _scrub(self, options: dict[str, Any]) -> None:
+        from trygg.privacy.scrub import ScrubRefused, scrub
+
+        if not options["yes"]:
+            raise CommandError(
+                "--yes: scrub replaces every personal field of this database for good; run it "
+                "on a restored copy and confirm with --yes."
+            )
+        try:
+            report = scrub()
+        except ScrubRefused as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(
+            f"Scrubbed {len(report.tables)} tables; the database is marked not production."
+        )
+        self.stdout.write(json.dumps({"rows": report.tables, "kept": report.kept}, indent=2))
 
     def _register(self, options: dict[str, Any]) -> None:
         kind, language = options["format"], options["language"]
