@@ -73,6 +73,8 @@ ADMIN_WITHOUT_PERSONAL_DATA = {
     "payment": "an empty form for an invoice payment (billing's charges)",
     "start": "an empty form to find the caller of a blocking call",
     "form": "the blank registration form of the protection service",
+    "register": "an empty form to register an objection to direct marketing",
+    "draw": "an empty form to draw recordings for review",
 }
 
 

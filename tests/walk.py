@@ -93,6 +93,7 @@ def seed_demo_customer(index: int) -> Seeded:
         claim_decide(ctx=SYSTEM, user=handler, claim_id=decided.pk, facts=facts)
     mandate = Mandate.objects.filter(payer=party).first()
     item, call, block = _protection(party)
+    interaction = _contact(party)
     return Seeded(
         customer,
         {
@@ -110,8 +111,38 @@ def seed_demo_customer(index: int) -> Seeded:
             "protected_item": item,
             "blocking_call": call,
             "block": block,
+            "interaction": interaction,
         },
     )
+
+
+def _contact(party: Any) -> Any:
+    """A recorded threat with the person authenticated, reported and reviewed; an objection."""
+    import io
+
+    from trygg.contact import services as contact
+
+    agent, _ = StaffUser.objects.get_or_create(
+        username="contact.agent", defaults={"is_staff": True}
+    )
+    coach, _ = StaffUser.objects.get_or_create(
+        username="contact.coach", defaults={"is_staff": True}
+    )
+    interaction = contact.interaction_start(
+        ctx=SYSTEM,
+        purpose="quality",
+        channel="phone",
+        matter="insurance",
+        contact_detail="+46701234567",
+        employee=agent,
+        party=party,
+    )
+    contact.interaction_store(
+        ctx=SYSTEM, interaction_id=interaction.pk, content=io.BytesIO(b"RIFF"), content_type=""
+    )
+    contact.review_draw(ctx=SYSTEM, employee=agent, coach=coach, count=1)
+    contact.objection_record(ctx=SYSTEM, source="my-pages", party=party)
+    return interaction
 
 
 def _protection(party: Any) -> tuple[Any, Any, Any]:

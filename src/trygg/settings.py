@@ -158,6 +158,7 @@ INSTALLED_APPS = [
     "trygg.claims",
     "trygg.billing",
     "trygg.protection",
+    "trygg.contact",
     "trygg.overview",
     "trygg.privacy",
     "trygg.web",
@@ -308,6 +309,14 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Recorded interactions (contact): the file system here; S3-compatible object storage in
+    # production through the same storage API.
+    "recordings": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": os.environ.get("TRYGG_RECORDINGS_DIR", str(VAR_DIR / "recordings"))
+        },
+    },
     "staticfiles": {
         "BACKEND": (
             "trygg.web.staticfiles.ManifestStaticStorage"
@@ -423,3 +432,9 @@ TRYGG_ISSUERS: dict[str, dict[str, object]] = json.loads(
         )
     )
 )
+
+# Contact: the signed link in a survey to object to direct marketing is valid this many days
+# (a survey answered or objected to months later is still honoured through My pages or customer
+# service). Recorded interactions are stored in the storage "recordings" (STORAGES above;
+# TRYGG_RECORDINGS_DIR for its folder).
+TRYGG_OBJECTION_LINK_DAYS = _env_int("TRYGG_OBJECTION_LINK_DAYS", 90)

@@ -1,0 +1,310 @@
+"""Contact and premises records: sites and their controllers, recorded interactions with their
+files, police reports and releases, reviews, and objections to direct marketing."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from trygg.contact import rules
+
+
+class SiteProcessing(models.TextChoices):
+    CAMERA = rules.SiteProcessing.CAMERA, _("Camera surveillance")
+    VISITORS = rules.SiteProcessing.VISITORS, _("Visitor registration")
+
+
+class Site(models.Model):
+    """Premises of seed 003: the address, its retention as data (which privacy rule keeps its
+    visitors and its camera images) and whether visitors may park there."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    address = models.CharField(_("address"), max_length=200)
+    visitor_rule = models.CharField(
+        _("visitors kept by rule"),
+        max_length=16,
+        choices=[("visitor", _("1 day from the visit")), ("visitor-30", _("30 days"))],
+    )
+    camera_rule = models.CharField(
+        _("camera images kept by rule"),
+        max_length=16,
+        choices=[("camera", _("14 days")), ("camera-30", _("30 days"))],
+    )
+    parking = models.BooleanField(_("visitor parking"), default=False)
+
+    class Meta:
+        verbose_name = _("site")
+        verbose_name_plural = _("sites")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                name="site_visitor_rule_known",
+                condition=Q(visitor_rule__in=["visitor", "visitor-30"]),
+            ),
+            models.CheckConstraint(
+                name="site_camera_rule_known", condition=Q(camera_rule__in=["camera", "camera-30"])
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.address
+
+
+class SiteController(models.Model):
+    """The controller of one processing at a site from a date; a change is a new row."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="controllers")
+    processing = models.CharField(_("processing"), max_length=16, choices=SiteProcessing.choices)
+    controller = models.CharField(_("controller"), max_length=200)
+    valid_from = models.DateField(_("from"))
+
+    class Meta:
+        verbose_name = _("site controller")
+        verbose_name_plural = _("site controllers")
+        ordering = ["site", "processing", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "processing", "valid_from"], name="site_controller_once_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.controller} ({self.site}, {self.valid_from})"
+
+
+class SiteProcessor(models.Model):
+    """A processor a site uses for one processing (visitor system, card system, guard company,
+    camera vendor)."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="processors")
+    processing = models.CharField(_("processing"), max_length=16, choices=SiteProcessing.choices)
+    role = models.CharField(_("processor"), max_length=200)
+
+    class Meta:
+        verbose_name = _("site processor")
+        verbose_name_plural = _("site processors")
+        ordering = ["site", "processing", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.role} ({self.site})"
+
+
+class Purpose(models.TextChoices):
+    THREAT = rules.Purpose.THREAT, _("Perceived threat")
+    QUALITY = rules.Purpose.QUALITY, _("Quality and training")
+
+
+class Channel(models.TextChoices):
+    PHONE = rules.Channel.PHONE, _("Phone")
+    VIDEO = rules.Channel.VIDEO, _("Video")
+    EMAIL = rules.Channel.EMAIL, _("E-mail")
+    CHAT = rules.Channel.CHAT, _("Chat")
+
+
+class Matter(models.TextChoices):
+    BANKING = rules.Matter.BANKING, _("Banking services")
+    INSURANCE = rules.Matter.INSURANCE, _("Insurance")
+    OTHER = rules.Matter.OTHER, _("Other")
+
+
+class InteractionState(models.TextChoices):
+    RECORDING = rules.InteractionState.RECORDING, _("Recording")
+    STORED = rules.InteractionState.STORED, _("Stored")
+    DECLINED = rules.InteractionState.DECLINED, _("Declined by the person")
+    REPORTED = rules.InteractionState.REPORTED, _("Reported to the police")
+
+
+class Interaction(models.Model):
+    """A recorded phone or video call, e-mail or chat (seed 003): the contact detail used, the
+    person when they authenticated, time, channel, employee, kind of matter; its controller
+    follows from the purpose and the matter."""
+
+    purpose = models.CharField(_("purpose"), max_length=8, choices=Purpose.choices)
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    matter = models.CharField(_("kind of matter"), max_length=16, choices=Matter.choices)
+    controller = models.CharField(_("controller"), max_length=200)
+    state = models.CharField(
+        _("state"), max_length=12, choices=InteractionState.choices, default="recording"
+    )
+    contact_detail = models.CharField(
+        _("contact detail"), max_length=200, help_text=_("Phone number, e-mail or chat alias.")
+    )
+    party = models.ForeignKey(
+        "parties.Party",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("authenticated person"),
+    )
+    employee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    started_at = models.DateTimeField(_("started"))
+
+    class Meta:
+        verbose_name = _("recorded interaction")
+        verbose_name_plural = _("recorded interactions")
+        ordering = ["-started_at"]
+        permissions = [
+            ("report_interaction", _("Can report a recorded threat to the police")),
+            ("release_interaction", _("Can hand a recording over to the police")),
+        ]
+        indexes = [models.Index(fields=["purpose", "started_at"], name="interaction_retention")]
+        constraints = [
+            models.CheckConstraint(
+                name="interaction_has_purpose", condition=Q(purpose__in=["threat", "quality"])
+            ),
+            models.CheckConstraint(
+                name="interaction_declined_only_quality",
+                condition=~Q(state="declined") | Q(purpose="quality"),
+            ),
+            models.CheckConstraint(
+                name="interaction_reported_only_threat",
+                condition=~Q(state="reported") | Q(purpose="threat"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class RecordingFile(models.Model):
+    """The stored audio, video or document file of an interaction, in the storage ``recordings``.
+    When the retention run deletes the interaction, ``interaction`` becomes empty and the same
+    run removes the file from storage, then this row."""
+
+    interaction = models.OneToOneField(
+        Interaction, on_delete=models.SET_NULL, null=True, related_name="file"
+    )
+    name = models.CharField(_("file in storage"), max_length=200, unique=True)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    stored_at = models.DateTimeField(_("stored"))
+
+    class Meta:
+        verbose_name = _("recording file")
+        verbose_name_plural = _("recording files")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PoliceReport(models.Model):
+    """A recorded threat reported to the police: the legal hold that keeps it."""
+
+    interaction = models.OneToOneField(
+        Interaction, on_delete=models.CASCADE, related_name="police_report"
+    )
+    police_reference = models.CharField(_("police reference"), max_length=100)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reported_at = models.DateTimeField(_("reported"))
+    hold_id = models.PositiveBigIntegerField(_("legal hold"))
+
+    class Meta:
+        verbose_name = _("police report")
+        verbose_name_plural = _("police reports")
+        constraints = [
+            models.CheckConstraint(
+                name="police_report_has_reference", condition=~Q(police_reference="")
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.police_reference
+
+
+class PoliceRelease(models.Model):
+    """What was handed over to the police, when and by whom (seed 003: the file with time,
+    circumstances and participants)."""
+
+    interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE, related_name="releases")
+    police_reference = models.CharField(_("police reference"), max_length=100)
+    handed_over = models.TextField(_("what was handed over"))
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    released_at = models.DateTimeField(_("released"))
+
+    class Meta:
+        verbose_name = _("release to the police")
+        verbose_name_plural = _("releases to the police")
+        constraints = [
+            models.CheckConstraint(
+                name="police_release_has_reference", condition=~Q(police_reference="")
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.police_reference
+
+
+class Review(models.Model):
+    """A quality recording drawn at random for review by the employee and their coach."""
+
+    interaction = models.OneToOneField(Interaction, on_delete=models.CASCADE, related_name="review")
+    coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    drawn_at = models.DateTimeField(_("drawn"))
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    notes = models.TextField(_("what was discussed"), blank=True)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        constraints = [
+            models.CheckConstraint(
+                name="review_done_with_notes",
+                condition=Q(reviewed_at__isnull=True) | ~Q(notes=""),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.interaction} ({self.drawn_at:%Y-%m-%d})"
+
+
+class ObjectionSource(models.TextChoices):
+    MY_PAGES = rules.ObjectionSource.MY_PAGES, _("My pages")
+    CUSTOMER_SERVICE = rules.ObjectionSource.CUSTOMER_SERVICE, _("Customer service")
+    LINK = rules.ObjectionSource.LINK, _("Link in a survey")
+
+
+class Objection(models.Model):
+    """An objection to direct marketing (satisfaction surveys): by a customer, or by the contact
+    detail a survey went to; recorded with its source; one per person or contact detail."""
+
+    party = models.OneToOneField(
+        "parties.Party",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("customer"),
+    )
+    contact_detail = models.CharField(_("contact detail"), max_length=200, blank=True)
+    source = models.CharField(_("source"), max_length=20, choices=ObjectionSource.choices)
+    received_at = models.DateTimeField(_("received"))
+    recorded_by = models.CharField(_("recorded by"), max_length=200)
+
+    class Meta:
+        verbose_name = _("objection to direct marketing")
+        verbose_name_plural = _("objections to direct marketing")
+        ordering = ["-received_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="objection_names_someone",
+                condition=Q(party__isnull=False) | ~Q(contact_detail=""),
+            ),
+            models.UniqueConstraint(
+                fields=["contact_detail"],
+                condition=~Q(contact_detail=""),
+                name="objection_once_per_contact",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} {self.received_at:%Y-%m-%d}"
