@@ -75,6 +75,7 @@ ADMIN_WITHOUT_PERSONAL_DATA = {
     "form": "the blank registration form of the protection service",
     "register": "an empty form to register an objection to direct marketing",
     "draw": "an empty form to draw recordings for review",
+    "statistics": "figures per team and month, no person in them",
 }
 
 

@@ -141,6 +141,20 @@ def _contact(party: Any) -> Any:
         ctx=SYSTEM, interaction_id=interaction.pk, content=io.BytesIO(b"RIFF"), content_type=""
     )
     contact.review_draw(ctx=SYSTEM, employee=agent, coach=coach, count=1)
+    survey = contact.survey_request(
+        ctx=SYSTEM,
+        matter="Skada",
+        employee=agent,
+        team="Skador",
+        controller="Länsförsäkringar Stockholm",
+        channel="email",
+        contact_detail="walk@example.se",
+        party=party,
+    )
+    contact.outbox_send()
+    contact.survey_answer(
+        ctx=SYSTEM, response_id=survey.response_id, nps=1, satisfaction=1, resolved=False
+    )
     contact.objection_record(ctx=SYSTEM, source="my-pages", party=party)
     return interaction
 

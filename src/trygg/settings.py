@@ -438,3 +438,16 @@ TRYGG_ISSUERS: dict[str, dict[str, object]] = json.loads(
 # service). Recorded interactions are stored in the storage "recordings" (STORAGES above;
 # TRYGG_RECORDINGS_DIR for its folder).
 TRYGG_OBJECTION_LINK_DAYS = _env_int("TRYGG_OBJECTION_LINK_DAYS", 90)
+
+# Satisfaction surveys and notices by SMS go through an HTTP SMS gateway (the 46elks API);
+# outside production to the local simulator (`python -m trygg.simulators.sms`). E-mail goes
+# through EMAIL_BACKEND (SMTP in production; `python -m trygg.simulators.smtp` is a local sink).
+TRYGG_SMS_URL = os.environ.get(
+    "TRYGG_SMS_URL", "https://api.46elks.com" if PRODUCTION else "http://127.0.0.1:8083"
+)
+TRYGG_SMS_USER = os.environ.get("TRYGG_SMS_USER", "" if PRODUCTION else "dev")
+TRYGG_SMS_PASSWORD = os.environ.get("TRYGG_SMS_PASSWORD", "" if PRODUCTION else "dev")
+TRYGG_SMS_FROM = os.environ.get("TRYGG_SMS_FROM", "trygg")
+# The public address of the portal, for links in messages (surveys, objections).
+TRYGG_PUBLIC_URL = os.environ.get("TRYGG_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+TRYGG_SURVEY_ANSWER_DAYS = _env_int("TRYGG_SURVEY_ANSWER_DAYS", 30)

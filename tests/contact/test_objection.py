@@ -14,7 +14,8 @@ from django.test import Client
 from tests.conftest import Customer, portal_login
 from tests.contact.conftest import staff, staff_client
 from trygg.contact import links, selectors, services
-from trygg.contact.models import Objection
+from trygg.contact.models import Objection, Survey
+from trygg.identity.models import StaffUser
 from trygg.kernel.audit import SYSTEM
 from trygg.kernel.errors import ValidationFailed
 from trygg.kernel.models import AuditEvent
@@ -46,21 +47,39 @@ def test_my_pages_needs_a_log_in(db: Any) -> None:
     assert not Objection.objects.exists()
 
 
+def survey_for(customer: Customer | None, contact: str = "kalle@example.se") -> Survey:
+    agent = StaffUser.objects.filter(username="agent").first() or staff("agent")
+    return services.survey_request(
+        ctx=SYSTEM,
+        matter="Skada 2026-0042",
+        employee=agent,
+        team="Skador Stockholm",
+        controller="Länsförsäkringar Stockholm",
+        channel="email",
+        contact_detail=contact,
+        party=customer.party if customer else None,
+    )
+
+
 def test_by_the_signed_link(customer: Customer) -> None:
-    token = links.objection_token(party_id=customer.party.pk, contact="")
+    survey = survey_for(customer)
+    token = links.objection_token(response_id=survey.response_id)
     client = Client()
     page = client.get("/contact/objection/link/", {"t": token})
     assert page.status_code == 200
     assert not Objection.objects.exists()  # a GET changes nothing
     client.post("/contact/objection/link/", {"t": token})
     assert Objection.objects.get(party=customer.party).source == "link"
+    survey.refresh_from_db()
+    assert survey.state == "stopped"  # the survey not yet sent goes no further
     # A second click is no error and adds nothing.
     assert client.post("/contact/objection/link/", {"t": token}).status_code == 200
     assert Objection.objects.count() == 1
 
 
 def test_a_link_for_someone_who_is_not_a_customer(db: Any) -> None:
-    token = links.objection_token(party_id=None, contact="kalle@example.se")
+    survey = survey_for(None, "Kalle@Example.se")
+    token = links.objection_token(response_id=survey.response_id)
     Client().post("/contact/objection/link/", {"t": token})
     objection = Objection.objects.get()
     assert objection.contact_detail == "kalle@example.se" and objection.party is None
@@ -68,8 +87,9 @@ def test_a_link_for_someone_who_is_not_a_customer(db: Any) -> None:
 
 
 def test_a_tampered_link_is_refused(customer: Customer) -> None:
-    token = links.objection_token(party_id=customer.party.pk, contact="")
-    forged = signing.dumps({"p": customer.party.pk + 1, "c": ""}, salt="another use")
+    survey = survey_for(customer)
+    token = links.objection_token(response_id=survey.response_id)
+    forged = signing.dumps({"s": survey.response_id.hex}, salt="another use")
     for bad in (token[:-2] + "xx", forged, "", "nonsense"):
         response = Client().post("/contact/objection/link/", {"t": bad})
         assert response.status_code == 400
@@ -79,13 +99,11 @@ def test_a_tampered_link_is_refused(customer: Customer) -> None:
 
 def test_an_expired_link_is_refused(customer: Customer, settings: Any) -> None:
     settings.TRYGG_OBJECTION_LINK_DAYS = 90
-    signer = signing.TimestampSigner(salt=links.SALT)
+    survey = survey_for(customer)
     old = dt.datetime.now(dt.UTC) - dt.timedelta(days=91)
-    token = signing.dumps({"p": customer.party.pk, "c": ""}, salt=links.SALT, compress=True)
-    # Re-sign the same payload with a timestamp 91 days old.
-    value = signer.unsign(token)
+    signer = signing.TimestampSigner(salt=links.SALT)
     signer.timestamp = lambda: signing.b62_encode(int(old.timestamp()))  # type: ignore[method-assign]
-    stale = signer.sign(value)
+    stale = signer.sign_object({"s": survey.response_id.hex})
     with pytest.raises(ValidationFailed) as error:
         links.objection_target(stale)
     assert error.value.code == "objection.link_expired"

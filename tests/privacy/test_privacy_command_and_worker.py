@@ -100,6 +100,10 @@ def test_the_worker_runs_the_retention_and_queues_tomorrows() -> None:
     assert run.run_date == clock.today() and not run.dry_run
     done = DBTaskResult.objects.get(status="SUCCESSFUL")
     assert done.return_value["run"] == run.pk
-    waiting = DBTaskResult.objects.get(status="READY")
-    assert waiting.args_kwargs["args"] == ["privacy.retention"]
+    # Other apps' daily work (the contact app's outbox) is queued beside it.
+    (waiting,) = [
+        task
+        for task in DBTaskResult.objects.filter(status="READY")
+        if task.args_kwargs["args"] == ["privacy.retention"]
+    ]
     assert waiting.run_after is not None and waiting.run_after > clock.now()

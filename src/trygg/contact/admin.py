@@ -24,14 +24,18 @@ from django.utils.translation import gettext_lazy
 
 from trygg.contact import selectors, services
 from trygg.contact.models import (
+    CallbackTask,
     Interaction,
     Objection,
     ObjectionSource,
+    Recipient,
     Review,
     Site,
     SiteController,
     SiteProcessing,
     SiteProcessor,
+    Survey,
+    Visit,
 )
 from trygg.identity.models import StaffUser
 from trygg.kernel.admin import AuditedReadAdmin, ReadOnlyAdminMixin, admin_page
@@ -372,3 +376,210 @@ class ObjectionAdmin(ReadOnlyAdminMixin, AuditedReadAdmin):
                     messages.success(request, _("The objection is recorded."))
                     return HttpResponseRedirect(reverse("admin:contact_objection_changelist"))
         return admin_page(self, request, FORM, _("Register an objection"), form=form)
+
+
+@admin.register(Survey)
+class SurveyAdmin(ReadOnlyAdminMixin, AuditedReadAdmin):
+    audit_object_type = "survey"
+    audit_subject_path = "party_id"
+    list_display = ("created_at", "team", "channel", "state", "nps", "satisfaction")
+    list_filter = ("state", "channel", "team")
+    exclude = ("contact_key",)
+
+    def get_urls(self) -> list[Any]:
+        own = [
+            path(
+                "statistics/",
+                self.admin_site.admin_view(self.statistics_view),
+                name="contact_survey_statistics",
+            )
+        ]
+        return own + super().get_urls()
+
+    def statistics_view(self, request: HttpRequest) -> HttpResponse:
+        """Satisfaction per team and month (no person in the figures)."""
+        if not request.user.has_perm("contact.view_survey"):
+            raise DjangoPermissionDenied
+        return admin_page(
+            self,
+            request,
+            "admin/contact/survey/statistics.html",
+            _("Satisfaction per team and month"),
+            rows=selectors.survey_statistics(),
+        )
+
+
+class CallbackForm(forms.Form):
+    outcome = forms.CharField(
+        label=gettext_lazy("What came of the call"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+@admin.register(CallbackTask)
+class CallbackTaskAdmin(ReadOnlyAdminMixin, AuditedReadAdmin):
+    audit_object_type = "survey-callback"
+    audit_subject_path = "survey__party_id"
+    list_display = ("opened_at", "survey", "done_at", "done_by")
+    list_filter = ("done_at",)
+
+    def get_urls(self) -> list[Any]:
+        own = [
+            path(
+                "<id:object_id>/done/",
+                self.admin_site.admin_view(self.done_view),
+                name="contact_callbacktask_done",
+            )
+        ]
+        return own + super().get_urls()
+
+    def done_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        if not request.user.has_perm("contact.change_callbacktask"):
+            raise DjangoPermissionDenied
+        task = get_object_or_404(CallbackTask.objects.select_related("survey"), pk=object_id)
+        audit_record(
+            ctx=staff_context(request),
+            action=AuditAction.READ,
+            subject_id=task.survey.party_id,
+            object_type="survey-callback",
+            object_id=task.pk,
+        )
+        form = CallbackForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.callback_done(
+                    ctx=staff_context(request),
+                    callback_id=task.pk,
+                    user=request.user,  # type: ignore[arg-type]
+                    outcome=form.cleaned_data["outcome"],
+                )
+            except DomainError as error:
+                apply_problems(form, error)
+            else:
+                return HttpResponseRedirect(reverse("admin:contact_callbacktask_changelist"))
+        title = _("Call back %(contact)s") % {"contact": task.survey.contact_detail}
+        return admin_page(self, request, FORM, title, form=form)
+
+
+class SignInForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200, required=False)
+    phone = forms.CharField(label=gettext_lazy("Phone"), max_length=40, required=False)
+    company = forms.CharField(label=gettext_lazy("Company"), max_length=200, required=False)
+    host = forms.ModelChoiceField(
+        label=gettext_lazy("Host"),
+        queryset=StaffUser.objects.filter(is_active=True).order_by("username"),
+        required=False,
+    )
+    car = forms.CharField(
+        label=gettext_lazy("Car registration (parking)"), max_length=10, required=False
+    )
+
+
+class VisitReleaseForm(forms.Form):
+    recipient = forms.ChoiceField(label=gettext_lazy("To"), choices=Recipient.choices)
+    reference = forms.CharField(label=gettext_lazy("Their reference"), required=False)
+    handed_over = forms.CharField(
+        label=gettext_lazy("What was handed over"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+@admin.register(Visit)
+class VisitAdmin(ReadOnlyAdminMixin, AuditedReadAdmin):
+    """The reception desk: sign a visitor in (the host is told), tell the visitor the host is on
+    the way, issue a card, sign out; the evacuation list of who is inside now; a release to the
+    rescue service or an authority."""
+
+    audit_object_type = "visit"
+    audit_subject_path = "party_id"  # visitors are not customers: the read names the visit
+    list_display = ("signed_in_at", "name", "company", "site", "host", "state")
+    list_filter = ("site", "state")
+
+    def get_urls(self) -> list[Any]:
+        own = [
+            path(
+                "reception/<id:site_id>/",
+                self.admin_site.admin_view(self.reception_view),
+                name="contact_visit_reception",
+            ),
+            path(
+                "reception/<id:site_id>/release/",
+                self.admin_site.admin_view(self.release_view),
+                name="contact_visit_release",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def reception_view(self, request: HttpRequest, site_id: int) -> HttpResponse:
+        if not request.user.has_perm("contact.add_visit"):
+            raise DjangoPermissionDenied
+        site = get_object_or_404(Site, pk=site_id)
+        ctx = staff_context(request)
+        form = SignInForm(request.POST if "sign_in" in request.POST else None)
+        if request.method == "POST":
+            try:
+                if "sign_in" in request.POST and form.is_valid():
+                    services.visit_sign_in(ctx=ctx, site_id=site.pk, **form.cleaned_data)
+                    messages.success(request, _("Signed in: the host is told."))
+                    return HttpResponseRedirect(request.path)
+                for action, service in (
+                    ("sign_out", services.visit_sign_out),
+                    ("host_coming", services.visit_host_coming),
+                ):
+                    if action in request.POST:
+                        service(ctx=ctx, visit_id=int(request.POST[action]))
+                        return HttpResponseRedirect(request.path)
+                if "card" in request.POST:
+                    services.visit_card_issue(
+                        ctx=ctx,
+                        visit_id=int(request.POST.get("visit", "0") or 0),
+                        card=request.POST["card"],
+                    )
+                    return HttpResponseRedirect(request.path)
+            except DomainError as error:
+                if "sign_in" in request.POST:
+                    apply_problems(form, error)
+                else:
+                    messages.error(request, error.message)
+            except ValueError:
+                messages.error(request, _("There is no such visit."))
+        return admin_page(
+            self,
+            request,
+            "admin/contact/visit/reception.html",
+            _("Reception, %(site)s") % {"site": site},
+            site=site,
+            form=form,
+            inside=selectors.evacuation_list(ctx=ctx, site_id=site.pk),
+        )
+
+    def release_view(self, request: HttpRequest, site_id: int) -> HttpResponse:
+        if not request.user.has_perm("contact.add_visitrelease"):
+            raise DjangoPermissionDenied
+        site = get_object_or_404(Site, pk=site_id)
+        ctx = staff_context(request)
+        inside = selectors.evacuation_list(ctx=ctx, site_id=site.pk)
+        form = VisitReleaseForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.visit_release(
+                    ctx=ctx,
+                    site_id=site.pk,
+                    visit_ids=[v.pk for v in inside],
+                    released_by=request.user,  # type: ignore[arg-type]
+                    **form.cleaned_data,
+                )
+            except DomainError as error:
+                apply_problems(form, error)
+            else:
+                messages.success(request, _("The release is recorded."))
+                return HttpResponseRedirect(
+                    reverse("admin:contact_visit_reception", args=[site.pk])
+                )
+        return admin_page(
+            self,
+            request,
+            FORM,
+            _("Hand the evacuation list of %(site)s over") % {"site": site},
+            form=form,
+        )

@@ -25,6 +25,14 @@ MESSAGES: dict[str, Promise] = {
     ),
     "interaction.reported_needs_threat": _("Only a recorded threat is reported to the police."),
     "review.count": _("Draw at least one recording."),
+    "survey.nps": _("Answer with a whole number from %(low)s to %(high)s."),
+    "survey.satisfaction": _("Answer with a whole number from %(low)s to %(high)s."),
+    "survey.resolved": _("Answer yes or no."),
+    "visit.name": _("Give the visitor's name."),
+    "visit.phone": _("Give the visitor's phone number."),
+    "visit.host": _("Name the host the visitor has come to."),
+    "visit.no_parking": _("The site has no visitor parking: no car is kept."),
+    "visit.car": _("A registration number is like ABC 123 or ABC 12D."),
 }
 
 TRANSITION = _("The recording cannot go from %(state_from)s to %(state_to)s.")

@@ -308,3 +308,270 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_source_display()} {self.received_at:%Y-%m-%d}"
+
+
+class SurveyState(models.TextChoices):
+    QUEUED = rules.SurveyState.QUEUED, _("Queued")
+    SENT = rules.SurveyState.SENT, _("Sent")
+    STOPPED = rules.SurveyState.STOPPED, _("Stopped by an objection")
+    FAILED = rules.SurveyState.FAILED, _("Could not be sent")
+    ANSWERED = rules.SurveyState.ANSWERED, _("Answered")
+
+
+class SurveyChannel(models.TextChoices):
+    EMAIL = rules.SurveyChannel.EMAIL, _("E-mail")
+    SMS = rules.SurveyChannel.SMS, _("SMS")
+
+
+class Survey(models.Model):
+    """A satisfaction survey after a closed matter (seed 003): the request, and the answer with
+    its unique response id, the matter, the employee (and team) and the customer when there is
+    one. The group company that asks is the controller, named in the request."""
+
+    response_id = models.UUIDField(_("response id"), unique=True)
+    matter = models.CharField(_("matter"), max_length=100)
+    employee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    team = models.CharField(_("team"), max_length=100)
+    controller = models.CharField(_("controller"), max_length=200)
+    party = models.ForeignKey(
+        "parties.Party",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("customer"),
+    )
+    channel = models.CharField(_("channel"), max_length=8, choices=SurveyChannel.choices)
+    contact_detail = models.CharField(_("contact detail"), max_length=200)
+    contact_key = models.CharField(_("contact detail, normalised"), max_length=200)
+    state = models.CharField(
+        _("state"), max_length=10, choices=SurveyState.choices, default="queued"
+    )
+    created_at = models.DateTimeField(_("asked"))
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    nps = models.PositiveSmallIntegerField(_("likely to recommend (0-10)"), null=True, blank=True)
+    satisfaction = models.PositiveSmallIntegerField(
+        _("satisfied with the handling (1-5)"), null=True, blank=True
+    )
+    resolved = models.BooleanField(_("matter resolved"), null=True, blank=True)
+    free_text = models.TextField(_("other comments"), blank=True)
+
+    class Meta:
+        verbose_name = _("satisfaction survey")
+        verbose_name_plural = _("satisfaction surveys")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["state", "contact_key"], name="survey_state_contact"),
+            models.Index(fields=["answered_at"], name="survey_answered"),
+            models.Index(fields=["created_at"], name="survey_created"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="survey_answer_complete",
+                condition=Q(answered_at__isnull=True, nps__isnull=True, satisfaction__isnull=True)
+                | Q(
+                    state="answered",
+                    answered_at__isnull=False,
+                    nps__lte=10,
+                    satisfaction__gte=1,
+                    satisfaction__lte=5,
+                    resolved__isnull=False,
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.response_id)
+
+
+class OutboxState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    STOPPED = "stopped", _("Stopped")
+    FAILED = "failed", _("Failed")
+
+
+class OutboxMessage(models.Model):
+    """An e-mail or SMS to send, written in the transaction that decides it and sent after it
+    (``outbox_send``): sent at most once, retried a few times, stopped when its survey is."""
+
+    channel = models.CharField(_("channel"), max_length=8, choices=SurveyChannel.choices)
+    recipient = models.CharField(_("to"), max_length=200)
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    body = models.TextField(_("text"))
+    state = models.CharField(
+        _("state"), max_length=8, choices=OutboxState.choices, default="queued"
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.CharField(_("last error"), max_length=300, blank=True)
+    provider_id = models.CharField(_("provider's id"), max_length=100, blank=True)
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, null=True, blank=True, related_name="messages"
+    )
+    visit = models.ForeignKey(
+        "contact.Visit", on_delete=models.CASCADE, null=True, blank=True, related_name="messages"
+    )
+    created_at = models.DateTimeField(_("written"))
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outgoing messages")
+        indexes = [models.Index(fields=["state", "id"], name="outbox_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class CallbackTask(models.Model):
+    """A very dissatisfied answer: someone calls the person back (seed 003)."""
+
+    survey = models.OneToOneField(Survey, on_delete=models.CASCADE, related_name="callback")
+    opened_at = models.DateTimeField(_("opened"))
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    outcome = models.TextField(_("outcome"), blank=True)
+
+    class Meta:
+        verbose_name = _("callback after a survey")
+        verbose_name_plural = _("callbacks after surveys")
+        ordering = ["opened_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="survey_callback_done_with_outcome",
+                condition=Q(done_at__isnull=True, done_by__isnull=True)
+                | Q(done_at__isnull=False, done_by__isnull=False) & ~Q(outcome=""),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey} ({self.opened_at:%Y-%m-%d})"
+
+
+class VisitState(models.TextChoices):
+    SIGNED_IN = rules.VisitState.SIGNED_IN, _("Signed in")
+    SIGNED_OUT = rules.VisitState.SIGNED_OUT, _("Signed out")
+
+
+class Visit(models.Model):
+    """A visitor at a site (seed 003): name, phone, company, the host; the car's registration
+    where the site has parking; the visitor card and its door passages. Kept by the site's rule
+    from the day of the visit."""
+
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="visits")
+    name = models.CharField(_("name"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=40)
+    company = models.CharField(_("company"), max_length=200, blank=True)
+    host = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("host")
+    )
+    car = models.CharField(_("car registration"), max_length=10, blank=True)
+    card = models.CharField(_("visitor card"), max_length=40, blank=True)
+    state = models.CharField(
+        _("state"), max_length=12, choices=VisitState.choices, default="signed-in"
+    )
+    visited_on = models.DateField(_("day of the visit"))
+    signed_in_at = models.DateTimeField(_("signed in"))
+    signed_out_at = models.DateTimeField(_("signed out"), null=True, blank=True)
+    host_coming_at = models.DateTimeField(_("host on the way"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        ordering = ["-signed_in_at"]
+        indexes = [
+            models.Index(fields=["site", "visited_on", "state"], name="visit_evacuation"),
+            models.Index(fields=["visited_on"], name="visit_retention"),
+        ]
+        constraints = [
+            models.CheckConstraint(name="visit_has_a_name", condition=~Q(name="")),
+            models.CheckConstraint(
+                name="visit_signed_out_when",
+                condition=Q(state="signed-in", signed_out_at__isnull=True)
+                | Q(state="signed-out", signed_out_at__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["site", "card"],
+                condition=Q(state="signed-in") & ~Q(card=""),
+                name="visit_card_one_visitor_at_a_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.visited_on})"
+
+
+class DoorPassage(models.Model):
+    """A door the visitor card passed (from the card system)."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="passages")
+    door = models.CharField(_("door"), max_length=100)
+    passed_at = models.DateTimeField(_("passed"))
+
+    class Meta:
+        verbose_name = _("door passage")
+        verbose_name_plural = _("door passages")
+        ordering = ["passed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.door} {self.passed_at:%H:%M}"
+
+
+class Recipient(models.TextChoices):
+    RESCUE_SERVICE = rules.Recipient.RESCUE_SERVICE, _("Rescue service")
+    POLICE = rules.Recipient.POLICE, _("Police or another authority")
+
+
+class VisitRelease(models.Model):
+    """Visitors' data handed to the rescue service at an incident or to an authority at a police
+    report, investigation or supervision: to whom, their reference, what, who, when."""
+
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
+    recipient = models.CharField(_("recipient"), max_length=16, choices=Recipient.choices)
+    reference = models.CharField(_("their reference"), max_length=100, blank=True)
+    handed_over = models.TextField(_("what was handed over"))
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    released_at = models.DateTimeField(_("released"))
+
+    class Meta:
+        verbose_name = _("release of visitors' data")
+        verbose_name_plural = _("releases of visitors' data")
+        ordering = ["-released_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="visit_release_police_reference",
+                condition=~Q(recipient="police") | ~Q(reference=""),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_recipient_display()} {self.released_at:%Y-%m-%d %H:%M}"
+
+
+class ReleasedVisit(models.Model):
+    """One visit whose data went with a release."""
+
+    release = models.ForeignKey(VisitRelease, on_delete=models.CASCADE, related_name="visits")
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="releases")
+
+    class Meta:
+        verbose_name = _("released visit")
+        verbose_name_plural = _("released visits")
+        constraints = [
+            models.UniqueConstraint(fields=["release", "visit"], name="released_visit_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.release_id}: {self.visit_id}"

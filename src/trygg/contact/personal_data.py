@@ -77,6 +77,92 @@ MAP = (
         },
     ),
     model_map(
+        "contact.Survey",
+        P.SURVEY,
+        {
+            "response_id": C.ACTIVITY,
+            "matter": C.ACTIVITY,
+            "employee": (C.EMPLOYEE, P.STAFF),
+            "party": C.IDENTITY,
+            "channel": C.ACTIVITY,
+            "contact_detail": C.CONTACT,
+            "contact_key": C.CONTACT,
+            "state": C.ACTIVITY,
+            "created_at": C.ACTIVITY,
+            "sent_at": C.ACTIVITY,
+            "answered_at": C.ACTIVITY,
+            "nps": C.ACTIVITY,
+            "satisfaction": C.ACTIVITY,
+            "resolved": C.ACTIVITY,
+            "free_text": C.FREE_TEXT,
+        },
+        other=("team", "controller"),
+    ),
+    model_map(
+        "contact.OutboxMessage",
+        P.SURVEY,
+        {
+            "channel": C.ACTIVITY,
+            "recipient": C.CONTACT,
+            "subject": C.FREE_TEXT,
+            "body": C.FREE_TEXT,
+            "state": C.ACTIVITY,
+            "attempts": C.ACTIVITY,
+            "error": C.ACTIVITY,
+            "provider_id": C.ACTIVITY,
+            "survey": C.ACTIVITY,
+            "visit": (C.ACTIVITY, P.VISITORS),
+            "created_at": C.ACTIVITY,
+            "sent_at": C.ACTIVITY,
+        },
+    ),
+    model_map(
+        "contact.CallbackTask",
+        P.SURVEY,
+        {
+            "survey": C.ACTIVITY,
+            "opened_at": C.ACTIVITY,
+            "done_at": C.ACTIVITY,
+            "done_by": (C.EMPLOYEE, P.STAFF),
+            "outcome": C.FREE_TEXT,
+        },
+    ),
+    model_map(
+        "contact.Visit",
+        P.VISITORS,
+        {
+            "name": C.IDENTITY,
+            "phone": C.CONTACT,
+            "company": C.IDENTITY,
+            "host": (C.EMPLOYEE, P.STAFF),
+            "car": C.IDENTITY,
+            "card": C.ACTIVITY,
+            "state": C.ACTIVITY,
+            "visited_on": C.ACTIVITY,
+            "signed_in_at": C.ACTIVITY,
+            "signed_out_at": C.ACTIVITY,
+            "host_coming_at": C.ACTIVITY,
+        },
+        other=("site",),
+    ),
+    model_map(
+        "contact.DoorPassage",
+        P.VISITORS,
+        {"visit": C.ACTIVITY, "door": C.ACTIVITY, "passed_at": C.ACTIVITY},
+    ),
+    model_map(
+        "contact.VisitRelease",
+        P.VISITORS,
+        {
+            "reference": C.OFFENCE,
+            "handed_over": C.FREE_TEXT,
+            "released_by": (C.EMPLOYEE, P.STAFF),
+            "released_at": C.ACTIVITY,
+        },
+        other=("site", "recipient"),
+    ),
+    model_map("contact.ReleasedVisit", P.VISITORS, {"release": C.ACTIVITY, "visit": C.ACTIVITY}),
+    model_map(
         "contact.Objection",
         P.SURVEY,
         {
@@ -114,6 +200,34 @@ RETENTION = (
     # A declined quality recording keeps nothing personal, and goes with the same rule.
     # After both purges (the run goes through the rules in order): the deleted recordings' files.
     Expire("recording-quality", "contact.RecordingFile", _expire_files),
+    # Survey answers 18 months from the answer, a request never answered 18 months from when it
+    # was made (with its messages); comments beyond the standard questions 12 months.
+    Purge("survey", "contact.Survey", "answered_at", subjects=("party",)),
+    Purge(
+        "survey",
+        "contact.Survey",
+        "created_at",
+        subjects=("party",),
+        when={"answered_at__isnull": True},
+    ),
+    # Visitors by their site's rule, from the day of the visit ("1 dag från dagen för besöket"),
+    # with their door passages and messages; a record of a release goes with the same rule.
+    Purge("visitor", "contact.Visit", "visited_on", when={"site__visitor_rule": "visitor"}),
+    Purge("visitor-30", "contact.Visit", "visited_on", when={"site__visitor_rule": "visitor-30"}),
+    Purge("visitor", "contact.VisitRelease", "released_at", when={"site__visitor_rule": "visitor"}),
+    Purge(
+        "visitor-30",
+        "contact.VisitRelease",
+        "released_at",
+        when={"site__visitor_rule": "visitor-30"},
+    ),
+    Purge(
+        "survey-free-text",
+        "contact.Survey",
+        "answered_at",
+        subjects=("party",),
+        clear=("free_text",),
+    ),
 )
 
 

@@ -10,32 +10,45 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import random
+import re
 import uuid
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.files.base import File
 from django.core.files.storage import storages
 from django.db import transaction
+from django.db.models import F, Q
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from trygg.contact import rules
+from trygg.contact import links, messaging, rules, selectors
 from trygg.contact.messages import rule_message
+from trygg.contact.messaging import to_e164
 from trygg.contact.models import (
+    CallbackTask,
+    DoorPassage,
     Interaction,
     InteractionState,
     Objection,
     ObjectionSource,
+    OutboxMessage,
+    OutboxState,
     PoliceRelease,
     PoliceReport,
     RecordingFile,
+    ReleasedVisit,
     Review,
     Site,
     SiteController,
+    Survey,
+    Visit,
+    VisitRelease,
 )
 from trygg.identity.models import StaffUser
 from trygg.kernel import clock, holds
 from trygg.kernel.audit import AuditContext, audit_record
-from trygg.kernel.errors import NotFound, ValidationFailed
+from trygg.kernel.errors import FieldProblem, NotFound, ValidationFailed
 from trygg.kernel.models import AuditAction
 from trygg.parties.models import Party
 
@@ -461,4 +474,510 @@ def objection_record(
             object_id=objection.pk,
             detail={"source": source},
         )
+        surveys_stop(party=party, contact=contact)
     return objection
+
+
+# -- satisfaction surveys ----------------------------------------------------------------------
+
+
+def _objected(party_id: int | None, contact_key: str) -> Q:
+    """Surveys of a person or contact detail that objected (for a set-based UPDATE)."""
+    condition = Q(pk__in=[])
+    if party_id is not None:
+        condition |= Q(party_id=party_id)
+    if contact_key:
+        condition |= Q(contact_key=contact_key)
+    return condition
+
+
+def surveys_stop(*, party: Party | None, contact: str) -> int:
+    """Every queued survey of the person or contact detail stopped, in one statement each."""
+    key = normalise_contact(contact)
+    if party is None and not key:
+        return 0
+    stopped = list(
+        Survey.objects.filter(
+            _objected(party.pk if party else None, key), state=rules.SurveyState.QUEUED
+        ).values_list("pk", flat=True)
+    )
+    if not stopped:
+        return 0
+    Survey.objects.filter(pk__in=stopped, state=rules.SurveyState.QUEUED).update(
+        state=rules.SurveyState.STOPPED
+    )
+    OutboxMessage.objects.filter(survey_id__in=stopped, state=OutboxState.QUEUED).update(
+        state=OutboxState.STOPPED
+    )
+    return len(stopped)
+
+
+def _survey_text(survey: Survey, language: str) -> tuple[str, str]:
+    answer = f"{settings.TRYGG_PUBLIC_URL}/contact/survey/?t=" + links.answer_token(
+        response_id=survey.response_id
+    )
+    objection = f"{settings.TRYGG_PUBLIC_URL}/contact/objection/link/?t=" + links.objection_token(
+        response_id=survey.response_id
+    )
+    with translation.override(language):
+        subject = _("How did we handle your matter?")
+        body = _(
+            "Hello,\n\n%(controller)s would like to know how satisfied you are with how we "
+            "handled your matter %(matter)s. Three questions, one minute:\n%(answer)s\n\n"
+            "Surveys like this are direct marketing. To get no more of them:\n%(objection)s\n"
+        ) % {
+            "controller": survey.controller,
+            "matter": survey.matter,
+            "answer": answer,
+            "objection": objection,
+        }
+    return str(subject), str(body)
+
+
+def survey_request(
+    *,
+    ctx: AuditContext,
+    matter: str,
+    employee: StaffUser,
+    team: str,
+    controller: str,
+    channel: str,
+    contact_detail: str,
+    party: Party | None = None,
+) -> Survey:
+    """Ask how satisfied the person was with a closed matter: by e-mail or SMS, through the
+    outbox. Refused for a person or contact detail that objected."""
+    problems = []
+    contact_detail = (contact_detail or "").strip()
+    if channel not in rules.SurveyChannel.__members__.values():
+        problems.append(("survey.channel", "channel", _("Choose e-mail or SMS.")))
+    elif channel == rules.SurveyChannel.EMAIL and "@" not in contact_detail:
+        problems.append(("survey.email", "contact_detail", _("Give an e-mail address.")))
+    elif channel == rules.SurveyChannel.SMS and not re.fullmatch(
+        r"\+[1-9]\d{6,14}", to_e164(contact_detail)
+    ):
+        problems.append(("survey.phone", "contact_detail", _("Give a mobile phone number.")))
+    for value, field, text in (
+        (matter, "matter", _("Name the matter.")),
+        (team, "team", _("Name the employee's team.")),
+        (controller, "controller", _("Name the company that asks.")),
+    ):
+        if not (value or "").strip():
+            problems.append((f"survey.{field}", field, text))
+    if problems:
+        raise ValidationFailed(
+            code=problems[0][0],
+            field=problems[0][1],
+            message=str(problems[0][2]),
+            problems=[FieldProblem(field, code, str(text)) for code, field, text in problems],
+        )
+    key = normalise_contact(contact_detail)
+    with transaction.atomic():
+        if selectors.has_objected(party_id=party.pk if party else None, contact=key):
+            raise ValidationFailed(
+                code="survey.objected",
+                field="contact_detail",
+                message=_("The person has objected to surveys: none is sent."),
+            )
+        survey = Survey.objects.create(
+            response_id=uuid.uuid4(),
+            matter=matter.strip(),
+            employee=employee,
+            team=team.strip(),
+            controller=controller.strip(),
+            party=party,
+            channel=channel,
+            contact_detail=contact_detail,
+            contact_key=key,
+            created_at=clock.now(),
+        )
+        subject, body = _survey_text(survey, party.preferred_language if party else "sv")
+        OutboxMessage.objects.create(
+            channel=channel,
+            recipient=contact_detail if channel == "email" else to_e164(contact_detail),
+            subject=subject,
+            body=body,
+            survey=survey,
+            created_at=clock.now(),
+        )
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.CREATE,
+            subject_id=party.pk if party else None,
+            object_type="survey",
+            object_id=survey.pk,
+            detail={"channel": channel, "matter": survey.matter},
+        )
+        transaction.on_commit(_enqueue_outbox)
+    return survey
+
+
+def _enqueue_outbox() -> None:
+    from trygg.contact.tasks import send_outbox
+
+    send_outbox.enqueue()
+
+
+def outbox_send(*, limit: int = 500) -> dict[str, int]:
+    """Send what the outbox holds. First, in one statement, stop every queued survey of a person
+    or contact detail that has objected (the check at send time); then claim each message with a
+    conditional UPDATE, so that two senders never send one message twice."""
+    objected_parties = Objection.objects.filter(party__isnull=False).values("party_id")
+    objected_contacts = Objection.objects.exclude(contact_detail="").values("contact_detail")
+    with transaction.atomic():
+        stopped = Survey.objects.filter(
+            Q(party_id__in=objected_parties) | Q(contact_key__in=objected_contacts),
+            state=rules.SurveyState.QUEUED,
+        ).update(state=rules.SurveyState.STOPPED)
+        OutboxMessage.objects.filter(
+            state=OutboxState.QUEUED, survey__state=rules.SurveyState.STOPPED
+        ).update(state=OutboxState.STOPPED)
+    counts = {"stopped": stopped, "sent": 0, "failed": 0, "retry": 0}
+    queue = list(
+        OutboxMessage.objects.filter(state=OutboxState.QUEUED)
+        .order_by("id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for pk in queue:
+        if not OutboxMessage.objects.filter(pk=pk, state=OutboxState.QUEUED).update(
+            state=OutboxState.SENDING, attempts=F("attempts") + 1
+        ):
+            continue  # another sender has it
+        message = OutboxMessage.objects.get(pk=pk)
+        try:
+            if message.channel == rules.SurveyChannel.EMAIL:
+                provider_id = messaging.send_email(
+                    to=message.recipient, subject=message.subject, body=message.body
+                )
+            else:
+                provider_id = messaging.send_sms(to=message.recipient, body=message.body)
+        except messaging.SendFailed as error:
+            final = message.attempts >= rules.SEND_ATTEMPTS
+            OutboxMessage.objects.filter(pk=pk).update(
+                state=OutboxState.FAILED if final else OutboxState.QUEUED, error=str(error)[:300]
+            )
+            if final and message.survey_id:
+                Survey.objects.filter(pk=message.survey_id, state=rules.SurveyState.QUEUED).update(
+                    state=rules.SurveyState.FAILED
+                )
+            counts["failed" if final else "retry"] += 1
+            continue
+        now = clock.now()
+        with transaction.atomic():
+            OutboxMessage.objects.filter(pk=pk).update(
+                state=OutboxState.SENT, sent_at=now, provider_id=provider_id, error=""
+            )
+            if message.survey_id:
+                Survey.objects.filter(pk=message.survey_id, state=rules.SurveyState.QUEUED).update(
+                    state=rules.SurveyState.SENT, sent_at=now
+                )
+        counts["sent"] += 1
+    return counts
+
+
+def survey_answer(
+    *,
+    ctx: AuditContext,
+    response_id: uuid.UUID,
+    nps: object,
+    satisfaction: object,
+    resolved: object,
+    free_text: str = "",
+) -> Survey:
+    """Record the answer, once. A very dissatisfied answer opens a callback task."""
+    try:
+        checked_nps, checked_satisfaction, checked_resolved = rules.check_answer(
+            nps, satisfaction, resolved
+        )
+    except rules.RuleErrors as errors:
+        first = errors.problems[0]
+        raise ValidationFailed(
+            code=first.code,
+            field=first.field,
+            message=rule_message(first),
+            problems=[FieldProblem(p.field, p.code, rule_message(p)) for p in errors.problems],
+        ) from errors
+    except rules.RuleError as error:
+        raise _failed(error) from error
+    with transaction.atomic():
+        survey = Survey.objects.filter(response_id=response_id).first()
+        if survey is None:
+            raise NotFound(_("There is no such survey."), code="survey.not_found")
+        try:
+            rules.check_survey_move(survey.state, rules.SurveyState.ANSWERED)
+        except rules.RuleError as error:
+            raise ValidationFailed(
+                code="survey.answered" if survey.state == "answered" else error.code,
+                field="state",
+                message=_("This survey is already answered. Thank you!")
+                if survey.state == "answered"
+                else _("This survey cannot be answered."),
+            ) from error
+        now = clock.now()
+        changed = Survey.objects.filter(pk=survey.pk, state=rules.SurveyState.SENT).update(
+            state=rules.SurveyState.ANSWERED,
+            answered_at=now,
+            nps=checked_nps,
+            satisfaction=checked_satisfaction,
+            resolved=checked_resolved,
+            free_text=(free_text or "").strip()[:4000],
+        )
+        if not changed:
+            raise ValidationFailed(
+                code="survey.answered",
+                field="state",
+                message=_("This survey is already answered. Thank you!"),
+            )
+        if checked_satisfaction == rules.VERY_DISSATISFIED:
+            CallbackTask.objects.create(survey=survey, opened_at=now)
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.UPDATE,
+            subject_id=survey.party_id,
+            object_type="survey",
+            object_id=survey.pk,
+            detail={"answered": True, "callback": checked_satisfaction == 1},
+        )
+    survey.refresh_from_db()
+    return survey
+
+
+def callback_done(
+    *, ctx: AuditContext, callback_id: int, user: StaffUser, outcome: str
+) -> CallbackTask:
+    """The person was called back after a very dissatisfied answer: what came of it."""
+    outcome = (outcome or "").strip()
+    if not outcome:
+        raise ValidationFailed(
+            code="callback.outcome", field="outcome", message=_("Write what came of the call.")
+        )
+    with transaction.atomic():
+        changed = CallbackTask.objects.filter(pk=callback_id, done_at__isnull=True).update(
+            done_at=clock.now(), done_by=user, outcome=outcome
+        )
+        if not changed:
+            if not CallbackTask.objects.filter(pk=callback_id).exists():
+                raise NotFound(_("There is no such callback."), code="callback.not_found")
+            raise ValidationFailed(
+                code="callback.done", field="outcome", message=_("This callback is already done.")
+            )
+        task = CallbackTask.objects.select_related("survey").get(pk=callback_id)
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.UPDATE,
+            subject_id=task.survey.party_id,
+            object_type="survey-callback",
+            object_id=task.pk,
+        )
+    return task
+
+
+# -- visitors ----------------------------------------------------------------------------------
+
+
+def _visit_failed(error: rules.RuleError) -> ValidationFailed:
+    problems = error.problems if isinstance(error, rules.RuleErrors) else [error]
+    return ValidationFailed(
+        code=problems[0].code,
+        field=problems[0].field,
+        message=rule_message(problems[0]),
+        problems=[FieldProblem(p.field, p.code, rule_message(p)) for p in problems],
+    )
+
+
+def visit_sign_in(
+    *,
+    ctx: AuditContext,
+    site_id: int,
+    name: str,
+    phone: str,
+    company: str,
+    host: StaffUser | None,
+    car: str = "",
+) -> Visit:
+    """A visitor signs in at the reception; the host is told at once (outbox)."""
+    site = Site.objects.filter(pk=site_id).first()
+    if site is None:
+        raise NotFound(_("There is no such site."), code="site.not_found")
+    try:
+        clean_name, plate = rules.check_sign_in(
+            name=name or "",
+            phone=phone or "",
+            host_given=host is not None,
+            car=car or "",
+            parking=site.parking,
+        )
+    except rules.RuleError as error:
+        raise _visit_failed(error) from error
+    assert host is not None
+    if not host.email:
+        raise ValidationFailed(
+            code="visit.host_unreachable",
+            field="host",
+            message=_("The host has no e-mail address to be told: call them, or choose another."),
+        )
+    now = clock.now()
+    with transaction.atomic():
+        visit = Visit.objects.create(
+            site=site,
+            name=clean_name,
+            phone=phone.strip(),
+            company=(company or "").strip(),
+            host=host,
+            car=plate,
+            visited_on=clock.today(),
+            signed_in_at=now,
+        )
+        OutboxMessage.objects.create(
+            channel=rules.SurveyChannel.EMAIL,
+            recipient=host.email,
+            subject=_("Your visitor has arrived"),
+            body=_("%(name)s (%(company)s) is waiting for you at the reception, %(site)s.")
+            % {"name": visit.name, "company": visit.company or "-", "site": site.address},
+            visit=visit,
+            created_at=now,
+        )
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.CREATE,
+            object_type="visit",
+            object_id=visit.pk,
+            detail={"site": site.code},
+        )
+        transaction.on_commit(_enqueue_outbox)
+    return visit
+
+
+def visit_host_coming(*, ctx: AuditContext, visit_id: int) -> Visit:
+    """The host is on the way: the visitor is told by SMS (once)."""
+    with transaction.atomic():
+        if not Visit.objects.filter(
+            pk=visit_id, state=rules.VisitState.SIGNED_IN, host_coming_at__isnull=True
+        ).update(host_coming_at=clock.now()):
+            raise ValidationFailed(
+                code="visit.host_coming",
+                field="state",
+                message=_("The visitor is already told, or has left."),
+            )
+        visit = Visit.objects.select_related("host").get(pk=visit_id)
+        OutboxMessage.objects.create(
+            channel=rules.SurveyChannel.SMS,
+            recipient=to_e164(visit.phone),
+            body=_("%(host)s is on the way to meet you.")
+            % {"host": visit.host.get_full_name() or visit.host.get_username()},
+            visit=visit,
+            created_at=clock.now(),
+        )
+        audit_record(ctx=ctx, action=AuditAction.UPDATE, object_type="visit", object_id=visit.pk)
+        transaction.on_commit(_enqueue_outbox)
+    return visit
+
+
+def visit_card_issue(*, ctx: AuditContext, visit_id: int, card: str) -> Visit:
+    card = (card or "").strip()
+    if not card:
+        raise ValidationFailed(
+            code="visit.card", field="card", message=_("Give the visitor card's number.")
+        )
+    with transaction.atomic():
+        if Visit.objects.filter(
+            site__visits__pk=visit_id, card=card, state=rules.VisitState.SIGNED_IN
+        ).exists():
+            raise ValidationFailed(
+                code="visit.card_in_use",
+                field="card",
+                message=_("That card is with another visitor who has not signed out."),
+            )
+        if not Visit.objects.filter(pk=visit_id, state=rules.VisitState.SIGNED_IN).update(
+            card=card
+        ):
+            raise ValidationFailed(
+                code="visit.signed_out", field="card", message=_("The visitor has left.")
+            )
+        audit_record(ctx=ctx, action=AuditAction.UPDATE, object_type="visit", object_id=visit_id)
+    return Visit.objects.get(pk=visit_id)
+
+
+def door_passage_record(
+    *, site_id: int, card: str, door: str, passed_at: dt.datetime
+) -> DoorPassage:
+    """The card system reports a door a visitor card passed."""
+    visit = Visit.objects.filter(
+        site_id=site_id, card=card, state=rules.VisitState.SIGNED_IN
+    ).first()
+    if visit is None:
+        raise NotFound(_("No visitor has that card now."), code="visit.card_unknown")
+    return DoorPassage.objects.create(visit=visit, door=door.strip()[:100], passed_at=passed_at)
+
+
+def visit_sign_out(*, ctx: AuditContext, visit_id: int) -> Visit:
+    with transaction.atomic():
+        visit = Visit.objects.filter(pk=visit_id).first()
+        if visit is None:
+            raise NotFound(_("There is no such visit."), code="visit.not_found")
+        try:
+            rules.check_visit_move(visit.state, rules.VisitState.SIGNED_OUT)
+        except rules.RuleError as error:
+            raise ValidationFailed(
+                code=error.code, field="state", message=_("The visitor has already signed out.")
+            ) from error
+        if not Visit.objects.filter(pk=visit_id, state=rules.VisitState.SIGNED_IN).update(
+            state=rules.VisitState.SIGNED_OUT, signed_out_at=clock.now()
+        ):
+            raise ValidationFailed(
+                code="visit.signed_out",
+                field="state",
+                message=_("The visitor has already signed out."),
+            )
+        audit_record(ctx=ctx, action=AuditAction.UPDATE, object_type="visit", object_id=visit_id)
+    visit.refresh_from_db()
+    return visit
+
+
+def visit_release(
+    *,
+    ctx: AuditContext,
+    site_id: int,
+    recipient: str,
+    reference: str,
+    handed_over: str,
+    visit_ids: list[int],
+    released_by: StaffUser,
+) -> VisitRelease:
+    """Record visitors' data handed to the rescue service or an authority."""
+    reference, handed_over = (reference or "").strip(), (handed_over or "").strip()
+    problems = []
+    if recipient not in rules.Recipient.__members__.values():
+        problems.append(("visit.recipient", "recipient", _("Choose who receives the data.")))
+    if recipient == rules.Recipient.POLICE and not reference:
+        problems.append(
+            ("visit.reference", "reference", _("Give the authority's reference of the matter."))
+        )
+    if not handed_over:
+        problems.append(("visit.handed_over", "handed_over", _("Say what was handed over.")))
+    if problems:
+        raise ValidationFailed(
+            code=problems[0][0],
+            field=problems[0][1],
+            message=str(problems[0][2]),
+            problems=[FieldProblem(f, c, str(t)) for c, f, t in problems],
+        )
+    with transaction.atomic():
+        visits = list(Visit.objects.filter(site_id=site_id, pk__in=visit_ids))
+        release = VisitRelease.objects.create(
+            site_id=site_id,
+            recipient=recipient,
+            reference=reference,
+            handed_over=handed_over,
+            released_by=released_by,
+            released_at=clock.now(),
+        )
+        ReleasedVisit.objects.bulk_create(ReleasedVisit(release=release, visit=v) for v in visits)
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.EXPORT,
+            object_type="visit-release",
+            object_id=release.pk,
+            detail={"recipient": recipient, "visits": [v.pk for v in visits]},
+        )
+    return release
