@@ -156,6 +156,7 @@ def _contact(party: Any) -> Any:
         ctx=SYSTEM, response_id=survey.response_id, nps=1, satisfaction=1, resolved=False
     )
     contact.objection_record(ctx=SYSTEM, source="my-pages", party=party)
+    contact.ticket_open(ctx=SYSTEM, problem="The PIN letter never came.", party=party)
     return interaction
 
 

@@ -25,6 +25,10 @@ from django.utils.translation import gettext_lazy
 from trygg.contact import selectors, services
 from trygg.contact.models import (
     CallbackTask,
+    Camera,
+    CustodyEvent,
+    FootageExport,
+    FootageViewing,
     Interaction,
     Objection,
     ObjectionSource,
@@ -34,7 +38,9 @@ from trygg.contact.models import (
     SiteController,
     SiteProcessing,
     SiteProcessor,
+    SupportTicket,
     Survey,
+    TicketHandler,
     Visit,
 )
 from trygg.identity.models import StaffUser
@@ -583,3 +589,46 @@ class VisitAdmin(ReadOnlyAdminMixin, AuditedReadAdmin):
             _("Hand the evacuation list of %(site)s over") % {"site": site},
             form=form,
         )
+
+
+@admin.register(Camera)
+class CameraAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Cameras and their signs per site (no personal data): kept by the security officer."""
+
+    list_display = ("site", "place", "signage", "active")
+    list_filter = ("site", "active")
+
+
+class CustodyInline(_ReadOnlyInline):
+    model = CustodyEvent
+    fields = ("action", "by", "to", "at", "sha256")
+
+
+@admin.register(FootageViewing)
+class FootageViewingAdmin(ReadOnlyAdminMixin, AuditedReadAdmin):
+    audit_object_type = "footage"
+    audit_subject_path = "party_id"  # footage names nobody by id: the read names the viewing
+    list_display = ("viewed_at", "site", "cameras", "recorded_on", "viewed_by")
+    list_filter = ("site",)
+
+
+@admin.register(FootageExport)
+class FootageExportAdmin(ReadOnlyAdminMixin, AuditedReadAdmin):
+    audit_object_type = "footage-export"
+    audit_subject_path = "party_id"
+    list_display = ("exported_at", "site", "recorded_on", "police_reference", "state")
+    inlines = [CustodyInline]
+
+
+class HandlerInline(_ReadOnlyInline):
+    model = TicketHandler
+    fields = ("name", "processor", "country", "safeguard", "added_at")
+
+
+@admin.register(SupportTicket)
+class SupportTicketAdmin(ReadOnlyAdminMixin, AuditedReadAdmin):
+    audit_object_type = "ticket"
+    audit_subject_path = "party_id"
+    list_display = ("id", "opened_at", "state", "closed_at", "party")
+    list_filter = ("state",)
+    inlines = [HandlerInline]

@@ -172,12 +172,16 @@ class Interaction(models.Model):
 
 
 class RecordingFile(models.Model):
-    """The stored audio, video or document file of an interaction, in the storage ``recordings``.
-    When the retention run deletes the interaction, ``interaction`` becomes empty and the same
-    run removes the file from storage, then this row."""
+    """A stored file in the storage ``recordings``: the audio, video or document of an
+    interaction, or a copy of camera footage exported for the police. When the retention run
+    deletes the record it belongs to, the reference becomes empty and the same run removes the
+    file from storage, then this row."""
 
     interaction = models.OneToOneField(
         Interaction, on_delete=models.SET_NULL, null=True, related_name="file"
+    )
+    export = models.OneToOneField(
+        "contact.FootageExport", on_delete=models.SET_NULL, null=True, related_name="file"
     )
     name = models.CharField(_("file in storage"), max_length=200, unique=True)
     content_type = models.CharField(_("content type"), max_length=100)
@@ -575,3 +579,159 @@ class ReleasedVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.release_id}: {self.visit_id}"
+
+
+class Camera(models.Model):
+    """A camera at a site and the sign that tells of it."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="cameras")
+    place = models.CharField(_("where"), max_length=200)
+    signage = models.CharField(
+        _("sign"), max_length=200, help_text=_("Where the sign telling of the camera is.")
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("camera")
+        verbose_name_plural = _("cameras")
+        ordering = ["site", "place"]
+        constraints = [models.CheckConstraint(name="camera_has_signage", condition=~Q(signage=""))]
+
+    def __str__(self) -> str:
+        return f"{self.place} ({self.site})"
+
+
+class FootageViewing(models.Model):
+    """Footage viewed after an incident: who, when, why, which cameras and which period."""
+
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
+    cameras = models.CharField(_("cameras"), max_length=300)
+    recorded_on = models.DateField(_("footage of the day"))
+    reason = models.TextField(_("why"))
+    viewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    viewed_at = models.DateTimeField(_("viewed"))
+
+    class Meta:
+        verbose_name = _("footage viewing")
+        verbose_name_plural = _("footage viewings")
+        ordering = ["-viewed_at"]
+        constraints = [models.CheckConstraint(name="viewing_has_reason", condition=~Q(reason=""))]
+
+    def __str__(self) -> str:
+        return f"{self.site} {self.viewed_at:%Y-%m-%d %H:%M}"
+
+
+class CustodyState(models.TextChoices):
+    EXPORTED = rules.Custody.EXPORTED, _("Exported")
+    HANDED_OVER = rules.Custody.HANDED_OVER, _("Handed over")
+    RECEIVED = rules.Custody.RECEIVED, _("Received by the police")
+
+
+class FootageExport(models.Model):
+    """A copy of footage for the police (their reference required), its file in the storage
+    ``recordings`` and its chain of custody; the copy goes by the site's camera rule."""
+
+    viewing = models.ForeignKey(FootageViewing, on_delete=models.PROTECT, related_name="exports")
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
+    recorded_on = models.DateField(_("footage of the day"))
+    police_reference = models.CharField(_("police reference"), max_length=100)
+    state = models.CharField(
+        _("custody"), max_length=12, choices=CustodyState.choices, default="exported"
+    )
+    exported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    exported_at = models.DateTimeField(_("exported"))
+
+    class Meta:
+        verbose_name = _("footage export")
+        verbose_name_plural = _("footage exports")
+        ordering = ["-exported_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="footage_export_police_reference", condition=~Q(police_reference="")
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.police_reference} ({self.recorded_on})"
+
+
+class CustodyEvent(models.Model):
+    """One link of the chain of custody: who had the copy, who took it, when."""
+
+    export = models.ForeignKey(FootageExport, on_delete=models.CASCADE, related_name="custody")
+    action = models.CharField(_("action"), max_length=12, choices=CustodyState.choices)
+    by = models.CharField(_("by"), max_length=200)
+    to = models.CharField(_("to"), max_length=200, blank=True)
+    at = models.DateTimeField(_("when"))
+    sha256 = models.CharField(_("SHA-256 of the copy"), max_length=64)
+
+    class Meta:
+        verbose_name = _("custody event")
+        verbose_name_plural = _("custody events")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class TicketState(models.TextChoices):
+    OPEN = rules.TicketState.OPEN, _("Open")
+    CLOSED = rules.TicketState.CLOSED, _("Closed")
+
+
+class SupportTicket(models.Model):
+    """A support ticket (seed 002): the problem, opened and closed; gone 3 years after closing."""
+
+    party = models.ForeignKey(
+        "parties.Party",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("customer"),
+    )
+    problem = models.TextField(_("problem"))
+    state = models.CharField(_("state"), max_length=8, choices=TicketState.choices, default="open")
+    opened_at = models.DateTimeField(_("opened"))
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("support ticket")
+        verbose_name_plural = _("support tickets")
+        ordering = ["-opened_at"]
+        indexes = [models.Index(fields=["closed_at"], name="ticket_retention")]
+        constraints = [
+            models.CheckConstraint(
+                name="ticket_closed_when",
+                condition=Q(state="open", closed_at__isnull=True)
+                | Q(state="closed", closed_at__isnull=False),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.opened_at:%Y-%m-%d}"
+
+
+class TicketHandler(models.Model):
+    """Someone who worked the ticket: our staff, or a processor's staff with their country and,
+    outside the EU/EEA, the safeguard of the transfer."""
+
+    ticket = models.ForeignKey(SupportTicket, on_delete=models.CASCADE, related_name="handlers")
+    name = models.CharField(_("name"), max_length=200)
+    processor = models.CharField(
+        _("processor"), max_length=200, blank=True, help_text=_("Empty for our own staff.")
+    )
+    country = models.CharField(_("country"), max_length=2)
+    safeguard = models.CharField(_("safeguard"), max_length=300, blank=True)
+    added_at = models.DateTimeField(_("added"))
+
+    class Meta:
+        verbose_name = _("ticket handler")
+        verbose_name_plural = _("ticket handlers")
+
+    def __str__(self) -> str:
+        return self.name

@@ -40,7 +40,13 @@ MAP = (
     model_map(
         "contact.RecordingFile",
         P.RECORDING_QUALITY,
-        {"interaction": C.IMAGE, "size": C.IMAGE, "sha256": C.IMAGE, "stored_at": C.ACTIVITY},
+        {
+            "interaction": C.IMAGE,
+            "export": (C.IMAGE, P.CAMERA),
+            "size": C.IMAGE,
+            "sha256": C.IMAGE,
+            "stored_at": C.ACTIVITY,
+        },
         other=("name", "content_type"),  # a random name; the content type of the recording
     ),
     model_map(
@@ -162,6 +168,65 @@ MAP = (
         other=("site", "recipient"),
     ),
     model_map("contact.ReleasedVisit", P.VISITORS, {"release": C.ACTIVITY, "visit": C.ACTIVITY}),
+    model_map("contact.Camera", P.CAMERA, {}, other=("site", "place", "signage", "active")),
+    model_map(
+        "contact.FootageViewing",
+        P.CAMERA,
+        {
+            "cameras": C.ACTIVITY,
+            "recorded_on": C.IMAGE,
+            "reason": C.OFFENCE,  # the incident, often a suspected crime
+            "viewed_by": (C.EMPLOYEE, P.STAFF),
+            "viewed_at": C.ACTIVITY,
+        },
+        other=("site",),
+    ),
+    model_map(
+        "contact.FootageExport",
+        P.CAMERA,
+        {
+            "viewing": C.IMAGE,
+            "recorded_on": C.IMAGE,
+            "police_reference": C.OFFENCE,
+            "state": C.ACTIVITY,
+            "exported_by": (C.EMPLOYEE, P.STAFF),
+            "exported_at": C.ACTIVITY,
+        },
+        other=("site",),
+    ),
+    model_map(
+        "contact.CustodyEvent",
+        P.CAMERA,
+        {
+            "export": C.OFFENCE,
+            "action": C.ACTIVITY,
+            "by": (C.EMPLOYEE, P.STAFF),
+            "to": C.ACTIVITY,
+            "at": C.ACTIVITY,
+            "sha256": C.IMAGE,
+        },
+    ),
+    model_map(
+        "contact.SupportTicket",
+        P.IT_SUPPORT,
+        {
+            "party": C.IDENTITY,
+            "problem": C.FREE_TEXT,
+            "state": C.ACTIVITY,
+            "opened_at": C.ACTIVITY,
+            "closed_at": C.ACTIVITY,
+        },
+    ),
+    model_map(
+        "contact.TicketHandler",
+        P.IT_SUPPORT,
+        {
+            "ticket": C.ACTIVITY,
+            "name": (C.EMPLOYEE, P.STAFF),
+            "added_at": C.ACTIVITY,
+        },
+        other=("processor", "country", "safeguard"),
+    ),
     model_map(
         "contact.Objection",
         P.SURVEY,
@@ -183,6 +248,19 @@ def _expire_files(on: dt.date, dry_run: bool) -> int:
 
 
 RETENTION = (
+    # Support tickets 3 years after closing (seed 002), with their handlers.
+    Purge("ticket", "contact.SupportTicket", "closed_at", subjects=("party",)),
+    # Exported copies of camera footage by the site's camera rule, from the day the images were
+    # recorded (their chain of custody with them; the file goes with the recordings' files
+    # below); the log of who viewed footage, when and why, is kept as the access log is.
+    Purge("camera", "contact.FootageExport", "recorded_on", when={"site__camera_rule": "camera"}),
+    Purge(
+        "camera-30",
+        "contact.FootageExport",
+        "recorded_on",
+        when={"site__camera_rule": "camera-30"},
+    ),
+    Purge("access-log", "contact.FootageViewing", "viewed_at"),
     Purge(
         "recording-threat",
         "contact.Interaction",

@@ -344,3 +344,86 @@ def check_sign_in(
 class Recipient(enum.StrEnum):
     RESCUE_SERVICE = "rescue-service"
     POLICE = "police"
+
+
+# -- camera footage register (seed 003) ----------------------------------------------------------
+# Staff view footage only after an incident, each viewing recorded with who, when and why; an
+# export goes to the police only with the police's reference, and each hand-over of the copy is
+# a link in its chain of custody. The footage is the camera vendor's; trygg keeps the register
+# and its own exported copies, deleted by the site's camera rule (14 days, 30 at Tegeluddsvägen)
+# counted from the day the images were recorded.
+
+
+class Custody(enum.StrEnum):
+    EXPORTED = "exported"
+    HANDED_OVER = "handed-over"
+    RECEIVED = "received"
+
+
+CUSTODY_TRANSITIONS: Final[Mapping[Custody, frozenset[Custody]]] = {
+    Custody.EXPORTED: frozenset({Custody.HANDED_OVER}),
+    Custody.HANDED_OVER: frozenset({Custody.HANDED_OVER, Custody.RECEIVED}),
+    Custody.RECEIVED: frozenset(),
+}
+
+
+def check_custody(now: str, to: str) -> None:
+    if Custody(to) not in CUSTODY_TRANSITIONS.get(Custody(now), frozenset()):
+        raise RuleError(
+            f"custody.{now}_to_{to}",
+            "action",
+            f"A copy that is {now} cannot be {to} next.",
+            state_from=now,
+            state_to=to,
+        )
+
+
+# -- support tickets (seed 002) ------------------------------------------------------------------
+# A ticket with the customer's problem, opened and closed; reopened if the problem returns
+# (the three years then count from the new closing). Its handlers are staff or a processor's
+# staff; a processor's handler outside the EU/EEA is marked with the country and the safeguard
+# (seed 002: India under standard contractual clauses, Art. 46(2)).
+
+EEA: Final = frozenset(
+    {
+        "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE",
+        "IS", "IT", "LI", "LT", "LU", "LV", "MT", "NL", "NO", "PL", "PT", "RO", "SE", "SI", "SK",
+    }
+)  # fmt: skip
+
+
+class TicketState(enum.StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+TICKET_TRANSITIONS: Final[Mapping[TicketState, frozenset[TicketState]]] = {
+    TicketState.OPEN: frozenset({TicketState.CLOSED}),
+    TicketState.CLOSED: frozenset({TicketState.OPEN}),
+}
+
+
+def check_ticket_move(now: str, to: str) -> None:
+    if TicketState(to) not in TICKET_TRANSITIONS.get(TicketState(now), frozenset()):
+        raise RuleError(
+            f"ticket.{now}_to_{to}",
+            "state",
+            f"A ticket that is {now} cannot become {to}.",
+            state_from=now,
+            state_to=to,
+        )
+
+
+def check_handler(*, processor: str, country: str, safeguard: str) -> str:
+    """The handler's country (ISO 3166 alpha-2); a processor's staff outside the EU/EEA needs
+    the transfer's safeguard."""
+    code = country.strip().upper()
+    if len(code) != 2 or not code.isalpha():
+        raise RuleError("ticket.country", "country", "Give the country as two letters (SE, IN).")
+    if processor.strip() and code not in EEA and not safeguard.strip():
+        raise RuleError(
+            "ticket.safeguard",
+            "safeguard",
+            "A processor's staff outside the EU/EEA handle data only under a safeguard: name it.",
+        )
+    return code

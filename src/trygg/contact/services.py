@@ -27,7 +27,10 @@ from trygg.contact.messages import rule_message
 from trygg.contact.messaging import to_e164
 from trygg.contact.models import (
     CallbackTask,
+    CustodyEvent,
     DoorPassage,
+    FootageExport,
+    FootageViewing,
     Interaction,
     InteractionState,
     Objection,
@@ -41,7 +44,9 @@ from trygg.contact.models import (
     Review,
     Site,
     SiteController,
+    SupportTicket,
     Survey,
+    TicketHandler,
     Visit,
     VisitRelease,
 )
@@ -406,7 +411,7 @@ def review_record(*, ctx: AuditContext, review_id: int, notes: str) -> Review:
 def recording_files_expire(on: dt.date, dry_run: bool) -> int:
     """The files whose interaction the retention run has deleted: removed from storage once the
     run commits, then their rows. A file that cannot be removed keeps its row for the next run."""
-    orphans = RecordingFile.objects.filter(interaction__isnull=True)
+    orphans = RecordingFile.objects.filter(interaction__isnull=True, export__isnull=True)
     rows = list(orphans.values_list("pk", "name"))
     if dry_run or not rows:
         return len(rows)
@@ -415,7 +420,9 @@ def recording_files_expire(on: dt.date, dry_run: bool) -> int:
         storage = recordings_storage()
         for pk, name in rows:
             storage.delete(name)
-            RecordingFile.objects.filter(pk=pk, interaction__isnull=True).delete()
+            RecordingFile.objects.filter(
+                pk=pk, interaction__isnull=True, export__isnull=True
+            ).delete()
 
     transaction.on_commit(remove)
     return len(rows)
@@ -981,3 +988,249 @@ def visit_release(
             detail={"recipient": recipient, "visits": [v.pk for v in visits]},
         )
     return release
+
+
+# -- camera footage register -------------------------------------------------------------------
+
+
+def footage_view(
+    *,
+    ctx: AuditContext,
+    site_id: int,
+    cameras: str,
+    recorded_on: dt.date,
+    reason: str,
+    viewed_by: StaffUser,
+) -> FootageViewing:
+    """Footage is viewed only after an incident: record who, when, why, which cameras."""
+    reason, cameras = (reason or "").strip(), (cameras or "").strip()
+    if not reason:
+        raise ValidationFailed(
+            code="footage.reason",
+            field="reason",
+            message=_("Say which incident makes it necessary to view the footage."),
+        )
+    if not cameras:
+        raise ValidationFailed(
+            code="footage.cameras", field="cameras", message=_("Say which cameras are viewed.")
+        )
+    if not Site.objects.filter(pk=site_id).exists():
+        raise NotFound(_("There is no such site."), code="site.not_found")
+    with transaction.atomic():
+        viewing = FootageViewing.objects.create(
+            site_id=site_id,
+            cameras=cameras,
+            recorded_on=recorded_on,
+            reason=reason,
+            viewed_by=viewed_by,
+            viewed_at=clock.now(),
+        )
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.READ,
+            object_type="footage",
+            object_id=viewing.pk,
+            detail={"site": site_id, "day": recorded_on.isoformat()},
+        )
+    return viewing
+
+
+def footage_export(
+    *,
+    ctx: AuditContext,
+    viewing_id: int,
+    police_reference: str,
+    content: IO[bytes],
+    exported_by: StaffUser,
+) -> FootageExport:
+    """A copy of the viewed footage for the police: refused without the police's reference."""
+    police_reference = (police_reference or "").strip()
+    if not police_reference:
+        raise ValidationFailed(
+            code="footage.police_reference",
+            field="police_reference",
+            message=_("Footage is exported only to the police, with their reference."),
+        )
+    viewing = FootageViewing.objects.filter(pk=viewing_id).first()
+    if viewing is None:
+        raise NotFound(_("There is no such viewing."), code="footage.not_found")
+    digest = hashlib.sha256()
+    size = 0
+    for chunk in iter(lambda: content.read(1 << 16), b""):
+        digest.update(chunk)
+        size += len(chunk)
+    content.seek(0)
+    storage = recordings_storage()
+    with transaction.atomic():
+        now = clock.now()
+        export = FootageExport.objects.create(
+            viewing=viewing,
+            site_id=viewing.site_id,
+            recorded_on=viewing.recorded_on,
+            police_reference=police_reference,
+            exported_by=exported_by,
+            exported_at=now,
+        )
+        name = storage.save(f"footage/{uuid.uuid4().hex}", File(content))
+        try:
+            RecordingFile.objects.create(
+                export=export,
+                name=name,
+                content_type="video/mp4",
+                size=size,
+                sha256=digest.hexdigest(),
+                stored_at=now,
+            )
+            CustodyEvent.objects.create(
+                export=export,
+                action=rules.Custody.EXPORTED,
+                by=exported_by.get_username(),
+                at=now,
+                sha256=digest.hexdigest(),
+            )
+            audit_record(
+                ctx=ctx,
+                action=AuditAction.EXPORT,
+                object_type="footage-export",
+                object_id=export.pk,
+                detail={"police_reference": police_reference, "sha256": digest.hexdigest()},
+            )
+        except BaseException:
+            storage.delete(name)
+            raise
+    return export
+
+
+def custody_record(
+    *, ctx: AuditContext, export_id: int, action: str, by: str, to: str = ""
+) -> CustodyEvent:
+    """The next link of the chain of custody (handed over, received)."""
+    by, to = (by or "").strip(), (to or "").strip()
+    if not by or (action == rules.Custody.HANDED_OVER and not to):
+        raise ValidationFailed(
+            code="custody.who",
+            field="to" if by else "by",
+            message=_("Say who handed the copy over and to whom."),
+        )
+    with transaction.atomic():
+        export = FootageExport.objects.select_related("file").filter(pk=export_id).first()
+        if export is None:
+            raise NotFound(_("There is no such export."), code="footage.not_found")
+        try:
+            rules.check_custody(export.state, action)
+        except rules.RuleError as error:
+            raise _failed(error) from error
+        if not FootageExport.objects.filter(pk=export.pk, state=export.state).update(state=action):
+            raise ValidationFailed(
+                code="custody.changed",
+                field="action",
+                message=_("The copy was changed by someone else meanwhile: look at it again."),
+            )
+        stored = getattr(export, "file", None)
+        event = CustodyEvent.objects.create(
+            export=export,
+            action=action,
+            by=by,
+            to=to,
+            at=clock.now(),
+            sha256=stored.sha256 if stored else "",
+        )
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.UPDATE,
+            object_type="footage-export",
+            object_id=export.pk,
+            detail={"custody": action},
+        )
+    return event
+
+
+# -- support tickets ---------------------------------------------------------------------------
+
+
+def ticket_open(*, ctx: AuditContext, problem: str, party: Party | None = None) -> SupportTicket:
+    problem = (problem or "").strip()
+    if not problem:
+        raise ValidationFailed(
+            code="ticket.problem", field="problem", message=_("Describe the problem.")
+        )
+    with transaction.atomic():
+        ticket = SupportTicket.objects.create(party=party, problem=problem, opened_at=clock.now())
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.CREATE,
+            subject_id=party.pk if party else None,
+            object_type="ticket",
+            object_id=ticket.pk,
+        )
+    return ticket
+
+
+def ticket_handler_add(
+    *,
+    ctx: AuditContext,
+    ticket_id: int,
+    name: str,
+    country: str,
+    processor: str = "",
+    safeguard: str = "",
+) -> TicketHandler:
+    """A handler of the ticket; a processor's staff outside the EU/EEA named with the safeguard."""
+    if not (name or "").strip():
+        raise ValidationFailed(code="ticket.handler", field="name", message=_("Name the handler."))
+    try:
+        code = rules.check_handler(processor=processor, country=country, safeguard=safeguard)
+    except rules.RuleError as error:
+        raise _failed(error) from error
+    with transaction.atomic():
+        ticket = SupportTicket.objects.filter(pk=ticket_id).first()
+        if ticket is None:
+            raise NotFound(_("There is no such ticket."), code="ticket.not_found")
+        handler = TicketHandler.objects.create(
+            ticket=ticket,
+            name=name.strip(),
+            processor=processor.strip(),
+            country=code,
+            safeguard=safeguard.strip(),
+            added_at=clock.now(),
+        )
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.UPDATE,
+            subject_id=ticket.party_id,
+            object_type="ticket",
+            object_id=ticket.pk,
+            detail={"handler": handler.pk, "country": code},
+        )
+    return handler
+
+
+def ticket_move(*, ctx: AuditContext, ticket_id: int, to: str) -> SupportTicket:
+    """Close a ticket (its three years start), or reopen it when the problem returns."""
+    with transaction.atomic():
+        ticket = SupportTicket.objects.filter(pk=ticket_id).first()
+        if ticket is None:
+            raise NotFound(_("There is no such ticket."), code="ticket.not_found")
+        try:
+            rules.check_ticket_move(ticket.state, to)
+        except rules.RuleError as error:
+            raise _failed(error) from error
+        closed_at = clock.now() if to == rules.TicketState.CLOSED else None
+        if not SupportTicket.objects.filter(pk=ticket.pk, state=ticket.state).update(
+            state=to, closed_at=closed_at
+        ):
+            raise ValidationFailed(
+                code="ticket.changed",
+                field="state",
+                message=_("The ticket was changed by someone else meanwhile."),
+            )
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.UPDATE,
+            subject_id=ticket.party_id,
+            object_type="ticket",
+            object_id=ticket.pk,
+            detail={"state": to},
+        )
+    ticket.refresh_from_db()
+    return ticket
