@@ -133,3 +133,4 @@ def test_phone_numbers_and_addresses_are_one_form(db: Any) -> None:
     assert Objection.objects.count() == 1
     services.objection_record(ctx=SYSTEM, source="link", contact_detail="+46 70-123 45 67")
     assert selectors.has_objected(party_id=None, contact=services.normalise_contact("+46701234567"))
+    assert selectors.has_objected(party_id=None, contact=services.normalise_contact("0701234567"))

@@ -184,7 +184,7 @@ def interaction_start(
 
 def interaction_decline(*, ctx: AuditContext, interaction_id: int) -> None:
     """The person said no to a quality recording: the employee marks it during the interaction.
-    Nothing of it is kept: the record goes, and a file sent later is refused."""
+    The contact detail and the person are emptied at once, and a file sent later is refused."""
     with transaction.atomic():
         interaction = Interaction.objects.filter(pk=interaction_id).first()
         if interaction is None:
@@ -432,10 +432,10 @@ def recording_files_expire(on: dt.date, dry_run: bool) -> int:
 
 
 def normalise_contact(detail: str) -> str:
+    """One form per contact detail: an e-mail address in lower case, a phone number in E.164
+    (070-123 45 67 and +46 70 123 45 67 are one number)."""
     detail = (detail or "").strip()
-    return (
-        detail.lower() if "@" in detail else "".join(c for c in detail if c.isdigit() or c == "+")
-    )
+    return detail.lower() if "@" in detail else to_e164(detail)
 
 
 def objection_record(
