@@ -22,6 +22,7 @@ from trygg.protection.dispatch import Dispatcher
 from trygg.simulators.bankgirot import serve_in_thread
 from trygg.simulators.bankid import make_server
 from trygg.simulators.issuers import serve_in_thread as issuer_simulator
+from trygg.simulators.sms.server import SmsGateway
 from trygg.web.demo_billing import BillingDesk
 
 
@@ -49,6 +50,7 @@ class Command(BaseCommand):
         issuers' blocking services."""
         self._start_bankgirot()
         self._start_issuers()
+        self._start_sms()
         if not settings.TRYGG_BANKID_SIMULATOR:
             return
         port = urlsplit(settings.TRYGG_BANKID_URL).port or 8081
@@ -91,6 +93,21 @@ class Command(BaseCommand):
         self.stdout.write(
             f"\nIssuer simulator: {server.base_url}/  (what each card issuer, mobile operator, "
             "road authority and police received); blocks are sent as calls close"
+        )
+
+    def _start_sms(self) -> None:
+        """The SMS gateway (46elks API) on this machine when trygg is set to send to it."""
+        url = urlsplit(settings.TRYGG_SMS_URL)
+        if settings.PRODUCTION or url.hostname not in ("127.0.0.1", "localhost"):
+            return
+        try:
+            SmsGateway(url.port or 8083).start()
+        except OSError as error:
+            self.stderr.write(f"SMS gateway simulator not started on port {url.port}: {error}")
+            return
+        self.stdout.write(
+            f"\nSMS gateway simulator: {settings.TRYGG_SMS_URL}/a1/sms  (surveys and visitor "
+            "messages sent by SMS; user and password from TRYGG_SMS_USER/PASSWORD)"
         )
 
     def _start_worker(self) -> None:
