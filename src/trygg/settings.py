@@ -309,14 +309,29 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # Recorded interactions (contact): the file system here; S3-compatible object storage in
-    # production through the same storage API.
-    "recordings": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {
-            "location": os.environ.get("TRYGG_RECORDINGS_DIR", str(VAR_DIR / "recordings"))
-        },
-    },
+    # Recorded interactions and exported footage (contact): a folder, or S3-compatible object
+    # storage through django-storages when TRYGG_RECORDINGS_S3_BUCKET is set (with
+    # TRYGG_RECORDINGS_S3_ENDPOINT for a non-AWS store and the usual AWS_* credentials).
+    "recordings": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": os.environ["TRYGG_RECORDINGS_S3_BUCKET"],
+                "endpoint_url": os.environ.get("TRYGG_RECORDINGS_S3_ENDPOINT") or None,
+                "region_name": os.environ.get("TRYGG_RECORDINGS_S3_REGION") or None,
+                "file_overwrite": False,
+                "default_acl": None,
+                "querystring_auth": True,
+            },
+        }
+        if os.environ.get("TRYGG_RECORDINGS_S3_BUCKET")
+        else {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {
+                "location": os.environ.get("TRYGG_RECORDINGS_DIR", str(VAR_DIR / "recordings"))
+            },
+        }
+    ),
     "staticfiles": {
         "BACKEND": (
             "trygg.web.staticfiles.ManifestStaticStorage"
