@@ -42,6 +42,18 @@ def _own_file_exchange(settings: Any, tmp_path_factory: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _own_recordings(settings: Any, tmp_path_factory: Any) -> None:
+    """Recorded interactions go to a folder of each test's own (never the project's var/)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "recordings": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path_factory.mktemp("recordings"))},
+        },
+    }
+
+
+@pytest.fixture(autouse=True)
 def _audit_triggers(request: Any) -> Iterator[None]:
     """Transactional tests end with a flush, which the append-only triggers of the audit log
     would refuse on SQLite: lift them just before the flush, and put them back for every test."""

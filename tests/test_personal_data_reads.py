@@ -77,6 +77,9 @@ ADMIN_WITHOUT_PERSONAL_DATA = {
     "start": "an empty form to find the caller of a blocking call",
     "form": "the blank registration form of the protection service",
     "found": "an empty form for found keys, answered alike for every tag number",
+    "register": "an empty form to register an objection to direct marketing",
+    "draw": "an empty form to draw recordings for review",
+    "statistics": "figures per team and month, no person in them",
 }
 
 

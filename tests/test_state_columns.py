@@ -23,6 +23,7 @@ from django.db import models
 
 from trygg.billing import rules as billing_rules
 from trygg.claims import rules as claims_rules
+from trygg.contact import rules as contact_rules
 from trygg.insurance import application_rules
 from trygg.insurance import rules as insurance_rules
 from trygg.kernel import statetable
@@ -56,6 +57,11 @@ OWNERS: dict[str, frozenset[str]] = {
     "privacy.SubjectRequest": frozenset(
         {"trygg/privacy/services.py:_new_request", "trygg/privacy/services.py:_move"}
     ),
+    "contact.Interaction": frozenset({"trygg/contact/services.py"}),
+    "contact.Survey": frozenset({"trygg/contact/services.py"}),
+    "contact.Visit": frozenset({"trygg/contact/services.py"}),
+    "contact.FootageExport": frozenset({"trygg/contact/services.py"}),
+    "contact.SupportTicket": frozenset({"trygg/contact/services.py"}),
 }
 
 # The transition table of each registered column, and the model's own list of states.
@@ -73,6 +79,11 @@ TABLES: dict[str, statetable.StateTable] = {
     "protection.IdTheftCase": protection_rules.ID_THEFT_TRANSITIONS,
     "protection.DisputedClaim": protection_rules.DISPUTE_TRANSITIONS,
     "privacy.SubjectRequest": privacy_rules.REQUEST_TRANSITIONS,
+    "contact.Interaction": contact_rules.INTERACTION_TRANSITIONS,
+    "contact.Survey": contact_rules.SURVEY_TRANSITIONS,
+    "contact.Visit": contact_rules.VISIT_TRANSITIONS,
+    "contact.FootageExport": contact_rules.CUSTODY_TRANSITIONS,
+    "contact.SupportTicket": contact_rules.TICKET_TRANSITIONS,
 }
 
 # Columns named ``state`` that no transition table governs (yet): one-time things whose state
@@ -87,6 +98,7 @@ UNGOVERNED = frozenset(
         "parties.SoleTrader",
         "parties.LetterEvent",
         "protection.Payment",
+        "contact.OutboxMessage",
         "privacy.LegalHold",
     }
 )

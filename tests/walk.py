@@ -100,6 +100,7 @@ def seed_demo_customer(index: int) -> Seeded:
         ctx=SYSTEM,
         request_id=subject_request_ask(ctx=SYSTEM, party=party, kind="access").pk,
     )
+    interaction = _contact(party)
     return Seeded(
         customer,
         {
@@ -121,6 +122,7 @@ def seed_demo_customer(index: int) -> Seeded:
             "protection_invoice": agreement.invoices.first(),
             "subject_request": copy,
             "export_token": download_token(copy),
+            "interaction": interaction,
         },
     )
 
@@ -139,6 +141,48 @@ def _agreement(party: Any) -> Any:
     case = idtheft.idtheft_open(ctx=SYSTEM, customer=party, summary="Lån i kundens navn")
     idtheft.idtheft_claim_add(ctx=SYSTEM, case_id=case.pk, creditor="Långivaren", amount="100")
     return agreement_start(ctx=SYSTEM, customer=party, product_code="sperreservice-maned")
+def _contact(party: Any) -> Any:
+    """A recorded threat with the person authenticated, reported and reviewed; an objection."""
+    import io
+
+    from trygg.contact import services as contact
+
+    agent, _ = StaffUser.objects.get_or_create(
+        username="contact.agent", defaults={"is_staff": True}
+    )
+    coach, _ = StaffUser.objects.get_or_create(
+        username="contact.coach", defaults={"is_staff": True}
+    )
+    interaction = contact.interaction_start(
+        ctx=SYSTEM,
+        purpose="quality",
+        channel="phone",
+        matter="insurance",
+        contact_detail="+46701234567",
+        employee=agent,
+        party=party,
+    )
+    contact.interaction_store(
+        ctx=SYSTEM, interaction_id=interaction.pk, content=io.BytesIO(b"RIFF"), content_type=""
+    )
+    contact.review_draw(ctx=SYSTEM, employee=agent, coach=coach, count=1)
+    survey = contact.survey_request(
+        ctx=SYSTEM,
+        matter="Skada",
+        employee=agent,
+        team="Skador",
+        controller="Länsförsäkringar Stockholm",
+        channel="email",
+        contact_detail="walk@example.se",
+        party=party,
+    )
+    contact.outbox_send()
+    contact.survey_answer(
+        ctx=SYSTEM, response_id=survey.response_id, nps=1, satisfaction=1, resolved=False
+    )
+    contact.objection_record(ctx=SYSTEM, source="my-pages", party=party)
+    contact.ticket_open(ctx=SYSTEM, problem="The PIN letter never came.", party=party)
+    return interaction
 
 
 def _protection(party: Any) -> tuple[Any, Any, Any]:

@@ -158,6 +158,7 @@ INSTALLED_APPS = [
     "trygg.claims",
     "trygg.billing",
     "trygg.protection",
+    "trygg.contact",
     "trygg.overview",
     "trygg.privacy",
     "trygg.web",
@@ -308,6 +309,29 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Recorded interactions and exported footage (contact): a folder, or S3-compatible object
+    # storage through django-storages when TRYGG_RECORDINGS_S3_BUCKET is set (with
+    # TRYGG_RECORDINGS_S3_ENDPOINT for a non-AWS store and the usual AWS_* credentials).
+    "recordings": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": os.environ["TRYGG_RECORDINGS_S3_BUCKET"],
+                "endpoint_url": os.environ.get("TRYGG_RECORDINGS_S3_ENDPOINT") or None,
+                "region_name": os.environ.get("TRYGG_RECORDINGS_S3_REGION") or None,
+                "file_overwrite": False,
+                "default_acl": None,
+                "querystring_auth": True,
+            },
+        }
+        if os.environ.get("TRYGG_RECORDINGS_S3_BUCKET")
+        else {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {
+                "location": os.environ.get("TRYGG_RECORDINGS_DIR", str(VAR_DIR / "recordings"))
+            },
+        }
+    ),
     "staticfiles": {
         "BACKEND": (
             "trygg.web.staticfiles.ManifestStaticStorage"
@@ -454,3 +478,22 @@ TRYGG_ISSUERS: dict[str, dict[str, object]] = json.loads(
         )
     )
 )
+
+# Contact: the signed link in a survey to object to direct marketing is valid this many days
+# (a survey answered or objected to months later is still honoured through My pages or customer
+# service). Recorded interactions are stored in the storage "recordings" (STORAGES above;
+# TRYGG_RECORDINGS_DIR for its folder).
+TRYGG_OBJECTION_LINK_DAYS = _env_int("TRYGG_OBJECTION_LINK_DAYS", 90)
+
+# Satisfaction surveys and notices by SMS go through an HTTP SMS gateway (the 46elks API);
+# outside production to the local simulator (`python -m trygg.simulators.sms`). E-mail goes
+# through EMAIL_BACKEND (SMTP in production; `python -m trygg.simulators.smtp` is a local sink).
+TRYGG_SMS_URL = os.environ.get(
+    "TRYGG_SMS_URL", "https://api.46elks.com" if PRODUCTION else "http://127.0.0.1:8084"
+)
+TRYGG_SMS_USER = os.environ.get("TRYGG_SMS_USER", "" if PRODUCTION else "dev")
+TRYGG_SMS_PASSWORD = os.environ.get("TRYGG_SMS_PASSWORD", "" if PRODUCTION else "dev")
+TRYGG_SMS_FROM = os.environ.get("TRYGG_SMS_FROM", "trygg")
+# The public address of the portal, for links in messages (surveys, objections).
+TRYGG_PUBLIC_URL = os.environ.get("TRYGG_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+TRYGG_SURVEY_ANSWER_DAYS = _env_int("TRYGG_SURVEY_ANSWER_DAYS", 30)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("trygg.web.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("privacy/", include("trygg.privacy.urls")),
+    path("contact/", include("trygg.contact.urls")),
     path("api/v1/", api.urls),
     path("backoffice/", admin.site.urls),
 ]

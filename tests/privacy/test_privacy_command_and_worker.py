@@ -26,7 +26,7 @@ def command(*args: str) -> str:
     return out.getvalue()
 
 
-def test_register_as_csv_one_row_per_processing() -> None:
+def test_register_as_csv_one_row_per_processing(db: Any) -> None:
     rows = list(csv.DictReader(io.StringIO(command("register", "--format", "csv"))))
     assert {row["code"] for row in rows} == {str(p) for p in Processing}
     support = next(row for row in rows if row["code"] == "it-support")
@@ -34,7 +34,7 @@ def test_register_as_csv_one_row_per_processing() -> None:
     assert support["retention_rules"].startswith("ticket: 3 years")
 
 
-def test_register_as_json_in_swedish() -> None:
+def test_register_as_json_in_swedish(db: Any) -> None:
     document = json.loads(command("register", "--format", "json", "--language", "sv"))
     assert document["language"] == "sv"
     visitors = next(p for p in document["processings"] if p["code"] == "visitors")
@@ -45,14 +45,14 @@ def test_register_as_json_in_swedish() -> None:
     ]
 
 
-def test_register_as_pdf(tmp_path: Path) -> None:
+def test_register_as_pdf(db: Any, tmp_path: Path) -> None:
     target = tmp_path / "register.pdf"
     command("register", "--format", "pdf", "--language", "nb", "--output", str(target))
     content = target.read_bytes()
     assert content.startswith(b"%PDF") and len(content) > 3000
 
 
-def test_a_pdf_needs_a_file() -> None:
+def test_a_pdf_needs_a_file(db: Any) -> None:
     with pytest.raises(CommandError, match="--output"):
         command("register", "--format", "pdf")
 
@@ -100,6 +100,10 @@ def test_the_worker_runs_the_retention_and_queues_tomorrows() -> None:
     assert run.run_date == clock.today() and not run.dry_run
     done = DBTaskResult.objects.get(status="SUCCESSFUL")
     assert done.return_value["run"] == run.pk
-    waiting = DBTaskResult.objects.get(status="READY", args_kwargs__args=["privacy.retention"])
-    assert waiting.args_kwargs["args"] == ["privacy.retention"]
+    # Other apps' daily work (the contact app's outbox) is queued beside it.
+    (waiting,) = [
+        task
+        for task in DBTaskResult.objects.filter(status="READY")
+        if task.args_kwargs["args"] == ["privacy.retention"]
+    ]
     assert waiting.run_after is not None and waiting.run_after > clock.now()

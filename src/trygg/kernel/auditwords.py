@@ -111,6 +111,20 @@ _OBJECTS: dict[str, Promise] = {
     "protection_daily_run": gettext_lazy("the protection service's daily run"),
     "protection_invoice": gettext_lazy("a protection invoice"),
     "protection_payment": gettext_lazy("a protection payment"),
+    "evacuation-list": gettext_lazy("the evacuation list"),
+    "footage": gettext_lazy("camera footage"),
+    "footage-export": gettext_lazy("an export of camera footage"),
+    "interaction": gettext_lazy("a recorded interaction"),
+    "objection": gettext_lazy("an objection to direct marketing"),
+    "recording-file": gettext_lazy("a recording's file"),
+    "review": gettext_lazy("a review of a recording"),
+    "review-draw": gettext_lazy("a draw of recordings for review"),
+    "site-controller": gettext_lazy("a site's controller"),
+    "survey": gettext_lazy("a satisfaction survey"),
+    "survey-callback": gettext_lazy("a call-back after a survey"),
+    "ticket": gettext_lazy("a support ticket"),
+    "visit": gettext_lazy("a visit"),
+    "visit-release": gettext_lazy("a release of visitor data"),
 }
 
 _ACTORS: dict[str, Promise] = {

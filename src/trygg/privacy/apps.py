@@ -10,7 +10,10 @@ class PrivacyConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from trygg.kernel import holds
         from trygg.privacy import tasks  # noqa: F401 - registers the daily retention run
         from trygg.privacy.environment import mark_after_migrate
+        from trygg.privacy.services import hold_place
 
         post_migrate.connect(mark_after_migrate, sender=self, dispatch_uid="privacy.mark")
+        holds.register(hold_place)

@@ -41,7 +41,7 @@ COLUMNS = (
 
 def records(language: str) -> list[dict[str, Any]]:
     with translation.override(language):
-        return [activity.as_dict() for activity in REGISTER]
+        return [activity.as_dict(on=clock.today()) for activity in REGISTER]
 
 
 def _controller(c: dict[str, str]) -> str:

@@ -10,6 +10,7 @@ Texts are English and translated; company names and addresses are the seeds' own
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from trygg.kernel.datamap import Category
 from trygg.kernel.datamap import Processing as P
 from trygg.privacy import rules
+from trygg.privacy.discovery import personal_data_modules
 
 Text = str | Promise
 
@@ -57,8 +59,12 @@ class Activity:
     direct_marketing: bool = False
     seed: str = ""
 
-    def as_dict(self) -> dict[str, Any]:
-        """The record in plain values (the active language's texts)."""
+    def as_dict(self, on: dt.date | None = None) -> dict[str, Any]:
+        """The record in plain values (the active language's texts). On a date, controllers an
+        app keeps as data (the sites' controllers) replace the ones written here."""
+        controllers = [{"name": str(c.name), "scope": str(c.scope)} for c in self.controllers]
+        if on is not None:
+            controllers = controllers_from_data(self.code, on) or controllers
         return {
             "code": str(self.code),
             "name": str(self.name),
@@ -78,7 +84,7 @@ class Activity:
                 }
                 for code in self.rules
             ],
-            "controllers": [{"name": str(c.name), "scope": str(c.scope)} for c in self.controllers],
+            "controllers": controllers,
             "joint_controllers": self.joint,
             "processors": [str(p) for p in self.processors],
             "recipients": [str(r) for r in self.recipients],
@@ -635,6 +641,19 @@ REGISTER += (
         seed="004",
     ),
 )
+
+
+def controllers_from_data(code: P, on: dt.date) -> list[dict[str, str]]:
+    """The controllers of a processing on a date from an app's data: a ``CONTROLLERS`` mapping
+    in its ``personal_data`` module (processing: function of the date giving (name, scope))."""
+    for _label, module in personal_data_modules():
+        provider = getattr(module, "CONTROLLERS", {}).get(code)
+        if provider is not None:
+            found = provider(on)
+            if found:
+                return [{"name": name, "scope": scope} for name, scope in found]
+    return []
+
 
 BY_CODE = {activity.code: activity for activity in REGISTER}
 

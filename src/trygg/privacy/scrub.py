@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -161,6 +162,20 @@ def _scrub_fields(model: type[models.Model], fields: list[Any]) -> int:
         )
     for binary in binaries:
         touched = max(touched, manager.update(**{binary.attname: None if binary.null else b""}))
+    for uuid_field in [f for f in fields if isinstance(f, models.UUIDField)]:
+        # A response id or the like: a new random one per row (no SQL function for it on
+        # every database), written in batches.
+        batch: list[models.Model] = []
+        for row in manager.only("pk").iterator(chunk_size=2000):
+            setattr(row, uuid_field.attname, uuid.uuid4())
+            batch.append(row)
+            if len(batch) == 1000:
+                manager.bulk_update(batch, [uuid_field.attname])
+                touched = max(touched, len(batch))
+                batch = []
+        if batch:
+            manager.bulk_update(batch, [uuid_field.attname])
+            touched = max(touched, len(batch))
     if dates:
         for bucket in range(BUCKETS):
             shift = dt.timedelta(days=SHIFT_DAYS * (bucket + 1))

@@ -40,6 +40,7 @@ from trygg.parties.models import Party, PartyKind, SoleTrader
 from trygg.parties.selectors import person_by_id_number
 from trygg.parties.services import ContactInput, person_register, sole_trader_firm_register
 from trygg.web.demo_billing import load_demo_billing
+from trygg.web.demo_contact import load_demo_contact
 from trygg.web.demo_insurance import load_demo_insurance
 from trygg.web.demo_protection import load_demo_protection
 
@@ -101,6 +102,9 @@ STAFF = [
     ("premier", "billing_clerk", "Premiehandläggare Demo"),
     ("dataskydd", "privacy_officer", "Dataskyddsombud Demo"),
     ("sparr", "blocking_agent", "Spärrhandläggare Demo"),
+    ("reception", "reception", "Reception Demo"),
+    ("sakerhet", "security_officer", "Säkerhetsansvarig Demo"),
+    ("coach", "team_coach", "Coach Demo"),
 ]
 
 
@@ -319,6 +323,10 @@ def load_demo() -> tuple[list[DemoCustomer], list[DemoStaff], list[DemoToken]]:
     )
     if norwegian is not None:
         load_demo_protection(CTX, norwegian, agent_username="sparr")
+    if swedish:
+        load_demo_contact(
+            CTX, swedish[0], agent_username="kundtjanst", security_username="sakerhet"
+        )
     return customers, staff, tokens
 
 

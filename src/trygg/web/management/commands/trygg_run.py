@@ -24,6 +24,7 @@ from trygg.simulators.bankgirot import serve_in_thread
 from trygg.simulators.bankid import make_server
 from trygg.simulators.issuers import serve_in_thread as issuer_simulator
 from trygg.simulators.post import serve_in_thread as post_simulator
+from trygg.simulators.sms.server import SmsGateway
 from trygg.web.demo_billing import BillingDesk
 
 
@@ -52,6 +53,7 @@ class Command(BaseCommand):
         self._start_bankgirot()
         self._start_issuers()
         self._start_post()
+        self._start_sms()
         if not settings.TRYGG_BANKID_SIMULATOR:
             return
         port = urlsplit(settings.TRYGG_BANKID_URL).port or 8081
@@ -111,6 +113,20 @@ class Command(BaseCommand):
                     "posted; tracked to delivery a minute a step)"
                 )
         threading.Thread(target=post_desk, daemon=True, name="post").start()
+    def _start_sms(self) -> None:
+        """The SMS gateway (46elks API) on this machine when trygg is set to send to it."""
+        url = urlsplit(settings.TRYGG_SMS_URL)
+        if settings.PRODUCTION or url.hostname not in ("127.0.0.1", "localhost"):
+            return
+        try:
+            SmsGateway(url.port or 8084).start()
+        except OSError as error:
+            self.stderr.write(f"SMS gateway simulator not started on port {url.port}: {error}")
+            return
+        self.stdout.write(
+            f"\nSMS gateway simulator: {settings.TRYGG_SMS_URL}/a1/sms  (surveys and visitor "
+            "messages sent by SMS; user and password from TRYGG_SMS_USER/PASSWORD)"
+        )
 
     def _start_worker(self) -> None:
         """The background worker (billing runs and imports started in the back office), ended

@@ -1,0 +1,228 @@
+"""Benchmark: the daily retention over recorded interactions and survey answers, and the
+evacuation list of a site, on PostgreSQL.
+
+    .venv/bin/python bench/contact.py [--rows 10000000] [--visitors 5000] [--repeat 20]
+        [--database-url postgresql://postgres@127.0.0.1:5432/trygg_contact]
+
+The bench database is dropped, created and migrated (the four sites of seed 003 come with the
+migrations), then seeded with set-based SQL:
+
+* ``--rows`` rows in all, half recorded interactions (threat and quality alternately, started
+  evenly over the last 60 days, so about half are past their 30 days) and half satisfaction
+  surveys (answered evenly over the last 24 months, one in three with a free-text comment, so
+  about a quarter are past 18 months and a further quarter past the comment's 12 months);
+* ``--visitors`` visitors signed in today at Telegrafgatan (and as many signed out), and as many
+  again at the other sites and on earlier days.
+
+Measured, each in the same run:
+
+1. Baseline: the same deletes and the same update as plain SQL on copies of the two tables
+   (``DELETE ... WHERE started_at < cut``, ``DELETE ... WHERE answered_at < cut``,
+   ``UPDATE ... SET free_text = ''``), each with its commit.
+2. The daily retention: ``retention_run(ctx=SYSTEM, on=today)`` (every rule of every app, in one
+   transaction, its report kept); checked: what it removed equals what the baseline removed.
+   The recorded interactions here have no files (the bench measures the rows; removing a file
+   is one storage call per file after the commit, outside this figure).
+3. The evacuation list: ``selectors.evacuation_list`` (one query and its audit event), the
+   median of ``--repeat`` runs, against the bare ``SELECT`` of the same rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import machine_postgresql, one, recreate_database, setup_django, sql, vacuum
+
+DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/trygg_contact"
+
+
+def seed(rows: int, visitors: int) -> None:
+    half = rows // 2
+    employee = one(
+        "INSERT INTO identity_staffuser (password, is_superuser, username, first_name, "
+        "last_name, email, is_staff, is_active, date_joined) VALUES ('!', false, 'bench', "
+        "'Bench', 'Host', 'host@example.se', true, true, now()) RETURNING id"
+    )
+    sql(
+        "INSERT INTO contact_interaction (purpose, channel, matter, controller, state, "
+        "contact_detail, party_id, employee_id, started_at) "
+        "SELECT CASE WHEN i %% 2 = 0 THEN 'threat' ELSE 'quality' END, 'phone', 'insurance', "
+        "'Länsförsäkringar Stockholm', 'stored', '+4670' || lpad((i %% 10000000)::text, 7, '0'), "
+        "NULL, %s, now() - (i::float8 / %s) * interval '60 days' "
+        "FROM generate_series(1, %s) AS i",
+        [employee, half, half],
+    )
+    sql(
+        "INSERT INTO contact_survey (response_id, matter, employee_id, team, controller, "
+        "party_id, channel, contact_detail, contact_key, state, created_at, sent_at, "
+        "answered_at, nps, satisfaction, resolved, free_text) "
+        "SELECT md5(i::text)::uuid, 'Skada', %s, 'Team ' || (i %% 12), 'Länsförsäkringar', "
+        "NULL, 'email', 'p' || i || '@example.se', 'p' || i || '@example.se', 'answered', "
+        "t - interval '2 days', t - interval '2 days', t, i %% 11, 1 + i %% 5, i %% 3 = 0, "
+        "CASE WHEN i %% 3 = 0 THEN 'Comment ' || i ELSE '' END "
+        "FROM (SELECT i, now() - (i::float8 / %s) * interval '730 days' AS t "
+        "      FROM generate_series(1, %s) AS i) AS s",
+        [employee, half, half],
+    )
+    for where, day, state, count in (
+        ("telegrafgatan", "current_date", "signed-in", visitors),
+        ("telegrafgatan", "current_date", "signed-out", visitors),
+        ("tegeluddsvagen", "current_date", "signed-in", visitors),
+        ("tegeluddsvagen", "current_date - 5", "signed-out", visitors),
+    ):
+        sql(
+            "INSERT INTO contact_visit (site_id, name, phone, company, host_id, car, card, "
+            "state, visited_on, signed_in_at, signed_out_at, host_coming_at) "
+            f"SELECT (SELECT id FROM contact_site WHERE code = %s), 'Visitor ' || i, "
+            f"'070' || lpad(i::text, 7, '0'), 'Company', %s, '', '', %s, {day}, now(), "
+            f"CASE WHEN %s = 'signed-out' THEN now() END, NULL "
+            "FROM generate_series(1, %s) AS i",
+            [where, employee, state, state, count],
+        )
+
+
+def timed(fn: object) -> float:
+    started = time.perf_counter()
+    fn()  # type: ignore[operator]
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--visitors", type=int, default=5000)
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--database-url", default=DEFAULT_URL)
+    parser.add_argument(
+        "--profile", action="store_true", help="print the retention run's slowest statements"
+    )
+    args = parser.parse_args()
+
+    recreate_database(args.database_url)
+    setup_django(args.database_url)
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    print(f"migrated ({time.perf_counter() - started:.1f} s)", flush=True)
+    started = time.perf_counter()
+    with transaction.atomic():
+        seed(args.rows, args.visitors)
+    vacuum(args.database_url)
+    print(f"seeded {args.rows:,} rows ({time.perf_counter() - started:.1f} s)", flush=True)
+    print(machine_postgresql())
+
+    from trygg.contact import selectors
+    from trygg.contact.models import Site
+    from trygg.kernel import clock
+    from trygg.kernel.audit import SYSTEM
+    from trygg.privacy import rules
+    from trygg.privacy.services import _day_end, retention_run
+
+    today = clock.today()
+    cut30 = _day_end(rules.cutoff(rules.RULES["recording-quality"], today))
+    cut18 = _day_end(rules.cutoff(rules.RULES["survey"], today))
+    cut12 = _day_end(rules.cutoff(rules.RULES["survey-free-text"], today))
+
+    # 1. Baseline on copies.
+    sql("CREATE TABLE bench_interaction AS SELECT * FROM contact_interaction")
+    sql("CREATE TABLE bench_survey AS SELECT * FROM contact_survey")
+    sql("CREATE INDEX ON bench_interaction (started_at)")
+    sql("CREATE INDEX ON bench_survey (answered_at)")
+    vacuum(args.database_url)
+    connection.close()
+    baseline: dict[str, tuple[float, int]] = {}
+
+    def plain(name: str, statement: str, params: list[object]) -> None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            t0 = time.perf_counter()
+            cursor.execute(statement, params)
+            count = cursor.rowcount
+        baseline[name] = (time.perf_counter() - t0, count)
+
+    plain("interactions", "DELETE FROM bench_interaction WHERE started_at < %s", [cut30])
+    plain("surveys", "DELETE FROM bench_survey WHERE answered_at < %s", [cut18])
+    plain(
+        "free text",
+        "UPDATE bench_survey SET free_text = '' WHERE answered_at < %s AND free_text <> ''",
+        [cut12],
+    )
+    base_total = sum(t for t, _ in baseline.values())
+
+    # 2. The retention run.
+    statements: list[tuple[float, str]] = []
+
+    def statement_timer(execute, sql_text, params, many, context):  # type: ignore[no-untyped-def]
+        t0 = time.perf_counter()
+        try:
+            return execute(sql_text, params, many, context)
+        finally:
+            statements.append((time.perf_counter() - t0, sql_text[:160]))
+
+    with clock.business_date(today), connection.execute_wrapper(statement_timer):
+        elapsed = timed(lambda: retention_run(ctx=SYSTEM, on=today))
+    if args.profile:
+        for seconds, text in sorted(statements, reverse=True)[:10]:
+            print(f"{seconds:8.2f} s  {text}")
+        print(f"{len(statements)} statements, {sum(s for s, _ in statements):.2f} s")
+    from trygg.privacy.models import RetentionRun
+
+    report = RetentionRun.objects.latest("started_at")
+    removed = {
+        "interactions": sum(
+            report.counts[c].get("contact.Interaction", 0)
+            for c in ("recording-threat", "recording-quality")
+        ),
+        "surveys": report.counts["survey"].get("contact.Survey", 0),
+        "free text": report.counts["survey-free-text"].get("contact.Survey", 0),
+    }
+    for name, (_, count) in baseline.items():
+        assert removed[name] == count, (name, removed[name], count)
+
+    # 3. The evacuation list.
+    site = Site.objects.get(code="telegrafgatan")
+    lists, bare = [], []
+    for _ in range(args.repeat):
+        lists.append(timed(lambda: selectors.evacuation_list(ctx=SYSTEM, site_id=site.pk)))
+        bare.append(
+            timed(
+                lambda: sql(
+                    "SELECT * FROM contact_visit WHERE site_id = %s AND visited_on = %s AND "
+                    "state = 'signed-in' ORDER BY name, id",
+                    [site.pk, today],
+                )
+            )
+        )
+    inside = len(selectors.evacuation_list(ctx=SYSTEM, site_id=site.pk))
+    assert inside == args.visitors, inside
+
+    print()
+    print(f"| measured ({args.rows:,} rows) | seconds | rows | ratio to baseline |")
+    print("|---|---:|---:|---:|")
+    for name, (seconds, count) in baseline.items():
+        print(f"| baseline: plain SQL, {name} | {seconds:.2f} | {count:,} | |")
+    print(f"| baseline: the three together | {base_total:.2f} | | 1.0 |")
+    print(
+        f"| `retention_run` (every rule, report kept) | {elapsed:.2f} | "
+        f"{sum(removed.values()):,} | {elapsed / base_total:.1f} |"
+    )
+    p50, b50 = statistics.median(lists), statistics.median(bare)
+    print(
+        f"| evacuation list, bare SELECT of {inside:,} visitors (median) | {b50 * 1000:.1f} ms | "
+        f"{inside:,} | 1.0 |"
+    )
+    print(
+        f"| `evacuation_list` with its audit event (median) | {p50 * 1000:.1f} ms | {inside:,} "
+        f"| {p50 / b50:.1f} |"
+    )
+
+
+if __name__ == "__main__":
+    main()

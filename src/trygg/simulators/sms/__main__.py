@@ -1,0 +1,3 @@
+from trygg.simulators.sms.server import main
+
+main()

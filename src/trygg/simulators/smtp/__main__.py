@@ -1,0 +1,3 @@
+from trygg.simulators.smtp.server import main
+
+main()
