@@ -19,12 +19,13 @@ from django.views.decorators.http import require_http_methods
 from trygg.identity.actors import audit_context
 from trygg.identity.models import LoginChannel, LoginMethod
 from trygg.identity.passwords import password_change, password_login, password_setup
+from trygg.identity.portal import current_customer, customer_required
 from trygg.identity.requests import PortalRequest
 from trygg.identity.services import LoginResult
 from trygg.kernel.errors import DomainError
 from trygg.kernel.models import AuditChannel
 from trygg.web.forms import apply_problems
-from trygg.web.views import current_customer, customer_required, logged_in
+from trygg.web.views import logged_in
 
 SERVICE_LANGUAGE = "nb"
 
