@@ -201,7 +201,10 @@ TEMPLATES = [
             # Constant {% translate %} and {% url %} tags render once per language. Django warns
             # of the replaced library (templates.W003); trygg.kernel.checks warns of any other.
             "libraries": {"i18n": "trygg.kernel.templatetags.constant_tags"},
-            "builtins": ["trygg.kernel.templatetags.constant_builtins"],
+            "builtins": [
+                "trygg.kernel.templatetags.constant_builtins",
+                "trygg.kernel.templatetags.numbers",
+            ],
         },
     },
 ]

@@ -38,6 +38,7 @@ from trygg.kernel.errors import NotFound, ValidationFailed
 from trygg.kernel.ids import as_id
 from trygg.kernel.models import AuditAction
 from trygg.kernel.money import round_amount
+from trygg.kernel.numbertext import money_text
 from trygg.kernel.validation import Problems, clean_text
 from trygg.parties.models import Party
 from trygg.parties.selectors import accessible_q
@@ -392,8 +393,8 @@ def payment_new_start(*, ctx: AuditContext, person: Party, data: NewPaymentInput
     """A payment to an account that is not pre-registered needs a signature over amount and
     payee (RTS Art. 5): this creates the order to sign and tells what is signed."""
     source, destination, value, _text, payload = _new_payment(person, data)
-    summary = _("Pay %(amount)s kr to %(kind)s %(number)s from %(account)s") % {
-        "amount": value,
+    summary = _("Pay %(amount)s to %(kind)s %(number)s from %(account)s") % {
+        "amount": money_text(value),
         "kind": destination.kind.value,
         "number": destination.display(),
         # By name: the summary is shown to a PIN session too (no account numbers after 180

@@ -59,6 +59,7 @@ from trygg.kernel.idnumbers import IdNumber
 from trygg.kernel.jobs import job_progress
 from trygg.kernel.models import Job, JobState
 from trygg.kernel.moneydb import MoneySum
+from trygg.kernel.numbertext import account_text, money_text
 
 POLICY_SLOTS = 3
 
@@ -378,7 +379,7 @@ class MandateAdmin(IdNumberSearchMixin, AuditedReadAdmin):
 
     @admin.display(description=gettext_lazy("account"))
     def bank_account(self, obj: Mandate) -> str:
-        return f"{obj.clearing}-{obj.account}"
+        return account_text(obj.clearing, obj.account)
 
     def id_number_search_values(self, parsed: IdNumber) -> list[str]:
         """Bankgirot writes an organisation number with two leading zeros."""
@@ -622,8 +623,8 @@ class ChargeAdmin(IdNumberSearchMixin, ReadOnlyAdmin):
             else:
                 messages.success(
                     request,
-                    _("The payment of %(amount)s kr for %(reference)s is registered.")
-                    % {"amount": charge.amount, "reference": charge.reference},
+                    _("The payment of %(amount)s for %(reference)s is registered.")
+                    % {"amount": money_text(charge.amount), "reference": charge.reference},
                 )
                 return HttpResponseRedirect(
                     reverse("admin:billing_charge_change", args=[charge.pk])

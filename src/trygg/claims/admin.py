@@ -33,6 +33,7 @@ from trygg.kernel.admin import AuditedReadAdmin, IdNumberSearchMixin, admin_page
 from trygg.kernel.audit import staff_context
 from trygg.kernel.errors import DomainError
 from trygg.kernel.forms import apply_problems
+from trygg.kernel.numbertext import money_text
 
 SCAR_CHOICES = [("", "–")] + [
     (f"{location}:{size}", f"{location} / {size}")
@@ -263,7 +264,7 @@ class ClaimAdmin(IdNumberSearchMixin, AuditedReadAdmin):
         except DomainError as error:
             messages.error(request, str(error.message))
         else:
-            messages.success(request, _("%(total)s kr is paid.") % {"total": claim.total})
+            messages.success(request, _("%(total)s is paid.") % {"total": money_text(claim.total)})
         return self._back(claim)
 
     def reject_view(self, request: HttpRequest, claim_id: int) -> HttpResponse:

@@ -15,7 +15,7 @@ from trygg.insurance.application_rules import Missing
 from trygg.insurance.messages import missing_text
 from trygg.insurance.models import Application, HealthQuestion, Policy, PolicyTerm
 from trygg.insurance.policies import current_term
-from trygg.kernel.money import Money
+from trygg.kernel.numbertext import id_number_text, money_text
 
 _PLAIN = str.maketrans(
     {"\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-", "\u2019": "'", "\u00a0": " "}
@@ -28,8 +28,8 @@ def plain(text: str) -> str:
 
 
 def kronor(amount: Decimal) -> str:
-    """An amount as Swedish letters write it (``Money.format``, the one formatting rule)."""
-    return Money.of(amount).format("sv")
+    """An amount as the letter's language writes it (the one formatter)."""
+    return money_text(amount)
 
 
 class Letter:
@@ -145,8 +145,11 @@ def policy_letter(policy: Policy, *, on: dt.date) -> bytes:
         )
         letter.heading(_("Policy letter: accident insurance"))
         letter.row(_("Policy number"), policy.number)
-        letter.row(_("Policyholder"), f"{holder.display_name}, {holder.id_number}")
-        letter.row(_("Insured"), f"{policy.insured.display_name}, {policy.insured.id_number}")
+        letter.row(_("Policyholder"), f"{holder.display_name}, {id_number_text(holder.id_number)}")
+        letter.row(
+            _("Insured"),
+            f"{policy.insured.display_name}, {id_number_text(policy.insured.id_number)}",
+        )
         letter.row(_("Start date"), policy.start_date.isoformat())
         if term is not None:
             letter.row(
