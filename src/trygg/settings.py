@@ -376,6 +376,16 @@ if TRYGG_BANKID_URL.startswith("https://") and not (TRYGG_BANKID_CERT and TRYGG_
     )
 TRYGG_BANKID_SIMULATOR = TRYGG_BANKID_URL.startswith("http://127.0.0.1")
 TRYGG_COMPANY_NAME = os.environ.get("TRYGG_COMPANY_NAME", "Trygg Försäkring och Bank")
+# The company as every letter and page footer names it (trygg.kernel.letterhead): postal
+# address, organisation number, customer service's phone and its opening hours on weekdays.
+TRYGG_COMPANY_STREET = os.environ.get("TRYGG_COMPANY_STREET", "Box 1234")
+TRYGG_COMPANY_POSTAL_CODE = os.environ.get("TRYGG_COMPANY_POSTAL_CODE", "111 23")
+TRYGG_COMPANY_CITY = os.environ.get("TRYGG_COMPANY_CITY", "Stockholm")
+TRYGG_COMPANY_ORGANISATION_NUMBER = os.environ.get(
+    "TRYGG_COMPANY_ORGANISATION_NUMBER", "559900-1236"
+)
+TRYGG_COMPANY_PHONE = os.environ.get("TRYGG_COMPANY_PHONE", "08-123 456 00")
+TRYGG_COMPANY_OPENING_HOURS = os.environ.get("TRYGG_COMPANY_OPENING_HOURS", "08.00–17.00")
 
 # Premium billing by autogiro: the insurer's bankgiro number and Bankgirot customer number, and
 # the directory files are exchanged through (to_bankgirot/ and from_bankgirot/; the local
