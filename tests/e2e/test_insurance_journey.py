@@ -66,7 +66,7 @@ def test_quote_apply_sign_accept_letter_claim_decide(page: Any) -> None:
     page.get_by_label("Jag har läst hur mina personuppgifter behandlas.").check()
     page.get_by_role("button", name="Fortsätt till signering").click()
     page.wait_for_url("**/bank/sign/**")
-    assert "1322" in page.locator("#signed-text").inner_text()
+    assert "1\xa0322,00\xa0kr" in page.locator("#signed-text").inner_text()
     challenge = page.locator("#challenge").inner_text().strip()
     code = token_expected_response(SecurityToken.objects.get(pk=token.pk), challenge)
     page.get_by_label("Svar från säkerhetsdosan").fill(code)

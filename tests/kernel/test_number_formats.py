@@ -54,7 +54,7 @@ def test_numbers_as_people_write_them() -> None:
     assert bankgiro_text("50501055") == "5050-1055"
     assert bankgiro_text("5051055") == "505-1055"
     assert bankgiro_text("12") == "12"
-    assert account_text("6000", "123456789") == "6000-123 456 789"
+    assert account_text("3300", "811218 2228") == "3300-8112182228"
 
 
 # An amount formatted in a template by hand: a number filter on a money-like name, or "kr" /

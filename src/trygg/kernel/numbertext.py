@@ -7,7 +7,7 @@ kind        sv / nb                en
 money       ``25 000,00 kr``       ``SEK 25,000.00`` (groups with a no-break space)
 id number   ``19580509-7747``      the same (:meth:`IdNumber.display`)
 bankgiro    ``5050-1055``          ``505-1055`` with seven digits
-account     ``6000-123 456 789``   clearing number, then the account in groups of three
+account     ``3300-8112182228``    clearing number, a dash, the account's digits
 ==========  =====================  ==================================================
 """
 
@@ -56,8 +56,9 @@ def bankgiro_text(value: str) -> str:
 
 
 def account_text(clearing: str, account: str) -> str:
-    """A bank account as it is written: the clearing number, a dash, the account number in
-    groups of three from the left (``6000-123 456 789``)."""
+    """A bank account as it is written: the clearing number, a dash, the account number's
+    digits (``3300-8112182228``). Banks group the account number each their own way (a Nordea
+    personkonto is a personnummer, Handelsbanken writes 9 digits as 3+3+3), so no grouping is
+    added that the bank's own statements would not show."""
     digits = "".join(c for c in account if c.isdigit())
-    groups = [digits[i : i + 3] for i in range(0, len(digits), 3)]
-    return f"{clearing}-{' '.join(groups)}" if clearing else " ".join(groups)
+    return f"{clearing}-{digits}" if clearing else digits
