@@ -202,7 +202,10 @@ TEMPLATES = [
             # Constant {% translate %} and {% url %} tags render once per language. Django warns
             # of the replaced library (templates.W003); trygg.kernel.checks warns of any other.
             "libraries": {"i18n": "trygg.kernel.templatetags.constant_tags"},
-            "builtins": ["trygg.kernel.templatetags.constant_builtins"],
+            "builtins": [
+                "trygg.kernel.templatetags.constant_builtins",
+                "trygg.kernel.templatetags.numbers",
+            ],
         },
     },
 ]
@@ -397,6 +400,16 @@ if TRYGG_BANKID_URL.startswith("https://") and not (TRYGG_BANKID_CERT and TRYGG_
     )
 TRYGG_BANKID_SIMULATOR = TRYGG_BANKID_URL.startswith("http://127.0.0.1")
 TRYGG_COMPANY_NAME = os.environ.get("TRYGG_COMPANY_NAME", "Trygg Försäkring och Bank")
+# The company as every letter and page footer names it (trygg.kernel.letterhead): postal
+# address, organisation number, customer service's phone and its opening hours on weekdays.
+TRYGG_COMPANY_STREET = os.environ.get("TRYGG_COMPANY_STREET", "Box 1234")
+TRYGG_COMPANY_POSTAL_CODE = os.environ.get("TRYGG_COMPANY_POSTAL_CODE", "111 23")
+TRYGG_COMPANY_CITY = os.environ.get("TRYGG_COMPANY_CITY", "Stockholm")
+TRYGG_COMPANY_ORGANISATION_NUMBER = os.environ.get(
+    "TRYGG_COMPANY_ORGANISATION_NUMBER", "559900-1236"
+)
+TRYGG_COMPANY_PHONE = os.environ.get("TRYGG_COMPANY_PHONE", "08-123 456 00")
+TRYGG_COMPANY_OPENING_HOURS = os.environ.get("TRYGG_COMPANY_OPENING_HOURS", "08.00–17.00")
 
 # Data subject requests (decision 0040): a further copy within a year costs the administrative
 # fee of GDPR Art. 15(3) (the first of the year is free, seed 001); an answered copy can be

@@ -56,7 +56,7 @@ def test_signed_payment_through_the_api(
     api, main, _savings, token = bank
     body = {"from_account": main.pk, "kind": "bankgiro", "number": "5050-1055", "amount": "99.50"}
     order = api.call("POST", "/payments/signing", body).json()
-    assert "99.50" in order["summary"] and "5050-1055" in order["summary"]
+    assert "99,50\u00a0kr" in order["summary"] and "5050-1055" in order["summary"]
     unsigned = api.call("POST", f"/payments/{order['signing_id']}", body)
     assert unsigned.json()["code"] == "signing.not_signed"
     signed = api.call(

@@ -222,7 +222,8 @@ def test_payment_to_a_new_account_is_signed_over_amount_and_payee(funded: Any) -
         message="Hyra",
     )
     order = payment_new_start(ctx=SYSTEM, person=customer.party, data=data)
-    assert "1500.00" in order.summary and "3300-8112189876" in order.summary
+    assert "1\u00a0500,00\u00a0kr" in order.summary and "3300-8112189876" in order.summary
+    assert "till konto 3300-8112189876" in order.summary  # no English word in a signed text
     sign(customer, order)
     tampered = NewPaymentInput(
         from_account_id=main.pk,

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.template.defaultfilters import floatformat
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import pgettext_lazy
@@ -43,6 +42,7 @@ from trygg.kernel import clock
 from trygg.kernel.audit import SYSTEM
 from trygg.kernel.jobs import job_run
 from trygg.kernel.models import Job, JobState
+from trygg.kernel.numbertext import money_text
 from trygg.web.demo_billing import play_days
 
 REGISTERED = dt.date(2026, 11, 22)  # a Sunday: the frozen clock's date
@@ -62,9 +62,8 @@ def sv(message: str | Promise) -> str:
 
 
 def kr(amount: Decimal) -> str:
-    """An amount as the portal writes it in Swedish (``floatformat:"2g"``)."""
-    with translation.override("sv"):
-        return f"{floatformat(amount, '2g')} kr"
+    """An amount as the portal writes it in Swedish (the one formatter)."""
+    return money_text(amount, language="sv")
 
 
 def _worker_runs_the_jobs() -> None:
@@ -247,10 +246,8 @@ def test_register_sign_activate_stop_run_import_paid(
         assert page.get_by_role("status").inner_text() == (
             sv("The debit of %(due)s is stopped. Your mandate remains.") % {"due": "2027-01-04"}
             + " "
-            + sv(
-                "The premium is still owed: it is debited on %(next)s, in a debit of %(amount)s kr."
-            )
-            % {"next": "2027-02-01", "amount": february.amount}
+            + sv("The premium is still owed: it is debited on %(next)s, in a debit of %(amount)s.")
+            % {"next": "2027-02-01", "amount": kr(february.amount)}
         )
         assert february.carried == january.amount and february.fee == 0
         assert _cells(_plan_row(page, JANUARY_DUE))[STATE] == sv(ChargeState.STOPPED.label)

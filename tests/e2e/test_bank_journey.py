@@ -58,7 +58,7 @@ def test_transfer_then_signed_payment(page: Any) -> None:
     page.get_by_label("Svar från säkerhetsdosan").fill(code)
     page.get_by_role("button", name="Signera och betala").click()
     page.wait_for_url("**/bank/")
-    assert "Betalningen på 845,00 kr är klar" in page.get_by_role("status").inner_text()
+    assert "Betalningen på 845,00\xa0kr är klar" in page.get_by_role("status").inner_text()
     page.screenshot(path="var/e2e-bank.png", full_page=True)
 
     page.get_by_role("button", name="Logga ut").click()

@@ -45,7 +45,7 @@ def test_quote_apply_sign_accept_letter_claim_decide(page: Any) -> None:
     page.get_by_label("Den försäkrades personnummer eller födelsedatum").fill(person.id_number)
     page.get_by_label("Försäkringsbelopp").select_option("30")
     page.get_by_role("button", name="Beräkna").click()
-    assert "1\xa0322,00 kr" in page.locator("#quote-result").inner_text()
+    assert "1\xa0322,00\xa0kr" in page.locator("#quote-result").inner_text()
 
     page.goto("/login/")
     page.get_by_label("Personnummer").fill(person.id_number)
@@ -66,7 +66,7 @@ def test_quote_apply_sign_accept_letter_claim_decide(page: Any) -> None:
     page.get_by_label("Jag har läst hur mina personuppgifter behandlas.").check()
     page.get_by_role("button", name="Fortsätt till signering").click()
     page.wait_for_url("**/bank/sign/**")
-    assert "1322" in page.locator("#signed-text").inner_text()
+    assert "1\xa0322,00\xa0kr" in page.locator("#signed-text").inner_text()
     challenge = page.locator("#challenge").inner_text().strip()
     code = token_expected_response(SecurityToken.objects.get(pk=token.pk), challenge)
     page.get_by_label("Svar från säkerhetsdosan").fill(code)
@@ -120,7 +120,7 @@ def test_quote_apply_sign_accept_letter_claim_decide(page: Any) -> None:
         office.close()
         page.goto("/insurance/claims/")
         # 5 % × 30 × 59 200 + 500 acute care + 2 × 200 hospital
-        assert "89\xa0700,00 kr" in page.get_by_role("table").inner_text()
+        assert "89\xa0700,00\xa0kr" in page.get_by_role("table").inner_text()
         with page.expect_download() as decision:
             page.get_by_role("link", name="Beslutsbrev (PDF)").click()
         decision_path = decision.value.path()

@@ -107,7 +107,7 @@ def test_price_base_amount_quarter() -> None:
 def test_format_per_language() -> None:
     amount = Money.of("12345.5")
     assert amount.format("sv") == "12\u00a0345,50\u00a0kr"
-    assert amount.format("nb") == "kr\u00a012\u00a0345,50"
+    assert amount.format("nb") == "12\u00a0345,50\u00a0kr"
     assert amount.format("en") == "SEK 12,345.50"
     assert Money.of("-5", "NOK").format("sv") == "-5,00\u00a0kr"
 

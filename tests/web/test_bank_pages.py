@@ -55,7 +55,7 @@ def test_pin_session_transfers_between_own_accounts(
     assert client.post("/bank/transfer/", form)["Location"] == "/bank/"  # a double click
     savings.refresh_from_db()
     assert savings.balance == Decimal("1200.00")
-    assert "1200,00" in client.get("/bank/").content.decode()  # Swedish decimal comma
+    assert "1\u00a0200,00\u00a0kr" in client.get("/bank/").content.decode()  # the one format
 
 
 @pytest.mark.django_db

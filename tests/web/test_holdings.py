@@ -40,9 +40,10 @@ def test_funds_and_pension_pages_after_a_pin_login(invested: Customer) -> None:
     client = Client()
     portal_login(client, invested.id_number, invested.pin)
     funds = client.get("/funds/").content.decode()
-    assert "Trygg Global Indexfond" in funds and "1051,29" in funds  # 10.5 × 100.123, rounded
+    # 10.5 × 100.123, rounded
+    assert "Trygg Global Indexfond" in funds and "1\u00a0051,29\u00a0kr" in funds
     pension = client.get("/pension/").content.decode()
-    assert "284310,55" in pension and "Indexfond" not in pension
+    assert "284\u00a0310,55\u00a0kr" in pension and "Indexfond" not in pension
 
 
 @pytest.mark.django_db

@@ -58,7 +58,7 @@ def test_apply_sign_and_see_the_policy(customer: Customer, frozen: Any) -> None:
     sign_url = response["Location"]
     assert sign_url.startswith("/bank/sign/")
     sign_page = client.get(sign_url).content.decode()
-    assert "30" in sign_page and "1322" in sign_page  # what is signed: level and price
+    assert "30" in sign_page and "1\u00a0322,00\u00a0kr" in sign_page  # what is signed
     challenge = re.search(r'id="challenge">(\d+)<', sign_page)
     assert challenge
     token = customer.party.security_tokens.get(state="active")

@@ -21,6 +21,7 @@ from trygg.banking.models import Account, Holding
 from trygg.billing.models import Mandate
 from trygg.identity.models import LoginEvent, LoginMethod
 from trygg.kernel import clock
+from trygg.kernel.numbertext import money_text
 from trygg.parties.selectors import accessible_parties
 
 pytestmark = pytest.mark.django_db
@@ -186,7 +187,7 @@ def test_within_180_days_the_forms_show_number_and_balance(frozen: Any) -> None:
     account = seeded.objects["account"]
     client = _pin_client(seeded)
     page = client.get("/bank/transfer/").content.decode()
-    assert f"Lönekonto {account.number} ({account.balance} kr)" in page
+    assert f"Lönekonto {account.number} ({money_text(account.balance)})" in page
     assert 'id="account-details-hidden"' not in page
     api = ApiClient()
     assert api.login(seeded.customer.id_number, seeded.customer.pin).status_code == 200

@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from trygg.banking.models import Account, Payment, Registration, TradeOrder
-from trygg.kernel.admin import AuditedReadAdmin
+from trygg.kernel.admin import AuditedReadAdmin, IdNumberSearchMixin
 
 
 class ReadOnlyAdmin(AuditedReadAdmin):
@@ -24,17 +24,18 @@ class ReadOnlyAdmin(AuditedReadAdmin):
 
 
 @admin.register(Account)
-class AccountAdmin(ReadOnlyAdmin):
+class AccountAdmin(IdNumberSearchMixin, ReadOnlyAdmin):
     audit_object_type = "account"
     audit_subject_path = "party_id"
     list_display = ("number", "name", "party", "kind", "balance", "opened_at")
     list_filter = ("kind",)
     search_fields = ("=number", "=party__customer_number")
+    id_number_search_fields = ("party__id_number",)
     list_select_related = ("party",)
 
 
 @admin.register(Payment)
-class PaymentAdmin(ReadOnlyAdmin):
+class PaymentAdmin(IdNumberSearchMixin, ReadOnlyAdmin):
     audit_object_type = "payment"
     audit_subject_path = "from_account__party_id"
     list_display = (
@@ -47,11 +48,12 @@ class PaymentAdmin(ReadOnlyAdmin):
         "signing_id",
     )
     search_fields = ("=destination_number", "=from_account__number")
+    id_number_search_fields = ("from_account__party__id_number",)
     list_select_related = ("from_account",)
 
 
 @admin.register(TradeOrder)
-class TradeOrderAdmin(ReadOnlyAdmin):
+class TradeOrderAdmin(IdNumberSearchMixin, ReadOnlyAdmin):
     audit_object_type = "trade_order"
     audit_subject_path = "party_id"
     list_display = (
@@ -67,11 +69,13 @@ class TradeOrderAdmin(ReadOnlyAdmin):
         "placed_at",
     )
     list_filter = ("state", "side")
+    search_fields = ("=party__customer_number", "=isin")
+    id_number_search_fields = ("party__id_number",)
     list_select_related = ("party",)
 
 
 @admin.register(Registration)
-class RegistrationAdmin(ReadOnlyAdmin):
+class RegistrationAdmin(IdNumberSearchMixin, ReadOnlyAdmin):
     audit_object_type = "registration"
     audit_subject_path = "party_id"
     list_display = (
@@ -85,4 +89,6 @@ class RegistrationAdmin(ReadOnlyAdmin):
         "created_at",
     )
     list_filter = ("kind", "state")
+    search_fields = ("=party__customer_number", "=biller_bankgiro")
+    id_number_search_fields = ("party__id_number",)
     list_select_related = ("party",)

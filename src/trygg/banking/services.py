@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from stdnum import luhn
 
 from trygg.banking import chart, rules
@@ -38,6 +39,7 @@ from trygg.kernel.errors import NotFound, ValidationFailed
 from trygg.kernel.ids import as_id
 from trygg.kernel.models import AuditAction
 from trygg.kernel.money import round_amount
+from trygg.kernel.numbertext import money_text
 from trygg.kernel.validation import Problems, clean_text
 from trygg.parties.models import Party
 from trygg.parties.selectors import accessible_q
@@ -235,7 +237,11 @@ def payee_register_start(*, ctx: AuditContext, person: Party, data: PayeeInput) 
             function=Function.PAYEE_REGISTER,
             payload={"name": name, "to": destination.canonical()},
             summary=_("Register the payee %(name)s, %(kind)s %(number)s")
-            % {"name": name, "kind": destination.kind.value, "number": destination.display()},
+            % {
+                "name": name,
+                "kind": _kind_text(destination.kind.value),
+                "number": destination.display(),
+            },
             amount_minor=0,
             payee=destination.canonical(),
         ),
@@ -388,13 +394,23 @@ def _new_payment(
     return source, destination, value, text, payload
 
 
+def _kind_text(kind: str) -> str:
+    """The kind of a payee as a signed text names it, in the customer's language."""
+    texts = {
+        "bankgiro": pgettext("payee kind in a sentence", "bankgiro"),
+        "plusgiro": pgettext("payee kind in a sentence", "plusgiro"),
+        "account": pgettext("payee kind in a sentence", "account"),
+    }
+    return texts.get(kind, kind)
+
+
 def payment_new_start(*, ctx: AuditContext, person: Party, data: NewPaymentInput) -> SigningOrder:
     """A payment to an account that is not pre-registered needs a signature over amount and
     payee (RTS Art. 5): this creates the order to sign and tells what is signed."""
     source, destination, value, _text, payload = _new_payment(person, data)
-    summary = _("Pay %(amount)s kr to %(kind)s %(number)s from %(account)s") % {
-        "amount": value,
-        "kind": destination.kind.value,
+    summary = _("Pay %(amount)s to %(kind)s %(number)s from %(account)s") % {
+        "amount": money_text(value),
+        "kind": _kind_text(destination.kind.value),
         "number": destination.display(),
         # By name: the summary is shown to a PIN session too (no account numbers after 180
         # days, RTS Art. 10); the signed payload holds the number.

@@ -24,6 +24,7 @@ from trygg.kernel.audit import AuditContext, audit_record
 from trygg.kernel.errors import NotFound, ValidationFailed
 from trygg.kernel.models import AuditAction
 from trygg.kernel.money import round_amount
+from trygg.kernel.numbertext import money_text
 from trygg.kernel.validation import Problems, clean_text
 from trygg.parties.models import Party
 
@@ -78,14 +79,14 @@ def trade_start(*, ctx: AuditContext, person: Party, data: TradeInput) -> Signin
     payload, quantity, limit = _trade(person, data)
     verb = _("Buy") if payload["side"] == TradeSide.BUY else _("Sell")
     summary = _(
-        "%(verb)s %(quantity)s %(instrument)s (%(isin)s) at %(limit)s kr or better, "
+        "%(verb)s %(quantity)s %(instrument)s (%(isin)s) at %(limit)s or better, "
         "account %(account)s"
     ) % {
         "verb": verb,
         "quantity": quantity,
         "instrument": payload["instrument"],
         "isin": payload["isin"],
-        "limit": limit,
+        "limit": money_text(limit),
         "account": payload["account"],
     }
     return signing_start(

@@ -11,7 +11,6 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -56,6 +55,7 @@ from trygg.identity.signing import signing_completion_register
 from trygg.kernel.errors import DomainError
 from trygg.kernel.forms import apply_problems
 from trygg.kernel.models import AuditChannel
+from trygg.kernel.numbertext import money_text
 
 if TYPE_CHECKING:
     from trygg.banking.models import Account
@@ -65,7 +65,7 @@ def _account_choices(request: PortalRequest, accounts: list[Account]) -> list[tu
     """The accounts of a form's select: with number and balance within 180 days of a
     two-factor log-in (RTS Art. 10), by name alone after that (forms open to a PIN session)."""
     if account_information_shown(request.customer_session):
-        return [(a.pk, f"{a.name} {a.number} ({a.balance} kr)") for a in accounts]
+        return [(a.pk, f"{a.name} {a.number} ({money_text(a.balance)})") for a in accounts]
     return [(a.pk, a.name) for a in accounts]
 
 
@@ -284,8 +284,7 @@ def payee_pay_view(request: PortalRequest, payee_id: int) -> HttpResponseBase:
         else:
             messages.success(
                 request,
-                _("The payment of %(amount)s kr is done.")
-                % {"amount": number_format(payment.amount, 2, use_l10n=True)},
+                _("The payment of %(amount)s is done.") % {"amount": money_text(payment.amount)},
             )
             return redirect("web:bank")
     return render(
@@ -493,8 +492,7 @@ def _pay_new_account(request: PortalRequest, order: SigningOrder) -> HttpRespons
     done_order(request, order.public_id)
     messages.success(
         request,
-        _("The payment of %(amount)s kr is done.")
-        % {"amount": number_format(payment.amount, 2, use_l10n=True)},
+        _("The payment of %(amount)s is done.") % {"amount": money_text(payment.amount)},
     )
     return redirect("web:bank")
 

@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -51,15 +51,15 @@ from trygg.billing.models import (
 )
 from trygg.insurance.selectors import PERIOD_CHOICES as POLICY_PERIODS
 from trygg.kernel import clock
-from trygg.kernel.admin import AuditedReadAdmin, admin_page
+from trygg.kernel.admin import AuditedReadAdmin, IdNumberSearchMixin, admin_page
 from trygg.kernel.audit import staff_context
 from trygg.kernel.errors import DomainError, FieldProblem
 from trygg.kernel.forms import apply_problems
-from trygg.kernel.idnumbers import IdNumberError
-from trygg.kernel.idnumbers import parse as parse_id
+from trygg.kernel.idnumbers import IdNumber
 from trygg.kernel.jobs import job_progress
 from trygg.kernel.models import Job, JobState
 from trygg.kernel.moneydb import MoneySum
+from trygg.kernel.numbertext import account_text, money_text
 
 POLICY_SLOTS = 3
 
@@ -355,7 +355,7 @@ class TerminateForm(forms.Form):
 
 
 @admin.register(Mandate)
-class MandateAdmin(AuditedReadAdmin):
+class MandateAdmin(IdNumberSearchMixin, AuditedReadAdmin):
     audit_object_type = "mandate"
     audit_subject_path = "payer_id"
     list_display = (
@@ -371,6 +371,7 @@ class MandateAdmin(AuditedReadAdmin):
     )
     list_filter = ("state", "channel")
     search_fields = ("=payer_number", "=payer__customer_number", "=id_number")
+    id_number_search_fields = ("id_number", "payer__id_number")
     list_select_related = ("payer",)
     inlines = [MandatePolicyInline, MandateEventInline]
     readonly_fields = [f.name for f in Mandate._meta.fields]
@@ -378,18 +379,11 @@ class MandateAdmin(AuditedReadAdmin):
 
     @admin.display(description=gettext_lazy("account"))
     def bank_account(self, obj: Mandate) -> str:
-        return f"{obj.clearing}-{obj.account}"
+        return account_text(obj.clearing, obj.account)
 
-    def get_search_results(
-        self, request: HttpRequest, queryset: QuerySet[Mandate], search_term: str
-    ) -> tuple[QuerySet[Mandate], bool]:
-        """A personal or organisation number is found however it is written."""
-        results, duplicates = super().get_search_results(request, queryset, search_term)
-        try:
-            number = parse_id(search_term, country="SE").value
-        except IdNumberError:
-            return results, duplicates
-        return results | queryset.filter(id_number__in=[number, "00" + number]), duplicates
+    def id_number_search_values(self, parsed: IdNumber) -> list[str]:
+        """Bankgirot writes an organisation number with two leading zeros."""
+        return [parsed.value, "00" + parsed.value]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("billing.add_mandate")
@@ -558,7 +552,7 @@ class InvoicePaymentForm(forms.Form):
 
 
 @admin.register(Charge)
-class ChargeAdmin(ReadOnlyAdmin):
+class ChargeAdmin(IdNumberSearchMixin, ReadOnlyAdmin):
     audit_object_type = "charge"
     audit_subject_path = "payer_id"
     list_display = (
@@ -580,6 +574,7 @@ class ChargeAdmin(ReadOnlyAdmin):
     )
     list_filter = ("state", "method", "due_date")
     search_fields = ("=reference", "=ocr", "=policy__number")
+    id_number_search_fields = ("payer__id_number",)
     list_select_related = ("policy", "payer")
     # Bankgirot's reason and the settling file as the model gives them: a paid debit stores
     # neither (the reason follows from the status code, the file from the ledger transaction).
@@ -628,8 +623,8 @@ class ChargeAdmin(ReadOnlyAdmin):
             else:
                 messages.success(
                     request,
-                    _("The payment of %(amount)s kr for %(reference)s is registered.")
-                    % {"amount": charge.amount, "reference": charge.reference},
+                    _("The payment of %(amount)s for %(reference)s is registered.")
+                    % {"amount": money_text(charge.amount), "reference": charge.reference},
                 )
                 return HttpResponseRedirect(
                     reverse("admin:billing_charge_change", args=[charge.pk])
@@ -645,12 +640,13 @@ class ChargeAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Notice)
-class NoticeAdmin(ReadOnlyAdmin):
+class NoticeAdmin(IdNumberSearchMixin, ReadOnlyAdmin):
     audit_object_type = "notice"
     audit_subject_path = "payer_id"
     list_display = ("sent_on", "kind", "payer", "mandate", "pay_by", "ocr", "total")
     list_filter = ("kind", "sent_on")
     search_fields = ("=ocr", "=payer__customer_number", "=mandate__payer_number")
+    id_number_search_fields = ("payer__id_number",)
     list_select_related = ("payer", "mandate")
     readonly_fields = [f.name for f in Notice._meta.fields]
 

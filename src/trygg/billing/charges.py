@@ -20,6 +20,7 @@ from trygg.kernel import clock
 from trygg.kernel.audit import AuditContext, audit_record
 from trygg.kernel.errors import NotFound, ValidationFailed
 from trygg.kernel.models import AuditAction
+from trygg.kernel.numbertext import money_text
 from trygg.parties.models import Party
 
 
@@ -133,8 +134,8 @@ def invoice_payment_register(
             raise ValidationFailed(
                 code="payment.amount",
                 field="amount",
-                message=_("The amount must be %(amount)s kr, as on the invoice.")
-                % {"amount": charge.amount},
+                message=_("The amount must be %(amount)s, as on the invoice.")
+                % {"amount": money_text(charge.amount)},
             )
         entry = book(
             kind="premium_invoice",

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from trygg.billing.models import Charge, Notice, NoticeKind
 from trygg.insurance.letters import Letter, kronor
+from trygg.kernel.numbertext import bankgiro_text
 from trygg.parties.models import Party
 
 
@@ -22,8 +23,7 @@ def _address(party: Party) -> list[str]:
 
 
 def _bankgiro() -> str:
-    number = settings.TRYGG_BANKGIRO
-    return f"{number[:-4]}-{number[-4:]}"
+    return bankgiro_text(settings.TRYGG_BANKGIRO)
 
 
 def notice_pdf(notice: Notice) -> bytes:

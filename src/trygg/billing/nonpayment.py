@@ -38,6 +38,7 @@ from trygg.insurance.models import PolicyState
 from trygg.insurance.policies import policy_lapse
 from trygg.kernel import clock
 from trygg.kernel.audit import AuditContext
+from trygg.kernel.numbertext import money_text
 
 INSUFFICIENT_FUNDS = "1"
 
@@ -132,10 +133,10 @@ def _cancellation_notice(charge: Charge, terms: BillingTerms, on: dt.date) -> No
         ocr=ocr,
         total=charge.amount,
         text=_(
-            "The premium of %(amount)s kr due on %(due)s has not been paid. Pay it by "
+            "The premium of %(amount)s due on %(due)s has not been paid. Pay it by "
             "%(pay_by)s with the payment slip, or the insurance ends on that day."
         )
-        % {"amount": charge.amount, "due": charge.due_date, "pay_by": pay_by},
+        % {"amount": money_text(charge.amount), "due": charge.due_date, "pay_by": pay_by},
         created_at=clock.now(),
     )
     charge.ocr = ocr
@@ -188,21 +189,21 @@ def renewed_debit(charge: Charge, fee: Decimal, on: dt.date) -> Charge:
         total=following.amount,
         text=(
             _(
-                "The premium of %(amount)s kr due on %(due)s was not debited. It is debited "
-                "again, with a fee of %(fee)s kr, on %(next)s: %(total)s kr."
+                "The premium of %(amount)s due on %(due)s was not debited. It is debited "
+                "again, with a fee of %(fee)s, on %(next)s: %(total)s."
             )
             if fee
             else _(
-                "The premium of %(amount)s kr due on %(due)s was stopped. It is still owed and "
-                "is debited on %(next)s: %(total)s kr."
+                "The premium of %(amount)s due on %(due)s was stopped. It is still owed and "
+                "is debited on %(next)s: %(total)s."
             )
         )
         % {
-            "amount": charge.amount,
+            "amount": money_text(charge.amount),
             "due": charge.due_date,
-            "fee": fee,
+            "fee": money_text(fee),
             "next": following.due_date,
-            "total": following.amount,
+            "total": money_text(following.amount),
         },
         created_at=clock.now(),
     )

@@ -47,6 +47,7 @@ from trygg.kernel.audit import audit_read_batch
 from trygg.kernel.errors import DomainError
 from trygg.kernel.forms import apply_problems
 from trygg.kernel.models import AuditChannel
+from trygg.kernel.numbertext import money_text
 
 if TYPE_CHECKING:
     from trygg.insurance.models import Policy
@@ -259,8 +260,8 @@ def charge_stop_view(request: PortalRequest, charge_id: int) -> HttpResponseBase
             ) % {"ocr": follow_up.ocr}
         else:
             owed = _(
-                "The premium is still owed: it is debited on %(next)s, in a debit of %(amount)s kr."
-            ) % {"next": follow_up.due_date.isoformat(), "amount": follow_up.amount}
+                "The premium is still owed: it is debited on %(next)s, in a debit of %(amount)s."
+            ) % {"next": follow_up.due_date.isoformat(), "amount": money_text(follow_up.amount)}
         done = _("The debit of %(due)s is stopped. Your mandate remains.") % {
             "due": stopped.charge.due_date.isoformat()
         }

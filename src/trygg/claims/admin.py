@@ -29,10 +29,11 @@ from trygg.claims.services import (
     claim_report_staff,
 )
 from trygg.kernel import clock
-from trygg.kernel.admin import AuditedReadAdmin, admin_page
+from trygg.kernel.admin import AuditedReadAdmin, IdNumberSearchMixin, admin_page
 from trygg.kernel.audit import staff_context
 from trygg.kernel.errors import DomainError
 from trygg.kernel.forms import apply_problems
+from trygg.kernel.numbertext import money_text
 
 SCAR_CHOICES = [("", "–")] + [
     (f"{location}:{size}", f"{location} / {size}")
@@ -129,12 +130,13 @@ class RejectForm(forms.Form):
 
 
 @admin.register(Claim)
-class ClaimAdmin(AuditedReadAdmin):
+class ClaimAdmin(IdNumberSearchMixin, AuditedReadAdmin):
     audit_object_type = "claim"
     audit_subject_path = "policy__insured_id"
     list_display = ("number", "policy", "accident_date", "state", "total", "reported_at")
     list_filter = ("state", "channel")
     search_fields = ("=number", "=policy__number")
+    id_number_search_fields = ("policy__policyholder__id_number", "policy__insured__id_number")
     list_select_related = ("policy",)
     readonly_fields = [f.name for f in Claim._meta.fields]
     change_form_template = "admin/claims/claim/change_form.html"
@@ -262,7 +264,7 @@ class ClaimAdmin(AuditedReadAdmin):
         except DomainError as error:
             messages.error(request, str(error.message))
         else:
-            messages.success(request, _("%(total)s kr is paid.") % {"total": claim.total})
+            messages.success(request, _("%(total)s is paid.") % {"total": money_text(claim.total)})
         return self._back(claim)
 
     def reject_view(self, request: HttpRequest, claim_id: int) -> HttpResponse:

@@ -17,7 +17,7 @@ from trygg.identity import customer_admin  # noqa: F401  (registers the customer
 from trygg.identity.models import PinLetter, PinLetterStatus, SecurityToken, StaffUser
 from trygg.identity.services import pin_letter_dispatch
 from trygg.identity.tokens import token_dispatch, token_hand_over, token_report_lost, token_revoke
-from trygg.kernel.admin import AuditedReadAdmin, admin_page
+from trygg.kernel.admin import AuditedReadAdmin, IdNumberSearchMixin, admin_page
 from trygg.kernel.audit import staff_context
 from trygg.kernel.errors import DomainError
 
@@ -28,7 +28,7 @@ class StaffUserAdmin(UserAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(PinLetter)
-class PinLetterAdmin(AuditedReadAdmin):
+class PinLetterAdmin(IdNumberSearchMixin, AuditedReadAdmin):
     audit_object_type = "pin_letter"
     audit_subject_path = "party_id"
     list_display = (
@@ -41,6 +41,8 @@ class PinLetterAdmin(AuditedReadAdmin):
         "print_link",
     )
     list_filter = ("status",)
+    search_fields = ("=party__customer_number",)
+    id_number_search_fields = ("party__id_number",)
     readonly_fields = (
         "party",
         "issued_at",
@@ -109,12 +111,13 @@ class TokenDispatchForm(forms.Form):
 
 
 @admin.register(SecurityToken)
-class SecurityTokenAdmin(AuditedReadAdmin):
+class SecurityTokenAdmin(IdNumberSearchMixin, AuditedReadAdmin):
     audit_object_type = "security_token"
     audit_subject_path = "party_id"
     list_display = ("serial", "party", "kind", "state", "ordered_at", "sent_at", "activated_at")
     list_filter = ("state", "kind")
     search_fields = ("=serial", "=party__customer_number")
+    id_number_search_fields = ("party__id_number",)
     readonly_fields = (
         "party",
         "serial",

@@ -18,7 +18,7 @@ from trygg.identity.passwords import password_code_issue
 from trygg.identity.services import credential_is_locked, pin_letter_issue, pin_unlock
 from trygg.identity.tokens import token_order
 from trygg.kernel import idnumbers
-from trygg.kernel.admin import AuditedReadAdmin, admin_page
+from trygg.kernel.admin import AuditedReadAdmin, IdNumberSearchMixin, admin_page
 from trygg.kernel.audit import audit_record, staff_context
 from trygg.kernel.errors import DomainError
 from trygg.kernel.idnumber_messages import id_number_message
@@ -93,7 +93,7 @@ class FirmLinkProposeForm(forms.Form):
 
 
 @admin.register(SoleTrader)
-class FirmLinkAdmin(AuditedReadAdmin):
+class FirmLinkAdmin(IdNumberSearchMixin, AuditedReadAdmin):
     """Sole traders' firm links: proposed by one member of staff, approved or rejected by
     another (the proposer cannot decide). Only an approved link lets the owner see and act for
     the firm."""
@@ -113,6 +113,7 @@ class FirmLinkAdmin(AuditedReadAdmin):
     list_filter = ("state",)
     list_select_related = ("person", "firm")
     search_fields = ("=person__customer_number", "=firm__customer_number")
+    id_number_search_fields = ("person__id_number", "firm__id_number")
     fields = list_display
     readonly_fields = list_display
     actions = ["approve", "reject"]
@@ -217,11 +218,12 @@ class UnlockForm(forms.Form):
 
 
 @admin.register(Party)
-class PartyAdmin(AuditedReadAdmin):
+class PartyAdmin(IdNumberSearchMixin, AuditedReadAdmin):
     audit_object_type = "party"
     list_display = ("customer_number", "display_name", "kind", "country", "created_at")
     list_filter = ("kind", "country")
     search_fields = ("=customer_number", "=id_number", "family_name", "legal_name")
+    id_number_search_fields = ("id_number",)
     readonly_fields = ("customer_number", "created_at", "updated_at", "id_kind", "birth_date")
     fields = (
         "kind",

@@ -6,15 +6,15 @@ import datetime as dt
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from fpdf import FPDF
 
+from trygg.kernel.letterhead import LetterPDF
 from trygg.parties.models import AddressKind, Party
 
 
 def render_pin_letter(*, party: Party, pin: str, issued_on: dt.date, company: str) -> bytes:
     address = party.addresses.filter(kind=AddressKind.POSTAL).first()
     with translation.override(party.preferred_language or "sv"):
-        pdf = FPDF(format="A4")
+        pdf = LetterPDF()
         pdf.set_title(_("Your PIN"))
         pdf.set_creator(company)
         pdf.add_page()
@@ -69,7 +69,7 @@ def render_password_code_letter(
     """The letter with a one-time code for choosing the password of Mine sider."""
     address = party.addresses.filter(kind=AddressKind.POSTAL).first()
     with translation.override(party.preferred_language or "nb"):
-        pdf = FPDF(format="A4")
+        pdf = LetterPDF()
         pdf.set_title(_("Your code for Mine sider"))
         pdf.set_creator(company)
         pdf.add_page()

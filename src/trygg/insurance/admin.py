@@ -43,7 +43,7 @@ from trygg.insurance.models import (
 )
 from trygg.insurance.tariffs import catalogue_forget
 from trygg.kernel import clock
-from trygg.kernel.admin import AuditedReadAdmin, admin_page
+from trygg.kernel.admin import AuditedReadAdmin, IdNumberSearchMixin, admin_page
 from trygg.kernel.audit import staff_context
 from trygg.kernel.errors import DomainError
 from trygg.kernel.forms import apply_problems
@@ -236,7 +236,7 @@ class DecisionForm(forms.Form):
 
 
 @admin.register(Application)
-class ApplicationAdmin(AuditedReadAdmin):
+class ApplicationAdmin(IdNumberSearchMixin, AuditedReadAdmin):
     audit_object_type = "application"
     audit_subject_path = "policyholder_id"
     list_display = (
@@ -250,6 +250,7 @@ class ApplicationAdmin(AuditedReadAdmin):
     )
     list_filter = ("state", "channel", "kind")
     search_fields = ("=number", "=holder_id_number", "=insured_id_number")
+    id_number_search_fields = ("holder_id_number", "insured_id_number")
     inlines = [HealthAnswerInline, EventInline]
     readonly_fields = [f.name for f in Application._meta.fields]
     change_form_template = "admin/insurance/application/change_form.html"
@@ -546,7 +547,7 @@ class PolicyTermInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(Policy)
-class PolicyAdmin(AuditedReadAdmin):
+class PolicyAdmin(IdNumberSearchMixin, AuditedReadAdmin):
     audit_object_type = "policy"
     audit_subject_path = "policyholder_id"
     list_display = (
@@ -560,6 +561,7 @@ class PolicyAdmin(AuditedReadAdmin):
     )
     list_filter = ("state", "period", "payment_method")
     search_fields = ("=number", "=policyholder__id_number", "=insured__id_number")
+    id_number_search_fields = ("policyholder__id_number", "insured__id_number")
     list_select_related = ("policyholder", "insured")
     inlines = [PolicyTermInline]
     readonly_fields = [f.name for f in Policy._meta.fields]

@@ -39,6 +39,7 @@ from trygg.kernel.counters import counter_next
 from trygg.kernel.errors import NotFound, ValidationFailed
 from trygg.kernel.idnumber_messages import id_number_message
 from trygg.kernel.models import AuditAction
+from trygg.kernel.numbertext import money_text
 from trygg.kernel.validation import Problems, clean_email, clean_phone, clean_text
 from trygg.parties.models import AddressKind, ContactKind, Party
 
@@ -334,14 +335,14 @@ def application_start(*, ctx: AuditContext, person: Party, data: ApplicationInpu
     del _answered
     summary = _(
         "Application for accident insurance, %(level)s price base amounts, for %(name)s "
-        "(%(insured)s), from %(start)s; annual price %(price)s kr, paid %(period)s. I confirm "
+        "(%(insured)s), from %(start)s; annual price %(price)s, paid %(period)s. I confirm "
         "the answers of the health declaration “Min hälsa”."
     ) % {
         "level": checked.level,
         "name": payload["insured_name"],
         "insured": checked.insured.display(),
         "start": checked.start.isoformat(),
-        "price": checked.annual_price,
+        "price": money_text(checked.annual_price),
         "period": str(PeriodChoice(checked.period.value).label).lower(),
     }
     return signing_start(

@@ -9,32 +9,24 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
-from fpdf import FPDF
 
 from trygg.insurance.application_rules import Missing
 from trygg.insurance.messages import missing_text
 from trygg.insurance.models import Application, HealthQuestion, Policy, PolicyTerm
 from trygg.insurance.policies import current_term
-from trygg.kernel.money import Money
-
-_PLAIN = str.maketrans(
-    {"\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-", "\u2019": "'", "\u00a0": " "}
-)
-
-
-def plain(text: str) -> str:
-    """Text the PDF's built-in fonts can draw (Latin-1: Swedish and Norwegian letters)."""
-    return text.translate(_PLAIN).encode("latin-1", "replace").decode("latin-1")
+from trygg.kernel.letterhead import LetterPDF, company
+from trygg.kernel.letterhead import plain as plain  # the letters of other domains use it
+from trygg.kernel.numbertext import id_number_text, money_text
 
 
 def kronor(amount: Decimal) -> str:
-    """An amount as Swedish letters write it (``Money.format``, the one formatting rule)."""
-    return Money.of(amount).format("sv")
+    """An amount as the letter's language writes it (the one formatter)."""
+    return money_text(amount)
 
 
 class Letter:
     def __init__(self, title: str) -> None:
-        self.pdf = FPDF(format="A4")
+        self.pdf = LetterPDF()
         self.pdf.set_title(plain(title))
         self.pdf.set_creator(settings.TRYGG_COMPANY_NAME)
         self.pdf.add_page()
@@ -145,8 +137,11 @@ def policy_letter(policy: Policy, *, on: dt.date) -> bytes:
         )
         letter.heading(_("Policy letter: accident insurance"))
         letter.row(_("Policy number"), policy.number)
-        letter.row(_("Policyholder"), f"{holder.display_name}, {holder.id_number}")
-        letter.row(_("Insured"), f"{policy.insured.display_name}, {policy.insured.id_number}")
+        letter.row(_("Policyholder"), f"{holder.display_name}, {id_number_text(holder.id_number)}")
+        letter.row(
+            _("Insured"),
+            f"{policy.insured.display_name}, {id_number_text(policy.insured.id_number)}",
+        )
         letter.row(_("Start date"), policy.start_date.isoformat())
         if term is not None:
             letter.row(
@@ -190,6 +185,7 @@ def policy_letter(policy: Policy, *, on: dt.date) -> bytes:
         if policy.exclusion:
             letter.heading(_("Exclusion clause"))
             letter.text(policy.exclusion)
+        _terms_withdrawal_complaints(letter, policy, term)
         letter.text("")
         letter.text(
             _(
@@ -199,3 +195,38 @@ def policy_letter(policy: Policy, *, on: dt.date) -> bytes:
             % {"date": on.isoformat()}
         )
         return letter.bytes()
+
+
+def _terms_withdrawal_complaints(letter: Letter, policy: Policy, term: PolicyTerm | None) -> None:
+    """What a policy letter must tell besides the cover: the terms it refers to, the right of
+    withdrawal of a distance contract (14 days) and how to complain."""
+    us = company()
+    letter.heading(_("Terms"))
+    letter.text(
+        _(
+            "The insurance follows %(company)s's terms for accident insurance in the version of "
+            "tariff %(tariff)s, with this policy letter. The terms are sent to you free of "
+            "charge on request."
+        )
+        % {"company": us.name, "tariff": term.tariff.version if term else "-"}
+    )
+    letter.heading(_("Right of withdrawal"))
+    letter.text(
+        _(
+            "The insurance was taken out at a distance (online or by post). You may withdraw "
+            "from it within 14 days of the day it was taken out or of the day you received this "
+            "letter, whichever is later, by telling us; you then pay premium only for the days "
+            "the insurance was in force (ångerrätt, lagen om distansavtal och avtal utanför "
+            "affärslokaler)."
+        )
+    )
+    letter.heading(_("If you are not satisfied"))
+    letter.text(
+        _(
+            "Call customer service on %(phone)s first. If we do not agree, write to our "
+            "complaints officer at %(address)s. You can get free advice from Konsumenternas "
+            "Försäkringsbyrå, have a decision tried by Allmänna reklamationsnämnden (ARN) or "
+            "by a general court."
+        )
+        % {"phone": us.phone, "address": f"{us.name}, {us.address}"}
+    )

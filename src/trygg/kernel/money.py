@@ -181,7 +181,8 @@ class Money:
         return [Money.from_minor(p, self.currency) for p in parts]
 
     def format(self, locale: str = "sv") -> str:
-        """Human form: ``12 345,50 kr`` (sv), ``kr 12 345,50`` (nb), ``SEK 12,345.50`` (en)."""
+        """Human form: ``12 345,50 kr`` (sv, nb), ``SEK 12,345.50`` (en); groups of three digits
+        with a no-break space."""
         value = self.rounded().amount
         sign = "-" if value < 0 else ""
         whole, _, fraction = f"{abs(value):.{self.exponent}f}".partition(".")
@@ -194,8 +195,6 @@ class Money:
         if locale == "en":
             return f"{sign}{self.currency} {','.join(groups)}.{fraction}"
         number = "\u00a0".join(groups) + "," + fraction
-        if locale == "nb":
-            return f"{sign}{symbol}\u00a0{number}"
         return f"{sign}{number}\u00a0{symbol}"
 
     def __str__(self) -> str:

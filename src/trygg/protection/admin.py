@@ -19,7 +19,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from trygg.kernel import clock
-from trygg.kernel.admin import AuditedReadAdmin, ReadOnlyAdminMixin, admin_page
+from trygg.kernel.admin import (
+    AuditedReadAdmin,
+    IdNumberSearchMixin,
+    ReadOnlyAdminMixin,
+    admin_page,
+)
 from trygg.kernel.audit import audit_record, staff_context
 from trygg.kernel.errors import DomainError
 from trygg.kernel.forms import apply_problems
@@ -213,7 +218,7 @@ class BlockInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(BlockingCall)
-class BlockingCallAdmin(ReadOnlyAdminMixin, AuditedReadAdmin):
+class BlockingCallAdmin(IdNumberSearchMixin, ReadOnlyAdminMixin, AuditedReadAdmin):
     audit_object_type = "blocking_call"
     audit_subject_path = "customer_id"
     list_display = (
@@ -227,6 +232,7 @@ class BlockingCallAdmin(ReadOnlyAdminMixin, AuditedReadAdmin):
     )
     list_filter = ("state",)
     search_fields = ("=number", "=customer__id_number", "=customer__customer_number")
+    id_number_search_fields = ("customer__id_number",)
     list_select_related = ("customer",)
     readonly_fields = [*(f.name for f in BlockingCall._meta.fields), "report_letter"]
     inlines = [BlockInline]
@@ -573,7 +579,7 @@ PaperLines = forms.formset_factory(PaperLineForm, extra=6)
 
 
 @admin.register(Item)
-class ItemAdmin(ReadOnlyAdminMixin, AuditedReadAdmin):
+class ItemAdmin(IdNumberSearchMixin, ReadOnlyAdminMixin, AuditedReadAdmin):
     audit_object_type = "protected_item"
     audit_subject_path = "customer_id"
     list_display = (
@@ -588,6 +594,7 @@ class ItemAdmin(ReadOnlyAdminMixin, AuditedReadAdmin):
     )
     list_filter = ("kind", "source")
     search_fields = ("=customer__id_number", "=customer__customer_number")
+    id_number_search_fields = ("customer__id_number",)
     list_select_related = ("customer", "issuer")
     readonly_fields = [f.name for f in Item._meta.fields]
     change_list_template = "admin/protection/item/change_list.html"
@@ -719,12 +726,13 @@ class LetterInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(Agreement)
-class AgreementAdmin(ReadOnlyAdminMixin, AuditedReadAdmin):
+class AgreementAdmin(IdNumberSearchMixin, ReadOnlyAdminMixin, AuditedReadAdmin):
     audit_object_type = "protection_agreement"
     audit_subject_path = "customer_id"
     list_display = ("number", "customer", "product", "entity", "state", "term_start", "term_end")
     list_filter = ("state", "plan", "product")
     search_fields = ("=number", "=customer__id_number", "=customer__customer_number")
+    id_number_search_fields = ("customer__id_number",)
     list_select_related = ("customer", "product", "entity")
     readonly_fields = [f.name for f in Agreement._meta.fields]
     inlines = [InvoiceInline, LetterInline]
@@ -817,11 +825,12 @@ class KeyTagBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[ty
 
 
 @admin.register(KeyTag)
-class KeyTagAdmin(ReadOnlyAdminMixin, AuditedReadAdmin):
+class KeyTagAdmin(IdNumberSearchMixin, ReadOnlyAdminMixin, AuditedReadAdmin):
     audit_object_type = "key_tag"
     audit_subject_path = "owner_id"
     list_display = ("serial", "batch", "owner", "linked_at")
     search_fields = ("=serial", "=owner__id_number", "=owner__customer_number")
+    id_number_search_fields = ("owner__id_number",)
     list_select_related = ("batch", "owner")
     readonly_fields = [f.name for f in KeyTag._meta.fields]
 
@@ -995,12 +1004,13 @@ class CaseStepInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(IdTheftCase)
-class IdTheftCaseAdmin(ReadOnlyAdminMixin, AuditedReadAdmin):
+class IdTheftCaseAdmin(IdNumberSearchMixin, ReadOnlyAdminMixin, AuditedReadAdmin):
     audit_object_type = "id_theft_case"
     audit_subject_path = "customer_id"
     list_display = ("number", "customer", "state", "opened_at", "closed_at")
     list_filter = ("state",)
     search_fields = ("=number", "=customer__id_number", "=customer__customer_number")
+    id_number_search_fields = ("customer__id_number",)
     list_select_related = ("customer",)
     readonly_fields = [f.name for f in IdTheftCase._meta.fields]
     inlines = [DisputedClaimInline, CaseStepInline]
