@@ -20,7 +20,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -221,24 +221,30 @@ def _apply(purge: Purge, cut: dt.date, holds: list[LegalHold], dry_run: bool) ->
     held = _held(purge, holds)
     todo = expired.exclude(held) if held is not None else expired
     for related, field_name in _protecting(model):
+        if connection.vendor == "postgresql" and not dry_run:
+            # Nothing may start protecting a row between the statements below (SQLite has one
+            # writer at a time anyway); held until the run commits.
+            with connection.cursor() as cursor:
+                table = connection.ops.quote_name(related._meta.db_table)
+                cursor.execute(f"LOCK TABLE {table} IN SHARE MODE")
         todo = todo.exclude(
             pk__in=related._default_manager.filter(**{f"{field_name}__isnull": False}).values(
                 field_name
             )
         )
-    # Evaluated to a list of keys once: the statements below must not see a moving target.
-    keys = list(todo.values_list("pk", flat=True))
-    kept = expired.count() - len(keys)
-    if dry_run or not keys:
-        return len(keys), kept
-    done = 0
-    for start in range(0, len(keys), 10000):
-        chunk = model._default_manager.filter(pk__in=keys[start : start + 10000])
-        if purge.clear:
-            done += chunk.update(**{name: "" for name in purge.clear})
-        else:
-            done += _delete_set(model, chunk)
-    return done, kept
+    # Set-based: the rows to go are named by the same subquery in every statement (children
+    # first, then the rows themselves), never as a list of keys through Python. The predicate
+    # cannot move under the run: the cut-off is fixed, the holds were read once at its start,
+    # and the protecting tables are locked against writes until the run commits.
+    count = todo.count()
+    kept = expired.count() - count
+    if dry_run or not count:
+        return count, kept
+    if purge.clear:
+        return model._default_manager.filter(pk__in=todo.values("pk")).update(
+            **{name: "" for name in purge.clear}
+        ), kept
+    return _delete_set(model, model._default_manager.filter(pk__in=todo.values("pk"))), kept
 
 
 def retention_run(*, ctx: AuditContext, on: dt.date, dry_run: bool = False) -> RetentionRun:
