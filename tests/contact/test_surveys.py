@@ -29,7 +29,7 @@ from trygg.simulators.sms.server import SmsGateway
 from trygg.simulators.smtp.server import SmtpSink
 
 D = dt.date
-# The brief's ports: 9161 and up, one pair per test worker.
+# Local simulators on fixed ports, 9161 and up: one pair per test worker.
 _WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
 SMS_PORT = 9161 + 2 * _WORKER
 SMTP_PORT = 9162 + 2 * _WORKER
