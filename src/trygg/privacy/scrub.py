@@ -107,11 +107,16 @@ def _triggers_lifted(model: type[models.Model]) -> Iterator[None]:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             quoted = connection.ops.quote_name(table)
+            # A table with checks still queued (the deferred foreign keys of rows already
+            # scrubbed) cannot be altered: the checks are made now, then deferred again.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"ALTER TABLE {quoted} DISABLE TRIGGER USER")
             try:
                 yield
             finally:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute(f"ALTER TABLE {quoted} ENABLE TRIGGER USER")
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             return
         cursor.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
