@@ -79,6 +79,9 @@ def portal_environment(url: str, var: Path, source: Path = ROOT / "src") -> dict
         "TRYGG_AUDIT_KEY": "bench-audit-" * 4,
         "TRYGG_TOKEN_KEY": "bench-token-" * 4,
         "TRYGG_BANKID_URL": "",
+        # The load comes from one address, thousands of requests a second: the limit per client
+        # stays in force (its counting is part of every request) but is never reached.
+        "TRYGG_RATE_LIMIT_CLIENT": "1000000000/60",
         "TRYGG_ALLOWED_HOSTS": "127.0.0.1",
         "TRYGG_SSL_REDIRECT": "0",
         "TRYGG_VAR_DIR": str(var),
@@ -102,25 +105,39 @@ def floor_environment(env: dict[str, str]) -> dict[str, str]:
 
 
 def run_python(args: list[str], env: dict[str, str]) -> str:
-    """``python args`` in the repository with ``env``; its standard output."""
+    """``python args`` in the repository with ``env``; its standard output (its error output
+    shown if it fails)."""
     result = subprocess.run(
-        [sys.executable, *args], env=env, cwd=ROOT, check=True, capture_output=True, text=True
+        [sys.executable, *args], env=env, cwd=ROOT, capture_output=True, text=True
     )
+    if result.returncode:
+        raise SystemExit(f"{' '.join(args[:2])} failed:\n{result.stderr[-3000:]}")
     return result.stdout
+
+
+# How many of the seeded customers are given what an overview shows (``seed_content.py``): at
+# least as many as the benches log in, the same ones whichever bench seeds the database first.
+CONTENT_CUSTOMERS = 20
 
 
 def prepare_portal(env: dict[str, str], customers: int, sessions: int) -> list[str]:
     """Migrate, collect static files and seed ``customers`` (PIN 4826) on the database of
-    ``env``, vacuum, and return the personal identity numbers of ``sessions`` of them."""
+    ``env``, give the customers to be logged in accounts, insurance, premiums, claims and
+    letters (``seed_content.py``), vacuum, and return the personal identity numbers of
+    ``sessions`` of them."""
     print("migrating, collecting static files, seeding ...", flush=True)
     run_python(["-m", "trygg.cli", "migrate", "--verbosity", "0"], env)
     run_python(["-m", "trygg.cli", "collectstatic", "--noinput", "--verbosity", "0"], env)
     started = time.perf_counter()
     seeded = run_python(["bench/seed_customers.py", str(customers)], env).strip().splitlines()
     print(seeded[-1], f"({time.perf_counter() - started:.1f} s)", flush=True)
-    numbers = run_python(["bench/seed_customers.py", "numbers", str(sessions)], env).split()
+    count = max(sessions, CONTENT_CUSTOMERS)
+    numbers = run_python(["bench/seed_customers.py", "numbers", str(count)], env).split()
+    started = time.perf_counter()
+    given = run_python(["bench/seed_content.py", *numbers], env).strip().splitlines()
+    print(given[-1], f"({time.perf_counter() - started:.1f} s)", flush=True)
     vacuum(env["TRYGG_DATABASE_URL"])
-    return numbers
+    return numbers[:sessions]
 
 
 def sql(statement: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:

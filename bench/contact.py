@@ -18,18 +18,29 @@ Measured, each in the same run:
 
 1. Baseline: the same deletes and the same update as plain SQL on copies of the two tables
    (``DELETE ... WHERE started_at < cut``, ``DELETE ... WHERE answered_at < cut``,
-   ``UPDATE ... SET free_text = ''``), each with its commit.
-2. The daily retention: ``retention_run(ctx=SYSTEM, on=today)`` (every rule of every app, in one
-   transaction, its report kept); checked: what it removed equals what the baseline removed.
-   The recorded interactions here have no files (the bench measures the rows; removing a file
-   is one storage call per file after the commit, outside this figure).
-3. The evacuation list: ``selectors.evacuation_list`` (one query and its audit event), the
+   ``UPDATE ... SET free_text = ''``), each with its commit; and the same three on the real
+   tables with their foreign keys checked at once (``SET CONSTRAINTS ALL IMMEDIATE``), rolled
+   back: what any delete of these rows costs, the database's integrity checks included.
+2. The catch-up: ``retention_run(ctx=SYSTEM, on=today)`` (every rule of every app, in one
+   transaction, its report kept) over the seeded backlog, about 42% of the rows at once;
+   checked: what it removed equals what the baseline removed. The recorded interactions here
+   have no files (the bench measures the rows; removing a file is one storage call per file
+   after the commit, outside this figure).
+3. The evacuation list: ``selectors.evacuation_list`` (its two queries and its audit event), the
    median of ``--repeat`` runs, against the bare ``SELECT`` of the same rows.
+4. The daily run: after the catch-up (the copies dropped and the database vacuumed, as
+   autovacuum would have done overnight), the run of the next business date (``on`` = today + 1
+   day, under ``clock.business_date``, as the worker's daily task runs it), which removes one
+   day's worth of expired rows out of those held, and the day's visits at Telegrafgatan (kept
+   one day). Its baseline in the same run: the same one-day deletes and update as plain SQL on
+   the real tables with the foreign keys checked at once, rolled back; checked: what the run
+   removed equals what the baseline removed, table by table.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import statistics
 import sys
 import time
@@ -51,10 +62,10 @@ def seed(rows: int, visitors: int) -> None:
     )
     sql(
         "INSERT INTO contact_interaction (purpose, channel, matter, controller, state, "
-        "contact_detail, party_id, employee_id, started_at) "
+        "contact_detail, party_id, employee_id, started_at, platform, platform_id) "
         "SELECT CASE WHEN i %% 2 = 0 THEN 'threat' ELSE 'quality' END, 'phone', 'insurance', "
         "'Länsförsäkringar Stockholm', 'stored', '+4670' || lpad((i %% 10000000)::text, 7, '0'), "
-        "NULL, %s, now() - (i::float8 / %s) * interval '60 days' "
+        "NULL, %s, now() - (i::float8 / %s) * interval '60 days', '', '' "
         "FROM generate_series(1, %s) AS i",
         [employee, half, half],
     )
@@ -156,7 +167,46 @@ def main() -> None:
     )
     base_total = sum(t for t, _ in baseline.values())
 
-    # 2. The retention run.
+    # 1b. The same statements on the real tables, whose rows other tables refer to: PostgreSQL
+    # checks each deleted row's foreign keys (Django makes them DEFERRABLE INITIALLY DEFERRED, so
+    # at commit; here made immediate so that they run inside the timed statements), then rolled
+    # back so that the retention run finds the rows.
+    def keyed_baseline(
+        cut30: dt.datetime, cut18: dt.datetime, cut12: dt.datetime, visited: dt.date | None = None
+    ) -> dict[str, tuple[float, int]]:
+        timings: dict[str, tuple[float, int]] = {}
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            for name, statement, cut in (
+                ("interactions", "DELETE FROM contact_interaction WHERE started_at < %s", cut30),
+                ("surveys", "DELETE FROM contact_survey WHERE answered_at < %s", cut18),
+                (
+                    "free text",
+                    "UPDATE contact_survey SET free_text = '' WHERE answered_at < %s "
+                    "AND free_text <> ''",
+                    cut12,
+                ),
+                (
+                    "visits",
+                    "DELETE FROM contact_visit WHERE visited_on <= %s AND site_id IN "
+                    "(SELECT id FROM contact_site WHERE visitor_rule = 'visitor')",
+                    visited,
+                ),
+            ):
+                if cut is None:
+                    continue
+                t0 = time.perf_counter()
+                cursor.execute(statement, [cut])
+                timings[name] = (time.perf_counter() - t0, cursor.rowcount)
+            transaction.set_rollback(True)
+        return timings
+
+    keyed = keyed_baseline(cut30, cut18, cut12)
+    keyed_total = sum(t for t, _ in keyed.values())
+    for name, (_, count) in baseline.items():
+        assert keyed[name][1] == count, (name, keyed[name][1], count)
+
+    # 2. The catch-up run.
     statements: list[tuple[float, str]] = []
 
     def statement_timer(execute, sql_text, params, many, context):  # type: ignore[no-untyped-def]
@@ -166,27 +216,36 @@ def main() -> None:
         finally:
             statements.append((time.perf_counter() - t0, sql_text[:160]))
 
-    with clock.business_date(today), connection.execute_wrapper(statement_timer):
-        elapsed = timed(lambda: retention_run(ctx=SYSTEM, on=today))
-    if args.profile:
-        for seconds, text in sorted(statements, reverse=True)[:10]:
-            print(f"{seconds:8.2f} s  {text}")
-        print(f"{len(statements)} statements, {sum(s for s, _ in statements):.2f} s")
     from trygg.privacy.models import RetentionRun
 
-    report = RetentionRun.objects.latest("started_at")
-    removed = {
-        "interactions": sum(
-            report.counts[c].get("contact.Interaction", 0)
-            for c in ("recording-threat", "recording-quality")
-        ),
-        "surveys": report.counts["survey"].get("contact.Survey", 0),
-        "free text": report.counts["survey-free-text"].get("contact.Survey", 0),
-    }
+    def run(on: dt.date, label: str) -> tuple[float, dict[str, int]]:
+        statements.clear()
+        with clock.business_date(on), connection.execute_wrapper(statement_timer):
+            elapsed = timed(lambda: retention_run(ctx=SYSTEM, on=on))
+        if args.profile:
+            print(f"{label}:")
+            for seconds, text in sorted(statements, reverse=True)[:10]:
+                print(f"{seconds:8.2f} s  {text}")
+            print(f"{len(statements)} statements, {sum(s for s, _ in statements):.2f} s")
+        report = RetentionRun.objects.latest("started_at")
+        assert report.run_date == on, (report.run_date, on)
+        removed = {
+            "interactions": sum(
+                report.counts[c].get("contact.Interaction", 0)
+                for c in ("recording-threat", "recording-quality")
+            ),
+            "surveys": report.counts["survey"].get("contact.Survey", 0),
+            "free text": report.counts["survey-free-text"].get("contact.Survey", 0),
+            "visits": report.counts["visitor"].get("contact.Visit", 0),
+        }
+        print(f"{label}: {elapsed:.2f} s, {sum(removed.values()):,} rows", flush=True)
+        return elapsed, removed
+
+    elapsed, removed = run(today, "catch-up run")
     for name, (_, count) in baseline.items():
         assert removed[name] == count, (name, removed[name], count)
 
-    # 3. The evacuation list.
+    # 3. The evacuation list (before the daily run, which removes today's visits).
     site = Site.objects.get(code="telegrafgatan")
     lists, bare = [], []
     for _ in range(args.repeat):
@@ -203,6 +262,27 @@ def main() -> None:
     inside = len(selectors.evacuation_list(ctx=SYSTEM, site_id=site.pk))
     assert inside == args.visitors, inside
 
+    # 4. The daily run of the next business date: one day's worth of expired rows.
+    sql("DROP TABLE bench_interaction")
+    sql("DROP TABLE bench_survey")
+    connection.close()
+    vacuum(args.database_url)
+    next_day = today + dt.timedelta(days=1)
+    held = one(
+        "SELECT (SELECT count(*) FROM contact_interaction) + (SELECT count(*) FROM contact_survey)"
+    )
+    daily_cuts = [
+        _day_end(rules.cutoff(rules.RULES[code], next_day))
+        for code in ("recording-quality", "survey", "survey-free-text")
+    ]
+    daily_keyed = keyed_baseline(
+        *daily_cuts, visited=rules.cutoff(rules.RULES["visitor"], next_day)
+    )
+    daily_keyed_total = sum(t for t, _ in daily_keyed.values())
+    daily_elapsed, daily_removed = run(next_day, "daily run")
+    for name, (_, count) in daily_keyed.items():
+        assert daily_removed[name] == count, (name, daily_removed[name], count)
+
     print()
     print(f"| measured ({args.rows:,} rows) | seconds | rows | ratio to baseline |")
     print("|---|---:|---:|---:|")
@@ -210,8 +290,20 @@ def main() -> None:
         print(f"| baseline: plain SQL, {name} | {seconds:.2f} | {count:,} | |")
     print(f"| baseline: the three together | {base_total:.2f} | | 1.0 |")
     print(
-        f"| `retention_run` (every rule, report kept) | {elapsed:.2f} | "
-        f"{sum(removed.values()):,} | {elapsed / base_total:.1f} |"
+        f"| baseline: the three on the real tables, foreign keys checked | {keyed_total:.2f} | "
+        f"| {keyed_total / base_total:.1f} |"
+    )
+    print(
+        f"| catch-up: `retention_run` (every rule, report kept) | {elapsed:.2f} | "
+        f"{sum(removed.values()):,} | {elapsed / base_total:.1f} "
+        f"({elapsed / keyed_total:.1f} to the keyed baseline) |"
+    )
+    for name, (seconds, count) in daily_keyed.items():
+        print(f"| daily ({next_day}): keyed baseline, {name} | {seconds:.2f} | {count:,} | |")
+    print(f"| daily: keyed baseline, the four together | {daily_keyed_total:.2f} | | 1.0 |")
+    print(
+        f"| daily: `retention_run` of {next_day} over {held:,} rows held | {daily_elapsed:.2f} | "
+        f"{sum(daily_removed.values()):,} | {daily_elapsed / daily_keyed_total:.1f} |"
     )
     p50, b50 = statistics.median(lists), statistics.median(bare)
     print(

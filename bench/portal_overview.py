@@ -2,13 +2,14 @@
 
 Serves trygg with gunicorn (production settings, PostgreSQL, N customers) and drives it with wrk
 on loopback: ``/healthz`` (a bare view through the same middleware), then ``/overview/`` with the
-session and CSRF cookies of logged-in customers, in alternating rounds, so that both are measured
-at the same speed of the machine. Prints each round, the medians and the ratio. ``--page
-layout`` (or ``layout_audited``) measures the floor of a logged-in page (``layout_floor.py``) in
-the overview's place.
+session and CSRF cookies of logged-in customers (each holding accounts, insurance, premiums, claims
+and letters: ``seed_content.py``), in alternating rounds, so that both are measured at the same
+speed of the machine. Prints each round (with its p99 against its p50), the medians and the
+ratio. ``--page layout`` (or ``layout_audited``) measures the floor of a logged-in page
+(``layout_floor.py``) in the overview's place.
 
     .venv/bin/python bench/portal_overview.py [--customers 10000] [--duration 10] [--rounds 3]
-        [--connections 20] [--workers 3] [--page overview]
+        [--connections 20] [--workers 3] [--page overview] [--source other-checkout/src]
         [--database-url postgresql://postgres@127.0.0.1/trygg_bench]
 
 Needs wrk (apt-get install wrk) and a PostgreSQL server.
@@ -156,6 +157,12 @@ def main() -> None:
         help="the logged-in page measured against hello (layout: the floor of a logged-in page)",
     )
     parser.add_argument(
+        "--source",
+        type=Path,
+        default=ROOT / "src",
+        help="the src folder of the code to serve (another checkout's, to compare two versions)",
+    )
+    parser.add_argument(
         "--database-url", default="postgresql://postgres@127.0.0.1:5432/trygg_bench"
     )
     opts = parser.parse_args()
@@ -163,7 +170,7 @@ def main() -> None:
         raise SystemExit("wrk is needed: apt-get install wrk")
     ensure_database(opts.database_url)
     var = Path(tempfile.mkdtemp(prefix="trygg-bench-"))
-    env = portal_environment(opts.database_url, var)
+    env = portal_environment(opts.database_url, var, opts.source)
     numbers = prepare_portal(env, opts.customers, opts.sessions)
     path, marker = PAGES[opts.page]
     if opts.page in FLOOR_PATHS:
@@ -224,13 +231,16 @@ def report(rounds: list[tuple[dict[str, float], dict[str, float]]], page: str) -
     are the overview's."""
     lines = [
         f"{'round':<8}{'hello req/s':>12}{page + ' req/s':>22}"
-        f"{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'ratio':>8}"
+        f"{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'p99/p50':>9}{'ratio':>8}"
     ]
     ratios = [measured["rps"] / hello["rps"] for hello, measured in rounds]
-    for number, ((hello, measured), ratio) in enumerate(zip(rounds, ratios, strict=True), 1):
+    spreads = [measured["p99"] / measured["p50"] for _, measured in rounds]
+    for number, ((hello, measured), ratio, spread) in enumerate(
+        zip(rounds, ratios, spreads, strict=True), 1
+    ):
         lines.append(
             f"{number:<8}{hello['rps']:>12.0f}{measured['rps']:>22.0f}{measured['p50']:>9.1f}"
-            f"{measured['p90']:>9.1f}{measured['p99']:>9.1f}{ratio:>8.2f}"
+            f"{measured['p90']:>9.1f}{measured['p99']:>9.1f}{spread:>9.2f}{ratio:>8.2f}"
         )
 
     def median(view: int, key: str) -> float:
@@ -239,9 +249,11 @@ def report(rounds: list[tuple[dict[str, float], dict[str, float]]], page: str) -
     rps, p99, ratio = median(1, "rps"), median(1, "p99"), statistics.median(ratios)
     lines.append(
         f"{'median':<8}{median(0, 'rps'):>12.0f}{rps:>22.0f}{median(1, 'p50'):>9.1f}"
-        f"{median(1, 'p90'):>9.1f}{p99:>9.1f}{ratio:>8.2f}"
+        f"{median(1, 'p90'):>9.1f}{p99:>9.1f}{statistics.median(spreads):>9.2f}{ratio:>8.2f}"
     )
     lines.append(f"{page} / hello throughput: {ratio:.2f}")
+    steady = all(spread <= 2 for spread in spreads)
+    lines.append("p99 within 2 x p50 in every round: " + ("met" if steady else "NOT met"))
     if page == "overview":
         met = rps >= 300 and p99 < 100 and ratio >= 0.5
         lines.append(

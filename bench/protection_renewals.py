@@ -23,13 +23,57 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
+import os
+import re
 import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal
+from typing import Any
 
 from _common import luhn_sql, machine_postgresql, one, recreate_database, seed_persons, sql
 from _common import setup_django as _setup
 
 DAY = dt.date(2027, 3, 1)
+
+
+_NUMBERS = re.compile(r"\b\d+\b|'[^']*'")
+
+
+@contextmanager
+def _statements() -> Iterator[dict[str, list[float]]]:
+    """Every statement on the default connection, by its text without literals: its times."""
+    from django.db import connection
+
+    times: dict[str, list[float]] = defaultdict(list)
+
+    def wrapper(execute: Callable[..., Any], sql: str, params: Any, many: bool, ctx: Any) -> Any:
+        begin = time.perf_counter()
+        try:
+            return execute(sql, params, many, ctx)
+        finally:
+            times[_NUMBERS.sub("?", " ".join(sql.split()).replace('"', ""))].append(
+                time.perf_counter() - begin
+            )
+
+    with connection.execute_wrapper(wrapper):
+        yield times
+
+
+def _where(title: str, seconds: float, times: dict[str, list[float]], top: int = 8) -> None:
+    """Where the time of a step went: SQL by statement, and the rest (Python, fetching)."""
+    sql = sum(sum(t) for t in times.values())
+    count = sum(len(t) for t in times.values())
+    print(f"\nwhere the time goes, {title}: {seconds:.2f} s (load average {_load()})")
+    print(f"  SQL: {count} statements, {sql:.2f} s; outside statements {seconds - sql:.2f} s")
+    for text, spent in sorted(times.items(), key=lambda kv: -sum(kv[1]))[:top]:
+        shown = text if len(text) <= 200 else text[:197] + "..."
+        print(f"  {len(spent):>6} x {sum(spent):>7.2f} s  {shown}")
+
+
+def _load() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 def _seed(agreements: int) -> None:
@@ -100,9 +144,7 @@ def _ocr_text(kids: list[str], *, transmission: int, nets_date: dt.date) -> str:
         )
         out.write(f"NY091031{n:07d}{'0' * 10}{'0' * 9}{'0' * 7}{paid}12345678903{'0' * 22}\n")
     count, total = len(kids), 4900 * len(kids)
-    out.write(
-        f"NY090088{count:08d}{2 * count + 2:08d}{total:017d}{date}{date}{date}{'0' * 21}\n"
-    )
+    out.write(f"NY090088{count:08d}{2 * count + 2:08d}{total:017d}{date}{date}{date}{'0' * 21}\n")
     out.write(f"NY000089{count:08d}{2 * count + 4:08d}{total:017d}{date}{'0' * 33}\n")
     return out.getvalue()
 
@@ -148,7 +190,8 @@ def main() -> None:
     progress("seeded")
     rows: list[tuple[str, float, float | str, str]] = []
 
-    with clock.business_date(DAY):
+    load_before_run = _load()
+    with clock.business_date(DAY), _statements() as run_times:
         begin = time.perf_counter()
         result = subscriptions_run(ctx=SYSTEM, day=DAY)
         run = time.perf_counter() - begin
@@ -164,9 +207,7 @@ def main() -> None:
         "invoiced_until date",
         "{i}\tB{i}\t1\t1\tmonthly\t1\tactive\t2026-01-01\t2027-03-01\t2027-05-31\t2027-03-31\n",
     )
-    rows.append(
-        (f"daily run, {args.agreements:,} agreements", run, copy, str(dict(result.counts)))
-    )
+    rows.append((f"daily run, {args.agreements:,} agreements", run, copy, str(dict(result.counts))))
     rows.append(("  the same day again (nothing to do)", rerun, "", ""))
 
     kids = [
@@ -180,7 +221,13 @@ def main() -> None:
     kids += ["1234567897"] * (args.payments - len(kids))
     text = _ocr_text(kids, transmission=4242, nets_date=DAY)
     progress("OCR file written")
-    with clock.business_date(DAY):
+    from trygg.protection.payments import read_ocr_fast
+
+    begin = time.perf_counter()
+    read_ocr_fast(text)
+    reading = time.perf_counter() - begin
+    load_before_ocr = _load()
+    with clock.business_date(DAY), _statements() as ocr_times:
         begin = time.perf_counter()
         imported = ocr_import(ctx=SYSTEM, text=text, name="bench.ocr")
         ocr = time.perf_counter() - begin
@@ -204,8 +251,11 @@ def main() -> None:
         )
     )
     rows.append(("  the same file again (books nothing)", ocr_again, "", ""))
+    rows.append(("  of the import: reading the file alone", reading, "", ""))
 
-    print(f"machine: {machine_postgresql()}")
+    _where(f"subscriptions_run (load before it {load_before_run})", run, run_times)
+    _where(f"ocr_import (load before it {load_before_ocr})", ocr, ocr_times)
+    print(f"\nmachine: {machine_postgresql()}; load average now {_load()}")
     print(f"{'step':<44} {'seconds':>9} {'COPY s':>8} {'ratio':>7}  detail")
     for name, seconds, base, detail in rows:
         ratio = f"{seconds / base:7.1f}" if isinstance(base, float) and base else ""

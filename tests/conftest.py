@@ -54,6 +54,12 @@ def _own_recordings(settings: Any, tmp_path_factory: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _own_documents(settings: Any, tmp_path_factory: Any) -> None:
+    """Uploaded documents (the default storage) go to a folder of each test's own."""
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("documents"))
+
+
+@pytest.fixture(autouse=True)
 def _audit_triggers(request: Any) -> Iterator[None]:
     """Transactional tests end with a flush, which the append-only triggers of the audit log
     would refuse on SQLite: lift them just before the flush, and put them back for every test."""
@@ -75,6 +81,17 @@ def _audit_triggers(request: Any) -> Iterator[None]:
     yield
     if transactional and connection.vendor == "sqlite":
         remove_append_only(connection)
+
+
+@pytest.fixture(autouse=True)
+def _service_language_again() -> Iterator[None]:
+    """Each test starts in the service's language (Swedish): a page that activated another
+    language for its visitor leaves it active in the thread, as the locale middleware does."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
@@ -235,9 +252,34 @@ def csrf_of(client: Client) -> str:
     return client.cookies["trygg_csrftoken"].value
 
 
+def confirm_post(client: Client, path: str, data: dict[str, str] | None = None) -> Any:
+    """A portal action that is previewed, then confirmed: the first POST must show the preview
+    page (and change nothing, which the caller checks), the second confirms it."""
+    import re
+
+    sent = {**(data or {}), "csrfmiddlewaretoken": csrf_of(client)}
+    preview = client.post(path, sent)
+    assert preview.status_code == 200, preview.status_code
+    digest = re.search(r'name="previewed" value="(\w+)"', preview.content.decode())
+    assert digest is not None
+    return client.post(path, {**sent, "previewed": digest.group(1), "confirm": "yes"})
+
+
 @pytest.fixture
 def frozen() -> Iterator[Any]:
     from trygg.kernel import clock
 
     with clock.frozen_now(dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC)) as advance:
         yield advance
+
+
+def post_confirmed(client: Client, url: str, data: dict[str, Any]) -> Any:
+    """Post a back-office form of a destructive or irreversible action as a clerk does: once to
+    see what it will do, then again with the confirmation ticked."""
+    import re
+
+    preview = client.post(url, data)
+    shown = re.search(r'name="previewed" value="([0-9a-f]+)"', preview.content.decode())
+    if shown is None:
+        return preview  # refused: the form shows why, and nothing is previewed
+    return client.post(url, {**data, "previewed": shown.group(1), "confirm": "yes"})

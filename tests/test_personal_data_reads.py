@@ -53,8 +53,12 @@ PORTAL_WITHOUT_PERSONAL_DATA = {
     "pin_change": "the form for a new PIN",
     "token_activate": "the form for the code of a new token",
     "insurance_quote": "prices of the tariff for an age and level the customer types",
+    "insurance_prices": "the public price page of every level, nobody's data",
     "sign_bankid_qr": "the QR code of a BankID signing under way (none pending: empty)",
     "protection_form": "the blank registration form of the protection service",
+    "market": "the instruments that can be traded and their prices, nobody's data",
+    "payment_review": "a payment's review lives in the session that checked it; a token from "
+    "elsewhere shows nothing (tests/banking/test_payments.py checks the review's audited read)",
 }
 
 API_WITHOUT_PERSONAL_DATA = {
@@ -80,6 +84,9 @@ ADMIN_WITHOUT_PERSONAL_DATA = {
     "register": "an empty form to register an objection to direct marketing",
     "draw": "an empty form to draw recordings for review",
     "statistics": "figures per team and month, no person in them",
+    "call": "an empty form to ask for a survey in a phone call",
+    "open": "an empty form to open a support ticket",
+    "customer_find": "an empty form to find a customer of the protection service",
 }
 
 

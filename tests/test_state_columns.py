@@ -21,6 +21,7 @@ import pytest
 from django.apps import apps
 from django.db import models
 
+from trygg.banking import rules as banking_rules
 from trygg.billing import rules as billing_rules
 from trygg.claims import rules as claims_rules
 from trygg.contact import rules as contact_rules
@@ -54,14 +55,17 @@ OWNERS: dict[str, frozenset[str]] = {
     "protection.FoundKeysCase": frozenset({"trygg/protection/keytags.py"}),
     "protection.IdTheftCase": frozenset({"trygg/protection/idtheft.py"}),
     "protection.DisputedClaim": frozenset({"trygg/protection/idtheft.py"}),
+    "protection.ProtectionClaim": frozenset({"trygg/protection/claims.py:_move"}),
     "privacy.SubjectRequest": frozenset(
         {"trygg/privacy/services.py:_new_request", "trygg/privacy/services.py:_move"}
     ),
+    "privacy.RecipientNotice": frozenset({"trygg/privacy/notices.py"}),
     "contact.Interaction": frozenset({"trygg/contact/services.py"}),
     "contact.Survey": frozenset({"trygg/contact/services.py"}),
     "contact.Visit": frozenset({"trygg/contact/services.py"}),
     "contact.FootageExport": frozenset({"trygg/contact/services.py"}),
     "contact.SupportTicket": frozenset({"trygg/contact/services.py"}),
+    "banking.Payment": frozenset({"trygg/banking/services.py:_payment_move"}),
 }
 
 # The transition table of each registered column, and the model's own list of states.
@@ -78,12 +82,15 @@ TABLES: dict[str, statetable.StateTable] = {
     "protection.FoundKeysCase": protection_rules.FOUND_TRANSITIONS,
     "protection.IdTheftCase": protection_rules.ID_THEFT_TRANSITIONS,
     "protection.DisputedClaim": protection_rules.DISPUTE_TRANSITIONS,
+    "protection.ProtectionClaim": protection_rules.CLAIM_TRANSITIONS,
     "privacy.SubjectRequest": privacy_rules.REQUEST_TRANSITIONS,
+    "privacy.RecipientNotice": privacy_rules.NOTICE_TRANSITIONS,
     "contact.Interaction": contact_rules.INTERACTION_TRANSITIONS,
     "contact.Survey": contact_rules.SURVEY_TRANSITIONS,
     "contact.Visit": contact_rules.VISIT_TRANSITIONS,
     "contact.FootageExport": contact_rules.CUSTODY_TRANSITIONS,
     "contact.SupportTicket": contact_rules.TICKET_TRANSITIONS,
+    "banking.Payment": banking_rules.PAYMENT_TRANSITIONS,
 }
 
 # Columns named ``state`` that no transition table governs (yet): one-time things whose state

@@ -22,6 +22,7 @@ from trygg.banking.services import (
     RegistrationInput,
     payee_register,
     payee_register_start,
+    payment_to_payee,
     registration_create,
     registration_start,
 )
@@ -36,6 +37,7 @@ from trygg.kernel.audit import SYSTEM
 from trygg.parties.selectors import person_by_id_number
 from trygg.privacy.selectors import download_token
 from trygg.privacy.services import subject_request_ask, subject_request_complete
+from trygg.protection.models import ClaimDocument, ProtectionClaim
 from trygg.web import urls as portal_urls
 from trygg.web.demo import load_demo
 
@@ -64,6 +66,15 @@ def seed_demo_customer(index: int) -> Seeded:
     order = payee_register_start(ctx=SYSTEM, person=party, data=payee_data)
     sign(customer, order)
     payee = payee_register(ctx=SYSTEM, person=party, signing_id=order.public_id, data=payee_data)
+    payment = payment_to_payee(
+        ctx=SYSTEM,
+        person=party,
+        from_account_id=account.pk,
+        payee_id=payee.pk,
+        amount="120",
+        ocr="1234567897",
+    )
+    account.refresh_from_db()
     registration_data = RegistrationInput(
         "autogiro", "Elbolaget", "5050-1055", "778899", account.pk
     )
@@ -106,6 +117,7 @@ def seed_demo_customer(index: int) -> Seeded:
         {
             "account": account,
             "payee": payee,
+            "payment": payment,
             "policy": policy,
             "claim": claim,
             "decided_claim": decided,
@@ -120,6 +132,10 @@ def seed_demo_customer(index: int) -> Seeded:
             "block": block,
             "protection_agreement": agreement,
             "protection_invoice": agreement.invoices.first(),
+            "protection_claim": ProtectionClaim.objects.filter(customer=party).first(),
+            "protection_claim_document": ClaimDocument.objects.filter(
+                claim__customer=party
+            ).first(),
             "subject_request": copy,
             "export_token": download_token(copy),
             "interaction": interaction,
@@ -140,7 +156,31 @@ def _agreement(party: Any) -> Any:
 
     case = idtheft.idtheft_open(ctx=SYSTEM, customer=party, summary="Lån i kundens navn")
     idtheft.idtheft_claim_add(ctx=SYSTEM, case_id=case.pk, creditor="Långivaren", amount="100")
+    insurance = agreement_start(ctx=SYSTEM, customer=party, product_code="kortforsikring")
+    _protection_claim(party, insurance)
     return agreement_start(ctx=SYSTEM, customer=party, product_code="sperreservice-maned")
+
+
+def _protection_claim(party: Any, insurance: Any) -> Any:
+    """A claim on the card insurance, reported on Mine sider with a receipt."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from trygg.protection import claims
+
+    return claims.claim_report(
+        ctx=SYSTEM,
+        customer=party,
+        data=claims.ClaimInput(
+            agreement=insurance.number,
+            incident_on=clock.today(),
+            description="Kortet ble misbrukt etter tyveri.",
+            amount_claimed="1200",
+            payout_account="86011117947",
+        ),
+        documents=[("receipt", SimpleUploadedFile("kvittering.pdf", b"%PDF-1.4 walk"))],
+    )
+
+
 def _contact(party: Any) -> Any:
     """A recorded threat with the person authenticated, reported and reviewed; an objection."""
     import io
@@ -221,6 +261,12 @@ def _portal_value(seeded: Seeded, name: str, param: str, absent: str | None) -> 
     values: dict[tuple[str, str], Any] = {
         ("account", "account_id"): pk("account"),
         ("payee_pay", "payee_id"): pk("payee"),
+        ("payee_change", "payee_id"): pk("payee"),
+        ("payee_remove", "payee_id"): pk("payee"),
+        ("receipt", "payment_id"): pk("payment"),
+        ("payment_cancel", "payment_id"): pk("payment"),
+        # A review lives in the session that made it: another token is told to start again.
+        ("payment_review", "token"): "no-such-review",
         ("charge_stop", "charge_id"): pk("charge"),
         ("mandate_revoke", "mandate_id"): pk("mandate"),
         ("billing_notice", "notice_id"): pk("notice"),
@@ -235,6 +281,9 @@ def _portal_value(seeded: Seeded, name: str, param: str, absent: str | None) -> 
         ("protection_report", "number"): number("blocking_call"),
         ("protection_agreement_cancel", "agreement_id"): pk("protection_agreement"),
         ("protection_invoice_move", "invoice_id"): pk("protection_invoice"),
+        ("protection_claim", "number"): number("protection_claim"),
+        ("protection_claim_document", "number"): number("protection_claim"),
+        ("protection_claim_document", "document_id"): pk("protection_claim_document"),
         ("privacy_download", "token"): o["export_token"],
         ("privacy_download", "fmt"): "json",
     }
@@ -308,3 +357,32 @@ def api_endpoints(
             template,
         )
         yield template, url + {"/api/v1/holdings": "?kind=fund"}.get(template, "")
+
+
+def backoffice_pages(seeded: Seeded) -> Iterator[str]:
+    """The path of every back-office page a superuser can open for the seeded person: the
+    index, each model's change list and, where the person has an object of the model, every
+    page of that object and the model admin's own pages (found from the admin site's registry
+    and each model admin's URLs, so a new page is walked unnamed)."""
+    from django.contrib import admin
+
+    from tests.test_personal_data_reads import _admin_object, _object_of
+
+    yield reverse("admin:index")
+    for model, model_admin in admin.site._registry.items():
+        prefix = f"{model._meta.app_label}_{model._meta.model_name}_"
+        obj = _object_of(model, seeded.customer.party)
+        for pattern in model_admin.get_urls():
+            if isinstance(pattern, URLResolver) or not pattern.name:
+                continue
+            if pattern.name.removeprefix(prefix) in ("delete", "history", "autocomplete"):
+                continue
+            if pattern.pattern.converters and obj is None:
+                continue
+            try:
+                kwargs = {
+                    p: _admin_object(seeded, p, model, obj) for p in pattern.pattern.converters
+                }
+            except pytest.fail.Exception:
+                continue  # a page of something else than the person's records (a job, a file)
+            yield reverse(f"admin:{pattern.name}", kwargs=kwargs)

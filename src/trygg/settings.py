@@ -48,7 +48,15 @@ def _development_secrets() -> dict[str, str]:
     if path.exists():
         stored = json.loads(path.read_text())
     changed = False
-    for key in ("secret_key", "pin_pepper", "audit_key", "token_key", "telephony_key"):
+    for key in (
+        "secret_key",
+        "pin_pepper",
+        "audit_key",
+        "token_key",
+        "telephony_key",
+        "recording_key",
+        "card_system_key",
+    ):
         if key not in stored:
             stored[key] = secrets.token_urlsafe(48)
             changed = True
@@ -87,36 +95,37 @@ if PRODUCTION and (
     )
 
 
-def _telephony_keys(text: str) -> dict[str, str]:
-    """``name:key,name:key``: each telephony platform's name (in the audit log) and its key."""
+def _platform_keys(setting: str, dev_secret: str) -> dict[str, str]:
+    """``name:key,name:key`` in the environment variable ``setting``: each outside platform's
+    name (in the audit log of what it does) and its key. Production: none unless configured (the
+    platform's endpoints then refuse every call); development: one generated key named ``dev``."""
+    default = "" if PRODUCTION else f"dev:{_dev.get(dev_secret, '')}"
     keys: dict[str, str] = {}
-    for item in (part.strip() for part in text.split(",")):
+    for item in (part.strip() for part in os.environ.get(setting, default).split(",")):
         if not item:
             continue
         name, sep, key = item.partition(":")
         name, key = name.strip(), key.strip()
         if not sep or not name or not key:
-            raise ImproperlyConfigured(
-                "TRYGG_TELEPHONY_KEYS is a comma-separated list of name:key pairs."
-            )
+            raise ImproperlyConfigured(f"{setting} is a comma-separated list of name:key pairs.")
         if name in keys:
-            raise ImproperlyConfigured(f"TRYGG_TELEPHONY_KEYS names {name!r} twice.")
+            raise ImproperlyConfigured(f"{setting} names {name!r} twice.")
         if len(key) < 32:
             raise ImproperlyConfigured(
-                f"The key of telephony platform {name!r} must be at least 32 characters."
+                f"{setting}: the key of platform {name!r} must be at least 32 characters."
             )
         keys[name] = key
     return keys
 
 
-# The telephony platforms (IVR, agents' desktops) that may call the telephone bank's endpoints,
-# each with its own key sent in the X-Telephony-Key header. Production: none unless configured
-# (the telephone bank's endpoints then refuse every call); development: one generated key.
-TRYGG_TELEPHONY_KEYS = _telephony_keys(
-    os.environ.get(
-        "TRYGG_TELEPHONY_KEYS", "" if PRODUCTION else f"dev:{_dev.get('telephony_key', '')}"
-    )
-)
+# The outside platforms that call trygg's API, each kind with its own keys and header
+# (trygg.identity.auth.PlatformKeyAuth): the telephony platforms (IVR, agents' desktops) on the
+# telephone bank's and the blocking line's endpoints (X-Telephony-Key), the call-recording
+# platform on the recorded interactions' intake (X-Recording-Key) and the door card system on
+# the door passages' intake (X-Card-System-Key).
+TRYGG_TELEPHONY_KEYS = _platform_keys("TRYGG_TELEPHONY_KEYS", "telephony_key")
+TRYGG_RECORDING_KEYS = _platform_keys("TRYGG_RECORDING_KEYS", "recording_key")
+TRYGG_CARD_SYSTEM_KEYS = _platform_keys("TRYGG_CARD_SYSTEM_KEYS", "card_system_key")
 
 DEBUG = _env_bool("TRYGG_DEBUG", not PRODUCTION)
 if PRODUCTION:
@@ -144,11 +153,11 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "trygg.web.admin_apps.TotpDevicesConfig",  # django_otp.plugins.otp_totp
+    "trygg.web.admin_apps.BackupCodesConfig",  # django_otp.plugins.otp_static
     "django_htmx",
     "django_tasks",
-    "django_tasks_db",
+    "trygg.web.admin_apps.BackgroundTasksConfig",  # django_tasks_db
     "ninja",  # the API documentation's template and static files (trygg.api.docs)
     "trygg.kernel",
     "trygg.parties",
@@ -189,7 +198,8 @@ WSGI_APPLICATION = "trygg.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # The back office's base_site.html, which must come before the admin app's own.
+        "DIRS": [BASE_DIR / "web" / "templates" / "before_admin"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -414,8 +424,15 @@ TRYGG_COMPANY_OPENING_HOURS = os.environ.get("TRYGG_COMPANY_OPENING_HOURS", "08.
 # Data subject requests (decision 0040): a further copy within a year costs the administrative
 # fee of GDPR Art. 15(3) (the first of the year is free, seed 001); an answered copy can be
 # downloaded from My pages for this many days.
-TRYGG_PRIVACY_COPY_FEE = os.environ.get("TRYGG_PRIVACY_COPY_FEE", "0.00")
+TRYGG_PRIVACY_COPY_FEE = os.environ.get("TRYGG_PRIVACY_COPY_FEE", "150.00")
 TRYGG_PRIVACY_EXPORT_DAYS = int(os.environ.get("TRYGG_PRIVACY_EXPORT_DAYS", "30"))
+# Where a rectification is told to a recipient of the data (GDPR Art. 19, decision 0099): the
+# e-mail of its data protection contact by the register's recipient key, replacing the
+# register's own (fictitious) address; an empty address means the recipient cannot be told.
+# From the environment as JSON, e.g. {"bankgirot": "dataskydd@bankgirot.se"}.
+TRYGG_PRIVACY_NOTICE_ADDRESSES: dict[str, str] = json.loads(
+    os.environ.get("TRYGG_PRIVACY_NOTICE_ADDRESSES", "{}")
+)
 
 # Premium billing by autogiro: the insurer's bankgiro number and Bankgirot customer number, and
 # the directory files are exchanged through (to_bankgirot/ and from_bankgirot/; the local

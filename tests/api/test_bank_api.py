@@ -167,3 +167,49 @@ def test_einvoice_registration_through_the_api(
     assert [r["kind"] for r in api.call("GET", "/registrations").json()] == ["einvoice"]
     bad = api.call("POST", "/registrations/signing", {**body, "biller_bankgiro": "5050-1056"})
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "biller_bankgiro"
+
+
+@pytest.mark.django_db
+def test_a_dated_payment_with_an_ocr_number_and_payee_changes_through_the_api(
+    bank: tuple[ApiClient, Account, Account, SecurityToken], other_customer: Customer
+) -> None:
+    from trygg.banking.models import Payee
+    from trygg.kernel import clock
+    from trygg.kernel.bankdays import calendar_for
+
+    api, main, _savings, token = bank
+    payee_body = {"name": "Elbolaget", "kind": "bankgiro", "number": "5050-1055"}
+    order = api.call("POST", "/payees/signing", payee_body).json()
+    api.call(
+        "POST",
+        f"/signing/{order['signing_id']}/token",
+        {"response": token_expected_response(token, order["challenge"])},
+    )
+    payee_id = api.call("POST", f"/payees/{order['signing_id']}", payee_body).json()["id"]
+    day = calendar_for("SE").add_bank_days(clock.today(), 2)
+    body = {"from_account": main.pk, "payee_id": payee_id, "amount": "120"}
+    both = api.call("POST", "/payments/payee", {**body, "ocr": "1234567897", "message": "x"})
+    assert both.status_code == 422 and both.json()["code"] == "payment.ocr_and_message"
+    bad = api.call("POST", "/payments/payee", {**body, "ocr": "1234567898"})
+    assert bad.status_code == 422 and bad.json()["code"] == "ocr.checksum"
+    scheduled = api.call(
+        "POST",
+        "/payments/payee",
+        {**body, "ocr": "1234567897", "execution_date": day.isoformat()},
+    ).json()
+    assert (scheduled["state"], scheduled["transaction_id"], scheduled["execution_date"]) == (
+        "scheduled",
+        None,
+        day.isoformat(),
+    )
+    renamed = api.call("PUT", f"/payees/registered/{payee_id}", {"name": "Elbolaget AB"}).json()
+    assert renamed["name"] == "Elbolaget AB"
+    kept = api.call("DELETE", f"/payees/registered/{payee_id}")
+    assert kept.status_code == 422 and kept.json()["code"] == "payee.has_scheduled"
+    stranger = ApiClient()
+    stranger.login(other_customer.id_number, other_customer.pin)
+    assert stranger.call("DELETE", f"/payees/registered/{payee_id}").status_code == 404
+    assert (
+        stranger.call("PUT", f"/payees/registered/{payee_id}", {"name": "Mine"}).status_code == 404
+    )
+    assert Payee.objects.get(pk=payee_id).name == "Elbolaget AB"

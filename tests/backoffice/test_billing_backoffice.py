@@ -15,7 +15,7 @@ from tests.backoffice.test_backoffice import _login, _staff
 from tests.banking.conftest import with_token
 from tests.billing.answers import mandate_notices, payment_spec
 from tests.billing.conftest import Payer, register, run_on
-from tests.conftest import Customer
+from tests.conftest import Customer, post_confirmed
 from tests.insurance.conftest import apply_online, online_input
 from trygg.billing.imports import autogiro_import
 from trygg.billing.models import BankgirotFile, BillingRun, Charge, Mandate
@@ -148,7 +148,9 @@ def test_termination_shows_the_services_refusal_then_ends_the_mandate(
     with clock.business_date(dt.date(2026, 11, 25)):
         holder = billing.post(url, {"by": "holder", "at_once": "on", "reason": "Egen begäran."})
         assert holder.status_code == 200 and "at_once" in holder.context["form"].errors
-        done = billing.post(url, {"by": "insurer", "at_once": "on", "reason": "Kontot avslutat."})
+        done = post_confirmed(
+            billing, url, {"by": "insurer", "at_once": "on", "reason": "Kontot avslutat."}
+        )
     assert done.status_code == 302, done.context["form"].errors
     mandate.refresh_from_db()
     assert mandate.state == "ended" and mandate.end_reason == "Kontot avslutat."
@@ -168,7 +170,11 @@ def test_dashboard_runs_billing_and_imports_mandate_notices_once(
     with clock.business_date(MON_23_NOV):
         future = billing.post(DASHBOARD, {"run": "1", "run-on": "2026-11-24"})
         assert "on" in future.context["run_form"].errors
-        assert not BillingRun.objects.exists()
+        # Seven days back is a catch-up; eight is refused beside the date, in Swedish.
+        old = billing.post(DASHBOARD, {"run": "1", "run-on": "2026-11-15"})
+        assert old.status_code == 200
+        assert "högst 7 dagar bakåt, till 2026-11-16" in old.context["run_form"].errors["on"][0]
+        assert not BillingRun.objects.exists() and not Job.objects.exists()
         ran = _worked(billing, billing.post(DASHBOARD, {"run": "1", "run-on": "2026-11-23"}))
     run = BillingRun.objects.get()
     assert run.run_date == MON_23_NOV and run.summary["mandates_sent"] == 1
@@ -313,8 +319,8 @@ def test_paper_form_period_for_all_policies_and_a_late_termination_beside_its_fi
         assert late.status_code == 200
         message = late.context["form"].errors["ends_on"][0]
         assert "2026-12-01" in message and "2027-04-01" in message
-        ended = billing.post(
-            url, {"by": "holder", "ends_on": "2027-02-01", "reason": "Egen begäran."}
+        ended = post_confirmed(
+            billing, url, {"by": "holder", "ends_on": "2027-02-01", "reason": "Egen begäran."}
         )
     assert ended.status_code == 302, ended.context["form"].errors
     mandate.refresh_from_db()

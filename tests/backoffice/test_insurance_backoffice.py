@@ -7,8 +7,10 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from tests.backoffice.test_backoffice import _login, _staff
+from tests.conftest import post_confirmed
 from trygg.claims.models import Claim
 from trygg.insurance.applications import questions
 from trygg.insurance.models import Application, Policy
@@ -75,7 +77,14 @@ def test_paper_application_referred_then_declined_by_two(frozen: Any) -> None:
         == 403
     )
     url = f"/backoffice/insurance/application/{application.pk}/decide/"
-    first.post(url, {"decision": "decline", "text": "Hög risk vid klättring."})
+    preview = first.post(url, {"decision": "decline", "text": "Hög risk vid klättring."})
+    assert "andra riskbedömare" in preview.content.decode()  # what it does, before it is done
+    application.refresh_from_db()
+    assert (
+        application.state == "referred"
+        and not application.events.filter(state_to="decline_proposed").exists()
+    )
+    post_confirmed(first, url, {"decision": "decline", "text": "Hög risk vid klättring."})
     application.refresh_from_db()
     assert application.state == "decline_proposed"
     events = application.events.count()
@@ -89,14 +98,18 @@ def test_paper_application_referred_then_declined_by_two(frozen: Any) -> None:
         "ask",
         "decline",
     ):
-        refused = first.post(url, {"decision": decision, "text": "Klart."})
+        refused = post_confirmed(first, url, {"decision": decision, "text": "Klart."})
         assert refused.status_code == 200, decision
         text = refused.content.decode()
         assert "second underwriter" in text or "andra riskbedömare" in text, decision
         application.refresh_from_db()
         assert application.state == "decline_proposed", decision
     assert application.events.count() == events
-    second.post(url, {"decision": "confirm_decline", "text": ""})
+    unconfirmed = second.post(url, {"decision": "confirm_decline", "text": ""})
+    assert unconfirmed.status_code == 200
+    application.refresh_from_db()
+    assert application.state == "decline_proposed"
+    post_confirmed(second, url, {"decision": "confirm_decline", "text": ""})
     application.refresh_from_db()
     assert application.state == "declined"
     letter = first.get(f"/backoffice/insurance/application/{application.pk}/letter/")
@@ -136,6 +149,13 @@ def test_claim_decided_and_paid_in_the_back_office(frozen: Any) -> None:
     )
     assert report.status_code == 302
     claim = Claim.objects.get()
+    # The back office opens on the handler's work: the reported claim waits to be decided.
+    queues = handler.get("/backoffice/").context["work_queues"]
+    with translation.override("sv"):
+        waiting = {str(queue["label"]): queue for queue in queues}
+    assert waiting["Skadeärenden att besluta"]["count"] == 1
+    assert "state__exact=reported" in waiting["Skadeärenden att besluta"]["url"]
+    assert "Ansökningar hos en riskbedömare" not in waiting  # an underwriter's, not theirs
     url = f"/backoffice/claims/claim/{claim.pk}/decide/"
     facts = {
         "medical_degree": "5",
@@ -149,17 +169,21 @@ def test_claim_decided_and_paid_in_the_back_office(frozen: Any) -> None:
     preview = handler.post(url, {**facts, "action": "preview"})
     shown = preview.content.decode()
     # The accident year's PBB and the total, shown before deciding.
-    assert "59200,00" in shown and "63850,00" in shown
+    assert "59200,00" in shown and "63\xa0850,00\xa0kr" in shown
     assert "Medicinsk invaliditet" in shown
     claim.refresh_from_db()
     assert claim.state == "reported"
-    handler.post(url, {**facts, "action": "decide"})
+    asked = handler.post(url, {**facts, "action": "decide"})
+    assert "Kontrollera innan du bekräftar" in asked.content.decode()
+    claim.refresh_from_db()
+    assert claim.state == "reported"  # previewed, not decided
+    post_confirmed(handler, url, {**facts, "action": "decide"})
     claim.refresh_from_db()
     assert claim.state == "decided"
     # 5 % × 20 × 59 200 + 500 + 2 × 200 + 650 + 1 200 + 1 900
     assert str(claim.total) == "63850.00"
-    handler.post(f"/backoffice/claims/claim/{claim.pk}/pay/")
-    handler.post(f"/backoffice/claims/claim/{claim.pk}/pay/")
+    post_confirmed(handler, f"/backoffice/claims/claim/{claim.pk}/pay/", {})
+    post_confirmed(handler, f"/backoffice/claims/claim/{claim.pk}/pay/", {})
     claim.refresh_from_db()
     assert claim.state == "paid" and claim.payout is not None
     assert handler.get(f"/backoffice/claims/claim/{claim.pk}/letter/").content.startswith(b"%PDF")

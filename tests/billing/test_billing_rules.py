@@ -224,3 +224,25 @@ def test_a_due_date_is_always_a_bank_day_at_most_a_week_on(start: D) -> None:
 def test_references_are_unique_per_policy_and_period() -> None:
     assert rules.charge_reference("40000010", D(2026, 12, 1)) == "40000010261201"
     assert len(rules.charge_reference("4000001012", D(2026, 12, 1))) == 16
+
+
+@pytest.mark.parametrize(
+    ("on", "code"),
+    [
+        (dt.date(2026, 11, 23), "run.future"),
+        (dt.date(2026, 11, 22), None),
+        (dt.date(2026, 11, 15), None),
+        (dt.date(2026, 11, 14), "run.too_old"),
+        (dt.date(2025, 11, 22), "run.too_old"),
+    ],
+)
+def test_a_run_by_hand_catches_up_a_week_and_never_runs_ahead(
+    on: dt.date, code: str | None
+) -> None:
+    today = dt.date(2026, 11, 22)
+    if code is None:
+        rules.check_run_date(on=on, today=today)
+    else:
+        with pytest.raises(rules.RuleError) as refused:
+            rules.check_run_date(on=on, today=today)
+        assert refused.value.code == code and refused.value.field == "on"

@@ -12,11 +12,9 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.banking.conftest import with_token
 from tests.conftest import Customer
-from tests.insurance.conftest import apply_online, online_input, underwriter
+from tests.insurance.conftest import underwriter
 from trygg.banking.models import Account, LedgerTransaction
-from trygg.banking.services import account_open
 from trygg.claims.letters import decision_letter
 from trygg.claims.models import ClaimState
 from trygg.claims.services import (
@@ -31,15 +29,6 @@ from trygg.kernel.audit import SYSTEM
 from trygg.kernel.errors import NotFound, ValidationFailed
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def insured(customer: Customer, frozen: Any) -> tuple[Customer, str, Account]:
-    with_token(customer)
-    policy = apply_online(customer, online_input(customer, level=20)).policy
-    assert policy is not None
-    account = account_open(ctx=SYSTEM, party=customer.party, name="Lönekonto")
-    return customer, policy.number, account
 
 
 def _report(customer: Customer, number: str, account: Account, day: dt.date) -> Any:

@@ -7,6 +7,7 @@ closing."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Customer
-from tests.contact.conftest import files_in, staff
+from tests.contact.conftest import files_in, staff, staff_client
 from trygg.contact import rules, services
 from trygg.contact.models import (
     CustodyEvent,
@@ -203,3 +204,82 @@ def test_an_open_ticket_is_never_deleted(
     ticket = services.ticket_open(ctx=SYSTEM, problem="Slow log-in.")
     run(clock.today(), django_capture_on_commit_callbacks)
     assert SupportTicket.objects.filter(pk=ticket.pk).exists()
+
+
+def test_the_footage_register_in_the_back_office(officer: StaffUser, recordings_dir: Path) -> None:
+    desk = staff_client(officer)
+    site = Site.objects.get(code="tegeluddsvagen")
+    assert (
+        "/backoffice/contact/footageviewing/record/"
+        in desk.get("/backoffice/contact/footageviewing/").content.decode()
+    )
+    record = "/backoffice/contact/footageviewing/record/"
+    day = {"site": site.pk, "recorded_on": "2026-11-20", "cameras": "Entrance 1"}
+    refused = desk.post(record, {**day, "reason": ""})
+    assert refused.status_code == 200 and "incident" in refused.content.decode()
+    assert not FootageViewing.objects.exists()
+    done = desk.post(record, {**day, "reason": "A window was broken."})
+    viewing = FootageViewing.objects.get()
+    assert done.status_code == 302 and viewing.viewed_by == officer
+    page = desk.get(f"/backoffice/contact/footageviewing/{viewing.pk}/change/").content.decode()
+    export = f"/backoffice/contact/footageviewing/{viewing.pk}/export/"
+    assert export in page and 'enctype="multipart/form-data"' in desk.get(export).content.decode()
+    no_reference = desk.post(export, {"police_reference": "", "copy": io.BytesIO(VIDEO)})
+    assert no_reference.status_code == 200 and "police" in no_reference.content.decode()
+    assert not FootageExport.objects.exists() and not files_in(recordings_dir)
+    copy = io.BytesIO(VIDEO)
+    copy.name = "entrance.mp4"
+    assert desk.post(export, {"police_reference": "5000-K1-26", "copy": copy}).status_code == 302
+    exported = FootageExport.objects.get()
+    assert exported.file.sha256 == hashlib.sha256(VIDEO).hexdigest()
+    custody = f"/backoffice/contact/footageexport/{exported.pk}/custody/"
+    assert (
+        custody
+        in desk.get(f"/backoffice/contact/footageexport/{exported.pk}/change/").content.decode()
+    )
+    early = desk.post(custody, {"action": "received", "by": "Polisen", "to": ""})
+    assert early.status_code == 200 and "handed over before" in early.content.decode()
+    handed = {"action": "handed-over", "by": "sakerhet.sven", "to": "Polisen, Solna"}
+    assert desk.post(custody, handed).status_code == 302
+    exported.refresh_from_db()
+    assert exported.state == "handed-over"
+    assert list(exported.custody.values_list("action", flat=True)) == ["exported", "handed-over"]
+    clerk = staff_client(staff("kundtjanst.klas", "customer_service"))
+    assert clerk.get(record).status_code == 403 and clerk.post(custody, handed).status_code == 403
+
+
+def test_tickets_in_the_back_office(customer: Customer) -> None:
+    clerk = staff_client(staff("kundtjanst.klas", "customer_service"))
+    listing = clerk.get("/backoffice/contact/supportticket/").content.decode()
+    assert "/backoffice/contact/supportticket/open/" in listing
+    opened = "/backoffice/contact/supportticket/open/"
+    assert clerk.post(opened, {"problem": " "}).status_code == 200
+    assert not SupportTicket.objects.exists()
+    unknown = clerk.post(opened, {"problem": "Slow", "customer_number": "999999"})
+    assert "no customer" in unknown.content.decode() and not SupportTicket.objects.exists()
+    done = clerk.post(
+        opened,
+        {"problem": "BankID does not start.", "customer_number": customer.party.customer_number},
+    )
+    ticket = SupportTicket.objects.get()
+    assert done.status_code == 302 and ticket.party == customer.party
+    handler = f"/backoffice/contact/supportticket/{ticket.pk}/handler/"
+    unsafe = {"name": "R. Sharma", "processor": "IT consultancy", "country": "IN", "safeguard": ""}
+    refused = clerk.post(handler, unsafe)
+    assert refused.status_code == 200 and "safeguard" in refused.content.decode()
+    assert not TicketHandler.objects.exists()
+    safe = {**unsafe, "safeguard": "Standard contractual clauses (Art. 46(2)(c))"}
+    assert clerk.post(handler, safe).status_code == 302
+    assert TicketHandler.objects.get().country == "IN"
+    move = f"/backoffice/contact/supportticket/{ticket.pk}/move/"
+    assert clerk.get(move).status_code == 302 and SupportTicket.objects.get().state == "open"
+    clerk.post(move, {"to": "closed"})
+    ticket.refresh_from_db()
+    assert ticket.state == "closed" and ticket.closed_at is not None
+    again = clerk.post(move, {"to": "closed"}, follow=True)
+    assert "already closed" in again.content.decode()
+    assert clerk.post(move, {"to": "nonsense"}, follow=True).status_code == 200
+    ticket.refresh_from_db()
+    assert ticket.state == "closed"
+    page = clerk.get(f"/backoffice/contact/supportticket/{ticket.pk}/change/").content.decode()
+    assert 'value="open"' in page

@@ -121,3 +121,116 @@ def test_the_draw_takes_distinct_candidates_only(
     drawn = rules.draw_for_review(candidates, count, random.Random(seed))
     assert len(drawn) == min(count, len(candidates))
     assert len(set(drawn)) == len(drawn) and set(drawn) <= set(candidates)
+
+
+# -- the intake from the recording platform and the door card system (decision 0095) ----------
+
+T = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC)
+MIN = dt.timedelta(minutes=1)
+
+
+@pytest.mark.parametrize(
+    ("late_by", "taken"),
+    [
+        (dt.timedelta(0), True),
+        (dt.timedelta(hours=24), True),
+        (dt.timedelta(hours=24) + MIN, False),
+    ],
+)
+def test_a_file_is_taken_up_to_24_hours_after_the_start(late_by: dt.timedelta, taken: bool) -> None:
+    if taken:
+        rules.check_file_in_time(T, T + late_by)
+    else:
+        with pytest.raises(rules.RuleError) as error:
+            rules.check_file_in_time(T, T + late_by)
+        assert (error.value.code, error.value.field) == ("interaction.file_expired", "file")
+
+
+@pytest.mark.parametrize(
+    ("card", "door", "direction", "at", "code"),
+    [
+        ("", "Entré", "in", T, "passage.card"),
+        ("B-1", "  ", "in", T, "passage.door"),
+        ("B-1", "Entré", "IN", T, "passage.direction"),
+        ("B-1", "Entré", "", T, "passage.direction"),
+        ("B-1", "Entré", "out", T + 3 * MIN, "passage.future"),
+    ],
+)
+def test_a_passage_refused(
+    card: str, door: str, direction: str, at: dt.datetime, code: str
+) -> None:
+    with pytest.raises(rules.RuleError) as error:
+        rules.check_passage(card=card, door=door, direction=direction, passed_at=at, now=T)
+    assert error.value.code == code
+
+
+def test_a_passage_trimmed_and_a_little_clock_skew_allowed() -> None:
+    checked = rules.check_passage(
+        card=" B-1 ", door=" Plan  3 ", direction="out", passed_at=T + 2 * MIN, now=T
+    )
+    assert checked == ("B-1", "Plan 3", rules.Direction.OUT)
+
+
+# Visits given card B-1: (visit, given, signed out).
+HOLDERS = [(1, T, T + 30 * MIN), (2, T + 40 * MIN, None)]
+
+
+@pytest.mark.parametrize(
+    ("at", "outcome"),
+    [
+        (T - MIN, "passage.card_unknown"),  # before anyone had it
+        (T, 1),
+        (T + 29 * MIN, 1),
+        (T + 30 * MIN, "passage.signed_out"),  # handed back at the sign-out
+        (T + 35 * MIN, "passage.signed_out"),
+        (T + 40 * MIN, 2),
+        (T + 600 * MIN, 2),
+    ],
+)
+def test_a_passage_goes_to_who_held_the_card_then(at: dt.datetime, outcome: object) -> None:
+    if isinstance(outcome, int):
+        assert rules.holding_visit(HOLDERS, at) == outcome
+    else:
+        with pytest.raises(rules.RuleError) as error:
+            rules.holding_visit(HOLDERS, at)
+        assert error.value.code == outcome
+
+
+@pytest.mark.parametrize(("last", "inside"), [(None, True), ("in", True), ("out", False)])
+def test_inside_unless_the_card_last_went_out(last: str | None, inside: bool) -> None:
+    assert rules.is_inside(last) is inside
+
+
+@pytest.mark.parametrize(
+    ("started", "code"),
+    [
+        (T - 24 * 60 * MIN, None),
+        (T - 24 * 60 * MIN - MIN, "interaction.started_late"),
+        (T + 2 * MIN, None),
+        (T + 3 * MIN, "interaction.started_future"),
+        (
+            dt.datetime(1, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=14))),
+            "interaction.started_late",
+        ),
+    ],
+)
+def test_an_interaction_is_reported_within_a_day_of_its_start(
+    started: dt.datetime, code: str | None
+) -> None:
+    if code is None:
+        rules.check_started(started, T)
+    else:
+        with pytest.raises(rules.RuleError) as error:
+            rules.check_started(started, T)
+        assert (error.value.code, error.value.field) == (code, "started_at")
+
+
+def test_a_passage_older_than_any_kept_visit_is_refused() -> None:
+    rules.check_passage(
+        card="B-1", door="Entré", direction="in", passed_at=T - 30 * 24 * 60 * MIN, now=T
+    )
+    with pytest.raises(rules.RuleError) as error:
+        rules.check_passage(
+            card="B-1", door="Entré", direction="in", passed_at=T - 30 * 24 * 60 * MIN - MIN, now=T
+        )
+    assert error.value.code == "passage.too_old"

@@ -22,6 +22,7 @@ from trygg.contact.models import (
     PoliceReport,
     RecordingFile,
     Review,
+    Site,
 )
 from trygg.identity.models import StaffUser
 from trygg.kernel import clock
@@ -305,3 +306,38 @@ def test_only_the_security_officer_reports_and_only_the_privacy_officer_lifts(
     assert dpo.post(lift, {"reason": "Case closed."}).status_code == 302
     hold.refresh_from_db()
     assert hold.state == HoldState.LIFTED and hold.lifted_by == "dpo.disa"
+
+
+def test_each_page_leads_to_what_its_reader_may_do(agent: StaffUser) -> None:
+    """The back office pages link to their actions, each for the role that may take it."""
+    threat = recorded(agent, "threat")
+    page = f"/backoffice/contact/interaction/{threat.pk}/change/"
+    report = f"/backoffice/contact/interaction/{threat.pk}/report/"
+    release = f"/backoffice/contact/interaction/{threat.pk}/release/"
+    download = f"/backoffice/contact/interaction/{threat.pk}/file/"
+    officer = staff_client(staff("sakerhet.sven", "security_officer"))
+    shown = officer.get(page).content.decode()
+    assert report in shown and download in shown and release not in shown
+    officer.post(report, {"police_reference": "K-9"})
+    shown = officer.get(page).content.decode()
+    assert release in shown and report not in shown
+    coach = staff_client(staff("coach.cia", "team_coach"))
+    shown = coach.get(page).content.decode()
+    assert download in shown and report not in shown and release not in shown
+    assert (
+        "/backoffice/contact/review/draw/"
+        in coach.get("/backoffice/contact/review/").content.decode()
+    )
+    desk = staff_client(staff("reception.rita", "reception"))
+    visits = desk.get("/backoffice/contact/visit/").content.decode()
+    assert visits.count("/backoffice/contact/visit/reception/") == 4  # the four sites
+    clerk = staff_client(staff("kundtjanst.klas", "customer_service"))
+    objections = clerk.get("/backoffice/contact/objection/").content.decode()
+    assert "/backoffice/contact/objection/register/" in objections
+    surveys = clerk.get("/backoffice/contact/survey/").content.decode()
+    assert "/backoffice/contact/survey/call/" in surveys
+    assert "/backoffice/contact/survey/statistics/" in surveys
+    dpo = staff_client(staff("dpo.disa", "privacy_officer"))
+    site = Site.objects.get(code="telegrafgatan")
+    site_page = dpo.get(f"/backoffice/contact/site/{site.pk}/change/").content.decode()
+    assert f"/backoffice/contact/site/{site.pk}/controller/" in site_page

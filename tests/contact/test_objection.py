@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
-from django.core import signing
+from django.core import mail, signing
 from django.test import Client
 
 from tests.conftest import Customer, portal_login
@@ -134,3 +135,59 @@ def test_phone_numbers_and_addresses_are_one_form(db: Any) -> None:
     services.objection_record(ctx=SYSTEM, source="link", contact_detail="+46 70-123 45 67")
     assert selectors.has_objected(party_id=None, contact=services.normalise_contact("+46701234567"))
     assert selectors.has_objected(party_id=None, contact=services.normalise_contact("0701234567"))
+
+
+def test_the_link_covers_the_person_and_the_address_the_survey_reached(customer: Customer) -> None:
+    survey = survey_for(customer, "Anna.Berg@Example.se")
+    Client().post(
+        "/contact/objection/link/",
+        {"t": links.objection_token(response_id=survey.response_id)},
+    )
+    objection = Objection.objects.get()
+    assert objection.party == customer.party and objection.contact_detail == "anna.berg@example.se"
+    # A later survey to the same address without the customer number is refused as well.
+    with pytest.raises(ValidationFailed) as error:
+        survey_for(None, "anna.berg@example.se")
+    assert error.value.code == "survey.objected"
+
+
+def test_an_address_that_objected_joins_the_customer_who_objects_later(customer: Customer) -> None:
+    first = services.objection_record(ctx=SYSTEM, source="link", contact_detail="anna@example.org")
+    same = services.objection_record(
+        ctx=SYSTEM, source="my-pages", party=customer.party, contact_detail="Anna@Example.org"
+    )
+    assert same.pk == first.pk and Objection.objects.count() == 1
+    assert same.party == customer.party and same.source == "link"  # the first source stands
+    assert AuditEvent.objects.filter(
+        object_type="objection", action="update", subject_id=str(customer.party.pk)
+    ).exists()
+    # Another address of the same customer, objecting on its own, is a row of its own.
+    services.objection_record(ctx=SYSTEM, source="link", contact_detail="0701234567")
+    services.objection_record(
+        ctx=SYSTEM, source="my-pages", party=customer.party, contact_detail="0701234567"
+    )
+    assert Objection.objects.count() == 2
+    assert selectors.has_objected(party_id=None, contact="+46701234567")
+
+
+def test_one_click_from_the_mail_program(customer: Customer) -> None:
+    """RFC 8058: the survey e-mail names the signed link in List-Unsubscribe; the reader's mail
+    program POSTs ``List-Unsubscribe=One-Click`` to it, with no form and no cookie."""
+    survey_for(customer)
+    services.outbox_send()
+    (message,) = mail.outbox
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    url = message.extra_headers["List-Unsubscribe"].strip("<>")
+    path = urlsplit(url).path + "?" + urlsplit(url).query
+    assert path.startswith("/contact/objection/link/?t=") and customer.id_number not in url
+    mail_program = Client(enforce_csrf_checks=True)
+    assert mail_program.get(path).status_code == 200 and not Objection.objects.exists()
+    tampered = mail_program.post(
+        path[:-3] + "xyz", "List-Unsubscribe=One-Click", "application/x-www-form-urlencoded"
+    )
+    assert tampered.status_code == 400 and not Objection.objects.exists()
+    done = mail_program.post(
+        path, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
+    assert done.status_code == 200
+    assert Objection.objects.get(party=customer.party).source == "link"

@@ -129,3 +129,29 @@ def test_the_contact_tables_are_tied_to_the_seed_rules() -> None:
         ("recording-quality", "contact.Interaction"),
         ("recording-quality", "contact.RecordingFile"),
     } <= tied
+
+
+def record(code: str, language: str = "en") -> dict[str, Any]:
+    with clock.business_date(D(2026, 12, 7)):
+        return next(r for r in export.records(language) if r["code"] == code)
+
+
+@pytest.mark.django_db
+def test_the_register_takes_processors_and_retention_from_the_sites() -> None:
+    camera = record("camera")
+    assert camera["processors"] == [
+        f"Security company (guards) ({STOCKHOLM_SITES})",
+        "Camera vendor (Tegeluddsvägen 11-13, Stockholm)",
+    ]
+    assert camera["retention"] == (
+        f"14 days: {STOCKHOLM_SITES}. 30 days: Tegeluddsvägen 11-13, Stockholm."
+    )
+    visitors = record("visitors", "sv")
+    assert "Leverantör av besökssystemet (" in visitors["processors"][0]
+    assert "1 dag från besöket: Telegrafgatan 8A, Solna" in visitors["retention"]
+    # A site that keeps its images 30 days from now on: the register says so at once.
+    Site.objects.filter(code="stora-brogatan").update(camera_rule="camera-30")
+    assert record("camera")["retention"] == (
+        "14 days: Telegrafgatan 8A, Solna; Humlegårdsgatan 20, Stockholm. "
+        "30 days: Stora Brogatan 7, Norrtälje; Tegeluddsvägen 11-13, Stockholm."
+    )

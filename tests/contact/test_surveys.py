@@ -174,6 +174,7 @@ def test_the_sender_checks_objections_at_send_time(agent: StaffUser) -> None:
         ({"channel": "fax"}, "channel"),
         ({"contact_detail": "not-an-address"}, "contact_detail"),
         ({"channel": "sms", "contact_detail": "12"}, "contact_detail"),
+        ({"channel": "call", "contact_detail": "kalle@example.se"}, "contact_detail"),
         ({"team": " "}, "team"),
     ],
 )
@@ -291,3 +292,62 @@ def test_statistics_per_team_and_month(agent: StaffUser) -> None:
         "/backoffice/contact/survey/statistics/"
     )
     assert page.status_code == 200 and "Skador" in page.content.decode()
+
+
+def test_a_survey_by_phone_call(agent: StaffUser, customer: Customer) -> None:
+    """Asked in a call: no message goes out; the employee records the answer given, once; a
+    person who objected is not called."""
+    clerk = staff_client(agent)
+    refused = clerk.post(
+        "/backoffice/contact/survey/call/",
+        {"contact_detail": "070", "matter": "Skada 2026-0042", "team": "T", "controller": "LF"},
+    )
+    assert refused.status_code == 200 and "phone number" in refused.content.decode()
+    assert not Survey.objects.exists()
+    asked = clerk.post(
+        "/backoffice/contact/survey/call/",
+        {
+            "contact_detail": "070-123 45 67",
+            "customer_number": customer.party.customer_number,
+            "matter": "Skada 2026-0042",
+            "team": "Skador Stockholm",
+            "controller": "Länsförsäkringar Stockholm",
+        },
+    )
+    survey = Survey.objects.get()
+    assert asked.status_code == 302
+    assert asked["Location"] == f"/backoffice/contact/survey/{survey.pk}/answer/"
+    assert (survey.channel, survey.state, survey.party) == ("call", "sent", customer.party)
+    assert not OutboxMessage.objects.exists() and services.outbox_send()["sent"] == 0
+    url = f"/backoffice/contact/survey/{survey.pk}/answer/"
+    assert "recommend" in clerk.get(url).content.decode()
+    bad = clerk.post(url, {"satisfaction": "4", "resolved": "yes"})
+    assert bad.status_code == 200 and "0 to 10" in bad.content.decode()
+    done = clerk.post(url, {"satisfaction": "1", "resolved": "no", "nps": "3", "free_text": ""})
+    assert done.status_code == 302
+    survey.refresh_from_db()
+    assert (survey.state, survey.nps, survey.satisfaction) == ("answered", 3, 1)
+    assert CallbackTask.objects.filter(survey=survey).exists()
+    again = clerk.post(url, {"satisfaction": "5", "resolved": "yes", "nps": "10"})
+    assert again.status_code == 200 and "already answered" in again.content.decode()
+    services.objection_record(ctx=SYSTEM, source="customer-service", party=customer.party)
+    objected = clerk.post(
+        "/backoffice/contact/survey/call/",
+        {
+            "contact_detail": "0701234567",
+            "customer_number": customer.party.customer_number,
+            "matter": "Skada 2026-0043",
+            "team": "Skador Stockholm",
+            "controller": "Länsförsäkringar Stockholm",
+        },
+    )
+    assert "objected" in objected.content.decode() and Survey.objects.count() == 1
+    assert staff_client(staff("coach", "team_coach")).get(url).status_code == 403
+    by_mail = sent(agent, contact="olle@example.se")
+    elsewhere = clerk.post(
+        f"/backoffice/contact/survey/{by_mail.pk}/answer/",
+        {"satisfaction": "5", "resolved": "yes", "nps": "10"},
+    )
+    assert elsewhere.status_code == 302
+    by_mail.refresh_from_db()
+    assert by_mail.state == "sent"

@@ -82,7 +82,9 @@ def test_a_card_records_the_doors_it_passes(host: StaffUser) -> None:
         services.visit_card_issue(ctx=SYSTEM, visit_id=other.pk, card="B-17")
     assert error.value.code == "visit.card_in_use"
     at = clock.now()
-    services.door_passage_record(site_id=visit.site_id, card="B-17", door="Plan 3", passed_at=at)
+    services.door_passage_record(
+        ctx=SYSTEM, site_id=visit.site_id, card="B-17", door="Plan 3", direction="in", passed_at=at
+    )
     assert [p.door for p in DoorPassage.objects.filter(visit=visit)] == ["Plan 3"]
 
 
@@ -112,7 +114,12 @@ def test_visitors_gone_by_their_sites_rule(
     visit = sign_in(host, where)
     services.visit_card_issue(ctx=SYSTEM, visit_id=visit.pk, card="B-1")
     services.door_passage_record(
-        site_id=visit.site_id, card="B-1", door="Entré", passed_at=clock.now()
+        ctx=SYSTEM,
+        site_id=visit.site_id,
+        card="B-1",
+        door="Entré",
+        direction="in",
+        passed_at=clock.now(),
     )
     officer = staff("sakerhet.sven", "security_officer")
     services.visit_release(

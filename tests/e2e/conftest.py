@@ -63,12 +63,50 @@ def page(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 STAFF_PASSWORD = "correct horse 2026"
 
 
+# Every data migration that grants roles their permissions through a ``PERMS`` table.
+ALL_ROLE_MIGRATIONS = (
+    "trygg.banking.migrations.0006_bank_roles",
+    "trygg.billing.migrations.0002_terms_and_roles",
+    "trygg.claims.migrations.0002_claims_roles",
+    "trygg.contact.migrations.0002_seed_sites_and_roles",
+    "trygg.contact.migrations.0004_survey_roles",
+    "trygg.contact.migrations.0006_reception_roles",
+    "trygg.contact.migrations.0008_camera_and_ticket_roles",
+    "trygg.contact.migrations.0009_survey_by_call",
+    "trygg.insurance.migrations.0003_insurance_roles",
+    "trygg.privacy.migrations.0002_privacy_roles",
+    "trygg.privacy.migrations.0005_subject_request_roles",
+    "trygg.protection.migrations.0003_blocking_roles",
+    "trygg.protection.migrations.0007_agreement_and_key_tag_roles",
+    "trygg.protection.migrations.0010_protection_claims_roles",
+)
+
+
 def restore_reference_data(*role_migrations: str) -> None:
     """The product, its tariff and the roles' permissions come from data migrations; an earlier
     browser test's flush removed them, so they are put back the way the migrations wrote them.
     ``role_migrations`` name the migrations whose ``PERMS`` grant the roles needed."""
     product = importlib.import_module("trygg.insurance.migrations.0002_accident_product")
     product.forward(django_apps, None)
+    # The protection service's issuers, legal entities and products (update_or_create).
+    for module in (
+        "trygg.protection.migrations.0002_issuer_directory",
+        "trygg.protection.migrations.0005_entities_and_products",
+    ):
+        importlib.import_module(module).load(django_apps, None)
+    from trygg.contact.models import Site
+
+    if not Site.objects.exists():
+        importlib.import_module("trygg.contact.migrations.0002_seed_sites_and_roles").seed(
+            django_apps, None
+        )
+    staff_roles = importlib.import_module("trygg.identity.migrations.0002_staff_roles").ROLES
+    for role, perms in staff_roles.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        for app_label, codename in perms:
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
     for module in role_migrations:
         grants = importlib.import_module(module).PERMS
         app_label = module.split(".")[1]

@@ -24,6 +24,7 @@ from django.utils.translation import pgettext_lazy
 from tests.banking.conftest import with_token
 from tests.billing.answers import payment_spec
 from tests.conftest import Customer, make_customer
+from tests.e2e.axe import axe_findings
 from tests.e2e.conftest import backoffice_login, restore_reference_data, staff_with_totp
 from tests.insurance.conftest import apply_online, online_input
 from trygg.billing.models import (
@@ -241,6 +242,14 @@ def test_register_sign_activate_stop_run_import_paid(
         # One debit is stopped; the mandate stays.
         stop = sv("Stop this debit")
         _plan_row(page, JANUARY_DUE).get_by_role("button", name=stop).click()
+        # First what will happen, on a page of its own; nothing is stopped before it is confirmed.
+        page.wait_for_url("**/autogiro/debits/*/stop/")
+        assert page.get_by_role("heading", level=1).inner_text() == sv("Stop a debit")
+        told = page.locator("#consequence").inner_text()
+        assert "2027-01-04" in told and kr(january.amount) in told and "2027-02-01" in told
+        assert Charge.objects.get(pk=january.pk).state == ChargeState.PLANNED
+        assert axe_findings(page) == []
+        page.get_by_role("button", name=sv("Stop the debit")).click()
         page.wait_for_url("**/autogiro/")
         february = Charge.objects.get(policy=policy, period_start=dt.date(2027, 2, 1))
         assert page.get_by_role("status").inner_text() == (

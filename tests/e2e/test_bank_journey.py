@@ -37,7 +37,7 @@ def test_transfer_then_signed_payment(page: Any) -> None:
     page.get_by_role("button", name="Logga in").click()
     page.wait_for_url("**/overview/")
 
-    page.get_by_role("link", name="Konton").click()
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Konton").click()
     page.get_by_role("link", name="Överför mellan dina konton").click()
     page.get_by_label("Från konto").select_option(str(main.pk))
     page.get_by_label("Till konto").select_option(index=1)
@@ -48,8 +48,10 @@ def test_transfer_then_signed_payment(page: Any) -> None:
 
     page.get_by_role("link", name="Betala till nytt konto").click()
     page.get_by_label("Till", exact=True).select_option("bankgiro")
-    page.get_by_label("Nummer").fill("5050-1055")
+    page.get_by_label("Nummer", exact=True).fill("5050-1055")
     page.get_by_label("Belopp (kr)").fill("845")
+    page.get_by_role("button", name="Fortsätt till granskning").click()
+    page.wait_for_url("**/bank/pay/review/**")
     page.get_by_role("button", name="Fortsätt till signering").click()
     page.wait_for_url("**/bank/sign/**")
     assert "5050-1055" in page.locator("#signed-text").inner_text()
@@ -57,7 +59,7 @@ def test_transfer_then_signed_payment(page: Any) -> None:
     code = token_expected_response(SecurityToken.objects.get(pk=token.pk), challenge)
     page.get_by_label("Svar från säkerhetsdosan").fill(code)
     page.get_by_role("button", name="Signera och betala").click()
-    page.wait_for_url("**/bank/")
+    page.wait_for_url("**/bank/payments/**")
     assert "Betalningen på 845,00\xa0kr är klar" in page.get_by_role("status").inner_text()
     page.screenshot(path="var/e2e-bank.png", full_page=True)
 

@@ -83,6 +83,10 @@ def test_quote_apply_sign_accept_letter_claim_decide(page: Any) -> None:
     uw.get_by_label("Bevilja med undantagsklausul").check()
     uw.locator("textarea[name=text]").fill("Besvär från ryggen omfattas inte.")
     uw.locator("input[type=submit]").click()
+    # What the decision will do is shown first; it is made when confirmed.
+    assert "undantaget som står ovan" in uw.locator(".confirmation").inner_text()
+    uw.get_by_label("Jag har kontrollerat uppgifterna ovan och bekräftar dem.").check()
+    uw.get_by_role("button", name="Bekräfta beslutet").click()
     uw.wait_for_url(f"**/insurance/application/{application.pk}/change/")
     office.close()
 
@@ -116,6 +120,8 @@ def test_quote_apply_sign_accept_letter_claim_decide(page: Any) -> None:
         desk.get_by_role("button", name="Beräkna").click()
         assert "Medicinsk invaliditet" in desk.content()
         desk.get_by_role("button", name="Besluta").click()
+        desk.get_by_label("Jag har kontrollerat uppgifterna ovan och bekräftar dem.").check()
+        desk.get_by_role("button", name="Bekräfta beslutet").click()
         desk.wait_for_url(f"**/claims/claim/{claim.pk}/change/")
         office.close()
         page.goto("/insurance/claims/")

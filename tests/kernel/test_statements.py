@@ -7,14 +7,16 @@ import threading
 
 import pytest
 from django.db import DatabaseError, connection, connections, transaction
-from django.db.models import Q
+from django.db.models import CharField, Q, Value
+from django.db.models.functions import TruncDate
 from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from tests.conftest import Customer, make_customer
 from trygg.identity.models import LoginChannel, LoginEvent, LoginMethod
 from trygg.kernel import clock
-from trygg.kernel.statements import PreparedRead, reused_cursor
+from trygg.kernel.statements import PreparedRead, PreparedRows, prefetched, reused_cursor
 from trygg.parties.models import Address, Party
 
 LOGINS = PreparedRead(
@@ -165,3 +167,95 @@ def test_a_read_keeps_djangos_guards_for_errors_and_broken_transactions() -> Non
         with pytest.raises(TransactionManagementError):
             read(customer.party.pk)
     assert [p.pk for p in read(customer.party.pk)] == [customer.party.pk]
+
+
+@pytest.mark.django_db
+def test_prepared_rows_answer_as_the_values_list_for_dates_and_any_number_of_keys() -> None:
+    first, second = make_customer(), make_customer(born=dt.date(1970, 5, 5), pin="7391")
+    _logins(first, 7)
+    _logins(second, 3)
+    rows = PreparedRows(
+        lambda since, *party_ids, limit: (
+            LoginEvent.objects.filter(party_id__in=party_ids, occurred_at__date__gte=since)
+            .order_by("-occurred_at", "-id")
+            .values_list("id", "party__given_name", "occurred_at", "success")[:limit]
+        )
+    )
+    today = clock.today()
+    for since in (today - dt.timedelta(days=2), today - dt.timedelta(days=1), today):
+        for parties in ((first,), (second,), (first, second)):
+            for limit in (2, 20):
+                ids = [c.party.pk for c in parties]
+                expected = list(
+                    LoginEvent.objects.filter(party_id__in=ids, occurred_at__date__gte=since)
+                    .order_by("-occurred_at", "-id")
+                    .values_list("id", "party__given_name", "occurred_at", "success")[:limit]
+                )
+                got = rows(since, *ids, limit=limit)
+                assert got == expected
+                assert all(isinstance(row, tuple) for row in got)
+    assert len(rows._compiled) == 4  # per number of parties and limit, not per key
+    assert rows(today, 10**9, limit=5) == []
+
+
+@pytest.mark.django_db
+def test_prepared_rows_of_a_union_with_computed_columns() -> None:
+    customer = make_customer()
+    _logins(customer, 4)
+    text = CharField()
+    rows = PreparedRows(
+        lambda party_id: (
+            LoginEvent.objects.filter(party_id=party_id)
+            .annotate(k=Value("login", output_field=text), day=TruncDate("occurred_at"))
+            .order_by()
+            .values_list("k", "day")
+            .union(
+                Address.objects.filter(party_id=party_id)
+                .annotate(k=Value("address", output_field=text), day=TruncDate("updated_at"))
+                .order_by()
+                .values_list("k", "day"),
+                all=True,
+            )
+            .order_by("k", "-day")
+        )
+    )
+    got = rows(customer.party.pk)
+    assert [k for k, _ in got] == ["address"] + ["login"] * 5
+    assert all(isinstance(day, dt.date) and not isinstance(day, dt.datetime) for _, day in got)
+    assert got[1][1] == max(
+        timezone.localdate(e.occurred_at) for e in LoginEvent.objects.filter(party=customer.party)
+    )
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda pk: Party.objects.filter(pk=pk),
+        lambda pk: Party.objects.filter(pk=pk).values("pk"),
+        lambda pk: Party.objects.filter(pk=pk).values_list("pk", flat=True),
+    ],
+)
+@pytest.mark.django_db
+def test_prepared_rows_are_of_a_values_list(build: object) -> None:
+    with pytest.raises(TypeError, match="values_list"):
+        PreparedRows(build)(1)  # type: ignore[arg-type]
+
+
+@pytest.mark.django_db
+def test_prefetched_objects_answer_as_a_prefetch_would() -> None:
+    first, second = make_customer(), make_customer(born=dt.date(1970, 5, 5), pin="7391")
+    Address.objects.create(party=first.party, kind="visiting", street="Kungsgatan 2")
+    addresses = PreparedRead(
+        lambda *party_ids: Address.objects.filter(party_id__in=party_ids).order_by("pk")
+    )
+    rows = addresses(first.party.pk, second.party.pk)
+    party = Party.objects.get(pk=first.party.pk)
+    own = [a for a in rows if a.party_id == party.pk]
+    prefetched(party, "addresses", own)
+    with CaptureQueriesContext(connection) as queries:
+        assert list(party.addresses.all()) == own
+        assert all(a.party is party for a in party.addresses.all())
+    assert len(queries) == 0
+    # A further filter queries the party's own addresses, as after prefetch_related.
+    assert [a.street for a in party.addresses.filter(kind="visiting")] == ["Kungsgatan 2"]
+    assert len(own) == 2 and len(rows) == 3

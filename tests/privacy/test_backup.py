@@ -208,8 +208,7 @@ def _pg_digests(url: str, tables: list[str]) -> dict[str, tuple[int, str]]:
     digest = "SELECT count(*), md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), ''))"
     with psycopg.connect(url) as db:
         return {
-            table: tuple(db.execute(f'{digest} FROM "{table}" x').fetchone())
-            for table in tables
+            table: tuple(db.execute(f'{digest} FROM "{table}" x').fetchone()) for table in tables
         }
 
 

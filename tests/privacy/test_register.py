@@ -104,4 +104,5 @@ def test_the_seeds_periods() -> None:
         "bookkeeping": "7 years",
         "application-archive": "10 years",
         "blocking-report": "3 years",
+        "notice-text": "30 days",  # not the seeds': a notice's text (decision 0099)
     }

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
-from tests.conftest import csrf_of, portal_login
+from tests.conftest import confirm_post, csrf_of, portal_login
 from trygg.identity.services import pin_credential_set
 from trygg.kernel import clock, idnumbers
 from trygg.kernel.audit import SYSTEM
@@ -69,7 +69,11 @@ def test_cancel_and_move_the_due_date_once(page: Client, norwegian: Party) -> No
     with translation.override(again.wsgi_request.LANGUAGE_CODE):
         refusal = str(MESSAGES["due_on.moves_used"]) % {"moves": 1}
     assert refusal in again.content.decode()
-    _post(page, f"/protection/agreements/{agreement.pk}/cancel/", {})
+    preview = _post(page, f"/protection/agreements/{agreement.pk}/cancel/", {})
+    agreement.refresh_from_db()
+    assert agreement.state == "active"  # the preview changes nothing
+    assert agreement.first_term_end.isoformat() in preview.content.decode()
+    confirm_post(page, f"/protection/agreements/{agreement.pk}/cancel/")
     agreement.refresh_from_db()
     assert (agreement.state, agreement.end_on) == ("notice", agreement.first_term_end)
 

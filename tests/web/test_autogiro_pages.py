@@ -14,12 +14,14 @@ from django.test import Client
 
 from tests.billing.answers import mandate_notices
 from tests.billing.conftest import Payer, run_on
-from tests.conftest import Customer, csrf_of, portal_login
+from tests.conftest import Customer, confirm_post, csrf_of, portal_login
+from tests.test_translations import english_on, english_phrases
 from trygg.billing.imports import autogiro_import
 from trygg.billing.models import Charge, Mandate, Notice
 from trygg.identity.tokens import token_expected_response
 from trygg.kernel import clock
 from trygg.kernel.audit import SYSTEM
+from trygg.kernel.numbertext import money_text
 
 pytestmark = pytest.mark.django_db
 
@@ -87,9 +89,16 @@ def test_register_online_see_the_plan_stop_and_revoke(
     assert first is not None
 
     with clock.business_date(dt.date(2026, 11, 24)):
-        stopped = client.post(
+        preview = client.post(
             f"/autogiro/debits/{first.pk}/stop/", {"csrfmiddlewaretoken": csrf_of(client)}
         )
+        first.refresh_from_db()
+        assert preview.status_code == 200 and first.state == "planned"  # nothing yet
+        shown = preview.content.decode()
+        assert money_text(first.amount) in shown and first.due_date.isoformat() in shown
+        assert "2027-01-" in shown  # the premium is still owed: debited in January
+        assert "Stoppa dragningen" in shown and english_on(shown, english_phrases()) == []
+        stopped = confirm_post(client, f"/autogiro/debits/{first.pk}/stop/")
     assert stopped.status_code == 302
     first.refresh_from_db()
     assert first.state == "stopped"
@@ -103,9 +112,14 @@ def test_register_online_see_the_plan_stop_and_revoke(
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 
     with clock.business_date(dt.date(2026, 11, 24)):
-        client.post(
+        preview = client.post(
             f"/autogiro/mandates/{mandate.pk}/revoke/", {"csrfmiddlewaretoken": csrf_of(client)}
         )
+        mandate.refresh_from_db()
+        assert preview.status_code == 200 and mandate.state == "active"  # nothing yet
+        assert not mandate.events.filter(state_to="revoked").exists()
+        assert "3300-" in preview.content.decode()  # the account the mandate debits
+        confirm_post(client, f"/autogiro/mandates/{mandate.pk}/revoke/")
     mandate.refresh_from_db()
     assert mandate.state == "revoked"
 

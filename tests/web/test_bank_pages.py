@@ -22,6 +22,14 @@ from trygg.identity.tokens import (
 from trygg.kernel.audit import SYSTEM
 
 
+def _through_review(client: Client, response: Any) -> Any:
+    """The payment form leads to its review page; confirming there goes on."""
+    review = response["Location"]
+    assert review.startswith("/bank/pay/review/")
+    assert client.get(review).status_code == 200
+    return client.post(review, {"csrfmiddlewaretoken": csrf_of(client)})
+
+
 @pytest.fixture
 def banked(customer: Customer) -> tuple[Customer, Account, Account]:
     main = account_open(ctx=SYSTEM, party=customer.party, name="Lönekonto")
@@ -77,7 +85,7 @@ def test_payment_to_a_new_account_asks_for_the_token(
             "csrfmiddlewaretoken": csrf_of(client),
         },
     )
-    sign_url = response["Location"]
+    sign_url = _through_review(client, response)["Location"]
     assert sign_url.startswith("/bank/sign/")
     page = client.get(sign_url).content.decode()
     assert "845" in page and "5050-1055" in page  # what is signed is shown
@@ -93,8 +101,8 @@ def test_payment_to_a_new_account_asks_for_the_token(
             "csrfmiddlewaretoken": csrf_of(client),
         },
     )
-    assert done["Location"] == "/bank/"
     payment = Payment.objects.get()
+    assert done["Location"] == f"/bank/payments/{payment.pk}/"
     assert (payment.amount, payment.destination_number) == (Decimal("845.00"), "50501055")
     main.refresh_from_db()
     assert main.balance == Decimal("9155.00")
@@ -150,15 +158,18 @@ def test_payment_signed_with_bankid_in_the_portal(
         client = Client(enforce_csrf_checks=True)
         portal_login(client, customer.id_number, customer.pin)
         client.get("/bank/pay/")
-        sign_url = client.post(
-            "/bank/pay/",
-            {
-                "from_account": main.pk,
-                "kind": "plusgiro",
-                "number": "900203-1",
-                "amount": "120",
-                "csrfmiddlewaretoken": csrf_of(client),
-            },
+        sign_url = _through_review(
+            client,
+            client.post(
+                "/bank/pay/",
+                {
+                    "from_account": main.pk,
+                    "kind": "plusgiro",
+                    "number": "900203-1",
+                    "amount": "120",
+                    "csrfmiddlewaretoken": csrf_of(client),
+                },
+            ),
         )["Location"]
         page = client.post(
             sign_url + "bankid/", {"mode": mode, "csrfmiddlewaretoken": csrf_of(client)}
@@ -177,8 +188,8 @@ def test_payment_signed_with_bankid_in_the_portal(
         done = client.post(
             sign_url + "bankid/collect/", HTTP_HX_REQUEST="true", HTTP_X_CSRFTOKEN=csrf_of(client)
         )
-        assert done.status_code == 204 and done["HX-Redirect"] == "/bank/"
         payment = Payment.objects.get()
+        assert done.status_code == 204 and done["HX-Redirect"] == f"/bank/payments/{payment.pk}/"
         assert payment.amount == Decimal("120.00") and payment.destination_kind == "plusgiro"
     finally:
         server.shutdown()
@@ -215,19 +226,16 @@ def test_register_a_payee_with_the_token_then_pay_without(
     )
     assert done["Location"] == "/bank/payees/"
     payee_id = customer.party.payees.get().pk
-    pay_page = client.get(f"/bank/payees/{payee_id}/pay/").content.decode()
-    key = re.search(r'name="idempotency_key" value="([^"]+)"', pay_page)
-    assert key
-    paid = client.post(
-        f"/bank/payees/{payee_id}/pay/",
-        {
-            "from_account": main.pk,
-            "amount": "300",
-            "idempotency_key": key.group(1),
-            "csrfmiddlewaretoken": csrf_of(client),
-        },
-    )
-    assert paid["Location"] == "/bank/"
+    assert client.get(f"/bank/payees/{payee_id}/pay/").status_code == 200
+    form = {"from_account": main.pk, "amount": "300", "csrfmiddlewaretoken": csrf_of(client)}
+    review = client.post(f"/bank/payees/{payee_id}/pay/", form)["Location"]
+    page = client.get(review).content.decode()
+    assert "Elbolaget" in page and "5050-1055" in page and "300,00" in page
+    paid = client.post(review, {"csrfmiddlewaretoken": csrf_of(client)})
+    payment = Payment.objects.get()
+    assert paid["Location"] == f"/bank/payments/{payment.pk}/"
+    assert client.post(review, {"csrfmiddlewaretoken": csrf_of(client)})["Location"] == "/bank/"
+    assert Payment.objects.count() == 1  # the review is confirmed once
     main.refresh_from_db()
     assert main.balance == Decimal("9700.00")
 
@@ -281,7 +289,16 @@ def test_stock_order_signed_in_the_portal_then_filled_by_the_demo_market(
     from django.core.management import call_command
 
     from trygg.banking.models import TradeOrder
+    from trygg.banking.trading import instrument_price_record
+    from trygg.kernel import clock
 
+    instrument_price_record(
+        isin="SE0000108656",
+        name="Ericsson B",
+        kind="share",
+        on=clock.today(),
+        price=Decimal("75.10"),
+    )
     customer, main, _savings = banked
     client = Client(enforce_csrf_checks=True)
     portal_login(client, customer.id_number, customer.pin)

@@ -325,3 +325,30 @@ def test_engagements_are_the_person_then_their_firm_with_what_is_registered(
     Address.objects.filter(party=firm).delete()
     _, bare = engagement_contact_details(ctx=SYSTEM, person=owner.party)
     assert (bare.street, bare.city, bare.mobile, bare.country) == ("", "", "", "SE")
+
+
+@pytest.mark.django_db
+def test_a_refused_form_says_what_is_wrong_in_swedish_at_the_top_and_beside_each_field(
+    customer: Customer,
+) -> None:
+    """My details answered by htmx with 422: the page's htmx configuration swaps a 422 in (no
+    silent refusal), the summary links each problem to its field; a trivial PIN is refused with
+    the rule in Swedish."""
+    client = Client()
+    portal_login(client, customer.id_number, customer.pin)
+    page = client.get("/profile/").content.decode()
+    assert '{"code": "422", "swap": true}' in page.replace("&quot;", '"')
+    refused = client.post(
+        "/profile/",
+        {"street": "Storgatan 1", "postal_code": "1", "city": "Umeå", "email": "inte-en-adress"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert refused.status_code == 422
+    shown = refused.content.decode()
+    assert 'id="error-summary"' in shown and 'href="#id_email"' in shown
+    assert 'id="id_email-error"' in shown
+    pin = client.post(
+        "/pin/",
+        {"current_pin": customer.pin, "new_pin": "1234", "new_pin_repeat": "1234"},
+    )
+    assert "En PIN-kod får inte vara en talföljd som 1234." in pin.content.decode()

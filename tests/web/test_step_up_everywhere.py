@@ -86,7 +86,7 @@ def test_no_portal_page_shows_an_account_number_or_balance(stale: Seeded) -> Non
     for url in portal_pages(stale, NOT_WALKED, absent="0"):
         response = client.get(url)
         walked.append((url, response.status_code))
-        if found := _leaks(response.content.decode(errors="replace"), secrets):
+        if found := _leaks(response.getvalue().decode(errors="replace"), secrets):
             leaks[url] = found
     assert not leaks, leaks
     status = dict(walked)
@@ -137,7 +137,10 @@ def test_errors_and_signing_texts_show_no_balance_or_number(stale: Seeded) -> No
         },
     )
     assert payment.status_code == 302
-    sign_page = client.get(payment["Location"]).content.decode()
+    review_page = client.get(payment["Location"]).content.decode()
+    assert "Lönekonto" in review_page and not _leaks(review_page, secrets)
+    to_sign = client.post(payment["Location"], {"csrfmiddlewaretoken": csrf_of(client)})
+    sign_page = client.get(to_sign["Location"]).content.decode()
     assert "Lönekonto" in sign_page and not _leaks(sign_page, secrets)
     trade = client.post(
         "/bank/trade/",
@@ -163,7 +166,7 @@ def test_no_api_answer_shows_an_account_number_or_balance(stale: Seeded) -> None
         response = api.client.get(url)
         if response.status_code == 403 and response.json()["code"] == "sca.step_up_required":
             refused.add(template)
-        if found := _leaks(response.content.decode(errors="replace"), secrets):
+        if found := _leaks(response.getvalue().decode(errors="replace"), secrets):
             leaks[template] = found
     assert not leaks, leaks
     assert {"/api/v1/accounts", "/api/v1/overview", "/api/v1/holdings"} <= refused

@@ -413,3 +413,16 @@ def test_reader_and_writer_take_the_extra_banks() -> None:
         RequestFile(
             customer_number="471117", bankgiro="9912346", file_date=date(2026, 1, 20)
         ).create_mandate("101", account=account, identity="198112289874")
+
+
+def test_a_nordea_personkonto_born_in_the_2000s_passes_as_its_file_field_holds_it() -> None:
+    # The personkonto is the 10-digit personal identity number: born 2005, it begins with a
+    # zero, which ``BankAccount`` (as the 16-position field) does not keep.
+    from autogiro.checkdigits import account_problem
+    from autogiro.fields import Account, BankAccount
+
+    account = BankAccount("3300", "0501011233")
+    assert account.number == "501011233"
+    assert account_problem(account) is None
+    assert Account().encode(account) == "3300000501011233"
+    assert account_problem(BankAccount("3300", "0501011234")) is not None  # its check digit

@@ -15,7 +15,9 @@ from ninja.openapi.schema import OpenAPISchema
 from trygg.api import problems
 from trygg.api.docs import LocalSwagger
 from trygg.banking.api import router as banking_router
+from trygg.billing.api import router as billing_router
 from trygg.claims.api import router as claims_router
+from trygg.contact.api import router as contact_router
 from trygg.identity.api import router as identity_router
 from trygg.insurance.api import router as insurance_router
 from trygg.kernel.errors import DomainError
@@ -51,7 +53,9 @@ api.add_router("", parties_router)
 api.add_router("", banking_router)
 api.add_router("", insurance_router)
 api.add_router("", claims_router)
+api.add_router("", billing_router)
 api.add_router("", protection_router)
+api.add_router("", contact_router)
 api.add_exception_handler(DomainError, problems.on_domain_error)  # type: ignore[arg-type]
 api.add_exception_handler(NinjaValidationError, problems.on_validation_error)  # type: ignore[arg-type]
 api.add_exception_handler(AuthenticationError, problems.on_authentication_error)  # type: ignore[arg-type]

@@ -28,8 +28,10 @@ from trygg.banking.services import (
     NewPaymentInput,
     PayeeInput,
     RegistrationInput,
+    payee_change,
     payee_register,
     payee_register_start,
+    payee_remove,
     payment_new_execute,
     payment_new_start,
     payment_to_payee,
@@ -107,14 +109,28 @@ class PaymentIn(Schema):
     kind: str = Field(description="bankgiro, plusgiro or account")
     number: str = Field(max_length=30)
     amount: str = Field(max_length=20)
-    message: str = Field("", max_length=35)
+    message: str = Field("", max_length=35, description="a message, or an OCR number, not both")
+    ocr: str = Field("", max_length=30, description="an OCR number (Luhn check digit)")
+    execution_date: str = Field(
+        "", max_length=10, description="YYYY-MM-DD: today (empty) or a bank day within 13 months"
+    )
+    receiver_name: str = Field("", max_length=60)
 
 
 class PayeePaymentIn(Schema):
     from_account: Id
     payee_id: Id
     amount: str = Field(max_length=20)
-    message: str = Field("", max_length=35)
+    message: str = Field("", max_length=35, description="a message, or an OCR number, not both")
+    ocr: str = Field("", max_length=30, description="an OCR number (Luhn check digit)")
+    execution_date: str = Field(
+        "", max_length=10, description="YYYY-MM-DD: today (empty) or a bank day within 13 months"
+    )
+
+
+class PayeeChangeIn(Schema):
+    name: str = Field(max_length=60)
+    reference: str = Field("", max_length=35)
 
 
 class SignIn(Schema):
@@ -123,17 +139,36 @@ class SignIn(Schema):
 
 class PaymentOut(Schema):
     id: int
+    reference: str
     amount: Decimal
     to: str
-    transaction_id: int
+    state: str = Field(description="scheduled, booked, failed or cancelled")
+    execution_date: dt.date
+    transaction_id: int | None = Field(description="the booking; none while scheduled")
 
 
 def _payment_out(payment: Payment) -> PaymentOut:
     return PaymentOut(
         id=payment.pk,
+        reference=payment.reference,
         amount=payment.amount,
         to=f"{payment.destination_kind}:{payment.destination_number}",
+        state=payment.state,
+        execution_date=payment.execution_date,
         transaction_id=payment.transaction_id,
+    )
+
+
+def _new_payment(payload: PaymentIn) -> NewPaymentInput:
+    return NewPaymentInput(
+        payload.from_account,
+        payload.kind,
+        payload.number,
+        payload.amount,
+        payload.message,
+        ocr=payload.ocr,
+        execution_date=payload.execution_date or None,
+        receiver_name=payload.receiver_name,
     )
 
 
@@ -249,6 +284,30 @@ def payee_create(request: PortalRequest, signing_id: str, payload: PayeeIn) -> S
     return Status(201, PayeeOut(id=payee.pk, name=payee.name, kind=payee.kind, number=payee.number))
 
 
+@router.put(
+    "/payees/registered/{payee_id}",
+    response=PayeeOut,
+    summary="Change a payee's name and your reference (a new number is a new payee, signed)",
+)
+def payee_update(request: PortalRequest, payee_id: int, payload: PayeeChangeIn) -> PayeeOut:
+    payee = payee_change(
+        ctx=audit_context(request, AuditChannel.API),
+        person=request.auth,
+        payee_id=payee_id,
+        name=payload.name,
+        reference=payload.reference,
+    )
+    return PayeeOut(id=payee.pk, name=payee.name, kind=payee.kind, number=payee.number)
+
+
+@router.delete("/payees/registered/{payee_id}", response={204: None}, summary="Remove a payee")
+def payee_delete(request: PortalRequest, payee_id: int) -> Status[None]:
+    payee_remove(
+        ctx=audit_context(request, AuditChannel.API), person=request.auth, payee_id=payee_id
+    )
+    return Status(204, None)
+
+
 @router.post(
     "/payments/payee",
     response={201: PaymentOut},
@@ -262,6 +321,8 @@ def pay_payee(request: PortalRequest, payload: PayeePaymentIn) -> Status[Payment
         payee_id=payload.payee_id,
         amount=payload.amount,
         message=payload.message,
+        ocr=payload.ocr,
+        execution_date=payload.execution_date or None,
         idempotency_key=_key(request),
     )
     return Status(201, _payment_out(payment))
@@ -276,9 +337,7 @@ def payment_signing(request: PortalRequest, payload: PaymentIn) -> Status[Signin
     order = payment_new_start(
         ctx=audit_context(request, AuditChannel.API),
         person=request.auth,
-        data=NewPaymentInput(
-            payload.from_account, payload.kind, payload.number, payload.amount, payload.message
-        ),
+        data=_new_payment(payload),
     )
     return Status(201, signing_out(order))
 
@@ -295,9 +354,7 @@ def payment_execute(
         ctx=audit_context(request, AuditChannel.API),
         person=request.auth,
         signing_id=signing_id,
-        data=NewPaymentInput(
-            payload.from_account, payload.kind, payload.number, payload.amount, payload.message
-        ),
+        data=_new_payment(payload),
         idempotency_key=_key(request),
     )
     return Status(201, _payment_out(payment))

@@ -8,6 +8,7 @@ class BankingConfig(AppConfig):
     verbose_name = _("Bank")
 
     def ready(self) -> None:
+        from trygg.banking import tasks  # noqa: F401 - registers the daily booking run
         from trygg.banking.views import register_signing_completions
 
         register_signing_completions()

@@ -40,6 +40,10 @@ PROTECTION_SUSPENSE: Final = LedgerAccount(
 # The key tag's finder's reward, paid out to Norwegian accounts.
 FINDER_REWARDS: Final = LedgerAccount("INT-FINDER-REWARD", "Finders' rewards (key tags)", "NOK")
 NOK_OUTGOING: Final = LedgerAccount("INT-NOK-OUT", "Outgoing payments clearing (NOK)", "NOK")
+# Claims on the insurances the protection service distributes, paid out to Norwegian accounts.
+PROTECTION_CLAIMS: Final = LedgerAccount(
+    "INT-PROT-CLAIMS", "Claims paid (protection insurances)", "NOK"
+)
 
 # Claims: benefits paid out.
 CLAIMS_PAYABLE: Final = LedgerAccount("INT-CLAIMS", "Claims paid (accident insurance)")
@@ -57,6 +61,7 @@ CHART: Final[tuple[LedgerAccount, ...]] = (
     PROTECTION_SUSPENSE,
     FINDER_REWARDS,
     NOK_OUTGOING,
+    PROTECTION_CLAIMS,
 )
 
 _BY_NUMBER: Final[dict[str, LedgerAccount]] = {entry.number: entry for entry in CHART}

@@ -28,7 +28,13 @@ MAP = (
     model_map(
         "banking.Payee",
         P.BANKING,
-        {"party": C.IDENTITY, "name": F, "number": F, "created_at": C.ACTIVITY},
+        {
+            "party": C.IDENTITY,
+            "name": F,
+            "number": F,
+            "reference": F,
+            "created_at": C.ACTIVITY,
+        },
         other=("kind", "signing_id"),
     ),
     model_map(
@@ -38,10 +44,16 @@ MAP = (
             "from_account": F,
             "payee": F,
             "destination_number": F,
+            "receiver_name": F,
             "amount": F,
             "message": C.FREE_TEXT,
+            "ocr": F,
+            "execution_date": F,
+            "state": F,
+            "initiated_by": C.IDENTITY,
+            "created_at": C.ACTIVITY,
         },
-        other=("transaction", "destination_kind", "signing_id"),
+        other=("transaction", "destination_kind", "signing_id", "idempotency_key"),
     ),
     model_map(
         "banking.Holding",
@@ -88,7 +100,11 @@ MAP = (
         },
         other=("signing_id",),
     ),
+    # Market data: the instruments and their prices name nobody.
+    model_map("banking.Instrument", P.BANKING, {}, other=("isin", "name", "kind", "currency")),
+    model_map("banking.InstrumentPrice", P.BANKING, {}, other=("instrument", "on", "price")),
 )
+
 
 # An erasure request leaves the person's accounts: an account is a contract until it is closed.
 KEEP = (Keep("contract", "banking.Account", when={"party__isnull": False}),)

@@ -8,8 +8,11 @@ warns.
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import enum
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
@@ -17,6 +20,7 @@ from typing import Final
 from stdnum import luhn
 
 from autogiro.accountnumbers import AccountNumber, AccountNumberError, ExtraBank, parse_account
+from trygg.kernel.bankdays import BankCalendar
 from trygg.kernel.money import MoneyError, parse_amount_text, round_amount
 
 MAX_PAYMENT: Final = Decimal("10000000.00")
@@ -113,3 +117,97 @@ def parse_amount(value: object, *, maximum: Decimal = MAX_PAYMENT) -> Decimal:
     if amount > maximum:
         raise RuleError("amount.maximum", f"At most {maximum} kr per payment.")
     return round_amount(amount)  # exact: at most two decimals were given
+
+
+# -- payments: execution date, reference, state --------------------------------------------
+
+# How far ahead a payment may be dated: thirteen months, counted in calendar months (a yearly
+# bill paid a little early still fits).
+MAX_MONTHS_AHEAD: Final = 13
+
+
+def _months_later(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return dt.date(year, month, min(day.day, last))
+
+
+def latest_execution_date(today: dt.date) -> dt.date:
+    return _months_later(today, MAX_MONTHS_AHEAD)
+
+
+def check_execution_date(day: dt.date, *, today: dt.date, bank_days: BankCalendar) -> dt.date:
+    """A payment is carried out today, or on a later bank day at most 13 months ahead."""
+    if day < today:
+        raise RuleError("payment_date.past", "The payment date has passed.")
+    if day == today:
+        return day
+    if day > latest_execution_date(today):
+        raise RuleError("payment_date.too_far", "A payment can be dated at most 13 months ahead.")
+    if not bank_days.is_bank_day(day):
+        raise RuleError("payment_date.not_bank_day", "The payment date must be a bank day.")
+    return day
+
+
+_OCR_DIGITS = re.compile(r"\d{2,25}")
+
+
+def parse_ocr(text: str) -> str:
+    """An OCR reference: 2 to 25 digits, the last a check digit by the Luhn rule (mod 10)."""
+    raw = _DIGITS.sub("", text)
+    if not (raw.isascii() and _OCR_DIGITS.fullmatch(raw)):
+        raise RuleError("ocr.format", "An OCR number has 2 to 25 digits.")
+    if not luhn.is_valid(raw):
+        raise RuleError("ocr.checksum", "The OCR number's check digit is wrong.")
+    return raw
+
+
+def check_reference(ocr: str, message: str) -> None:
+    """An OCR number or a message, not both (Bankgirot carries one or the other)."""
+    if ocr and message:
+        raise RuleError("payment.ocr_and_message", "Give an OCR number or a message, not both.")
+
+
+class PaymentState(enum.StrEnum):
+    SCHEDULED = "scheduled"  # dated ahead: booked on its date
+    BOOKED = "booked"  # out of the account, in the ledger
+    FAILED = "failed"  # not booked on its date (no cover)
+    CANCELLED = "cancelled"  # cancelled by the customer before its date
+
+
+PAYMENT_TRANSITIONS: Final[Mapping[PaymentState, frozenset[PaymentState]]] = {
+    PaymentState.SCHEDULED: frozenset(
+        {PaymentState.BOOKED, PaymentState.FAILED, PaymentState.CANCELLED}
+    ),
+    PaymentState.BOOKED: frozenset(),
+    PaymentState.FAILED: frozenset(),
+    PaymentState.CANCELLED: frozenset(),
+}
+
+
+# -- trading: the cover check ---------------------------------------------------------------
+
+# The bank charges no commission on a stock order (decision 0094): what a buy must find in the
+# account is the order's amount at its limit price.
+TRADE_FEE: Final = Decimal("0.00")
+
+
+def buy_cover(*, quantity: int, limit: Decimal) -> Decimal:
+    """What a buy reserves: quantity at the limit price, plus the fee."""
+    return round_amount(limit * quantity) + TRADE_FEE
+
+
+def check_buy_cover(*, available: Decimal, quantity: int, limit: Decimal) -> None:
+    if available < buy_cover(quantity=quantity, limit=limit):
+        raise RuleError(
+            "trade.no_cover", "The account's available balance does not cover the order."
+        )
+
+
+def check_sell_cover(*, held: Decimal, open_sells: int, quantity: int) -> None:
+    """A sell may not exceed the units held less those already in open sell orders."""
+    if held - open_sells < quantity:
+        raise RuleError(
+            "trade.no_holding", "You do not hold that many units (open sell orders counted)."
+        )

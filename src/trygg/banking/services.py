@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from stdnum import luhn
@@ -26,18 +27,20 @@ from trygg.banking.models import (
     LedgerTransaction,
     Payee,
     Payment,
+    PaymentState,
     Registration,
     RegistrationKind,
 )
 from trygg.identity.models import SigningOrder
 from trygg.identity.sca import Function
 from trygg.identity.signing import SigningRequest, signed_execution, signing_start
-from trygg.kernel import clock
+from trygg.kernel import clock, statetable
 from trygg.kernel.audit import AuditContext, audit_record
+from trygg.kernel.bankdays import calendar_for
 from trygg.kernel.counters import counter_next
 from trygg.kernel.errors import NotFound, ValidationFailed
 from trygg.kernel.ids import as_id
-from trygg.kernel.models import AuditAction
+from trygg.kernel.models import AuditAction, AuditChannel
 from trygg.kernel.money import round_amount
 from trygg.kernel.numbertext import money_text
 from trygg.kernel.validation import Problems, clean_text
@@ -69,6 +72,24 @@ def _rule_message(code: str, fallback: str) -> str:
         ),
         "amount.positive": _("The amount must be more than zero."),
         "amount.maximum": _("The amount is above the largest allowed per payment."),
+        "payment_date.format": _("Give the payment date as a date, e.g. 2026-12-24."),
+        "payment_date.past": _("The payment date has passed. Choose today or a later bank day."),
+        "payment_date.too_far": _("A payment can be dated at most 13 months ahead."),
+        "payment_date.not_bank_day": _(
+            "The payment date is not a bank day. Choose a weekday that is not a holiday."
+        ),
+        "ocr.format": _("An OCR number has 2 to 25 digits."),
+        "ocr.checksum": _("The OCR number's check digit is wrong. Check the number on the bill."),
+        "payment.ocr_and_message": _(
+            "Give either an OCR number or a message, not both: the receiver gets only one."
+        ),
+        "trade.no_cover": _(
+            "The available balance of the account does not cover the order "
+            "(open buy orders are counted)."
+        ),
+        "trade.no_holding": _(
+            "You do not hold that many units to sell (units in open sell orders are counted)."
+        ),
     }
     return messages.get(code, fallback)
 
@@ -209,25 +230,64 @@ class PayeeInput:
     name: str
     kind: str
     number: str
+    reference: str = ""
+    replaces: object = None  # the payee whose number this registration changes
 
 
-def _payee_payload(person: Party, data: PayeeInput) -> tuple[str, rules.Destination]:
+def _payee_payload(person: Party, data: PayeeInput) -> tuple[str, rules.Destination, str]:
     problems = Problems()
     name = clean_text(problems, "name", data.name, max_length=60)
     destination = _destination(problems, data.kind, data.number)
+    reference = clean_text(problems, "reference", data.reference, max_length=35, required=False)
     problems.raise_if_any()
     assert destination is not None
-    return name, destination
+    return name, destination, reference
+
+
+def _own_payee(person: Party, payee_id: object) -> Payee:
+    """One of the person's own payees; another customer's payee is not found (NotFound)."""
+    payee_pk = as_id(payee_id)
+    payee = (
+        Payee.objects.filter(pk=payee_pk, party=person).first() if payee_pk is not None else None
+    )
+    if payee is None:
+        raise NotFound(_("No such payee among yours."), code="payee.not_found")
+    return payee
+
+
+def _registration_payload(
+    person: Party, data: PayeeInput
+) -> tuple[str, rules.Destination, str, Payee | None, dict[str, Any]]:
+    name, destination, reference = _payee_payload(person, data)
+    replaced = _own_payee(person, data.replaces) if data.replaces is not None else None
+    payload: dict[str, Any] = {"name": name, "to": destination.canonical()}
+    if reference:
+        payload["reference"] = reference
+    if replaced is not None:
+        payload["replaces"] = replaced.pk
+    return name, destination, reference, replaced, payload
 
 
 def payee_register_start(*, ctx: AuditContext, person: Party, data: PayeeInput) -> SigningOrder:
-    """Ask for the signature that creates a pre-registered payee."""
-    name, destination = _payee_payload(person, data)
-    if Payee.objects.filter(
-        party=person, kind=destination.kind, number=destination.number
-    ).exists():
+    """Ask for the signature that creates a pre-registered payee. A payee's new number is
+    registered the same way, naming the payee it replaces (decision 0093)."""
+    name, destination, _reference, replaced, payload = _registration_payload(person, data)
+    if (
+        Payee.objects.filter(party=person, kind=destination.kind, number=destination.number)
+        .exclude(pk__in=[replaced.pk] if replaced is not None else [])
+        .exists()
+    ):
         raise ValidationFailed(
             code="payee.exists", field="number", message=_("This payee is already registered.")
+        )
+    if replaced is not None and (replaced.kind, replaced.number) == (
+        destination.kind,
+        destination.number,
+    ):
+        raise ValidationFailed(
+            code="payee.same_number",
+            field="number",
+            message=_("The number is the same as before: change the name or reference instead."),
         )
     return signing_start(
         ctx=ctx,
@@ -235,7 +295,7 @@ def payee_register_start(*, ctx: AuditContext, person: Party, data: PayeeInput) 
         acting_for=person,
         request=SigningRequest(
             function=Function.PAYEE_REGISTER,
-            payload={"name": name, "to": destination.canonical()},
+            payload=payload,
             summary=_("Register the payee %(name)s, %(kind)s %(number)s")
             % {
                 "name": name,
@@ -249,8 +309,7 @@ def payee_register_start(*, ctx: AuditContext, person: Party, data: PayeeInput) 
 
 
 def payee_register(*, ctx: AuditContext, person: Party, signing_id: str, data: PayeeInput) -> Payee:
-    name, destination = _payee_payload(person, data)
-    payload = {"name": name, "to": destination.canonical()}
+    name, destination, reference, replaced, payload = _registration_payload(person, data)
     with signed_execution(
         ctx=ctx,
         public_id=signing_id,
@@ -258,11 +317,14 @@ def payee_register(*, ctx: AuditContext, person: Party, signing_id: str, data: P
         function=Function.PAYEE_REGISTER,
         payload=payload,
     ):
+        if replaced is not None:
+            _payee_delete(ctx=ctx, person=person, payee=replaced)
         payee = Payee.objects.create(
             party=person,
             name=name,
             kind=destination.kind,
             number=destination.number,
+            reference=reference,
             signing_id=signing_id,
             created_at=clock.now(),
         )
@@ -272,8 +334,132 @@ def payee_register(*, ctx: AuditContext, person: Party, signing_id: str, data: P
             subject_id=person.pk,
             object_type="payee",
             object_id=payee.pk,
+            detail={"replaces": replaced.pk} if replaced is not None else None,
         )
     return payee
+
+
+def payee_change(
+    *, ctx: AuditContext, person: Party, payee_id: object, name: object, reference: object
+) -> Payee:
+    """Change a payee's name and the customer's reference at the payee. The number, which the
+    signature at registration vouched for, stays (a new number is a new payee)."""
+    problems = Problems()
+    clean_name = clean_text(problems, "name", name, max_length=60)
+    clean_reference = clean_text(problems, "reference", reference, max_length=35, required=False)
+    problems.raise_if_any()
+    with transaction.atomic():
+        payee = _own_payee(person, payee_id)
+        payee = Payee.objects.select_for_update().get(pk=payee.pk)
+        payee.name = clean_name
+        payee.reference = clean_reference
+        payee.save(update_fields=["name", "reference"])
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.UPDATE,
+            subject_id=person.pk,
+            object_type="payee",
+            object_id=payee.pk,
+        )
+    return payee
+
+
+def _payee_delete(*, ctx: AuditContext, person: Party, payee: Payee) -> None:
+    """Remove a payee; its payments keep the number and the name they were made to."""
+    scheduled = Payment.objects.filter(payee=payee, state=PaymentState.SCHEDULED)
+    if scheduled.exists():
+        raise ValidationFailed(
+            code="payee.has_scheduled",
+            field="payee",
+            message=_("A payment to this payee is scheduled. Cancel it first, or let it be paid."),
+        )
+    removed = Payee.objects.filter(pk=payee.pk, party=person).delete()[0]
+    if not removed:  # removed by another request meanwhile
+        raise NotFound(_("No such payee among yours."), code="payee.not_found")
+    audit_record(
+        ctx=ctx,
+        action=AuditAction.DELETE,
+        subject_id=person.pk,
+        object_type="payee",
+        object_id=payee.pk,
+    )
+
+
+def payee_remove(*, ctx: AuditContext, person: Party, payee_id: object) -> None:
+    """Remove a payee (no signature: removing trust asks for no proof, decision 0093)."""
+    with transaction.atomic():
+        payee = _own_payee(person, payee_id)
+        _payee_delete(ctx=ctx, person=person, payee=payee)
+
+
+@dataclass(frozen=True)
+class PaymentTerms:
+    """When a payment is made and what the receiver is told: an OCR number or a message."""
+
+    execution_date: dt.date
+    ocr: str
+    message: str
+
+    def signed(self) -> dict[str, str]:
+        return {"date": self.execution_date.isoformat(), "ocr": self.ocr, "message": self.message}
+
+
+def _date(problems: Problems, value: object) -> dt.date:
+    today = clock.today()
+    day: dt.date | None
+    if value is None or value == "":
+        day = today
+    elif isinstance(value, dt.date):
+        day = value
+    else:
+        try:
+            day = dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            day = None
+    if day is None:
+        problems.add(
+            "execution_date", "payment_date.format", _rule_message("payment_date.format", "")
+        )
+        return today
+    try:
+        return rules.check_execution_date(day, today=today, bank_days=calendar_for("SE"))
+    except rules.RuleError as error:
+        rule_problem(problems, "execution_date", error)
+        return today
+
+
+def _terms(
+    problems: Problems, execution_date: object, ocr: object, message: object
+) -> PaymentTerms:
+    day = _date(problems, execution_date)
+    text = _message(problems, message)
+    reference = ""
+    raw = ocr.strip() if isinstance(ocr, str) else ""
+    if raw:
+        try:
+            reference = rules.parse_ocr(raw)
+        except rules.RuleError as error:
+            rule_problem(problems, "ocr", error)
+    try:
+        rules.check_reference(raw, text)
+    except rules.RuleError as error:
+        rule_problem(problems, "ocr", error)
+    return PaymentTerms(day, reference, text)
+
+
+def _payment_move(payment: Payment, to: PaymentState) -> None:
+    """The one place a payment changes state, along ``rules.PAYMENT_TRANSITIONS`` (the caller
+    holds the row's lock and saves it)."""
+    try:
+        statetable.check_move(rules.PAYMENT_TRANSITIONS, payment.state, to, "payment")
+    except statetable.RuleError as error:
+        raise ValidationFailed(
+            code=error.code,
+            field="state",
+            message=_("The payment is %(state)s and cannot become %(to)s.")
+            % {"state": payment.get_state_display(), "to": PaymentState(to).label},
+        ) from error
+    payment.state = to
 
 
 def _pay(
@@ -283,31 +469,48 @@ def _pay(
     source: Account,
     destination: rules.Destination,
     value: Decimal,
-    text: str,
+    terms: PaymentTerms,
+    receiver_name: str,
     payee: Payee | None,
     signing_id: str,
     idempotency_key: str | None,
     request: dict[str, Any],
 ) -> Payment:
-    clearing = internal_account(chart.OUTGOING_CLEARING)
-    entry, booked = book_once(
-        kind="payment",
-        description=text or destination.display(),
-        party=person,
-        idempotency_key=idempotency_key,
-        request=request,
-        legs=[Leg(source, -value, text), Leg(clearing, value, destination.canonical())],
-    )
-    if not booked:  # the same request again: its payment
-        return Payment.objects.get(transaction=entry)
+    """Book the payment now (dated today) or keep it as scheduled for its date."""
+    if idempotency_key:
+        earlier = Payment.objects.filter(
+            initiated_by=person, idempotency_key=idempotency_key
+        ).first()
+        if earlier is not None:
+            replayed(party=person, idempotency_key=idempotency_key, request=request)
+            return earlier
+    entry = None
+    if terms.execution_date <= clock.today():
+        entry, booked = book_once(
+            kind="payment",
+            description=terms.message or terms.ocr or receiver_name or destination.display(),
+            party=person,
+            idempotency_key=idempotency_key,
+            request=request,
+            legs=_payment_legs(source, destination, value, terms, receiver_name),
+        )
+        if not booked:  # the same request again: its payment
+            return Payment.objects.get(transaction=entry)
     payment = Payment.objects.create(
         transaction=entry,
         from_account=source,
         payee=payee,
         destination_kind=destination.kind,
         destination_number=destination.number,
+        receiver_name=receiver_name,
         amount=value,
-        message=text,
+        message=terms.message,
+        ocr=terms.ocr,
+        execution_date=terms.execution_date,
+        state=PaymentState.BOOKED if entry is not None else PaymentState.SCHEDULED,
+        initiated_by=person,
+        idempotency_key=idempotency_key or None,
+        created_at=clock.now(),
         signing_id=signing_id,
     )
     audit_record(
@@ -316,8 +519,50 @@ def _pay(
         subject_id=person.pk,
         object_type="payment",
         object_id=payment.pk,
+        detail={"state": payment.state},
     )
     return payment
+
+
+def _payment_legs(
+    source: Account,
+    destination: rules.Destination,
+    value: Decimal,
+    terms: PaymentTerms,
+    receiver_name: str,
+) -> list[Leg]:
+    clearing = internal_account(chart.OUTGOING_CLEARING)
+    text = (terms.message or terms.ocr or receiver_name)[:100]
+    return [Leg(source, -value, text), Leg(clearing, value, destination.canonical())]
+
+
+@dataclass(frozen=True)
+class PayeePayment:
+    """A payment to a registered payee, checked: what the review page shows."""
+
+    source: Account
+    payee: Payee
+    amount: Decimal
+    terms: PaymentTerms
+
+
+def payment_to_payee_check(
+    *,
+    person: Party,
+    from_account_id: object,
+    payee_id: object,
+    amount: object,
+    message: object = "",
+    ocr: object = "",
+    execution_date: object = None,
+) -> PayeePayment:
+    """Check a payment to a registered payee without paying (the review step)."""
+    problems = Problems()
+    value = _amount(problems, amount)
+    terms = _terms(problems, execution_date, ocr, message)
+    problems.raise_if_any()
+    source = own_account(person, from_account_id, "from_account")
+    return PayeePayment(source, _own_payee(person, payee_id), value, terms)
 
 
 def payment_to_payee(
@@ -328,36 +573,38 @@ def payment_to_payee(
     payee_id: object,
     amount: object,
     message: object = "",
+    ocr: object = "",
+    execution_date: object = None,
     idempotency_key: str | None = None,
 ) -> Payment:
     """Pay a pre-registered payee: no signature (RTS Art. 13)."""
-    problems = Problems()
-    value = _amount(problems, amount)
-    text = _message(problems, message)
-    problems.raise_if_any()
-    source = own_account(person, from_account_id, "from_account")
-    payee_pk = as_id(payee_id)
-    payee = (
-        Payee.objects.filter(pk=payee_pk, party=person).first() if payee_pk is not None else None
+    checked = payment_to_payee_check(
+        person=person,
+        from_account_id=from_account_id,
+        payee_id=payee_id,
+        amount=amount,
+        message=message,
+        ocr=ocr,
+        execution_date=execution_date,
     )
-    if payee is None:
-        raise NotFound(_("No such payee among yours."), code="payee.not_found")
+    payee = checked.payee
     destination = rules.Destination(rules.DestinationKind(payee.kind), payee.number)
     request = {
         "f": "payee",
-        "from": source.pk,
+        "from": checked.source.pk,
         "payee": payee.pk,
-        "amount": str(value),
-        "message": text,
+        "amount": str(checked.amount),
+        **checked.terms.signed(),
     }
     with transaction.atomic():
         return _pay(
             ctx=ctx,
             person=person,
-            source=source,
+            source=checked.source,
             destination=destination,
-            value=value,
-            text=text,
+            value=checked.amount,
+            terms=checked.terms,
+            receiver_name=payee.name,
             payee=payee,
             signing_id="",
             idempotency_key=idempotency_key,
@@ -372,15 +619,32 @@ class NewPaymentInput:
     number: str
     amount: object
     message: object = ""
+    ocr: object = ""
+    execution_date: object = None
+    receiver_name: object = ""
 
 
-def _new_payment(
-    person: Party, data: NewPaymentInput
-) -> tuple[Account, rules.Destination, Decimal, str, dict[str, Any]]:
+@dataclass(frozen=True)
+class NewPayment:
+    """A payment to a new account, checked: what the review page shows and the customer signs."""
+
+    source: Account
+    destination: rules.Destination
+    amount: Decimal
+    terms: PaymentTerms
+    receiver_name: str
+    payload: dict[str, Any]
+
+
+def payment_new_check(*, person: Party, data: NewPaymentInput) -> NewPayment:
+    """Check a payment to a new account without creating anything (the review step)."""
     problems = Problems()
     value = _amount(problems, data.amount)
-    text = _message(problems, data.message)
+    terms = _terms(problems, data.execution_date, data.ocr, data.message)
     destination = _destination(problems, data.kind, data.number)
+    receiver = clean_text(
+        problems, "receiver_name", data.receiver_name, max_length=60, required=False
+    )
     problems.raise_if_any()
     assert destination is not None
     source = own_account(person, data.from_account_id, "from_account")
@@ -389,9 +653,10 @@ def _new_payment(
         "to": destination.canonical(),
         "amount": str(value),
         "currency": source.currency,
-        "message": text,
+        "name": receiver,
+        **terms.signed(),
     }
-    return source, destination, value, text, payload
+    return NewPayment(source, destination, value, terms, receiver, payload)
 
 
 def _kind_text(kind: str) -> str:
@@ -407,14 +672,18 @@ def _kind_text(kind: str) -> str:
 def payment_new_start(*, ctx: AuditContext, person: Party, data: NewPaymentInput) -> SigningOrder:
     """A payment to an account that is not pre-registered needs a signature over amount and
     payee (RTS Art. 5): this creates the order to sign and tells what is signed."""
-    source, destination, value, _text, payload = _new_payment(person, data)
-    summary = _("Pay %(amount)s to %(kind)s %(number)s from %(account)s") % {
-        "amount": money_text(value),
-        "kind": _kind_text(destination.kind.value),
-        "number": destination.display(),
+    checked = payment_new_check(person=person, data=data)
+    destination = checked.destination
+    to = f"{_kind_text(destination.kind.value)} {destination.display()}"
+    if checked.receiver_name:
+        to = f"{checked.receiver_name} ({to})"
+    summary = _("Pay %(amount)s to %(to)s on %(date)s from %(account)s") % {
+        "amount": money_text(checked.amount),
+        "to": to,
+        "date": checked.terms.execution_date.isoformat(),
         # By name: the summary is shown to a PIN session too (no account numbers after 180
         # days, RTS Art. 10); the signed payload holds the number.
-        "account": source.name,
+        "account": checked.source.name,
     }
     if not destination.certain:
         # The account could only be checked partly (a clearing number newer than the rules):
@@ -425,12 +694,12 @@ def payment_new_start(*, ctx: AuditContext, person: Party, data: NewPaymentInput
     return signing_start(
         ctx=ctx,
         signer=person,
-        acting_for=source.party or person,
+        acting_for=checked.source.party or person,
         request=SigningRequest(
             function=Function.PAYMENT_NEW_ACCOUNT,
-            payload=payload,
+            payload=checked.payload,
             summary=summary,
-            amount_minor=int(value * 100),
+            amount_minor=int(checked.amount * 100),
             payee=destination.canonical(),
         ),
     )
@@ -445,30 +714,140 @@ def payment_new_execute(
     idempotency_key: str | None = None,
 ) -> Payment:
     """Carry out a signed payment: the data must be exactly what was signed."""
-    source, destination, value, text, payload = _new_payment(person, data)
-    request = {"f": "new", "signing": signing_id, **payload}
-    earlier = replayed(party=person, idempotency_key=idempotency_key, request=request)
-    if earlier is not None:
-        return Payment.objects.get(transaction=earlier)
+    checked = payment_new_check(person=person, data=data)
+    request = {"f": "new", "signing": signing_id, **checked.payload}
+    if idempotency_key:
+        earlier = Payment.objects.filter(
+            initiated_by=person, idempotency_key=idempotency_key
+        ).first()
+        if earlier is not None:
+            replayed(party=person, idempotency_key=idempotency_key, request=request)
+            return earlier
     with signed_execution(
         ctx=ctx,
         public_id=signing_id,
         signer=person,
         function=Function.PAYMENT_NEW_ACCOUNT,
-        payload=payload,
+        payload=checked.payload,
     ):
         return _pay(
             ctx=ctx,
             person=person,
-            source=source,
-            destination=destination,
-            value=value,
-            text=text,
+            source=checked.source,
+            destination=checked.destination,
+            value=checked.amount,
+            terms=checked.terms,
+            receiver_name=checked.receiver_name,
             payee=None,
             signing_id=signing_id,
             idempotency_key=idempotency_key,
             request=request,
         )
+
+
+def payment_cancel(*, ctx: AuditContext, person: Party, payment_id: object) -> Payment:
+    """Cancel a scheduled payment before its date (a booked one is gone from the bank)."""
+    pk = as_id(payment_id)
+    with transaction.atomic():
+        payment = (
+            Payment.objects.select_for_update(of=("self",))
+            .filter(accessible_payments_q(person), pk=pk)
+            .first()
+            if pk is not None
+            else None
+        )
+        if payment is None:
+            raise NotFound(_("No such payment among yours."), code="payment.not_found")
+        _payment_move(payment, PaymentState.CANCELLED)
+        payment.save(update_fields=["state"])
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.UPDATE,
+            subject_id=person.pk,
+            object_type="payment",
+            object_id=payment.pk,
+            detail={"to": "cancelled"},
+        )
+    return payment
+
+
+def accessible_payments_q(person: Party) -> Q:
+    """The payments out of accounts the person may use (their own and their firms')."""
+    return Q(from_account__in=Account.objects.filter(accessible_q(person)))
+
+
+SCHEDULER = AuditContext(
+    actor_kind="system", actor_label="scheduled payments", channel=AuditChannel.BATCH
+)
+
+
+def payments_scheduled_book(*, ctx: AuditContext, on: dt.date) -> tuple[int, int]:
+    """Book every scheduled payment dated ``on`` or earlier; one without cover fails. Each in
+    its own transaction, so a crash leaves the rest scheduled and a re-run books them once.
+    Returns (booked, failed)."""
+    booked = failed = 0
+    due = list(
+        Payment.objects.filter(state=PaymentState.SCHEDULED, execution_date__lte=on)
+        .order_by("execution_date", "pk")
+        .values_list("pk", flat=True)
+    )
+    for pk in due:
+        try:
+            with transaction.atomic():
+                payment = (
+                    Payment.objects.select_for_update(of=("self",))
+                    .select_related("from_account", "initiated_by")
+                    .get(pk=pk)
+                )
+                if payment.state != PaymentState.SCHEDULED:
+                    continue
+                destination = rules.Destination(
+                    rules.DestinationKind(payment.destination_kind), payment.destination_number
+                )
+                terms = PaymentTerms(payment.execution_date, payment.ocr, payment.message)
+                payment.transaction = book(
+                    kind="payment",
+                    description=payment.message
+                    or payment.ocr
+                    or payment.receiver_name
+                    or destination.display(),
+                    party=payment.initiated_by,
+                    legs=_payment_legs(
+                        payment.from_account,
+                        destination,
+                        payment.amount,
+                        terms,
+                        payment.receiver_name,
+                    ),
+                )
+                _payment_move(payment, PaymentState.BOOKED)
+                payment.save(update_fields=["transaction", "state"])
+                audit_record(
+                    ctx=ctx,
+                    action=AuditAction.UPDATE,
+                    subject_id=payment.initiated_by_id,
+                    object_type="payment",
+                    object_id=payment.pk,
+                    detail={"to": "booked"},
+                )
+            booked += 1
+        except ValidationFailed as error:
+            if error.code != "account.insufficient_funds":
+                raise
+            with transaction.atomic():
+                payment = Payment.objects.select_for_update().get(pk=pk)
+                _payment_move(payment, PaymentState.FAILED)
+                payment.save(update_fields=["state"])
+                audit_record(
+                    ctx=ctx,
+                    action=AuditAction.UPDATE,
+                    subject_id=payment.initiated_by_id,
+                    object_type="payment",
+                    object_id=payment.pk,
+                    detail={"to": "failed", "reason": "no cover"},
+                )
+            failed += 1
+    return booked, failed
 
 
 def holding_record(

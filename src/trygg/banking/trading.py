@@ -4,16 +4,27 @@ simulates in the demo. A fill books the cash in the ledger and the shares as a h
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F, Sum
 from django.utils.translation import gettext as _
 from stdnum import isin as stdnum_isin
 
-from trygg.banking import chart
+from trygg.banking import chart, rules
 from trygg.banking.ledger import Leg, book, internal_account
-from trygg.banking.models import Holding, HoldingKind, TradeOrder, TradeSide, TradeState
+from trygg.banking.models import (
+    Account,
+    Holding,
+    HoldingKind,
+    Instrument,
+    InstrumentPrice,
+    TradeOrder,
+    TradeSide,
+    TradeState,
+)
 from trygg.banking.rules import RuleError, parse_amount
 from trygg.banking.services import own_account, rule_problem
 from trygg.identity.models import SigningOrder
@@ -44,7 +55,13 @@ def _trade(person: Party, data: TradeInput) -> tuple[dict[str, str], int, Decima
     code = (data.isin or "").strip().upper() if isinstance(data.isin, str) else ""
     if not stdnum_isin.is_valid(code):
         problems.add("isin", "isin.invalid", _("Give a valid ISIN, e.g. SE0000108656."))
-    name = clean_text(problems, "instrument", data.instrument, max_length=60)
+    listed = Instrument.objects.filter(isin=code).first() if code else None
+    # A listed instrument is named by the list; another is named by the customer.
+    name = (
+        listed.name
+        if listed is not None
+        else clean_text(problems, "instrument", data.instrument, max_length=60)
+    )
     if data.side not in (TradeSide.BUY, TradeSide.SELL):
         problems.add("side", "trade.side", _("Choose buy or sell."))
     quantity = data.quantity if isinstance(data.quantity, int) else None
@@ -75,8 +92,54 @@ def _trade(person: Party, data: TradeInput) -> tuple[dict[str, str], int, Decima
     return payload, quantity, limit
 
 
+def _open_buys(account: Account) -> Decimal:
+    """What the account's open buy orders reserve (quantity at limit, plus the fee)."""
+    total = Decimal(0)
+    for quantity, limit in TradeOrder.objects.filter(
+        account=account, side=TradeSide.BUY, state=TradeState.PLACED
+    ).values_list("quantity", "limit_price"):
+        total += rules.buy_cover(quantity=quantity, limit=limit)
+    return total
+
+
+def trade_cover_check(
+    *, person: Party, account: Account, side: str, isin: str, quantity: int, limit: Decimal
+) -> None:
+    """The cover check before signing and again before placing: a buy needs the account's
+    available balance (its balance less its open buy orders) to cover quantity at the limit;
+    a sell needs the units held, less those in open sell orders."""
+    try:
+        if side == TradeSide.BUY:
+            rules.check_buy_cover(
+                available=account.balance - _open_buys(account), quantity=quantity, limit=limit
+            )
+        else:
+            held = Holding.objects.filter(
+                party=person, kind=HoldingKind.SHARE, identifier=isin
+            ).aggregate(units=Sum(F("units")))["units"] or Decimal(0)
+            open_sells = (
+                TradeOrder.objects.filter(
+                    party=person, isin=isin, side=TradeSide.SELL, state=TradeState.PLACED
+                ).aggregate(q=Sum("quantity"))["q"]
+                or 0
+            )
+            rules.check_sell_cover(held=held, open_sells=open_sells, quantity=quantity)
+    except RuleError as error:
+        problems = Problems()
+        rule_problem(problems, "quantity", error)
+        problems.raise_if_any()
+
+
 def trade_start(*, ctx: AuditContext, person: Party, data: TradeInput) -> SigningOrder:
     payload, quantity, limit = _trade(person, data)
+    trade_cover_check(
+        person=person,
+        account=own_account(person, data.account_id, "account_id"),
+        side=payload["side"],
+        isin=payload["isin"],
+        quantity=quantity,
+        limit=limit,
+    )
     verb = _("Buy") if payload["side"] == TradeSide.BUY else _("Sell")
     summary = _(
         "%(verb)s %(quantity)s %(instrument)s (%(isin)s) at %(limit)s or better, "
@@ -108,16 +171,19 @@ def trade_place(
 ) -> TradeOrder:
     payload, quantity, limit = _trade(person, data)
     account = own_account(person, data.account_id, "account_id")
-    if payload["side"] == TradeSide.BUY and account.balance < limit * quantity:
-        raise ValidationFailed(
-            code="account.insufficient_funds",
-            field="quantity",
-            message=_("There is not enough money in %(account)s for this order.")
-            % {"account": account.name},
-        )
     with signed_execution(
         ctx=ctx, public_id=signing_id, signer=person, function=Function.STOCK_TRADE, payload=payload
     ):
+        # Checked again under the account's lock: another order may have been placed since.
+        account = Account.objects.select_for_update().get(pk=account.pk)
+        trade_cover_check(
+            person=person,
+            account=account,
+            side=payload["side"],
+            isin=payload["isin"],
+            quantity=quantity,
+            limit=limit,
+        )
         order = TradeOrder.objects.create(
             party=person,
             account=account,
@@ -230,3 +296,22 @@ def trade_fill(*, ctx: AuditContext, order_id: int, price: Decimal) -> TradeOrde
             detail={"to": "filled"},
         )
     return order
+
+
+def instrument_price_record(
+    *, isin: str, name: str, kind: str, on: dt.date, price: Decimal
+) -> InstrumentPrice:
+    """Record an instrument's closing price of a day, as the market data feed reports it (the
+    instrument is listed on its first price); a second report of the day replaces the first."""
+    if not stdnum_isin.is_valid(isin):
+        raise ValueError(f"not an ISIN: {isin}")
+    if price <= 0:
+        raise ValueError("a price is more than zero")
+    with transaction.atomic():
+        instrument, _created = Instrument.objects.update_or_create(
+            isin=isin, defaults={"name": name, "kind": kind}
+        )
+        row, _created = InstrumentPrice.objects.update_or_create(
+            instrument=instrument, on=on, defaults={"price": price}
+        )
+    return row

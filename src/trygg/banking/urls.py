@@ -15,4 +15,11 @@ urlpatterns = [
     path("bank/trade/", views.trade_view, name="trade"),
     path("bank/registrations/", views.registrations_view, name="registrations"),
     path("bank/payees/<id:payee_id>/pay/", views.payee_pay_view, name="payee_pay"),
+    path("bank/payees/<id:payee_id>/change/", views.payee_change_view, name="payee_change"),
+    path("bank/payees/<id:payee_id>/remove/", views.payee_remove_view, name="payee_remove"),
+    path("bank/pay/review/<str:token>/", views.payment_review_view, name="payment_review"),
+    path("bank/payments/<id:payment_id>/", views.receipt_view, name="receipt"),
+    path("bank/payments/<id:payment_id>/cancel/", views.payment_cancel_view, name="payment_cancel"),
+    path("bank/market/", views.market_view, name="market"),
+    path("bank/depot/", views.depot_view, name="depot"),
 ]

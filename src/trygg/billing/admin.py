@@ -49,9 +49,17 @@ from trygg.billing.models import (
     MandateState,
     Notice,
 )
+from trygg.billing.runs import run_date_check
 from trygg.insurance.selectors import PERIOD_CHOICES as POLICY_PERIODS
 from trygg.kernel import clock
-from trygg.kernel.admin import AuditedReadAdmin, IdNumberSearchMixin, admin_page
+from trygg.kernel.admin import (
+    AuditedReadAdmin,
+    IdNumberSearchMixin,
+    WorkQueue,
+    admin_page,
+    carried_out_if_confirmed,
+    work_queue_register,
+)
 from trygg.kernel.audit import staff_context
 from trygg.kernel.errors import DomainError, FieldProblem
 from trygg.kernel.forms import apply_problems
@@ -507,30 +515,48 @@ class MandateAdmin(IdNumberSearchMixin, AuditedReadAdmin):
         self.audit_read(request, mandate, view="terminate")
         form = TerminateForm(request.POST or None, initial={"by": Terminator.INSURER})
         if request.method == "POST" and form.is_valid():
-            try:
-                mandate = mandate_terminate(
+            data = form.cleaned_data
+
+            def terminate() -> Mandate:
+                return mandate_terminate(
                     ctx=staff_context(request),
                     mandate_id=mandate.pk,
-                    by=form.cleaned_data["by"],
-                    reason=form.cleaned_data["reason"],
-                    at_once=form.cleaned_data["at_once"],
-                    ends_on=form.cleaned_data["ends_on"],
+                    by=data["by"],
+                    reason=data["reason"],
+                    at_once=data["at_once"],
+                    ends_on=data["ends_on"],
                 )
+
+            def consequence(ended: Mandate) -> str:
+                return _(
+                    "Autogiro mandate %(number)s of %(payer)s ends: its last debit day is "
+                    "%(date)s and Bankgirot is told so; later premiums are invoiced under the "
+                    "insurance contract. An ended mandate cannot be taken up again: the payer "
+                    "would have to give a new one."
+                ) % {
+                    "number": ended.payer_number,
+                    "payer": ended.payer,
+                    "date": ended.ended_on.isoformat() if ended.ended_on else "",
+                }
+
+            try:
+                kept, ended = carried_out_if_confirmed(request, form, terminate, consequence)
             except DomainError as error:
                 apply_problems(form, error)
             else:
-                messages.success(
-                    request,
-                    _(
-                        "Autogiro mandate %(number)s applies until %(date)s; later premiums are "
-                        "invoiced under the insurance contract."
+                if kept:
+                    messages.success(
+                        request,
+                        _(
+                            "Autogiro mandate %(number)s applies until %(date)s; later "
+                            "premiums are invoiced under the insurance contract."
+                        )
+                        % {
+                            "number": ended.payer_number,
+                            "date": ended.ended_on.isoformat() if ended.ended_on else "",
+                        },
                     )
-                    % {
-                        "number": mandate.payer_number,
-                        "date": mandate.ended_on.isoformat() if mandate.ended_on else "",
-                    },
-                )
-                return self._back(mandate)
+                    return self._back(ended)
         return self._page(
             request,
             _("Terminate autogiro mandate %(number)s") % {"number": mandate.payer_number},
@@ -670,10 +696,10 @@ class RunForm(forms.Form):
 
     def clean_on(self) -> Any:
         on = self.cleaned_data["on"]
-        if on > clock.today():
-            raise forms.ValidationError(
-                _("Billing cannot run for a future date: it would order its debits too early.")
-            )
+        try:
+            run_date_check(on)
+        except DomainError as error:
+            raise forms.ValidationError(error.message, code=error.code) from error
         return on
 
 
@@ -936,3 +962,21 @@ class BillingRunAdmin(_ReadOnlyPlain):
             ],
             details=_summary_table(summary, FILE_LABELS),
         )
+
+
+work_queue_register(
+    WorkQueue(
+        gettext_lazy("Autogiro mandates awaiting Bankgirot"),
+        "billing.change_mandate",
+        Mandate,
+        {"state__exact": MandateState.SENT},
+    )
+)
+work_queue_register(
+    WorkQueue(
+        gettext_lazy("Debits not paid"),
+        "billing.run_billing",
+        Charge,
+        {"state__exact": ChargeState.FAILED},
+    )
+)

@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 
 from trygg.billing.imports import autogiro_import
-from trygg.billing.runs import billing_run, run_message
+from trygg.billing.runs import billing_run, run_date_check, run_message
 from trygg.kernel import clock
 from trygg.kernel.audit import AuditContext
 from trygg.kernel.jobs import Progress, job_handler, job_submit
@@ -26,6 +26,8 @@ def _uploads() -> Path:
 
 
 def run_submit(*, ctx: AuditContext, on: str) -> Job:
+    """Queue the billing run of ``on``; a date outside the catch-up window is refused first."""
+    run_date_check(clock.parse_date(on))
     return job_submit(kind=RUN, params={"on": on}, ctx=ctx)
 
 

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
-from autogiro.accountnumbers import AccountNumberError
+from autogiro.accountnumbers import AccountNumber, AccountNumberError
 from trygg.banking.rules import account_number
 from trygg.billing import period_rules, rules, states
 from trygg.billing.models import (
@@ -31,6 +31,7 @@ from trygg.billing.plans import ocr_for
 from trygg.identity.sca import Function
 from trygg.identity.signing import SigningRequest, signed_execution, signing_start
 from trygg.insurance import rules as insurance_rules
+from trygg.insurance.autogiro import AutogiroAccount
 from trygg.insurance.models import (
     PaymentMethodChoice,
     PeriodChoice,
@@ -191,28 +192,7 @@ def mandate_check(
             "mandate.payer_mismatch",
             _("The payer's personal identity number must be your own."),
         )
-    account = None
-    try:
-        account = account_number(data.account or "")
-    except AccountNumberError as error:
-        problems.add("account", error.code, error.message)
-    if (
-        account is not None
-        and id_number is not None
-        and account.clearing in PERSONAL_NUMBER_CLEARINGS
-        and account.account != id_number.value[2:]
-    ):
-        problems.add(
-            "account",
-            "mandate.account_not_payers",
-            _(
-                "A Nordea personal account (clearing %(clearing)s) is the holder's personal "
-                "identity number; this one belongs to someone else than the payer. The "
-                "account holder, the account and the personal identity number must belong "
-                "to the same person."
-            )
-            % {"clearing": account.clearing},
-        )
+    account = _account_of(problems, "account", data.account, id_number)
     bank = clean_text(problems, "bank", data.bank, max_length=60, required=False)
     chosen = _check_policies(
         problems,
@@ -233,6 +213,34 @@ def mandate_check(
         certain=account.certain,
         policies=chosen,
     )
+
+
+def _account_of(problems: Problems, name: str, text: str, id_number: Any) -> AccountNumber | None:
+    """The account a mandate debits, checked by its bank's rule (the own bank's included); a
+    Nordea personal account must be the payer's own number. Problems name the field ``name``."""
+    account = None
+    try:
+        account = account_number(text or "")
+    except AccountNumberError as error:
+        problems.add(name, error.code, error.message)
+    if (
+        account is not None
+        and id_number is not None
+        and account.clearing in PERSONAL_NUMBER_CLEARINGS
+        and account.account != id_number.value[2:]
+    ):
+        problems.add(
+            name,
+            "mandate.account_not_payers",
+            _(
+                "A Nordea personal account (clearing %(clearing)s) is the holder's personal "
+                "identity number; this one belongs to someone else than the payer. The "
+                "account holder, the account and the personal identity number must belong "
+                "to the same person."
+            )
+            % {"clearing": account.clearing},
+        )
+    return account
 
 
 # -- the policies a mandate pays, and their period -------------------------------------------
@@ -907,3 +915,68 @@ def policies_attach_existing(*, ctx: AuditContext, on: dt.date) -> int:
         )
         attached += 1
     return attached
+
+
+# -- an insurance applied for with autogiro (decision 0097) ------------------------------------
+
+
+def application_account_check(payer_id_number: str, text: str) -> AutogiroAccount:
+    """The account an application paid by a new autogiro names, checked as a mandate's account
+    (``mandate_check``); refusals name the application's field ``autogiro_account``."""
+    problems = Problems()
+    try:
+        id_number = parse_id(payer_id_number, country="SE")
+    except IdNumberError:
+        id_number = None  # the payer is the signed-in customer: their number was checked
+    account = _account_of(problems, "autogiro_account", text, id_number)
+    problems.raise_if_any()
+    assert account is not None
+    return AutogiroAccount(
+        clearing=account.clearing,
+        account=account.account,
+        bank=account.bank,
+        certain=account.certain,
+    )
+
+
+def mandate_from_application(ctx: AuditContext, policy: Policy, application: Any) -> None:
+    """The policy of an application paid by a new autogiro is issued: the mandate of the account
+    the application names is created (signed with the application online, on paper with its
+    signature), or the policy goes on the payer's open mandate of that same account. A policy
+    already on an open mandate stays there."""
+    if MandatePolicy.objects.filter(
+        policy=policy, detached_on__isnull=True, mandate__state__in=rules.OPEN_MANDATE_STATES
+    ).exists():
+        return
+    payer = policy.policyholder
+    chosen = [Chosen(policy, policy.period)]
+    same = (
+        Mandate.objects.select_for_update()
+        .filter(
+            payer=payer,
+            state__in=rules.OPEN_MANDATE_STATES,
+            clearing=application.autogiro_clearing,
+            account=application.autogiro_account,
+        )
+        .order_by("-id")
+        .first()
+    )
+    if same is not None:
+        _record_added(ctx, same, chosen)
+        return
+    checked = mandate_check(
+        data=MandateInput(
+            payer_id_number=payer.id_number,
+            account=f"{application.autogiro_clearing}-{application.autogiro_account}",
+            bank=application.autogiro_bank,
+            policies=[PolicyChoice(policy.number)],
+        ),
+        payer=payer,
+    )
+    online = application.channel == "web"
+    _create(
+        ctx,
+        checked,
+        channel="web" if online else "paper",
+        signing_id=application.signing_id if online else "",
+    )

@@ -26,7 +26,9 @@ class NonPaymentChoice(models.TextChoices):
 class BillingTerms(models.Model):
     """A product's billing terms: which rule of § 2 applies and the fees."""
 
-    product = models.OneToOneField(Product, on_delete=models.PROTECT, related_name="billing")
+    product = models.OneToOneField(
+        Product, on_delete=models.PROTECT, related_name="billing", verbose_name=_("product")
+    )
     non_payment = models.CharField(
         _("non-payment (§ 2)"), max_length=1, choices=NonPaymentChoice.choices
     )
@@ -68,7 +70,9 @@ class Mandate(models.Model):
     """The payer's consent that the insurer debits one bank account by autogiro."""
 
     payer_number = models.CharField(_("payer number"), max_length=16, unique=True)
-    payer = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="mandates")
+    payer = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="mandates", verbose_name=_("payer")
+    )
     id_number = models.CharField(_("personal or organisation number"), max_length=12)
     clearing = models.CharField(_("clearing number"), max_length=4)
     account = models.CharField(_("account number"), max_length=12)
@@ -76,7 +80,7 @@ class Mandate(models.Model):
     account_certain = models.BooleanField(_("account number fully checked"), default=True)
     state = models.CharField(_("state"), max_length=10, choices=MandateState.choices, db_index=True)
     channel = models.CharField(_("channel"), max_length=8, choices=MandateChannel.choices)
-    signing_id = models.CharField(max_length=32, blank=True)
+    signing_id = models.CharField(max_length=32, blank=True, verbose_name=_("signing order"))
     requested_on = models.DateField(_("requested on"))
     sent_on = models.DateField(_("sent on"), null=True, blank=True)
     active_from = models.DateField(_("active from"), null=True, blank=True)
@@ -160,9 +164,16 @@ class Notice(models.Model):
     at least 8 bank days before the first due date), an invoice with an OCR reference, a
     cancellation notice with a payment slip, or notice that autogiro ends."""
 
-    payer = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="billing_notices")
+    payer = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="billing_notices", verbose_name=_("payer")
+    )
     mandate = models.ForeignKey(
-        Mandate, on_delete=models.PROTECT, null=True, blank=True, related_name="notices"
+        Mandate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notices",
+        verbose_name=_("mandate"),
     )
     kind = models.CharField(_("kind"), max_length=12, choices=NoticeKind.choices)
     sent_on = models.DateField(_("sent on"))
@@ -170,7 +181,7 @@ class Notice(models.Model):
     ocr = models.CharField(_("OCR reference"), max_length=25, blank=True)
     total = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     text = models.TextField(_("message"), blank=True)
-    created_at = models.DateTimeField()
+    created_at = models.DateTimeField(verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("notice")
@@ -203,8 +214,8 @@ class BillingRun(models.Model):
     """One day's run: at most one per business date (a re-run returns the first)."""
 
     run_date = models.DateField(_("date"), unique=True)
-    started_at = models.DateTimeField()
-    finished_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(verbose_name=_("started at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
     summary = models.JSONField(default=dict)
 
     class Meta:
@@ -235,13 +246,27 @@ class Charge(models.Model):
     """
 
     # Indexed by charge_policy_period, which begins with it.
-    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="+", db_index=False)
-    term = models.ForeignKey(
-        PolicyTerm, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    policy = models.ForeignKey(
+        Policy, on_delete=models.PROTECT, related_name="+", db_index=False, verbose_name=_("policy")
     )
-    payer = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="+")
+    term = models.ForeignKey(
+        PolicyTerm,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("term"),
+    )
+    payer = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="+", verbose_name=_("payer")
+    )
     mandate = models.ForeignKey(
-        Mandate, on_delete=models.PROTECT, null=True, blank=True, related_name="charges"
+        Mandate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="charges",
+        verbose_name=_("mandate"),
     )
     method = models.CharField(_("method"), max_length=8, choices=ChargeMethod.choices)
     period_start = models.DateField(_("period from"))
@@ -256,7 +281,12 @@ class Charge(models.Model):
     reference = models.CharField(_("reference"), max_length=16)
     ocr = models.CharField(_("OCR reference"), max_length=25, blank=True)
     notice = models.ForeignKey(
-        Notice, on_delete=models.PROTECT, null=True, blank=True, related_name="charges"
+        Notice,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="charges",
+        verbose_name=_("notice"),
     )
     run = models.ForeignKey(
         BillingRun,
@@ -265,6 +295,7 @@ class Charge(models.Model):
         blank=True,
         related_name="charges",
         db_index=False,
+        verbose_name=_("run"),
     )
     order_date = models.DateField(_("debit ordered for"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("debit attempts"), default=0)
@@ -279,6 +310,7 @@ class Charge(models.Model):
         blank=True,
         related_name="+",
         db_index=False,
+        verbose_name=_("settled by"),
     )
     ledger = models.ForeignKey(
         LedgerTransaction,
@@ -287,8 +319,9 @@ class Charge(models.Model):
         blank=True,
         related_name="+",
         db_index=False,
+        verbose_name=_("ledger"),
     )
-    created_at = models.DateTimeField()
+    created_at = models.DateTimeField(verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("premium charge")
@@ -353,16 +386,26 @@ class BankgirotFile(models.Model):
 
     direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
     name = models.CharField(_("file name"), max_length=200)
-    sha256 = models.CharField(max_length=64, unique=True)
+    sha256 = models.CharField(max_length=64, unique=True, verbose_name=_("SHA-256 checksum"))
     content = models.CharField(_("content"), max_length=40)
     records = models.PositiveIntegerField(_("records"))
     run = models.ForeignKey(
-        BillingRun, on_delete=models.PROTECT, null=True, blank=True, related_name="files"
+        BillingRun,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="files",
+        verbose_name=_("run"),
     )
     summary = models.JSONField(default=dict)
     # The ledger transaction of the debits the file reports paid; each of them names it.
     ledger = models.OneToOneField(
-        LedgerTransaction, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        LedgerTransaction,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ledger"),
     )
     at = models.DateTimeField(_("written or imported"))
     by = models.ForeignKey(

@@ -29,9 +29,12 @@ from trygg.billing.models import (
     NoticeKind,
 )
 from trygg.billing.ocr import ocr_reference
-from trygg.insurance.models import PolicyState, PolicyTerm
+from trygg.insurance.autogiro import FirstDebit
+from trygg.insurance.models import Policy, PolicyState, PolicyTerm
 from trygg.insurance.policies import term_schedule, term_yearly_schedule
 from trygg.kernel import clock
+from trygg.kernel.audit import AuditContext, audit_record
+from trygg.kernel.models import AuditAction
 
 BATCH = 2000
 SETTING_UP = ("requested", "sent")
@@ -346,3 +349,35 @@ def term_remainder_invoice(*, term_id: int, on: dt.date) -> Charge | None:
         created_at=clock.now(),
     )
     return invoice
+
+
+def first_debit_of(ctx: AuditContext, policy: Policy) -> FirstDebit | None:
+    """The first premium the policy's payer pays from today: the charge planned for it, else
+    what planning will give (decision 0097): the first instalment due from today, on the first
+    bank day of its period, and by autogiro not before the payment plan's notice allows."""
+    today = clock.today()
+    charge = (
+        Charge.objects.filter(policy=policy, due_date__gte=today, state=ChargeState.PLANNED)
+        .order_by("due_date", "pk")
+        .first()
+    )
+    if charge is not None:
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.READ,
+            subject_id=charge.payer_id,
+            object_type="charge",
+            object_id=charge.pk,
+        )
+        return FirstDebit(due_date=charge.due_date, amount=charge.amount)
+    term = policy.terms.filter(ends_on__gt=today).order_by("starts_on").first()
+    if term is None:
+        return None
+    first = next((i for i in term_schedule(term) if i.due_from >= today), None)
+    if first is None:
+        return None
+    cal = rules.se_calendar()
+    due = rules.due_date(first.due_from, cal)
+    if policy.payment_method != "invoice":
+        due = max(due, rules.earliest_due(today, cal))
+    return FirstDebit(due_date=due, amount=first.amount)

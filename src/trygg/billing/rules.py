@@ -45,6 +45,10 @@ PLAN_HORIZON_DAYS: Final = 40
 INVOICE_LEAD_DAYS: Final = 30
 # Failed debits in a row after which the insurer may end the autogiro at once.
 REPEATED_FAILURES: Final = 2
+# A run started by hand may catch up this many days back (a long weekend or a holiday without
+# runs), no further: an older date's debits were due before any file could reach Bankgirot, and
+# its notices would tell payers of due dates already passed (decision 0090).
+RUN_CATCH_UP_DAYS: Final = 7
 
 
 def se_calendar() -> BankCalendar:
@@ -196,6 +200,22 @@ def earliest_payment_date(now: dt.datetime, cal: BankCalendar | None = None) -> 
     if cal.is_bank_day(today) and now.time() < FILE_DEADLINE:
         return cal.next_bank_day(today)
     return cal.next_bank_day(cal.next_bank_day(today))
+
+
+def check_run_date(*, on: dt.date, today: dt.date) -> None:
+    """Refuse a billing run for a future date, or for one further back than the catch-up
+    window."""
+    if on > today:
+        raise RuleError("run.future", "on", "Billing cannot run for a future date.", today=today)
+    earliest = today - dt.timedelta(days=RUN_CATCH_UP_DAYS)
+    if on < earliest:
+        raise RuleError(
+            "run.too_old",
+            "on",
+            "Billing catches up at most 7 days back.",
+            earliest=earliest,
+            days=RUN_CATCH_UP_DAYS,
+        )
 
 
 def order_window_end(on: dt.date, cal: BankCalendar | None = None) -> dt.date:

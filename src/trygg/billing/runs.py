@@ -303,6 +303,24 @@ def billing_run(
     return RunResult(run, path, again=False)
 
 
+def run_date_check(on: dt.date) -> None:
+    """Refuse, naming the date, a run started by hand for a future day or one further back than
+    the catch-up window (``rules.check_run_date``)."""
+    try:
+        rules.check_run_date(on=on, today=clock.today())
+    except rules.RuleError as error:
+        if error.code == "run.future":
+            message = _(
+                "Billing cannot run for a future date: it would order its debits too early."
+            )
+        else:
+            message = _(
+                "Billing catches up at most %(days)s days back, to %(earliest)s: the debits of "
+                "an older date were due before any file could reach Bankgirot."
+            ) % {"days": error.params["days"], "earliest": error.params["earliest"]}
+        raise ValidationFailed(code=error.code, field="on", message=message) from error
+
+
 def run_message(result: RunResult) -> str:
     if result.again:
         return _("The billing of %(date)s has already run; nothing was done again.") % {

@@ -3,6 +3,7 @@ are audited."""
 
 from __future__ import annotations
 
+from trygg.banking.selectors import accounts_of
 from trygg.billing import rules
 from trygg.billing.models import MandatePolicy, Notice
 from trygg.insurance.models import Policy, PolicyState
@@ -58,3 +59,13 @@ def notice_of(*, ctx: AuditContext, payer: Party, notice_id: int) -> Notice | No
             object_id=notice.pk,
         )
     return notice
+
+
+def autogiro_accounts_of(*, ctx: AuditContext, person: Party) -> list[tuple[int, str, str]]:
+    """The person's own transaction accounts with us, which an autogiro mandate may debit:
+    (id, clearing and number, name); an audited read of their accounts."""
+    return [
+        (a.pk, a.number, a.name)
+        for a in accounts_of(ctx=ctx, person=person)
+        if a.party_id == person.pk and a.kind == "transaction"
+    ]

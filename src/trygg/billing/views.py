@@ -11,11 +11,12 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from trygg.billing.charges import charge_stop, is_stoppable, plan_of, stop_rule
+from trygg.billing.charges import Stopped, charge_stop, is_stoppable, plan_of, stop_rule
 from trygg.billing.letters import notice_pdf
 from trygg.billing.mandates import (
     PREMIUM_MANDATE,
@@ -45,11 +46,12 @@ from trygg.identity.signing import signing_completion_register
 from trygg.kernel import clock
 from trygg.kernel.audit import audit_read_batch
 from trygg.kernel.errors import DomainError
-from trygg.kernel.forms import apply_problems
+from trygg.kernel.forms import apply_problems, portal_confirmation
 from trygg.kernel.models import AuditChannel
-from trygg.kernel.numbertext import money_text
+from trygg.kernel.numbertext import account_text, money_text
 
 if TYPE_CHECKING:
+    from trygg.billing.models import Mandate
     from trygg.insurance.models import Policy
 
 PERIODS = [
@@ -241,53 +243,95 @@ def _register_signed_mandate(request: PortalRequest, order: SigningOrder) -> Htt
     )
 
 
+def _owed_text(stopped: Stopped) -> str:
+    follow_up = stopped.follow_up
+    if follow_up.method == "invoice":
+        return _(
+            "The premium is still owed: we send you an invoice with OCR reference %(ocr)s."
+        ) % {"ocr": follow_up.ocr}
+    return _("The premium is still owed: it is debited on %(next)s, in a debit of %(amount)s.") % {
+        "next": follow_up.due_date.isoformat(),
+        "amount": money_text(follow_up.amount),
+    }
+
+
+def _stop_consequence(stopped: Stopped) -> str:
+    charge = stopped.charge
+    will = _(
+        "The debit of %(amount)s on %(due)s for insurance %(policy)s will be stopped. Your "
+        "mandate remains."
+    ) % {
+        "amount": money_text(charge.amount),
+        "due": charge.due_date.isoformat(),
+        "policy": charge.policy.number,
+    }
+    return f"{will} {_owed_text(stopped)}"
+
+
 @require_http_methods(["POST"])
 @customer_required()
 def charge_stop_view(request: PortalRequest, charge_id: int) -> HttpResponseBase:
+    """Stop one debit: the first POST shows what will happen, the confirmation stops it."""
+    ctx = audit_context(request, AuditChannel.WEB)
+    me = current_customer(request)
     try:
-        stopped = charge_stop(
-            ctx=audit_context(request, AuditChannel.WEB),
-            person=current_customer(request),
-            charge_id=charge_id,
+        stopped, preview = portal_confirmation(
+            request,
+            action=lambda: charge_stop(ctx=ctx, person=me, charge_id=charge_id),
+            consequence=_stop_consequence,
+            title=_("Stop a debit"),
+            confirm_label=_("Stop the debit"),
+            back=reverse("web:autogiro"),
         )
     except DomainError as error:
         messages.error(request, error.message)
-    else:
-        follow_up = stopped.follow_up
-        if follow_up.method == "invoice":
-            owed = _(
-                "The premium is still owed: we send you an invoice with OCR reference %(ocr)s."
-            ) % {"ocr": follow_up.ocr}
-        else:
-            owed = _(
-                "The premium is still owed: it is debited on %(next)s, in a debit of %(amount)s."
-            ) % {"next": follow_up.due_date.isoformat(), "amount": money_text(follow_up.amount)}
-        done = _("The debit of %(due)s is stopped. Your mandate remains.") % {
-            "due": stopped.charge.due_date.isoformat()
-        }
-        messages.success(request, f"{done} {owed}")
+        return redirect("web:autogiro")
+    if preview is not None:
+        return preview
+    done = _("The debit of %(due)s is stopped. Your mandate remains.") % {
+        "due": stopped.charge.due_date.isoformat()
+    }
+    messages.success(request, f"{done} {_owed_text(stopped)}")
     return redirect("web:autogiro")
+
+
+def _revoke_note(mandate: Mandate) -> str:
+    last = mandate.events.last()
+    return last.note if last else ""
+
+
+def _revoke_consequence(mandate: Mandate) -> str:
+    will = _(
+        "Your autogiro mandate for account %(account)s will be revoked: no further premiums are "
+        "debited from it. Your insurances stay in force; their premiums are then invoiced."
+    ) % {"account": account_text(mandate.clearing, mandate.account)}
+    return " ".join(x for x in (will, _revoke_note(mandate)) if x)
 
 
 @require_http_methods(["POST"])
 @customer_required()
 def mandate_revoke_view(request: PortalRequest, mandate_id: int) -> HttpResponseBase:
+    """Revoke a mandate: the first POST shows what will happen, the confirmation revokes it."""
+    ctx = audit_context(request, AuditChannel.WEB)
+    me = current_customer(request)
     try:
-        mandate = mandate_revoke(
-            ctx=audit_context(request, AuditChannel.WEB),
-            person=current_customer(request),
-            mandate_id=mandate_id,
+        mandate, preview = portal_confirmation(
+            request,
+            action=lambda: mandate_revoke(ctx=ctx, person=me, mandate_id=mandate_id),
+            consequence=_revoke_consequence,
+            title=_("Revoke the autogiro mandate"),
+            confirm_label=_("Revoke the mandate"),
+            back=reverse("web:autogiro"),
         )
     except DomainError as error:
         messages.error(request, error.message)
-    else:
-        last = mandate.events.last()
-        messages.success(
-            request,
-            " ".join(
-                x for x in (_("Your autogiro mandate is revoked."), last.note if last else "") if x
-            ),
-        )
+        return redirect("web:autogiro")
+    if preview is not None:
+        return preview
+    messages.success(
+        request,
+        " ".join(x for x in (_("Your autogiro mandate is revoked."), _revoke_note(mandate)) if x),
+    )
     return redirect("web:autogiro")
 
 

@@ -14,10 +14,12 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from trygg.claims.letters import decision_letter, item_label
+from trygg.claims.messages import basis_text, line_basis
 from trygg.claims.models import Claim, ClaimState
 from trygg.claims.selectors import policy_to_report_on
 from trygg.claims.services import (
@@ -27,18 +29,44 @@ from trygg.claims.services import (
     claim_pay,
     claim_reject,
     claim_report_staff,
+    lines_explained,
 )
 from trygg.kernel import clock
-from trygg.kernel.admin import AuditedReadAdmin, IdNumberSearchMixin, admin_page
+from trygg.kernel.admin import (
+    AuditedReadAdmin,
+    IdNumberSearchMixin,
+    WorkQueue,
+    admin_page,
+    carried_out_if_confirmed,
+    confirmed,
+    work_queue_register,
+)
 from trygg.kernel.audit import staff_context
 from trygg.kernel.errors import DomainError
 from trygg.kernel.forms import apply_problems
 from trygg.kernel.numbertext import money_text
 
+SCAR_LOCATIONS = {
+    "face": gettext_lazy("face"),
+    "other_visible": gettext_lazy("other visible part of the body"),
+    "other": gettext_lazy("other part of the body"),
+}
+SCAR_SIZES = {
+    "small": gettext_lazy("small"),
+    "medium": gettext_lazy("medium"),
+    "large": gettext_lazy("large"),
+}
+
+
+def scar_label(location: str, size: str) -> str:
+    """A scar class in words ("face, small") rather than the terms' codes."""
+    return f"{SCAR_LOCATIONS.get(location, location)}, {SCAR_SIZES.get(size, size)}"
+
+
 SCAR_CHOICES = [("", "–")] + [
-    (f"{location}:{size}", f"{location} / {size}")
-    for location in ("face", "other_visible", "other")
-    for size in ("small", "medium", "large")
+    (f"{location}:{size}", format_lazy("{}, {}", place, grade))
+    for location, place in SCAR_LOCATIONS.items()
+    for size, grade in SCAR_SIZES.items()
 ]
 
 
@@ -115,6 +143,31 @@ class FactsForm(forms.Form):
         )
 
 
+def facts_shown(facts: dict[str, Any]) -> list[tuple[Any, str]]:
+    """The facts a decision was made on, each under the label the handler entered it with."""
+    fields = FactsForm.base_fields
+    shown: list[tuple[Any, str]] = []
+    for name, value in facts.items():
+        if name not in fields or value in (None, "", [], 0, "0", "0.00", False):
+            continue
+        if name == "occupational":
+            text = str(dict(fields[name].choices).get(value, value))  # type: ignore[attr-defined]
+        elif name == "scar":
+            text = scar_label(*value)
+        elif name == "costs":
+            text = "; ".join(
+                f"{day} {money_text(Decimal(amount))} {what}" for day, amount, what in value
+            )
+        elif name == "clothes_glasses":
+            text = money_text(Decimal(value))
+        elif name == "died":
+            text = _("Yes")
+        else:
+            text = str(value)
+        shown.append((fields[name].label, text))
+    return shown
+
+
 class ReportForm(forms.Form):
     accident_date = forms.DateField(label=gettext_lazy("Accident date"))
     description = forms.CharField(
@@ -123,6 +176,10 @@ class ReportForm(forms.Form):
     payout_destination = forms.CharField(
         label=gettext_lazy("Payout to account (clearing and account number)")
     )
+
+
+class PayForm(forms.Form):
+    """Nothing to enter: the payout is shown and confirmed."""
 
 
 class RejectForm(forms.Form):
@@ -138,7 +195,10 @@ class ClaimAdmin(IdNumberSearchMixin, AuditedReadAdmin):
     search_fields = ("=number", "=policy__number")
     id_number_search_fields = ("policy__policyholder__id_number", "policy__insured__id_number")
     list_select_related = ("policy",)
-    readonly_fields = [f.name for f in Claim._meta.fields]
+    # The facts and benefits are shown in words below the fields (``facts_shown``, ``lines``),
+    # never as the stored JSON.
+    exclude = ("facts", "lines")
+    readonly_fields = [f.name for f in Claim._meta.fields if f.name not in ("facts", "lines")]
     change_form_template = "admin/claims/claim/change_form.html"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -185,11 +245,15 @@ class ClaimAdmin(IdNumberSearchMixin, AuditedReadAdmin):
     ) -> HttpResponse:
         claim = Claim.objects.filter(pk=object_id).first()
         lines = [
-            (item_label(line["item"]), line["amount"], line["basis"])
-            for line in (claim.lines if claim else [])
+            (item_label(line["item"]), line["amount"], line_basis(line))
+            for line in (lines_explained(claim) if claim else [])
         ]
+        facts = facts_shown(claim.facts) if claim else []
         return super().change_view(
-            request, object_id, form_url, {**(extra_context or {}), "lines": lines}
+            request,
+            object_id,
+            form_url,
+            {**(extra_context or {}), "lines": lines, "facts": facts},
         )
 
     def _page(self, request: HttpRequest, title: str, **context: Any) -> TemplateResponse:
@@ -232,17 +296,24 @@ class ClaimAdmin(IdNumberSearchMixin, AuditedReadAdmin):
             facts = form.facts()
             if not form.errors:
                 try:
-                    if form.cleaned_data["action"] == "decide":
-                        claim_decide(
-                            ctx=staff_context(request),
-                            user=request.user,
-                            claim_id=claim.pk,
-                            facts=facts,
-                        )
-                        messages.success(request, _("The claim is decided."))
-                        return self._back(claim)
                     assessment = benefits_for(claim, facts)
+                    if form.cleaned_data["action"] == "decide":
+                        kept, _decided = carried_out_if_confirmed(
+                            request,
+                            form,
+                            lambda: claim_decide(
+                                ctx=staff_context(request),
+                                user=request.user,
+                                claim_id=claim.pk,
+                                facts=facts,
+                            ),
+                            lambda _done: self._decision_consequence(claim, assessment),
+                        )
+                        if kept:
+                            messages.success(request, _("The claim is decided."))
+                            return self._back(claim)
                 except DomainError as error:
+                    assessment = None
                     apply_problems(form, error)
         return self._page(
             request,
@@ -250,22 +321,61 @@ class ClaimAdmin(IdNumberSearchMixin, AuditedReadAdmin):
             form=form,
             claim=claim,
             assessment=assessment,
-            lines=[(item_label(x.item), x.amount, x.basis) for x in assessment.benefits.lines]
+            lines=[
+                (item_label(x.item), x.amount, basis_text(x.reasons, x.basis))
+                for x in assessment.benefits.lines
+            ]
             if assessment
             else [],
         )
 
+    @staticmethod
+    def _decision_consequence(claim: Claim, assessment: Any) -> str:
+        return _(
+            "Claim %(number)s is decided at %(total)s as calculated above, each amount with its "
+            "reason; the insured is sent the decision letter, and the amount can then be paid "
+            "to %(account)s."
+        ) % {
+            "number": claim.number,
+            "total": money_text(assessment.benefits.total),
+            "account": claim.payout_destination,
+        }
+
     def pay_view(self, request: HttpRequest, claim_id: int) -> HttpResponse:
-        if not request.user.has_perm("claims.decide_claim") or request.method != "POST":
+        if not request.user.has_perm("claims.decide_claim"):
             raise DjangoPermissionDenied
         claim = get_object_or_404(Claim, pk=claim_id)
-        try:
-            claim = claim_pay(ctx=staff_context(request), claim_id=claim.pk)
-        except DomainError as error:
-            messages.error(request, str(error.message))
-        else:
-            messages.success(request, _("%(total)s is paid.") % {"total": money_text(claim.total)})
-        return self._back(claim)
+        self.audit_read(request, claim, view="pay")
+        form = PayForm(request.POST)  # no fields: bound on GET too, to show what will happen
+        consequence = _(
+            "%(total)s is paid out for claim %(number)s to account %(account)s. A payment "
+            "cannot be called back."
+        ) % {
+            "total": money_text(claim.total),
+            "number": claim.number,
+            "account": claim.payout_destination,
+        }
+        if request.method == "POST" and form.is_valid():
+            try:
+                kept, paid = carried_out_if_confirmed(
+                    request,
+                    form,
+                    lambda: claim_pay(ctx=staff_context(request), claim_id=claim.pk),
+                    lambda _done: consequence,
+                )
+            except DomainError as error:
+                messages.error(request, str(error.message))
+                return self._back(claim)
+            if kept:
+                messages.success(
+                    request, _("%(total)s is paid.") % {"total": money_text(paid.total)}
+                )
+                return self._back(paid)
+        if request.method == "GET" and form.is_valid():
+            confirmed(request, form, consequence=consequence)
+        return self._page(
+            request, _("Pay claim %(number)s") % {"number": claim.number}, form=form, claim=claim
+        )
 
     def reject_view(self, request: HttpRequest, claim_id: int) -> HttpResponse:
         if not request.user.has_perm("claims.decide_claim"):
@@ -273,18 +383,28 @@ class ClaimAdmin(IdNumberSearchMixin, AuditedReadAdmin):
         claim = get_object_or_404(Claim, pk=claim_id)
         self.audit_read(request, claim, view="reject")
         form = RejectForm(request.POST or None)
+        consequence = _(
+            "Claim %(number)s is rejected and nothing is paid; the insured is sent a letter "
+            "with the reason written above."
+        ) % {"number": claim.number}
         if request.method == "POST" and form.is_valid():
             try:
-                claim_reject(
-                    ctx=staff_context(request),
-                    user=request.user,
-                    claim_id=claim.pk,
-                    reason=form.cleaned_data["reason"],
+                kept, _rejected = carried_out_if_confirmed(
+                    request,
+                    form,
+                    lambda: claim_reject(
+                        ctx=staff_context(request),
+                        user=request.user,
+                        claim_id=claim.pk,
+                        reason=form.cleaned_data["reason"],
+                    ),
+                    lambda _done: consequence,
                 )
             except DomainError as error:
                 apply_problems(form, error)
             else:
-                return self._back(claim)
+                if kept:
+                    return self._back(claim)
         return self._page(
             request, _("Reject claim %(number)s") % {"number": claim.number}, form=form, claim=claim
         )
@@ -302,3 +422,21 @@ class ClaimAdmin(IdNumberSearchMixin, AuditedReadAdmin):
         )
         response["Content-Disposition"] = f'inline; filename="{claim.number}.pdf"'
         return response
+
+
+work_queue_register(
+    WorkQueue(
+        gettext_lazy("Claims to decide"),
+        "claims.decide_claim",
+        Claim,
+        {"state__exact": ClaimState.REPORTED},
+    )
+)
+work_queue_register(
+    WorkQueue(
+        gettext_lazy("Decided claims to pay"),
+        "claims.decide_claim",
+        Claim,
+        {"state__exact": ClaimState.DECIDED},
+    )
+)

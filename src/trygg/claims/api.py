@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from trygg.claims.messages import line_basis
 from trygg.claims.selectors import claims_of
-from trygg.claims.services import claim_report
+from trygg.claims.services import claim_report, lines_explained
 from trygg.identity.actors import audit_context
 from trygg.identity.auth import CustomerSessionAuth
 from trygg.identity.requests import PortalRequest
@@ -59,7 +60,10 @@ def _claim_out(c: Claim) -> ClaimOut:
         state=c.state,
         total=c.total,
         pbb_year=c.pbb_year,
-        benefits=[BenefitOut(**line) for line in c.lines],
+        benefits=[
+            BenefitOut(item=line["item"], amount=line["amount"], basis=line_basis(line))
+            for line in lines_explained(c)
+        ],
     )
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from trygg.claims.messages import basis_text
 from trygg.claims.models import Claim, ClaimState
+from trygg.claims.services import lines_explained
 from trygg.insurance.letters import Letter, kronor
 
 ITEM_LABELS = {
@@ -53,9 +54,11 @@ def decision_letter(claim: Claim, *, on: dt.date) -> bytes:
                 _("%(amount)s (the year of the accident, %(year)s)")
                 % {"amount": kronor(claim.pbb or Decimal(0)), "year": claim.pbb_year},
             )
-            for line in claim.lines:
+            for line in lines_explained(claim):
                 letter.row(item_label(line["item"]), kronor(Decimal(line["amount"])))
-                detail = _detail(line["item"], claim.facts)
+                # A line whose reasons cannot be found again has only its English basis, which
+                # a Swedish letter leaves out.
+                detail = basis_text(line.get("reasons") or [])
                 if detail:
                     letter.text(f"   {detail}")
             letter.row(_("To be paid"), kronor(claim.total))
@@ -71,28 +74,3 @@ def decision_letter(claim: Claim, *, on: dt.date) -> bytes:
             % {"date": on.isoformat()}
         )
         return letter.bytes()
-
-
-OCCUPATIONAL_SV = {
-    "less_than_half": "mindre än halv arbetsoförmåga",
-    "half": "minst halv arbetsoförmåga: 1 gånger grundbeloppet",
-    "three_quarters": "3/4 dels arbetsoförmåga: 1,5 gånger grundbeloppet",
-    "full": "hel arbetsoförmåga: 2 gånger grundbeloppet",
-}
-
-
-def _detail(item: str, facts: dict[str, Any]) -> str:
-    """The facts behind a line, in Swedish (the calculation's own text is in the case)."""
-    degree = facts.get("medical_degree", 0)
-    if item == "medical_disability":
-        base = "två gånger grundbeloppet" if degree >= 50 else "grundbeloppet"
-        return f"Medicinsk invaliditetsgrad {degree} % beräknad på {base}."
-    if item == "occupational_disability":
-        return f"Bestående {OCCUPATIONAL_SV.get(facts.get('occupational', ''), '')}."
-    if item == "hospital":
-        return f"{facts.get('hospital_nights', 0)} dygn på sjukhus (högst 365)."
-    if item == "pain_suffering":
-        return f"{facts.get('pain_months', 0)} månader akut sjukdomstid."
-    if item == "costs":
-        return f"{len(facts.get('costs', []))} kvitton inom fem år från olycksfallet."
-    return ""

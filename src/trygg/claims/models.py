@@ -20,19 +20,39 @@ class ClaimState(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
+class ClaimChannel(models.TextChoices):
+    """Where the claim was reported: by the customer online, or by staff from a call or a
+    letter."""
+
+    WEB = "web", _("Internet service")
+    BACK_OFFICE = "back-office", _("Back office")
+
+
 class Claim(models.Model):
     number = models.CharField(_("claim number"), max_length=12, unique=True)
-    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="claims")
-    reported_by = models.ForeignKey(
-        Party, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    policy = models.ForeignKey(
+        Policy, on_delete=models.PROTECT, related_name="claims", verbose_name=_("policy")
     )
-    channel = models.CharField(_("reported through"), max_length=12)
+    reported_by = models.ForeignKey(
+        Party,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reported by"),
+    )
+    channel = models.CharField(_("reported through"), max_length=12, choices=ClaimChannel.choices)
     accident_date = models.DateField(_("accident date"))
     description = models.TextField(_("what happened"))
     reported_at = models.DateTimeField(_("reported"))
     state = models.CharField(_("state"), max_length=10, choices=ClaimState.choices, db_index=True)
     payout_account = models.ForeignKey(
-        Account, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Account,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("payout account"),
     )
     payout_destination = models.CharField(
         _("payout to account at another bank"), max_length=30, blank=True
@@ -44,11 +64,21 @@ class Claim(models.Model):
     total = models.DecimalField(_("total"), max_digits=12, decimal_places=2, default=0)
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     payout = models.OneToOneField(
-        LedgerTransaction, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        LedgerTransaction,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("payout"),
     )
 
     class Meta:

@@ -43,19 +43,29 @@ Decisions:
 * Lines are listed in the order of :class:`Item`. A benefit that was not claimed has no line;
   one that was claimed but is not payable by a rule (disability after death, pain and suffering
   under 18, costs all outside the period) has a line of 0 whose basis gives the reason.
+* Each line's basis is an English sentence with the numbers, and the same explanation as
+  :class:`Reason` parts (a stable code and its numbers) that pages and letters translate.
 * Wrong input raises :class:`BenefitError` with a stable ``code``, the input's ``field`` and an
   English ``message`` naming the rule; floats are refused wherever an amount is expected.
+
+Handling time (every insurance's claims, seed 004: "Behandlingstiden for skadeanmeldelser er
+maksimum én måned med forbehold om at det er nødvendig med komplettering av opplysninger"): a
+claim is decided within one month of its report (31 January: by the last day of February); the
+clock stops on the day more information is asked for and runs again on the day it arrives, and
+the due date moves by the days it stood still (:func:`handling_due`, :func:`pause_days`,
+:func:`handling_status`).
 """
 
 from __future__ import annotations
 
+import calendar
 import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Final
+from typing import Any, Final
 
 from trygg.kernel.idnumbers import completed_years
 from trygg.kernel.money import Money
@@ -404,12 +414,37 @@ class ClaimFacts:
 
 
 @dataclass(frozen=True)
+class Reason:
+    """One part of a line's explanation: a stable ``code`` and the numbers it names (Decimal,
+    int, str, date, bool, or a tuple of (count, rate) pairs), for the page's language."""
+
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        """Stored on the claim: Decimals and dates as text."""
+        return {"code": self.code, "params": {k: _json(v) for k, v in self.params.items()}}
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, tuple):
+        return [_json(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+@dataclass(frozen=True)
 class BenefitLine:
     item: Item
     amount: Decimal
     """Rounded to öre."""
     basis: str
     """A short English explanation with the numbers."""
+    reasons: tuple[Reason, ...] = ()
+    """The same explanation in parts, each translated on its own and joined with "; "."""
 
 
 @dataclass(frozen=True)
@@ -485,8 +520,18 @@ def _disability(facts: ClaimFacts) -> BenefitLine | None:
     medical = medical_disability_benefit(facts.medical_degree, base)
     occupational = occupational_disability_benefit(facts.occupational, base)
     medical_text = f"{_medical_text(facts.medical_degree, base)} = {_kr(medical)}"
+    medical_reason = Reason(
+        "medical",
+        {
+            "degree": facts.medical_degree,
+            "twice": facts.medical_degree >= HIGH_DEGREE_FROM,
+            "base": base,
+            "amount": medical,
+        },
+    )
     if facts.occupational is Occupational.NONE:
         item, amount, basis = Item.MEDICAL_DISABILITY, medical, medical_text
+        reasons: tuple[Reason, ...] = (medical_reason,)
     else:
         occupational_wins = occupational > medical or (
             occupational == medical and facts.medical_degree == 0
@@ -500,18 +545,33 @@ def _disability(facts: ClaimFacts) -> BenefitLine | None:
             f"{_occupational_text(facts.occupational, base)} = {_kr(occupational)}; "
             f"the higher is paid, not both: {paid}"
         )
+        reasons = (
+            medical_reason,
+            Reason(
+                "occupational",
+                {
+                    "class": facts.occupational.value,
+                    "factor": OCCUPATIONAL_FACTORS[facts.occupational],
+                    "base": base,
+                    "amount": occupational,
+                },
+            ),
+            Reason("higher_paid", {"paid": paid}),
+        )
     cap = _round(MAX_DISABILITY_FACTOR * base)
     if amount > cap:  # cannot happen with the classes above; the rule holds regardless
         amount = cap
         basis += f"; at most {MAX_DISABILITY_FACTOR} × base amount = {_kr(cap)}"
+        reasons += (Reason("disability_cap", {"factor": MAX_DISABILITY_FACTOR, "cap": cap}),)
     if facts.died:
         return BenefitLine(
             item,
             Decimal("0.00"),
             "not paid: the insured died of the accident and disability benefits are for the "
             f"living insured ({basis})",
+            (Reason("died"), *reasons),
         )
-    return BenefitLine(item, amount, basis)
+    return BenefitLine(item, amount, basis, reasons)
 
 
 def _hospital(terms: CoverTerms, facts: ClaimFacts) -> list[BenefitLine]:
@@ -523,12 +583,19 @@ def _hospital(terms: CoverTerms, facts: ClaimFacts) -> list[BenefitLine]:
         _round(terms.acute_care_once),
         f"once per claim, after {_plural(nights, 'night')} in hospital: "
         f"{_kr(terms.acute_care_once)}",
+        (Reason("acute_care", {"nights": nights, "amount": _round(terms.acute_care_once)}),),
     )
     days = min(nights, terms.hospital_max_days)
     basis = f"{_plural(days, 'day')} × {_kr(terms.hospital_per_day)} per day"
+    reasons: tuple[Reason, ...] = (
+        Reason("hospital", {"days": days, "per_day": _round(terms.hospital_per_day)}),
+    )
     if days < nights:
         basis += f" ({_plural(nights, 'night')}, at most {terms.hospital_max_days} days)"
-    stay = BenefitLine(Item.HOSPITAL, _round(days * terms.hospital_per_day), basis)
+        reasons += (
+            Reason("hospital_max", {"nights": nights, "max_days": terms.hospital_max_days}),
+        )
+    stay = BenefitLine(Item.HOSPITAL, _round(days * terms.hospital_per_day), basis, reasons)
     return [acute, stay]
 
 
@@ -543,12 +610,20 @@ def _costs(terms: CoverTerms, facts: ClaimFacts) -> BenefitLine | None:
         f"{_plural(len(covered), 'cost')} within {terms.costs_years} years of the accident "
         f"(up to and including {end.isoformat()}): {_kr(amount)}"
     )
+    reasons: tuple[Reason, ...] = (
+        Reason(
+            "costs",
+            {"count": len(covered), "years": terms.costs_years, "end": end, "amount": amount},
+        ),
+    )
     if outside:
+        outside_amount = _round(sum(outside, Decimal(0)))
         basis += (
-            f"; {_plural(len(outside), 'cost')} of {_kr(sum(outside, Decimal(0)))} "
+            f"; {_plural(len(outside), 'cost')} of {_kr(outside_amount)} "
             "outside the period, not covered"
         )
-    return BenefitLine(Item.COSTS, amount, basis)
+        reasons += (Reason("costs_outside", {"count": len(outside), "amount": outside_amount}),)
+    return BenefitLine(Item.COSTS, amount, basis, reasons)
 
 
 def _clothes(terms: CoverTerms, facts: ClaimFacts) -> BenefitLine | None:
@@ -557,12 +632,25 @@ def _clothes(terms: CoverTerms, facts: ClaimFacts) -> BenefitLine | None:
         return None
     cap = _round(terms.clothes_cap_pbb * facts.pbb)
     cap_text = f"{_number(terms.clothes_cap_pbb)} × {_number(facts.pbb)} (PBB) = {_kr(cap)}"
+    reason = Reason(
+        "clothes",
+        {
+            "claimed": _round(claimed),
+            "factor": terms.clothes_cap_pbb,
+            "pbb": facts.pbb,
+            "cap": cap,
+            "capped": claimed > cap,
+        },
+    )
     if claimed > cap:
         return BenefitLine(
-            Item.CLOTHES_GLASSES, cap, f"claimed {_kr(claimed)}, capped at {cap_text}"
+            Item.CLOTHES_GLASSES, cap, f"claimed {_kr(claimed)}, capped at {cap_text}", (reason,)
         )
     return BenefitLine(
-        Item.CLOTHES_GLASSES, _round(claimed), f"claimed {_kr(claimed)}, at most {cap_text}"
+        Item.CLOTHES_GLASSES,
+        _round(claimed),
+        f"claimed {_kr(claimed)}, at most {cap_text}",
+        (reason,),
     )
 
 
@@ -583,6 +671,12 @@ def _scar(terms: CoverTerms, facts: ClaimFacts) -> BenefitLine | None:
         Item.SCAR,
         _round(fraction * facts.pbb),
         f"{location}, {size}: {_number(fraction)} × {_number(facts.pbb)} (PBB)",
+        (
+            Reason(
+                "scar",
+                {"location": location, "size": size, "fraction": fraction, "pbb": facts.pbb},
+            ),
+        ),
     )
 
 
@@ -612,11 +706,13 @@ def _pain(terms: CoverTerms, facts: ClaimFacts) -> BenefitLine | None:
             Decimal("0.00"),
             f"not paid: the insured was {age} on the accident date; pain and suffering is "
             f"paid from age {terms.pain_from_age}",
+            (Reason("pain_too_young", {"age": age, "from_age": terms.pain_from_age}),),
         )
     parts = pain_and_suffering_parts(months, terms.pain_bands)
     amount = _round(sum((count * rate for count, rate in parts), Decimal(0)))
     basis = " + ".join(f"{_plural(count, 'month')} × {_kr(rate)}" for count, rate in parts)
-    return BenefitLine(Item.PAIN_SUFFERING, amount, basis)
+    reason = Reason("pain", {"parts": tuple((count, _round(rate)) for count, rate in parts)})
+    return BenefitLine(Item.PAIN_SUFFERING, amount, basis, (reason,))
 
 
 def _death(terms: CoverTerms, facts: ClaimFacts) -> BenefitLine | None:
@@ -626,6 +722,7 @@ def _death(terms: CoverTerms, facts: ClaimFacts) -> BenefitLine | None:
         Item.DEATH,
         _round(terms.death_pbb * facts.pbb),
         f"{_number(terms.death_pbb)} × {_number(facts.pbb)} (PBB), paid to the beneficiaries",
+        (Reason("death", {"factor": terms.death_pbb, "pbb": facts.pbb}),),
     )
 
 
@@ -661,3 +758,63 @@ CLAIM_TRANSITIONS: Final[StateTable] = {
     ClaimState.PAID: frozenset(),
     ClaimState.REJECTED: frozenset(),
 }
+
+
+# -- handling time ----------------------------------------------------------------------------
+#
+# A claim is decided within one month of its report, unless more information is needed: the clock
+# stops on the day the information is asked for and runs again on the day it arrives, and the
+# due date moves by the days it stood still. Any claims app keeps the due date and the days the
+# clock stood still on its claim and asks these functions.
+
+HANDLING_MONTHS: Final = 1
+DUE_SOON_DAYS: Final = 7
+"""A running claim is *due* from this many days before its due date."""
+
+
+class Handling(enum.StrEnum):
+    """Where a claim stands against its handling time, for the staff's queue."""
+
+    ON_TIME = "on_time"
+    DUE = "due"  # due within DUE_SOON_DAYS days, or today
+    OVERDUE = "overdue"  # past its due date and not decided
+    WAITING = "waiting"  # more information asked for: the clock stands still
+
+
+def add_months(start: date, months: int) -> date:
+    """The same day ``months`` months later; a day the month lacks falls on its last day
+    (31 January + 1 month = 28 or 29 February)."""
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def handling_due(reported_on: date, paused_days: int = 0) -> date:
+    """The day a claim reported on ``reported_on`` must be decided by: one month later, moved by
+    the days the clock stood still."""
+    _day(reported_on, "reported_on")
+    if _whole(paused_days, "paused_days") < 0:
+        raise BenefitError("claim.pause", "paused_days", "Days paused cannot be negative.")
+    return add_months(reported_on, HANDLING_MONTHS) + timedelta(days=paused_days)
+
+
+def pause_days(since: date, until: date) -> int:
+    """The days the clock stood still: from the day information was asked for to the day it
+    arrived (the same day: none)."""
+    if _day(until, "until") < _day(since, "since"):
+        raise BenefitError(
+            "claim.pause", "until", "The information cannot arrive before it was asked for."
+        )
+    return (until - since).days
+
+
+def handling_status(due_on: date, waiting_since: date | None, today: date) -> Handling:
+    """Waiting while information is asked for; else overdue after the due date, due from
+    ``DUE_SOON_DAYS`` days before it, on time before that."""
+    if waiting_since is not None:
+        return Handling.WAITING
+    if today > due_on:
+        return Handling.OVERDUE
+    if (due_on - today).days <= DUE_SOON_DAYS:
+        return Handling.DUE
+    return Handling.ON_TIME

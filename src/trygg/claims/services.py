@@ -22,7 +22,8 @@ from trygg.banking.ledger import Leg, book, internal_account
 from trygg.banking.models import Account
 from trygg.banking.rules import RuleError, parse_destination
 from trygg.claims import rules
-from trygg.claims.models import Claim, ClaimState
+from trygg.claims.messages import benefit_error_message
+from trygg.claims.models import Claim, ClaimChannel, ClaimState
 from trygg.insurance.models import Policy, Tariff
 from trygg.insurance.policies import term_on
 from trygg.insurance.tariffs import pbb_for
@@ -147,7 +148,7 @@ def claim_report(
         ctx=ctx,
         policy=_policy_for(person, policy_number),
         reporter=person,
-        channel="web",
+        channel=ClaimChannel.WEB,
         accident_date=accident_date,
         description=description,
         payout_account=payout_account,
@@ -171,7 +172,7 @@ def claim_report_staff(
         ctx=ctx,
         policy=policy,
         reporter=None,
-        channel="back-office",
+        channel=ClaimChannel.BACK_OFFICE,
         accident_date=accident_date,
         description=description,
         payout_account=None,
@@ -249,8 +250,9 @@ def _occupational(value: str) -> rules.Occupational:
         ) from None
 
 
-def benefits_for(claim: Claim, facts: FactsInput) -> Assessment:
-    """The claim's benefits under the cover on the accident date, with the accident year's PBB."""
+def benefits_for(claim: Claim, facts: FactsInput, *, pbb: Decimal | None = None) -> Assessment:
+    """The claim's benefits under the cover on the accident date, with the accident year's PBB
+    (or the ``pbb`` a decision already used)."""
     term = term_on(claim.policy, claim.accident_date)
     if term is None:
         raise ValidationFailed(
@@ -258,7 +260,8 @@ def benefits_for(claim: Claim, facts: FactsInput) -> Assessment:
             field="accident_date",
             message=_("The policy did not cover the accident date."),
         )
-    pbb = pbb_for(claim.accident_date.year, field="accident_date")
+    if pbb is None:
+        pbb = pbb_for(claim.accident_date.year, field="accident_date")
     level = int(term.base_amount / term.pbb)
     insured = claim.policy.insured
     if insured.birth_date is None:
@@ -284,8 +287,47 @@ def benefits_for(claim: Claim, facts: FactsInput) -> Assessment:
             ),
         )
     except rules.BenefitError as error:
-        raise ValidationFailed(code=error.code, field=error.field, message=error.message) from error
+        raise ValidationFailed(
+            code=error.code, field=error.field, message=benefit_error_message(error)
+        ) from error
     return Assessment(result, claim.accident_date.year, pbb, level, term.tariff.version)
+
+
+def facts_from_json(data: dict[str, Any]) -> FactsInput:
+    """The facts as a decision stored them (``FactsInput.as_json``)."""
+    scar = data.get("scar")
+    return FactsInput(
+        medical_degree=int(data.get("medical_degree") or 0),
+        occupational=str(data.get("occupational") or "none"),
+        hospital_nights=int(data.get("hospital_nights") or 0),
+        costs=[(dt.date.fromisoformat(d), Decimal(a), str(t)) for d, a, t in data.get("costs", [])],
+        clothes_glasses=Decimal(str(data.get("clothes_glasses") or 0)),
+        scar=(str(scar[0]), str(scar[1])) if scar else None,
+        pain_months=int(data.get("pain_months") or 0),
+        died=bool(data.get("died")),
+    )
+
+
+def lines_explained(claim: Claim) -> list[dict[str, Any]]:
+    """The claim's benefit lines as decided, each with the reasons its explanation is written
+    from in the reader's language. A line decided before the reasons were kept has only an
+    English sentence: its reasons are found by running the calculator again on the decision's
+    stored facts and PBB, and kept only where that run gives the same item and amount (else
+    the stored sentence stays). Nothing is written."""
+    lines = [dict(line) for line in claim.lines]
+    if all(line.get("reasons") for line in lines) or not claim.facts or claim.pbb is None:
+        return lines
+    try:
+        again = benefits_for(claim, facts_from_json(claim.facts), pbb=claim.pbb).benefits.lines
+    except (ValidationFailed, rules.BenefitError, KeyError, TypeError, ValueError):
+        return lines  # InvalidOperation is a ValueError
+    found = {(line.item.value, line.amount): line.reasons for line in again}
+    for line in lines:
+        if not line.get("reasons"):
+            reasons = found.get((line["item"], Decimal(str(line["amount"]))))
+            if reasons:
+                line["reasons"] = [reason.as_json() for reason in reasons]
+    return lines
 
 
 def _locked(claim_id: int) -> Claim:
@@ -325,7 +367,12 @@ def claim_decide(*, ctx: AuditContext, user: Any, claim_id: int, facts: FactsInp
         claim.pbb_year = assessment.pbb_year
         claim.pbb = assessment.pbb
         claim.lines = [
-            {"item": line.item.value, "amount": str(line.amount), "basis": line.basis}
+            {
+                "item": line.item.value,
+                "amount": str(line.amount),
+                "basis": line.basis,
+                "reasons": [reason.as_json() for reason in line.reasons],
+            }
             for line in assessment.benefits.lines
         ]
         claim.total = assessment.benefits.total

@@ -384,6 +384,20 @@ class ObjectionAdmin(ReadOnlyAdminMixin, AuditedReadAdmin):
         return admin_page(self, request, FORM, _("Register an objection"), form=form)
 
 
+class CallForm(forms.Form):
+    contact_detail = forms.CharField(
+        label=gettext_lazy("Phone number"), max_length=40, required=False
+    )
+    customer_number = forms.CharField(
+        label=gettext_lazy("Customer number"), required=False, max_length=12
+    )
+    matter = forms.CharField(label=gettext_lazy("Matter"), max_length=100, required=False)
+    team = forms.CharField(label=gettext_lazy("Team"), max_length=100, required=False)
+    controller = forms.CharField(
+        label=gettext_lazy("Company that asks"), max_length=200, required=False
+    )
+
+
 @admin.register(Survey)
 class SurveyAdmin(ReadOnlyAdminMixin, AuditedReadAdmin):
     audit_object_type = "survey"
@@ -398,9 +412,84 @@ class SurveyAdmin(ReadOnlyAdminMixin, AuditedReadAdmin):
                 "statistics/",
                 self.admin_site.admin_view(self.statistics_view),
                 name="contact_survey_statistics",
-            )
+            ),
+            path(
+                "call/",
+                self.admin_site.admin_view(self.call_view),
+                name="contact_survey_call",
+            ),
+            path(
+                "<id:object_id>/answer/",
+                self.admin_site.admin_view(self.answer_view),
+                name="contact_survey_answer",
+            ),
         ]
         return own + super().get_urls()
+
+    def call_view(self, request: HttpRequest) -> HttpResponse:
+        """A survey asked in a phone call: refused before the call for someone who objected."""
+        if not request.user.has_perm("contact.add_survey"):
+            raise DjangoPermissionDenied
+        form = CallForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            number = form.cleaned_data["customer_number"].strip()
+            party = Party.objects.filter(customer_number=number).first() if number else None
+            if number and party is None:
+                form.add_error("customer_number", _("There is no customer with that number."))
+            else:
+                try:
+                    survey = services.survey_request(
+                        ctx=staff_context(request),
+                        matter=form.cleaned_data["matter"],
+                        employee=request.user,  # type: ignore[arg-type]
+                        team=form.cleaned_data["team"],
+                        controller=form.cleaned_data["controller"],
+                        channel="call",
+                        contact_detail=form.cleaned_data["contact_detail"],
+                        party=party,
+                    )
+                except DomainError as error:
+                    apply_problems(form, error)
+                else:
+                    return HttpResponseRedirect(
+                        reverse("admin:contact_survey_answer", args=[survey.pk])
+                    )
+        return admin_page(self, request, FORM, _("Ask for a survey by phone"), form=form)
+
+    def answer_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """The answer given in the call, recorded by the employee who asked."""
+        from trygg.contact.views import AnswerForm
+
+        if not request.user.has_perm("contact.change_survey"):
+            raise DjangoPermissionDenied
+        survey = get_object_or_404(Survey, pk=object_id)
+        if survey.channel != "call":
+            messages.error(request, _("A survey sent by e-mail or SMS is answered from its link."))
+            return HttpResponseRedirect(reverse("admin:contact_survey_change", args=[survey.pk]))
+        audit_record(
+            ctx=staff_context(request),
+            action=AuditAction.READ,
+            subject_id=survey.party_id,
+            object_type="survey",
+            object_id=survey.pk,
+        )
+        form = AnswerForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.survey_answer(
+                    ctx=staff_context(request),
+                    response_id=survey.response_id,
+                    **form.cleaned_data,
+                )
+            except DomainError as error:
+                apply_problems(form, error)
+            else:
+                messages.success(request, _("The answer is recorded."))
+                return HttpResponseRedirect(
+                    reverse("admin:contact_survey_change", args=[survey.pk])
+                )
+        title = _("The answer of %(contact)s") % {"contact": survey.contact_detail}
+        return admin_page(self, request, FORM, title, form=form)
 
     def statistics_view(self, request: HttpRequest) -> HttpResponse:
         """Satisfaction per team and month (no person in the figures)."""
@@ -501,6 +590,12 @@ class VisitAdmin(ReadOnlyAdminMixin, AuditedReadAdmin):
     list_display = ("signed_in_at", "name", "company", "site", "host", "state")
     list_filter = ("site", "state")
 
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        """The list of visits leads to each site's reception desk."""
+        return super().changelist_view(
+            request, {**(extra_context or {}), "reception_sites": Site.objects.order_by("id")}
+        )
+
     def get_urls(self) -> list[Any]:
         own = [
             path(
@@ -549,6 +644,7 @@ class VisitAdmin(ReadOnlyAdminMixin, AuditedReadAdmin):
                     messages.error(request, error.message)
             except ValueError:
                 messages.error(request, _("There is no such visit."))
+        inside, left = selectors.reception_list(ctx=ctx, site_id=site.pk)
         return admin_page(
             self,
             request,
@@ -556,7 +652,8 @@ class VisitAdmin(ReadOnlyAdminMixin, AuditedReadAdmin):
             _("Reception, %(site)s") % {"site": site},
             site=site,
             form=form,
-            inside=selectors.evacuation_list(ctx=ctx, site_id=site.pk),
+            inside=inside,
+            left=left,
         )
 
     def release_view(self, request: HttpRequest, site_id: int) -> HttpResponse:
@@ -604,12 +701,109 @@ class CustodyInline(_ReadOnlyInline):
     fields = ("action", "by", "to", "at", "sha256")
 
 
+class ViewingForm(forms.Form):
+    site = forms.ModelChoiceField(label=gettext_lazy("Site"), queryset=Site.objects.order_by("id"))
+    recorded_on = forms.DateField(
+        label=gettext_lazy("Footage of the day"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    cameras = forms.CharField(label=gettext_lazy("Cameras"), max_length=200, required=False)
+    reason = forms.CharField(
+        label=gettext_lazy("The incident"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class FootageExportForm(forms.Form):
+    police_reference = forms.CharField(
+        label=gettext_lazy("Police reference"), max_length=100, required=False
+    )
+    copy = forms.FileField(label=gettext_lazy("The exported copy"))
+
+
+class CustodyForm(forms.Form):
+    action = forms.ChoiceField(
+        label=gettext_lazy("What happened"),
+        choices=[
+            ("handed-over", gettext_lazy("Handed over")),
+            ("received", gettext_lazy("Received")),
+        ],
+    )
+    by = forms.CharField(label=gettext_lazy("By"), max_length=200, required=False)
+    to = forms.CharField(label=gettext_lazy("To"), max_length=200, required=False)
+
+
 @admin.register(FootageViewing)
 class FootageViewingAdmin(ReadOnlyAdminMixin, AuditedReadAdmin):
+    """Footage is viewed after an incident only: the security officer records who, when, why
+    and which cameras, and exports a copy for the police from the viewing."""
+
     audit_object_type = "footage"
     audit_subject_path = "party_id"  # footage names nobody by id: the read names the viewing
     list_display = ("viewed_at", "site", "cameras", "recorded_on", "viewed_by")
     list_filter = ("site",)
+
+    def get_urls(self) -> list[Any]:
+        own = [
+            path(
+                "record/",
+                self.admin_site.admin_view(self.record_view),
+                name="contact_footageviewing_record",
+            ),
+            path(
+                "<id:object_id>/export/",
+                self.admin_site.admin_view(self.export_view),
+                name="contact_footageviewing_export",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def record_view(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.has_perm("contact.add_footageviewing"):
+            raise DjangoPermissionDenied
+        form = ViewingForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                viewing = services.footage_view(
+                    ctx=staff_context(request),
+                    site_id=form.cleaned_data["site"].pk,
+                    cameras=form.cleaned_data["cameras"],
+                    recorded_on=form.cleaned_data["recorded_on"],
+                    reason=form.cleaned_data["reason"],
+                    viewed_by=request.user,  # type: ignore[arg-type]
+                )
+            except DomainError as error:
+                apply_problems(form, error)
+            else:
+                messages.success(request, _("The viewing is recorded."))
+                return HttpResponseRedirect(
+                    reverse("admin:contact_footageviewing_change", args=[viewing.pk])
+                )
+        return admin_page(self, request, FORM, _("Record a viewing of footage"), form=form)
+
+    def export_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        if not request.user.has_perm("contact.add_footageexport"):
+            raise DjangoPermissionDenied
+        viewing = get_object_or_404(FootageViewing, pk=object_id)
+        form = FootageExportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                export = services.footage_export(
+                    ctx=staff_context(request),
+                    viewing_id=viewing.pk,
+                    police_reference=form.cleaned_data["police_reference"],
+                    content=form.cleaned_data["copy"],
+                    exported_by=request.user,  # type: ignore[arg-type]
+                )
+            except DomainError as error:
+                apply_problems(form, error)
+            else:
+                messages.success(request, _("The copy for the police is recorded."))
+                return HttpResponseRedirect(
+                    reverse("admin:contact_footageexport_change", args=[export.pk])
+                )
+        title = _("Export a copy of %(v)s for the police") % {"v": viewing}
+        return admin_page(self, request, FORM, title, form=form, multipart=True)
 
 
 @admin.register(FootageExport)
@@ -619,16 +813,162 @@ class FootageExportAdmin(ReadOnlyAdminMixin, AuditedReadAdmin):
     list_display = ("exported_at", "site", "recorded_on", "police_reference", "state")
     inlines = [CustodyInline]
 
+    def get_urls(self) -> list[Any]:
+        own = [
+            path(
+                "<id:object_id>/custody/",
+                self.admin_site.admin_view(self.custody_view),
+                name="contact_footageexport_custody",
+            )
+        ]
+        return own + super().get_urls()
+
+    def custody_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """The next link of the chain of custody: handed over, then received."""
+        if not request.user.has_perm("contact.change_footageexport"):
+            raise DjangoPermissionDenied
+        export = get_object_or_404(FootageExport, pk=object_id)
+        form = CustodyForm(request.POST or None, initial={"by": request.user.get_username()})
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.custody_record(
+                    ctx=staff_context(request), export_id=export.pk, **form.cleaned_data
+                )
+            except DomainError as error:
+                apply_problems(form, error)
+            else:
+                messages.success(request, _("The chain of custody is recorded."))
+                return HttpResponseRedirect(
+                    reverse("admin:contact_footageexport_change", args=[export.pk])
+                )
+        title = _("Chain of custody of %(e)s") % {"e": export}
+        return admin_page(self, request, FORM, title, form=form)
+
 
 class HandlerInline(_ReadOnlyInline):
     model = TicketHandler
     fields = ("name", "processor", "country", "safeguard", "added_at")
 
 
+class TicketForm(forms.Form):
+    problem = forms.CharField(
+        label=gettext_lazy("The problem"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    customer_number = forms.CharField(
+        label=gettext_lazy("Customer number"), required=False, max_length=12
+    )
+
+
+class HandlerForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200, required=False)
+    processor = forms.CharField(
+        label=gettext_lazy("Processor"),
+        max_length=200,
+        required=False,
+        help_text=gettext_lazy("Empty for our own staff."),
+    )
+    country = forms.CharField(
+        label=gettext_lazy("Country (two letters)"), max_length=2, required=False, initial="SE"
+    )
+    safeguard = forms.CharField(
+        label=gettext_lazy("Safeguard of the transfer"), max_length=300, required=False
+    )
+
+
 @admin.register(SupportTicket)
 class SupportTicketAdmin(ReadOnlyAdminMixin, AuditedReadAdmin):
+    """Support tickets (seed 002): opened, worked by our staff or a processor's, closed (their
+    three years start) or reopened."""
+
     audit_object_type = "ticket"
     audit_subject_path = "party_id"
     list_display = ("id", "opened_at", "state", "closed_at", "party")
     list_filter = ("state",)
     inlines = [HandlerInline]
+
+    def get_urls(self) -> list[Any]:
+        own = [
+            path(
+                "open/",
+                self.admin_site.admin_view(self.open_view),
+                name="contact_supportticket_open",
+            ),
+            path(
+                "<id:object_id>/handler/",
+                self.admin_site.admin_view(self.handler_view),
+                name="contact_supportticket_handler",
+            ),
+            path(
+                "<id:object_id>/move/",
+                self.admin_site.admin_view(self.move_view),
+                name="contact_supportticket_move",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def open_view(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.has_perm("contact.add_supportticket"):
+            raise DjangoPermissionDenied
+        form = TicketForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            number = form.cleaned_data["customer_number"].strip()
+            party = Party.objects.filter(customer_number=number).first() if number else None
+            if number and party is None:
+                form.add_error("customer_number", _("There is no customer with that number."))
+            else:
+                try:
+                    ticket = services.ticket_open(
+                        ctx=staff_context(request),
+                        problem=form.cleaned_data["problem"],
+                        party=party,
+                    )
+                except DomainError as error:
+                    apply_problems(form, error)
+                else:
+                    return HttpResponseRedirect(
+                        reverse("admin:contact_supportticket_change", args=[ticket.pk])
+                    )
+        return admin_page(self, request, FORM, _("Open a support ticket"), form=form)
+
+    def handler_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        if not request.user.has_perm("contact.change_supportticket"):
+            raise DjangoPermissionDenied
+        ticket = get_object_or_404(SupportTicket, pk=object_id)
+        audit_record(
+            ctx=staff_context(request),
+            action=AuditAction.READ,
+            subject_id=ticket.party_id,
+            object_type="ticket",
+            object_id=ticket.pk,
+        )
+        form = HandlerForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.ticket_handler_add(
+                    ctx=staff_context(request), ticket_id=ticket.pk, **form.cleaned_data
+                )
+            except DomainError as error:
+                apply_problems(form, error)
+            else:
+                return HttpResponseRedirect(
+                    reverse("admin:contact_supportticket_change", args=[ticket.pk])
+                )
+        title = _("A handler of ticket %(t)s") % {"t": ticket.pk}
+        return admin_page(self, request, FORM, title, form=form)
+
+    def move_view(self, request: HttpRequest, object_id: int) -> HttpResponseBase:
+        """Close or reopen (a POST from the ticket's page)."""
+        if not request.user.has_perm("contact.change_supportticket"):
+            raise DjangoPermissionDenied
+        ticket = get_object_or_404(SupportTicket, pk=object_id)
+        if request.method != "POST":
+            return HttpResponseRedirect(
+                reverse("admin:contact_supportticket_change", args=[ticket.pk])
+            )
+        try:
+            services.ticket_move(
+                ctx=staff_context(request), ticket_id=ticket.pk, to=request.POST.get("to", "")
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        return HttpResponseRedirect(reverse("admin:contact_supportticket_change", args=[ticket.pk]))

@@ -13,10 +13,14 @@ class SendFailed(Exception):
     pass
 
 
-def send_email(*, to: str, subject: str, body: str) -> str:
+def send_email(*, to: str, subject: str, body: str, headers: dict[str, str] | None = None) -> str:
     try:
         sent = EmailMessage(
-            subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to]
+            subject=subject,
+            body=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[to],
+            headers=headers,
         ).send()
     except OSError as error:  # smtplib's errors are OSErrors
         raise SendFailed(f"e-mail: {error}") from error

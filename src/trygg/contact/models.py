@@ -140,9 +140,19 @@ class Interaction(models.Model):
         verbose_name=_("authenticated person"),
     )
     employee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("employee"),
     )
     started_at = models.DateTimeField(_("started"))
+    platform = models.CharField(
+        _("recording platform"),
+        max_length=100,
+        blank=True,
+        help_text=_("The platform that reported the interaction; empty when staff started it."),
+    )
+    platform_id = models.CharField(_("platform's id"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("recorded interaction")
@@ -164,6 +174,11 @@ class Interaction(models.Model):
             models.CheckConstraint(
                 name="interaction_reported_only_threat",
                 condition=~Q(state="reported") | Q(purpose="threat"),
+            ),
+            models.UniqueConstraint(
+                fields=["platform", "platform_id"],
+                condition=~Q(platform_id=""),
+                name="interaction_once_per_platform_id",
             ),
         ]
 
@@ -251,8 +266,15 @@ class PoliceRelease(models.Model):
 class Review(models.Model):
     """A quality recording drawn at random for review by the employee and their coach."""
 
-    interaction = models.OneToOneField(Interaction, on_delete=models.CASCADE, related_name="review")
-    coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    interaction = models.OneToOneField(
+        Interaction, on_delete=models.CASCADE, related_name="review", verbose_name=_("interaction")
+    )
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("coach"),
+    )
     drawn_at = models.DateTimeField(_("drawn"))
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     notes = models.TextField(_("what was discussed"), blank=True)
@@ -325,6 +347,7 @@ class SurveyState(models.TextChoices):
 class SurveyChannel(models.TextChoices):
     EMAIL = rules.SurveyChannel.EMAIL, _("E-mail")
     SMS = rules.SurveyChannel.SMS, _("SMS")
+    CALL = rules.SurveyChannel.CALL, _("Phone call")
 
 
 class Survey(models.Model):
@@ -335,7 +358,10 @@ class Survey(models.Model):
     response_id = models.UUIDField(_("response id"), unique=True)
     matter = models.CharField(_("matter"), max_length=100)
     employee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("employee"),
     )
     team = models.CharField(_("team"), max_length=100)
     controller = models.CharField(_("controller"), max_length=200)
@@ -370,6 +396,11 @@ class Survey(models.Model):
         indexes = [
             models.Index(fields=["state", "contact_key"], name="survey_state_contact"),
             models.Index(fields=["answered_at"], name="survey_answered"),
+            # The daily clearing of comments past 12 months reads only the answers that still
+            # have one, not every answer between 12 and 18 months old.
+            models.Index(
+                fields=["answered_at"], condition=~Q(free_text=""), name="survey_free_text"
+            ),
             models.Index(fields=["created_at"], name="survey_created"),
         ]
         constraints = [
@@ -434,7 +465,9 @@ class OutboxMessage(models.Model):
 class CallbackTask(models.Model):
     """A very dissatisfied answer: someone calls the person back (seed 003)."""
 
-    survey = models.OneToOneField(Survey, on_delete=models.CASCADE, related_name="callback")
+    survey = models.OneToOneField(
+        Survey, on_delete=models.CASCADE, related_name="callback", verbose_name=_("survey")
+    )
     opened_at = models.DateTimeField(_("opened"))
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
     done_by = models.ForeignKey(
@@ -443,6 +476,7 @@ class CallbackTask(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("done by"),
     )
     outcome = models.TextField(_("outcome"), blank=True)
 
@@ -472,7 +506,9 @@ class Visit(models.Model):
     where the site has parking; the visitor card and its door passages. Kept by the site's rule
     from the day of the visit."""
 
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="visits")
+    site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, related_name="visits", verbose_name=_("site")
+    )
     name = models.CharField(_("name"), max_length=200)
     phone = models.CharField(_("phone"), max_length=40)
     company = models.CharField(_("company"), max_length=200, blank=True)
@@ -481,6 +517,7 @@ class Visit(models.Model):
     )
     car = models.CharField(_("car registration"), max_length=10, blank=True)
     card = models.CharField(_("visitor card"), max_length=40, blank=True)
+    card_issued_at = models.DateTimeField(_("card issued"), null=True, blank=True)
     state = models.CharField(
         _("state"), max_length=12, choices=VisitState.choices, default="signed-in"
     )
@@ -515,17 +552,34 @@ class Visit(models.Model):
         return f"{self.name} ({self.visited_on})"
 
 
+class Direction(models.TextChoices):
+    IN = rules.Direction.IN, _("In")
+    OUT = rules.Direction.OUT, _("Out")
+
+
 class DoorPassage(models.Model):
-    """A door the visitor card passed (from the card system)."""
+    """A door the visitor card passed, in or out (from the card system); recorded once per card,
+    door and time."""
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="passages")
+    card = models.CharField(_("visitor card"), max_length=40)
     door = models.CharField(_("door"), max_length=100)
+    direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
     passed_at = models.DateTimeField(_("passed"))
 
     class Meta:
         verbose_name = _("door passage")
         verbose_name_plural = _("door passages")
         ordering = ["passed_at"]
+        indexes = [models.Index(fields=["visit", "passed_at"], name="passage_latest")]
+        constraints = [
+            models.CheckConstraint(
+                name="passage_direction_known", condition=Q(direction__in=["in", "out"])
+            ),
+            models.UniqueConstraint(
+                fields=["visit", "card", "door", "passed_at"], name="passage_once"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.door} {self.passed_at:%H:%M}"
@@ -584,7 +638,9 @@ class ReleasedVisit(models.Model):
 class Camera(models.Model):
     """A camera at a site and the sign that tells of it."""
 
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="cameras")
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="cameras", verbose_name=_("site")
+    )
     place = models.CharField(_("where"), max_length=200)
     signage = models.CharField(
         _("sign"), max_length=200, help_text=_("Where the sign telling of the camera is.")
@@ -604,12 +660,17 @@ class Camera(models.Model):
 class FootageViewing(models.Model):
     """Footage viewed after an incident: who, when, why, which cameras and which period."""
 
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
+    site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, related_name="+", verbose_name=_("site")
+    )
     cameras = models.CharField(_("cameras"), max_length=300)
     recorded_on = models.DateField(_("footage of the day"))
     reason = models.TextField(_("why"))
     viewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("viewed by"),
     )
     viewed_at = models.DateTimeField(_("viewed"))
 
@@ -633,15 +694,22 @@ class FootageExport(models.Model):
     """A copy of footage for the police (their reference required), its file in the storage
     ``recordings`` and its chain of custody; the copy goes by the site's camera rule."""
 
-    viewing = models.ForeignKey(FootageViewing, on_delete=models.PROTECT, related_name="exports")
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
+    viewing = models.ForeignKey(
+        FootageViewing, on_delete=models.PROTECT, related_name="exports", verbose_name=_("viewing")
+    )
+    site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, related_name="+", verbose_name=_("site")
+    )
     recorded_on = models.DateField(_("footage of the day"))
     police_reference = models.CharField(_("police reference"), max_length=100)
     state = models.CharField(
         _("custody"), max_length=12, choices=CustodyState.choices, default="exported"
     )
     exported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("exported by"),
     )
     exported_at = models.DateTimeField(_("exported"))
 

@@ -1,9 +1,12 @@
 """The contact app's entries in the personal-data map (see ``trygg.kernel.datamap``), how the
-retention rules reach its tables, and the sites' controllers fed to the processing register."""
+retention rules reach its tables, and the sites' controllers, processors and retention fed to
+the processing register."""
 
 from __future__ import annotations
 
 import datetime as dt
+
+from django.utils.translation import gettext, gettext_noop
 
 from trygg.kernel.datamap import Category as C
 from trygg.kernel.datamap import Expire, Purge, model_map
@@ -34,8 +37,9 @@ MAP = (
             "channel": C.ACTIVITY,
             "matter": C.ACTIVITY,
             "state": C.ACTIVITY,
+            "platform_id": C.ACTIVITY,
         },
-        other=("purpose", "controller"),
+        other=("purpose", "controller", "platform"),
     ),
     model_map(
         "contact.RecordingFile",
@@ -143,6 +147,7 @@ MAP = (
             "host": (C.EMPLOYEE, P.STAFF),
             "car": C.IDENTITY,
             "card": C.ACTIVITY,
+            "card_issued_at": C.ACTIVITY,
             "state": C.ACTIVITY,
             "visited_on": C.ACTIVITY,
             "signed_in_at": C.ACTIVITY,
@@ -154,7 +159,13 @@ MAP = (
     model_map(
         "contact.DoorPassage",
         P.VISITORS,
-        {"visit": C.ACTIVITY, "door": C.ACTIVITY, "passed_at": C.ACTIVITY},
+        {
+            "visit": C.ACTIVITY,
+            "card": C.ACTIVITY,
+            "door": C.ACTIVITY,
+            "direction": C.ACTIVITY,
+            "passed_at": C.ACTIVITY,
+        },
     ),
     model_map(
         "contact.VisitRelease",
@@ -328,4 +339,49 @@ def _site_controllers(processing: str, on: dt.date) -> list[tuple[str, str]]:
 CONTROLLERS = {
     P.CAMERA: lambda on: _site_controllers("camera", on),
     P.VISITORS: lambda on: _site_controllers("visitors", on),
+}
+
+# The processors the sites' migration seeds, named here so that they read in the reader's
+# language; a processor entered otherwise reads as entered.
+SEEDED_PROCESSORS = (
+    gettext_noop("Security company (guards)"),
+    gettext_noop("Camera vendor"),
+    gettext_noop("Provider of the visitor system"),
+    gettext_noop("Provider of the access-card system"),
+    gettext_noop("Maintainer of the access-card system"),
+)
+
+
+def _site_processors(processing: str) -> list[str]:
+    """Each processor with the addresses it serves, in the order of the sites."""
+    from trygg.contact.models import SiteProcessor
+
+    scopes: dict[str, list[str]] = {}
+    for role, address in (
+        SiteProcessor.objects.filter(processing=processing)
+        .order_by("site_id", "id")
+        .values_list("role", "site__address")
+    ):
+        scopes.setdefault(role, []).append(address)
+    return [f"{gettext(role)} ({'; '.join(addresses)})" for role, addresses in scopes.items()]
+
+
+def _site_retention(field: str) -> str:
+    """The period each site keeps the data for, by the rule the site names."""
+    from trygg.contact.models import Site
+
+    scopes: dict[str, list[str]] = {}
+    for site in Site.objects.order_by("id"):
+        label = str(getattr(site, f"get_{field}_display")())
+        scopes.setdefault(label, []).append(site.address)
+    return " ".join(f"{label}: {'; '.join(addresses)}." for label, addresses in scopes.items())
+
+
+PROCESSORS = {
+    P.CAMERA: lambda on: _site_processors("camera"),
+    P.VISITORS: lambda on: _site_processors("visitors"),
+}
+RETENTIONS = {
+    P.CAMERA: lambda on: _site_retention("camera_rule"),
+    P.VISITORS: lambda on: _site_retention("visitor_rule"),
 }

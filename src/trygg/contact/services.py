@@ -12,13 +12,15 @@ import hashlib
 import random
 import re
 import uuid
+from dataclasses import dataclass
 from typing import IO, Any
 
 from django.conf import settings
 from django.core.files.base import File
 from django.core.files.storage import storages
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.dispatch import Signal
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -51,11 +53,19 @@ from trygg.contact.models import (
     VisitRelease,
 )
 from trygg.identity.models import StaffUser
-from trygg.kernel import clock, holds
+from trygg.kernel import clock, holds, idnumbers
 from trygg.kernel.audit import AuditContext, audit_record
-from trygg.kernel.errors import FieldProblem, NotFound, ValidationFailed
+from trygg.kernel.errors import (
+    Conflict,
+    DomainError,
+    FieldProblem,
+    NotFound,
+    ValidationFailed,
+)
+from trygg.kernel.idnumber_messages import id_number_message
 from trygg.kernel.models import AuditAction
 from trygg.parties.models import Party
+from trygg.parties.selectors import person_by_id_number
 
 RECORDINGS = "recordings"
 
@@ -135,8 +145,11 @@ def interaction_start(
     employee: StaffUser,
     party: Party | None = None,
     started_at: dt.datetime | None = None,
+    platform: str = "",
+    platform_id: str = "",
 ) -> Interaction:
-    """The recording system starts recording an interaction, for a purpose (never none)."""
+    """The recording system starts recording an interaction, for a purpose (never none). An
+    interaction the recording platform reports carries the platform's name and its own id."""
     try:
         checked = rules.check_purpose(purpose)
     except rules.RuleError as error:
@@ -154,7 +167,7 @@ def interaction_start(
             message=_("Choose the kind of matter: banking, insurance or other."),
         )
     contact_detail = (contact_detail or "").strip()
-    if not contact_detail:
+    if not contact_detail or not contact_detail.isprintable():
         raise ValidationFailed(
             code="interaction.contact_detail",
             field="contact_detail",
@@ -170,6 +183,8 @@ def interaction_start(
             party=party,
             employee=employee,
             started_at=started_at or clock.now(),
+            platform=platform,
+            platform_id=platform_id,
         )
         audit_record(
             ctx=ctx,
@@ -239,6 +254,181 @@ def interaction_store(
             storage.delete(name)
             raise
     return stored
+
+
+# -- the recording platform's intake (decision 0095) -----------------------------------------
+
+
+def _platform_id(platform_id: str) -> str:
+    platform_id = (platform_id or "").strip()
+    if not platform_id or not platform_id.isprintable():
+        raise ValidationFailed(
+            code="interaction.platform_id",
+            field="platform_id",
+            message=_("Give the platform's own id of the interaction."),
+        )
+    return platform_id
+
+
+def interaction_receive(
+    *,
+    ctx: AuditContext,
+    platform: str,
+    platform_id: str,
+    purpose: str | None,
+    channel: str,
+    matter: str,
+    contact_detail: str,
+    employee: str,
+    opted_out: bool,
+    started_at: dt.datetime,
+    authenticated_id_number: str | None = None,
+) -> tuple[Interaction, bool]:
+    """The recording platform reports an interaction it records: started as staff start one,
+    and declined at once when the person said no to a quality recording. Once per platform and
+    its own id: a retried report creates nothing and gives the interaction back (``False``);
+    a retry that now says the person said no declines it (never the other way). The person is
+    named (by identity number) only when they authenticated to the platform; the identity
+    number must be a customer's."""
+    platform_id = _platform_id(platform_id)
+    person = _authenticated_person(authenticated_id_number)
+    try:
+        rules.check_started(started_at, clock.now())
+    except rules.RuleError as error:
+        raise _failed(error) from error
+    if opted_out and purpose == rules.Purpose.THREAT:
+        raise _failed(
+            rules.RuleError(
+                "interaction.declined_needs_quality",
+                "opted_out",
+                "Only a quality recording can be declined; a threat is recorded.",
+            )
+        )
+    handler = (
+        StaffUser.objects.filter(username=employee, is_active=True, is_staff=True).first()
+        if employee.isprintable()
+        else None
+    )
+    with transaction.atomic():
+        existing = (
+            Interaction.objects.select_for_update()
+            .filter(platform=platform, platform_id=platform_id)
+            .first()
+        )
+        if existing is None:
+            if handler is None:
+                raise ValidationFailed(
+                    code="interaction.employee",
+                    field="employee",
+                    message=_("No member of staff has that user name."),
+                )
+            try:
+                with transaction.atomic():
+                    interaction = interaction_start(
+                        ctx=ctx,
+                        purpose=purpose,
+                        channel=channel,
+                        matter=matter,
+                        contact_detail=contact_detail,
+                        employee=handler,
+                        party=person,
+                        started_at=started_at,
+                        platform=platform,
+                        platform_id=platform_id,
+                    )
+            except IntegrityError:  # the same report, at the same moment: that one stands
+                existing = Interaction.objects.get(platform=platform, platform_id=platform_id)
+            else:
+                if opted_out:
+                    interaction_decline(ctx=ctx, interaction_id=interaction.pk)
+                    interaction.refresh_from_db()
+                return interaction, True
+        same = (existing.purpose, existing.channel, existing.matter) == (purpose, channel, matter)
+        if existing.state != InteractionState.DECLINED:  # a declined one forgot the person
+            same = same and existing.party_id == (person.pk if person else None)
+        if not same or handler is None or existing.employee_id != handler.pk:
+            raise Conflict(
+                _(
+                    "The platform already reported an interaction with this id, with other "
+                    "details: give each interaction its own id."
+                ),
+                code="interaction.platform_id_reused",
+                field="platform_id",
+            )
+        if opted_out and existing.state == InteractionState.RECORDING:
+            interaction_decline(ctx=ctx, interaction_id=existing.pk)
+            existing.refresh_from_db()
+    return existing, False
+
+
+def _authenticated_person(id_number: str | None) -> Party | None:
+    """The customer who authenticated to the recording platform (BankID, the telephone bank's
+    PIN), by the identity number the platform gives; none when they did not."""
+    text = (id_number or "").strip()
+    if not text:
+        return None
+    try:
+        parsed = idnumbers.parse(text, person_only=True)
+    except idnumbers.IdNumberError as error:
+        raise ValidationFailed(
+            code=error.code, field="authenticated_id_number", message=id_number_message(error)
+        ) from error
+    person = person_by_id_number(country=parsed.country, id_number=parsed.value)
+    if person is None:
+        raise ValidationFailed(
+            code="interaction.person_unknown",
+            field="authenticated_id_number",
+            message=_(
+                "No customer has this identity number: give it only for a person who "
+                "authenticated as a customer."
+            ),
+        )
+    return person
+
+
+def interaction_file_receive(
+    *,
+    ctx: AuditContext,
+    platform: str,
+    platform_id: str,
+    content: IO[bytes],
+    content_type: str,
+) -> tuple[RecordingFile, bool]:
+    """The recording platform hands over the file of an interaction it reported, within
+    ``rules.FILE_WINDOW`` of its start. Stored as staff store one (a declined recording's file
+    is refused before anything is written); the same file again gives the stored one back
+    (``False``), another file for a stored recording is a conflict."""
+    platform_id = _platform_id(platform_id)
+    interaction = (
+        Interaction.objects.filter(platform=platform, platform_id=platform_id)
+        .select_related("file")
+        .first()
+    )
+    if interaction is None:
+        raise NotFound(_("There is no such recording."), code="interaction.not_found")
+    stored = RecordingFile.objects.filter(interaction=interaction).first()
+    if stored is not None:
+        digest = hashlib.sha256()
+        for chunk in iter(lambda: content.read(1 << 16), b""):
+            digest.update(chunk)
+        if digest.hexdigest() != stored.sha256:
+            raise Conflict(
+                _("The recording's file is already stored, and this is another file."),
+                code="interaction.file_stored",
+                field="file",
+            )
+        return stored, False
+    if interaction.state == InteractionState.RECORDING:
+        try:
+            rules.check_file_in_time(interaction.started_at, clock.now())
+        except rules.RuleError as error:
+            raise _failed(error) from error
+    return (
+        interaction_store(
+            ctx=ctx, interaction_id=interaction.pk, content=content, content_type=content_type
+        ),
+        True,
+    )
 
 
 def interaction_report_to_police(
@@ -412,9 +602,12 @@ def recording_files_expire(on: dt.date, dry_run: bool) -> int:
     """The files whose interaction the retention run has deleted: removed from storage once the
     run commits, then their rows. A file that cannot be removed keeps its row for the next run."""
     orphans = RecordingFile.objects.filter(interaction__isnull=True, export__isnull=True)
+    if dry_run:
+        return orphans.count()
+    # One storage call per file is the storage's own cost; the names are read once.
     rows = list(orphans.values_list("pk", "name"))
-    if dry_run or not rows:
-        return len(rows)
+    if not rows:
+        return 0
 
     def remove() -> None:
         storage = recordings_storage()
@@ -458,21 +651,47 @@ def objection_record(
             field="contact_detail",
             message=_("Name the customer or the contact detail the objection is about."),
         )
+    mine = Q(pk__in=[])
+    if party is not None:
+        mine |= Q(party=party)
+    if contact:
+        mine |= Q(contact_detail=contact)
     with transaction.atomic():
-        existing = (
-            Objection.objects.filter(party=party).first()
-            if party is not None
-            else Objection.objects.filter(contact_detail=contact).first()
-        )
-        if existing is not None:
-            return existing
-        objection = Objection.objects.create(
-            party=party,
-            contact_detail="" if party is not None else contact,
-            source=source,
-            received_at=clock.now(),
-            recorded_by=ctx.actor_label or ctx.actor_kind,
-        )
+        existing = list(Objection.objects.select_for_update().filter(mine).order_by("id")[:2])
+        if existing:
+            objection = existing[0]
+            # One objection covers the person and the address a survey reached them at: the
+            # one recorded adds what it lacks, unless another objection already names it.
+            widen: dict[str, Any] = {}
+            if len(existing) == 1 and party is not None and objection.party_id is None:
+                widen["party"] = party
+            if len(existing) == 1 and contact and not objection.contact_detail:
+                widen["contact_detail"] = contact
+            if widen:
+                Objection.objects.filter(pk=objection.pk).update(**widen)
+                objection.refresh_from_db()
+                audit_record(
+                    ctx=ctx,
+                    action=AuditAction.UPDATE,
+                    subject_id=objection.party_id,
+                    object_type="objection",
+                    object_id=objection.pk,
+                    detail={"source": source, "added": sorted(widen)},
+                )
+                surveys_stop(party=party, contact=contact)
+            return objection
+        try:
+            with transaction.atomic():
+                objection = Objection.objects.create(
+                    party=party,
+                    contact_detail=contact,
+                    source=source,
+                    received_at=clock.now(),
+                    recorded_by=ctx.actor_label or ctx.actor_kind,
+                )
+        except IntegrityError:
+            # Recorded by another hand at the same moment: that one stands.
+            return Objection.objects.filter(mine).order_by("id")[0]
         audit_record(
             ctx=ctx,
             action=AuditAction.CREATE,
@@ -519,13 +738,29 @@ def surveys_stop(*, party: Party | None, contact: str) -> int:
     return len(stopped)
 
 
+def _objection_url(response_id: uuid.UUID) -> str:
+    return f"{settings.TRYGG_PUBLIC_URL}/contact/objection/link/?t=" + links.objection_token(
+        response_id=response_id
+    )
+
+
+def _one_click(survey_id: int | None) -> dict[str, str] | None:
+    """The headers of a survey e-mail that let the reader's mail program object in one click
+    (RFC 8058: a POST of ``List-Unsubscribe=One-Click`` to the signed link)."""
+    if survey_id is None:
+        return None
+    response_id = Survey.objects.filter(pk=survey_id).values_list("response_id", flat=True)[0]
+    return {
+        "List-Unsubscribe": f"<{_objection_url(response_id)}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
 def _survey_text(survey: Survey, language: str) -> tuple[str, str]:
     answer = f"{settings.TRYGG_PUBLIC_URL}/contact/survey/?t=" + links.answer_token(
         response_id=survey.response_id
     )
-    objection = f"{settings.TRYGG_PUBLIC_URL}/contact/objection/link/?t=" + links.objection_token(
-        response_id=survey.response_id
-    )
+    objection = _objection_url(survey.response_id)
     with translation.override(language):
         subject = _("How did we handle your matter?")
         body = _(
@@ -553,17 +788,22 @@ def survey_request(
     party: Party | None = None,
 ) -> Survey:
     """Ask how satisfied the person was with a closed matter: by e-mail or SMS, through the
-    outbox. Refused for a person or contact detail that objected."""
+    outbox, or in a phone call (asked at once; the employee then records the answer). Refused
+    for a person or contact detail that objected."""
     problems = []
     contact_detail = (contact_detail or "").strip()
     if channel not in rules.SurveyChannel.__members__.values():
-        problems.append(("survey.channel", "channel", _("Choose e-mail or SMS.")))
+        problems.append(("survey.channel", "channel", _("Choose e-mail, SMS or a phone call.")))
     elif channel == rules.SurveyChannel.EMAIL and "@" not in contact_detail:
         problems.append(("survey.email", "contact_detail", _("Give an e-mail address.")))
     elif channel == rules.SurveyChannel.SMS and not re.fullmatch(
         r"\+[1-9]\d{6,14}", to_e164(contact_detail)
     ):
         problems.append(("survey.phone", "contact_detail", _("Give a mobile phone number.")))
+    elif channel == rules.SurveyChannel.CALL and not re.fullmatch(
+        r"\+[1-9]\d{6,14}", to_e164(contact_detail)
+    ):
+        problems.append(("survey.phone", "contact_detail", _("Give a phone number.")))
     for value, field, text in (
         (matter, "matter", _("Name the matter.")),
         (team, "team", _("Name the employee's team.")),
@@ -586,6 +826,7 @@ def survey_request(
                 field="contact_detail",
                 message=_("The person has objected to surveys: none is sent."),
             )
+        called = channel == rules.SurveyChannel.CALL
         survey = Survey.objects.create(
             response_id=uuid.uuid4(),
             matter=matter.strip(),
@@ -597,16 +838,20 @@ def survey_request(
             contact_detail=contact_detail,
             contact_key=key,
             created_at=clock.now(),
+            # A call asks at once: no message, the employee records the answer given.
+            state=rules.SurveyState.SENT if called else rules.SurveyState.QUEUED,
+            sent_at=clock.now() if called else None,
         )
-        subject, body = _survey_text(survey, party.preferred_language if party else "sv")
-        OutboxMessage.objects.create(
-            channel=channel,
-            recipient=contact_detail if channel == "email" else to_e164(contact_detail),
-            subject=subject,
-            body=body,
-            survey=survey,
-            created_at=clock.now(),
-        )
+        if not called:
+            subject, body = _survey_text(survey, party.preferred_language if party else "sv")
+            OutboxMessage.objects.create(
+                channel=channel,
+                recipient=contact_detail if channel == "email" else to_e164(contact_detail),
+                subject=subject,
+                body=body,
+                survey=survey,
+                created_at=clock.now(),
+            )
         audit_record(
             ctx=ctx,
             action=AuditAction.CREATE,
@@ -617,6 +862,17 @@ def survey_request(
         )
         transaction.on_commit(_enqueue_outbox)
     return survey
+
+
+# Sent in the transaction that writes a message's final state (sent, or failed after its last
+# attempt), with ``message_id``, ``state`` and ``at``: a higher layer that queued the message
+# (privacy's notices to recipients) follows it without the outbox knowing that layer.
+outbox_settled = Signal()
+
+
+def outbox_enqueue() -> None:
+    """Have the worker send the outbox after the current transaction commits."""
+    transaction.on_commit(_enqueue_outbox)
 
 
 def _enqueue_outbox() -> None:
@@ -654,19 +910,28 @@ def outbox_send(*, limit: int = 500) -> dict[str, int]:
         try:
             if message.channel == rules.SurveyChannel.EMAIL:
                 provider_id = messaging.send_email(
-                    to=message.recipient, subject=message.subject, body=message.body
+                    to=message.recipient,
+                    subject=message.subject,
+                    body=message.body,
+                    headers=_one_click(message.survey_id),
                 )
             else:
                 provider_id = messaging.send_sms(to=message.recipient, body=message.body)
         except messaging.SendFailed as error:
             final = message.attempts >= rules.SEND_ATTEMPTS
-            OutboxMessage.objects.filter(pk=pk).update(
-                state=OutboxState.FAILED if final else OutboxState.QUEUED, error=str(error)[:300]
-            )
-            if final and message.survey_id:
-                Survey.objects.filter(pk=message.survey_id, state=rules.SurveyState.QUEUED).update(
-                    state=rules.SurveyState.FAILED
+            with transaction.atomic():
+                OutboxMessage.objects.filter(pk=pk).update(
+                    state=OutboxState.FAILED if final else OutboxState.QUEUED,
+                    error=str(error)[:300],
                 )
+                if final and message.survey_id:
+                    Survey.objects.filter(
+                        pk=message.survey_id, state=rules.SurveyState.QUEUED
+                    ).update(state=rules.SurveyState.FAILED)
+                if final:
+                    outbox_settled.send(
+                        OutboxMessage, message_id=pk, state=OutboxState.FAILED, at=clock.now()
+                    )
             counts["failed" if final else "retry"] += 1
             continue
         now = clock.now()
@@ -678,6 +943,7 @@ def outbox_send(*, limit: int = 500) -> dict[str, int]:
                 Survey.objects.filter(pk=message.survey_id, state=rules.SurveyState.QUEUED).update(
                     state=rules.SurveyState.SENT, sent_at=now
                 )
+            outbox_settled.send(OutboxMessage, message_id=pk, state=OutboxState.SENT, at=now)
         counts["sent"] += 1
     return counts
 
@@ -896,7 +1162,7 @@ def visit_card_issue(*, ctx: AuditContext, visit_id: int, card: str) -> Visit:
                 message=_("That card is with another visitor who has not signed out."),
             )
         if not Visit.objects.filter(pk=visit_id, state=rules.VisitState.SIGNED_IN).update(
-            card=card
+            card=card, card_issued_at=clock.now()
         ):
             raise ValidationFailed(
                 code="visit.signed_out", field="card", message=_("The visitor has left.")
@@ -906,15 +1172,133 @@ def visit_card_issue(*, ctx: AuditContext, visit_id: int, card: str) -> Visit:
 
 
 def door_passage_record(
-    *, site_id: int, card: str, door: str, passed_at: dt.datetime
-) -> DoorPassage:
-    """The card system reports a door a visitor card passed."""
-    visit = Visit.objects.filter(
-        site_id=site_id, card=card, state=rules.VisitState.SIGNED_IN
-    ).first()
-    if visit is None:
-        raise NotFound(_("No visitor has that card now."), code="visit.card_unknown")
-    return DoorPassage.objects.create(visit=visit, door=door.strip()[:100], passed_at=passed_at)
+    *,
+    ctx: AuditContext,
+    site_id: int,
+    card: str,
+    door: str,
+    direction: str,
+    passed_at: dt.datetime,
+) -> tuple[DoorPassage, bool]:
+    """The card system reports a door a visitor card passed, in or out: recorded on the visit
+    that held the card at that time, once per card, door and time (a repeat gives the recorded
+    passage back, ``False``). Unknown when no visitor held the card then (404); refused when its
+    holder had signed out by then."""
+    try:
+        card, door, way = rules.check_passage(
+            card=card, door=door, direction=direction, passed_at=passed_at, now=clock.now()
+        )
+    except rules.RuleError as error:
+        raise _failed(error) from error
+    with transaction.atomic():
+        recorded = DoorPassage.objects.filter(
+            visit__site_id=site_id, card=card, door=door, passed_at=passed_at
+        ).first()
+        if recorded is None:
+            holders = Visit.objects.filter(
+                site_id=site_id, card=card, card_issued_at__lte=passed_at
+            ).order_by("-card_issued_at", "-pk")[:1]
+            try:
+                visit_id = rules.holding_visit(
+                    [
+                        (pk, since, left)
+                        for pk, since, left in holders.values_list(
+                            "pk", "card_issued_at", "signed_out_at"
+                        )
+                        if since is not None
+                    ],
+                    passed_at,
+                )
+            except rules.RuleError as error:
+                if error.code == "passage.card_unknown":
+                    raise DomainError(
+                        code=error.code, message=rule_message(error), field=error.field, status=404
+                    ) from error
+                raise _failed(error) from error
+            try:
+                with transaction.atomic():
+                    passage = DoorPassage.objects.create(
+                        visit_id=visit_id, card=card, door=door, direction=way, passed_at=passed_at
+                    )
+            except IntegrityError:  # the same passage, at the same moment: that one stands
+                recorded = DoorPassage.objects.get(
+                    visit_id=visit_id, card=card, door=door, passed_at=passed_at
+                )
+            else:
+                audit_record(
+                    ctx=ctx,
+                    action=AuditAction.CREATE,
+                    object_type="door-passage",
+                    object_id=passage.pk,
+                    detail={"visit": visit_id, "door": door, "direction": way},
+                )
+                return passage, True
+        if recorded.direction != way:
+            raise Conflict(
+                _("That card's passage of that door at that time is recorded the other way."),
+                code="passage.direction_changed",
+                field="direction",
+            )
+    return recorded, False
+
+
+@dataclass(frozen=True)
+class PassageReport:
+    card: str
+    door: str
+    direction: str
+    passed_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class PassageOutcome:
+    """What became of one passage of a batch: ``recorded``, ``already-recorded`` or
+    ``refused`` (with the rule's code, the field and the message)."""
+
+    outcome: str
+    passage_id: int | None = None
+    problem: FieldProblem | None = None
+
+
+PASSAGES_AT_ONCE = 1000
+
+
+def door_passages_record(
+    *, ctx: AuditContext, site: str, passages: list[PassageReport]
+) -> list[PassageOutcome]:
+    """A batch of passages from the card system of a site: each recorded, found already
+    recorded or refused on its own (one bad passage does not stop the others)."""
+    found = Site.objects.filter(code=site).first() if site.isprintable() else None
+    if found is None:
+        raise NotFound(_("There is no such site."), code="site.not_found")
+    if not 1 <= len(passages) <= PASSAGES_AT_ONCE:
+        raise ValidationFailed(
+            code="passage.batch_size",
+            field="passages",
+            message=_("Send from 1 to %(most)s passages at a time.") % {"most": PASSAGES_AT_ONCE},
+        )
+    outcomes: list[PassageOutcome] = []
+    for report in passages:
+        try:
+            passage, created = door_passage_record(
+                ctx=ctx,
+                site_id=found.pk,
+                card=report.card,
+                door=report.door,
+                direction=report.direction,
+                passed_at=report.passed_at,
+            )
+        except DomainError as error:
+            outcomes.append(
+                PassageOutcome(
+                    "refused", problem=FieldProblem(error.field, error.code, error.message)
+                )
+            )
+        else:
+            outcomes.append(
+                PassageOutcome("recorded" if created else "already-recorded", passage.pk)
+            )
+    return outcomes
 
 
 def visit_sign_out(*, ctx: AuditContext, visit_id: int) -> Visit:

@@ -14,10 +14,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from trygg.contact import links, selectors, services
-from trygg.contact.models import ObjectionSource, Survey
+from trygg.contact.models import ObjectionSource, Survey, SurveyState
 from trygg.identity.actors import audit_context
 from trygg.identity.requests import PortalRequest
 from trygg.kernel.errors import DomainError
@@ -55,10 +56,13 @@ def objection_view(request: PortalRequest) -> HttpResponse:
     return render(request, "contact/objection.html", {"objection": objection})
 
 
+@csrf_exempt  # the signed link is the key; a mail program's one-click POST has no form
 @require_http_methods(["GET", "POST"])
 def objection_link_view(request: PortalRequest) -> HttpResponse:
-    """The link in a survey: a GET shows what it does, the POST records the objection."""
-    token = request.POST.get("t", "") if request.method == "POST" else request.GET.get("t", "")
+    """The link in a survey: a GET shows what it does, the POST records the objection (from
+    the page's button, or from the reader's mail program in one click, RFC 8058)."""
+    token = request.POST.get("t", "") if request.method == "POST" else ""
+    token = token or request.GET.get("t", "")
     try:
         survey = Survey.objects.filter(response_id=links.objection_target(token)).first()
     except DomainError as error:
@@ -71,7 +75,7 @@ def objection_link_view(request: PortalRequest) -> HttpResponse:
             ctx=audit_context(request, AuditChannel.WEB),
             source=ObjectionSource.LINK,
             party=survey.party,
-            contact_detail="" if survey.party_id else survey.contact_detail,
+            contact_detail=survey.contact_detail,
         )
         return render(request, "contact/objection_link.html", {"done": True})
     return render(request, "contact/objection_link.html", {"token": token})
@@ -124,6 +128,16 @@ def survey_view(request: PortalRequest) -> HttpResponse:
         response_id = links.answer_target(token)
     except DomainError as error:
         return render(request, "contact/survey.html", {"error": error.message}, status=400)
+    state = Survey.objects.filter(response_id=response_id).values_list("state", flat=True).first()
+    if state != SurveyState.SENT:
+        # Said at once, before anything is filled in.
+        if state is None:
+            message = _("This survey is no longer kept. Thank you anyway.")
+        elif state == SurveyState.ANSWERED:
+            message = _("This survey is already answered. Thank you!")
+        else:
+            message = _("This survey cannot be answered.")
+        return render(request, "contact/survey.html", {"error": message})
     form = AnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

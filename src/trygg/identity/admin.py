@@ -2,28 +2,89 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from trygg.identity import customer_admin  # noqa: F401  (registers the customer admin)
 from trygg.identity.models import PinLetter, PinLetterStatus, SecurityToken, StaffUser
 from trygg.identity.services import pin_letter_dispatch
 from trygg.identity.tokens import token_dispatch, token_hand_over, token_report_lost, token_revoke
-from trygg.kernel.admin import AuditedReadAdmin, IdNumberSearchMixin, admin_page
+from trygg.kernel.admin import (
+    AuditedReadAdmin,
+    IdNumberSearchMixin,
+    WorkQueue,
+    admin_page,
+    work_queue_register,
+)
 from trygg.kernel.audit import staff_context
 from trygg.kernel.errors import DomainError
 
+PERMISSION_ACTIONS = {
+    "add": _("add"),
+    "change": _("change"),
+    "delete": _("delete"),
+    "view": _("view"),
+}
+
+
+def permission_label(permission: Permission) -> str:
+    """A permission in the staff member's language: Django stores its name in English when the
+    permission is created, so the label is made from the translated model name (the four
+    default permissions) or the translated text of the model's own permission."""
+    model = permission.content_type.model_class()
+    if model is None:
+        return permission.name
+    opts = model._meta
+    action, _sep, model_name = permission.codename.partition("_")
+    if model_name == opts.model_name and action in PERMISSION_ACTIONS:
+        text = gettext("Can %(action)s %(what)s") % {
+            "action": PERMISSION_ACTIONS[action],
+            "what": opts.verbose_name,
+        }
+    else:
+        text = gettext(permission.name)
+    return f"{capfirst(opts.app_config.verbose_name)} | {text}"
+
+
+class TranslatedPermissionsMixin:
+    """The permission choices of a role or a user, each in the staff member's language, in a
+    plain list of check boxes (Django's two-box filter widget marks up its icons with ARIA
+    attributes their element may not carry: a serious accessibility finding)."""
+
+    filter_horizontal: Sequence[str] = ()
+
+    def formfield_for_manytomany(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
+        if db_field.name in ("permissions", "user_permissions", "groups"):
+            kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+        if db_field.name in ("permissions", "user_permissions") and field is not None:
+            field.label_from_instance = permission_label
+        return field
+
 
 @admin.register(StaffUser)
-class StaffUserAdmin(UserAdmin):  # type: ignore[type-arg]
+class StaffUserAdmin(TranslatedPermissionsMixin, UserAdmin):  # type: ignore[type-arg,misc]
+    pass
+
+
+if admin.site.is_registered(Group):  # Django's own, replaced by one in the user's language
+    admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleAdmin(TranslatedPermissionsMixin, GroupAdmin):  # type: ignore[misc]
     pass
 
 
@@ -200,3 +261,13 @@ class SecurityTokenAdmin(IdNumberSearchMixin, AuditedReadAdmin):
             token=token,
             form=form,
         )
+
+
+work_queue_register(
+    WorkQueue(
+        _("PIN letters to print"),
+        "identity.issue_pin_letter",
+        PinLetter,
+        {"status__exact": PinLetterStatus.WAITING},
+    )
+)

@@ -1,14 +1,18 @@
-"""API authentication: the customer's session cookie, with CSRF on unsafe methods; the
-telephony platform's key on the telephone bank's endpoints."""
+"""API authentication: the customer's session cookie, with CSRF on unsafe methods; an outside
+platform's key (the telephony platform's on the telephone bank's endpoints, the recording
+platform's and the door card system's on the contact records' intake)."""
 
 from __future__ import annotations
 
 import hmac
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja.security import APIKeyCookie, APIKeyHeader
 from ninja.utils import check_csrf
 
@@ -82,38 +86,69 @@ class CustomerSessionAuth(APIKeyCookie):
         return party
 
 
-TELEPHONY_KEY_HEADER = "X-Telephony-Key"
+@dataclass(frozen=True)
+class Platform:
+    """A kind of outside platform that calls the API with a key of its own: the setting that
+    holds each platform's name and key (``name:key,...``), the header it sends the key in, and
+    the problem's code and message when a call comes without a valid key."""
+
+    setting: str
+    header: str
+    code: str
+    refusal: Promise
 
 
-def telephony_platform(presented: str | None) -> str | None:
-    """The name of the configured telephony platform whose key is ``presented``, or None.
+TELEPHONY = Platform(
+    setting="TRYGG_TELEPHONY_KEYS",
+    header="X-Telephony-Key",
+    code="telephony.unauthenticated",
+    refusal=gettext_lazy(
+        "The telephone bank answers only the telephony platform: send its key in "
+        "the X-Telephony-Key header."
+    ),
+)
+TELEPHONY_KEY_HEADER = TELEPHONY.header
+
+
+def platform_named(platform: Platform, presented: str | None) -> str | None:
+    """The name of the configured platform of this kind whose key is ``presented``, or None.
     Every configured key is compared, each in constant time, so the answer takes the same
     time whichever key (if any) matches."""
     given = (presented or "").encode()
     found: str | None = None
-    for name, key in settings.TRYGG_TELEPHONY_KEYS.items():
+    for name, key in getattr(settings, platform.setting).items():
         if hmac.compare_digest(key.encode(), given) and given:
             found = name
     return found
 
 
-class TelephonyPlatformAuth(APIKeyHeader):
+def telephony_platform(presented: str | None) -> str | None:
+    return platform_named(TELEPHONY, presented)
+
+
+class PlatformKeyAuth(APIKeyHeader):
+    """Endpoints that answer only one kind of outside platform, which sends its configured key
+    in its header; any other caller gets 401 with the platform's code. The platform's name is
+    put on the request (``request.platform``) for the audit log of what it does."""
+
+    def __init__(self, platform: Platform) -> None:
+        self.platform = platform
+        self.param_name = platform.header
+        super().__init__()
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        name = platform_named(self.platform, key)
+        if name is None:
+            raise AuthenticationFailed(str(self.platform.refusal), code=self.platform.code)
+        request.platform = name  # type: ignore[attr-defined]
+        return name
+
+
+class TelephonyPlatformAuth(PlatformKeyAuth):
     """The telephone bank's endpoints answer only the telephony platform (an IVR or the
     agents' desktop), which sends its configured key in ``X-Telephony-Key``; an anonymous
     caller gets 401 ``telephony.unauthenticated``. The platform's name goes into the audit
     log of what it does."""
 
-    param_name = TELEPHONY_KEY_HEADER
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        platform = telephony_platform(key)
-        if platform is None:
-            raise AuthenticationFailed(
-                _(
-                    "The telephone bank answers only the telephony platform: send its key in "
-                    "the X-Telephony-Key header."
-                ),
-                code="telephony.unauthenticated",
-            )
-        request.telephony_platform = platform  # type: ignore[attr-defined]
-        return platform
+    def __init__(self) -> None:
+        super().__init__(TELEPHONY)

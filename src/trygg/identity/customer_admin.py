@@ -220,11 +220,16 @@ class UnlockForm(forms.Form):
 @admin.register(Party)
 class PartyAdmin(IdNumberSearchMixin, AuditedReadAdmin):
     audit_object_type = "party"
-    list_display = ("customer_number", "display_name", "kind", "country", "created_at")
+    list_display = ("customer_number", "name", "kind", "country", "created_at")
     list_filter = ("kind", "country")
     search_fields = ("=customer_number", "=id_number", "family_name", "legal_name")
     id_number_search_fields = ("id_number",)
     readonly_fields = ("customer_number", "created_at", "updated_at", "id_kind", "birth_date")
+
+    @admin.display(description=_("name"))
+    def name(self, obj: Party) -> str:
+        return obj.display_name
+
     fields = (
         "kind",
         "customer_number",

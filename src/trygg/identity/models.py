@@ -165,15 +165,17 @@ class PinLetter(models.Model):
     """A letter carrying an initial PIN. The PDF is kept only until it is printed for dispatch;
     then the content (which holds the PIN) is wiped and only the record remains."""
 
-    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="pin_letters")
-    issued_at = models.DateTimeField()
-    issued_by = models.CharField(max_length=150)
+    party = models.ForeignKey(
+        Party, on_delete=models.CASCADE, related_name="pin_letters", verbose_name=_("party")
+    )
+    issued_at = models.DateTimeField(verbose_name=_("issued at"))
+    issued_by = models.CharField(max_length=150, verbose_name=_("issued by"))
     status = models.CharField(
         max_length=16, choices=PinLetterStatus.choices, default=PinLetterStatus.WAITING
     )
     document = models.BinaryField(null=True, blank=True, editable=False)
-    dispatched_at = models.DateTimeField(null=True, blank=True)
-    dispatched_by = models.CharField(max_length=150, blank=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True, verbose_name=_("dispatched at"))
+    dispatched_by = models.CharField(max_length=150, blank=True, verbose_name=_("dispatched by"))
 
     class Meta:
         verbose_name = _("PIN letter")
@@ -208,7 +210,9 @@ class SecurityToken(models.Model):
     """A personal security token (säkerhetsdosa): it belongs to the person who signed for it.
     The seed is stored encrypted; ``last_counter`` / ``last_step`` refuse replayed codes."""
 
-    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="security_tokens")
+    party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="security_tokens", verbose_name=_("party")
+    )
     serial = models.CharField(_("serial number"), max_length=20, unique=True)
     kind = models.CharField(_("kind"), max_length=8, choices=TokenKind.choices)
     suite = models.CharField(_("OCRA suite"), max_length=64, blank=True)

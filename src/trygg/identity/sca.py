@@ -116,3 +116,23 @@ def without_token() -> frozenset[Function]:
 def needs_signature() -> frozenset[Function]:
     """The functions whose orders the token or BankID must approve (the seed's second list)."""
     return frozenset(f for f, r in POLICY.items() if r.proof is Proof.SIGNATURE)
+
+
+# Orders a time-code token (TOTP, whose code covers no order's data) may sign: those that move
+# no money to a payee, so that RTS Art. 5's dynamic linking (a code specific to the amount and
+# the payee) does not apply. A payment to a new account and a new payee (a trusted beneficiary
+# that later payments reach without a signature) need a code over the order: a challenge token
+# or BankID. See docs/decisions/0086-time-code-tokens-and-signing.md.
+TIME_CODE_MAY_SIGN: Final = frozenset(
+    {
+        Function.STOCK_TRADE,
+        Function.AUTOGIRO_REGISTER,
+        Function.EINVOICE_REGISTER,
+        Function.INSURANCE_APPLICATION,
+    }
+)
+
+
+def time_code_may_sign(function: str) -> bool:
+    """Whether an order of ``function`` may be signed with a time-code token's current code."""
+    return function in TIME_CODE_MAY_SIGN

@@ -36,6 +36,16 @@ def token_to_activate(party: Party) -> bool:
     return bool(_TOKENS_SENT(party.pk))
 
 
+def active_token_kind(party: Party) -> str | None:
+    """The kind of the party's active security token (``ocra`` answers a challenge, ``totp``
+    shows a time code), or None without one."""
+    return (
+        SecurityToken.objects.filter(party=party, state=TokenState.ACTIVE)
+        .values_list("kind", flat=True)
+        .first()
+    )
+
+
 def signing_order_of(*, ctx: AuditContext, person: Party, public_id: str) -> SigningOrder | None:
     """The person's own signing order (what it signs: amount, payee, account), or None: an
     audited read when found."""

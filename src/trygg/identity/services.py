@@ -31,6 +31,7 @@ from trygg.identity.models import (
     PinLetter,
     PinLetterStatus,
 )
+from trygg.identity.pin_messages import pin_message
 from trygg.identity.pins import generate_initial_pin
 from trygg.kernel import clock, idnumbers
 from trygg.kernel.audit import AuditContext, audit_record
@@ -121,7 +122,7 @@ def _new_pin_problems(problems: Problems, party: Party, new_pin: object, repeat:
     for problem in rules.pin_problems(
         new_pin, birth_date=party.birth_date, id_number=party.id_number
     ):
-        problems.add("new_pin", problem.code, _(problem.message))
+        problems.add("new_pin", problem.code, pin_message(problem))
     if new_pin != repeat:
         problems.add("new_pin_repeat", "pin.repeat_mismatch", _("The two new PINs differ."))
     return new_pin
@@ -291,7 +292,7 @@ def pin_credential_set(*, ctx: AuditContext, party: Party, pin: str, must_change
     obeys the same rules as one the customer chooses."""
     problems = Problems()
     for problem in rules.pin_problems(pin, birth_date=party.birth_date, id_number=party.id_number):
-        problems.add("pin", problem.code, _(problem.message))
+        problems.add("pin", problem.code, pin_message(problem))
     problems.raise_if_any()
     with transaction.atomic():
         PinCredential.objects.update_or_create(

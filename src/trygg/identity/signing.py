@@ -49,8 +49,8 @@ from trygg.identity.models import (
     TokenState,
 )
 from trygg.identity.otp.ocra import ocra_verify, signing_challenge
-from trygg.identity.sca import POLICY, Function, Proof
-from trygg.identity.tokens import OCRA_SUITE
+from trygg.identity.sca import POLICY, Function, Proof, time_code_may_sign
+from trygg.identity.tokens import OCRA_SUITE, time_code_take
 from trygg.identity.tokenseeds import seed_decrypt
 from trygg.kernel import clock
 from trygg.kernel.audit import AuditContext, audit_record
@@ -143,22 +143,32 @@ def _pending(order: SigningOrder) -> SigningOrder:
 def signing_complete_with_token(
     *, ctx: AuditContext, order: SigningOrder, response: object
 ) -> SigningOrder:
-    """Sign with the security token's response to the order's challenge. A wrong response
-    counts on the shared failure counter."""
+    """Sign with the security token: a challenge token's response to the order's challenge, or
+    a time-code token's current code where the order allows it (``sca.time_code_may_sign``).
+    A wrong response counts on the shared failure counter."""
+    party = order.party
+    token = SecurityToken.objects.filter(party=party, state=TokenState.ACTIVE).first()
+    time_code = token is not None and token.kind == TokenKind.TOTP
+    if time_code and not time_code_may_sign(order.function):
+        raise ValidationFailed(
+            code="signing.time_code_not_enough",
+            field="response",
+            message=_(
+                "Your security token shows a time code, which cannot sign a payment or a new "
+                "payee: the code must cover the amount and the receiver. Sign with BankID."
+            ),
+        )
+    digits = 6 if time_code else 8
     if (
         not isinstance(response, str)
         or not response.strip().isdigit()
-        or len(response.strip()) != 8
+        or len(response.strip()) != digits
     ):
         raise ValidationFailed(
             code="token.response_format",
             field="response",
-            message=_("Type the 8 digits the token shows."),
+            message=_("Type the %(digits)d digits the token shows.") % {"digits": digits},
         )
-    party = order.party
-    token = SecurityToken.objects.filter(
-        party=party, state=TokenState.ACTIVE, kind=TokenKind.OCRA
-    ).first()
     if token is None:
         raise ValidationFailed(
             code="signing.no_token",
@@ -169,11 +179,20 @@ def signing_complete_with_token(
         )
     key = throttle_key(party.country, party.id_number)
     attempt = attempt_count(key)
-    match = ocra_verify(
-        OCRA_SUITE, seed_decrypt(token.seed_encrypted), response.strip(), challenge=order.challenge
-    )
     with transaction.atomic():
         locked = _pending(order)
+        match: object
+        if attempt.refused_unchecked:
+            match = None
+        elif time_code:
+            match = time_code_take(token, response.strip())
+        else:
+            match = ocra_verify(
+                OCRA_SUITE,
+                seed_decrypt(token.seed_encrypted),
+                response.strip(),
+                challenge=order.challenge,
+            )
         refused = match is None or attempt.refused_unchecked
         if refused:
             attempt_failed(key, attempt)
@@ -189,11 +208,11 @@ def signing_complete_with_token(
             locked.state = SigningState.SIGNED
             locked.method = LoginMethod.TOKEN
             locked.signed_at = clock.now()
-            locked.evidence = {
-                "token": token.serial,
-                "suite": OCRA_SUITE,
-                "challenge": locked.challenge,
-            }
+            locked.evidence = (
+                {"token": token.serial, "kind": "totp", "step": match}
+                if time_code
+                else {"token": token.serial, "suite": OCRA_SUITE, "challenge": locked.challenge}
+            )
             locked.save(update_fields=["state", "method", "signed_at", "evidence"])
             audit_record(
                 ctx=ctx,
@@ -201,7 +220,7 @@ def signing_complete_with_token(
                 subject_id=party.pk,
                 object_type="signing_order",
                 object_id=order.pk,
-                detail={"function": locked.function, "method": "token"},
+                detail={"function": locked.function, "method": "totp" if time_code else "token"},
             )
     if refused:
         refusal = failure_message(attempt.failures)
@@ -210,7 +229,9 @@ def signing_complete_with_token(
             field="response",
             message=refusal.message
             if refusal.code == "login.locked"
-            else _("The code does not match this order. Check the challenge and try again."),
+            else _("The code does not match this order. Check the challenge and try again.")
+            if not time_code
+            else _("The code is not right. Type the code the token shows now."),
         )
     return locked
 

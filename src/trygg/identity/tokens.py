@@ -192,6 +192,17 @@ def _response_take(token: SecurityToken, *, step: int, challenge: str) -> bool:
     return rows.exclude(last_challenge=challenge).update(last_challenge=challenge) == 1
 
 
+def time_code_take(token: SecurityToken, code: str) -> int | None:
+    """A time-code token's current code, checked and taken once (the time step must lie above
+    the last accepted one, at log-in or signing alike): the step, or None when refused."""
+    if token.kind != TokenKind.TOTP:
+        return None
+    step = _check(token, code, "")
+    if step is None or not _response_take(token, step=step, challenge=""):
+        return None
+    return step
+
+
 def token_login(
     *, ctx: AuditContext, started: TokenChallenge, response: object, channel: str = LoginChannel.WEB
 ) -> LoginResult:

@@ -9,16 +9,22 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from trygg.identity.actors import audit_context, client_ip
 from trygg.identity.bankid.launch import launch_url
 from trygg.identity.bankid_login import PendingBankId, bankid_qr_svg
-from trygg.identity.models import SigningState
+from trygg.identity.models import SigningState, TokenKind
 from trygg.identity.portal import current_customer, customer_required
 from trygg.identity.requests import PortalRequest
-from trygg.identity.selectors import signing_order_of, signing_order_to_collect
+from trygg.identity.sca import time_code_may_sign
+from trygg.identity.selectors import (
+    active_token_kind,
+    signing_order_of,
+    signing_order_to_collect,
+)
 from trygg.identity.signing import (
     signing_collect_bankid,
     signing_complete_with_token,
@@ -62,10 +68,18 @@ def sign_view(request: PortalRequest, public_id: str) -> HttpResponseBase:
             return completion(request, order)
         except DomainError as error:
             apply_problems(form, error)
+    token_kind = active_token_kind(current_customer(request))
+    if token_kind == TokenKind.TOTP:
+        form.fields["response"].label = _("Code from the security token")
     return render(
         request,
         "identity/sign.html",
-        {"order": order, "form": form},
+        {
+            "order": order,
+            "form": form,
+            "token_kind": token_kind,
+            "time_code_may_sign": time_code_may_sign(order.function),
+        },
         status=422 if form.errors else 200,
     )
 

@@ -43,7 +43,14 @@ from trygg.insurance.models import (
 )
 from trygg.insurance.tariffs import catalogue_forget
 from trygg.kernel import clock
-from trygg.kernel.admin import AuditedReadAdmin, IdNumberSearchMixin, admin_page
+from trygg.kernel.admin import (
+    AuditedReadAdmin,
+    IdNumberSearchMixin,
+    WorkQueue,
+    admin_page,
+    carried_out_if_confirmed,
+    work_queue_register,
+)
 from trygg.kernel.audit import staff_context
 from trygg.kernel.errors import DomainError
 from trygg.kernel.forms import apply_problems
@@ -390,22 +397,16 @@ class ApplicationAdmin(IdNumberSearchMixin, AuditedReadAdmin):
         if request.method == "POST" and form.is_valid():
             ctx = staff_context(request)
             decision, text = form.cleaned_data["decision"], form.cleaned_data["text"]
-            try:
+
+            def decide() -> Any:
                 if decision in ("accept", "accept_exclusion"):
-                    if decision == "accept_exclusion" and not text.strip():
-                        form.add_error("text", _("Write the exclusion clause."))
-                        raise _Stay
-                    policy = underwriting.application_accept(
+                    return underwriting.application_accept(
                         ctx=ctx,
                         user=request.user,
                         application_id=application.pk,
                         exclusion=text if decision == "accept_exclusion" else "",
                     )
-                    messages.success(
-                        request,
-                        _("Accepted; policy %(number)s is issued.") % {"number": policy.number},
-                    )
-                elif decision == "ask":
+                if decision == "ask":
                     underwriting.application_request_info(
                         ctx=ctx, user=request.user, application_id=application.pk, question=text
                     )
@@ -425,19 +426,36 @@ class ApplicationAdmin(IdNumberSearchMixin, AuditedReadAdmin):
                     underwriting.application_decline_reject(
                         ctx=ctx, user=request.user, application_id=application.pk, note=text
                     )
-            except DomainError as error:
-                form.add_error(
-                    "text"
-                    if error.field in {"exclusion", "info_request", "decline_reasons", "note"}
-                    else None,
-                    str(error.message),
-                )
-            except _Stay:
-                pass
+                return None
+
+            if decision == "accept_exclusion" and not text.strip():
+                form.add_error("text", _("Write the exclusion clause."))
             else:
-                return HttpResponseRedirect(
-                    reverse("admin:insurance_application_change", args=[application.pk])
-                )
+                try:
+                    kept, policy = carried_out_if_confirmed(
+                        request,
+                        form,
+                        decide,
+                        lambda _done: _decision_consequence(application, form.cleaned_data),
+                    )
+                except DomainError as error:
+                    form.add_error(
+                        "text"
+                        if error.field in {"exclusion", "info_request", "decline_reasons", "note"}
+                        else None,
+                        str(error.message),
+                    )
+                else:
+                    if kept:
+                        if policy is not None:
+                            messages.success(
+                                request,
+                                _("Accepted; policy %(number)s is issued.")
+                                % {"number": policy.number},
+                            )
+                        return HttpResponseRedirect(
+                            reverse("admin:insurance_application_change", args=[application.pk])
+                        )
         return admin_page(
             self,
             request,
@@ -531,8 +549,30 @@ class ApplicationAdmin(IdNumberSearchMixin, AuditedReadAdmin):
         return response
 
 
-class _Stay(Exception):
-    """The form shows a problem; stay on the page."""
+def _decision_consequence(application: Application, data: dict[str, Any]) -> str:
+    """What the underwriter's decision will do, in words, shown before it is confirmed."""
+    number = application.number
+    consequences = {
+        "accept": _("Application %(number)s is accepted and the policy is issued."),
+        "accept_exclusion": _(
+            "Application %(number)s is accepted with the exclusion written above and the "
+            "policy is issued."
+        ),
+        "ask": _("The applicant of %(number)s is asked the question written above."),
+        "info_received": _("Application %(number)s goes back to underwriting."),
+        "decline": _(
+            "A decline of application %(number)s is proposed with the reasons written above; "
+            "a second underwriter confirms it before the applicant is told."
+        ),
+        "confirm_decline": _(
+            "Application %(number)s is declined; the applicant is sent the decline letter "
+            "with its reasons."
+        ),
+    }
+    text = consequences.get(
+        data["decision"], _("The proposed decline of application %(number)s is set aside.")
+    )
+    return text % {"number": number}
 
 
 class PolicyTermInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -596,3 +636,29 @@ class PolicyAdmin(IdNumberSearchMixin, AuditedReadAdmin):
         )
         response["Content-Disposition"] = f'inline; filename="{policy.number}.pdf"'
         return response
+
+
+work_queue_register(
+    WorkQueue(
+        gettext_lazy("Applications with an underwriter"),
+        "insurance.underwrite_application",
+        Application,
+        {"state__exact": ApplicationState.REFERRED},
+    )
+)
+work_queue_register(
+    WorkQueue(
+        gettext_lazy("Declines awaiting a second underwriter"),
+        "insurance.underwrite_application",
+        Application,
+        {"state__exact": ApplicationState.DECLINE_PROPOSED},
+    )
+)
+work_queue_register(
+    WorkQueue(
+        gettext_lazy("Applications received on paper, to check"),
+        "insurance.add_application",
+        Application,
+        {"state__exact": ApplicationState.RECEIVED},
+    )
+)

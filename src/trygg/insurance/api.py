@@ -123,6 +123,13 @@ class ApplicationIn(Schema):
     level: int
     payment_method: str = Field(description="invoice, autogiro or existing_autogiro")
     period: str = Field(description="monthly, half_yearly or yearly")
+    autogiro_account: str = Field(
+        "",
+        max_length=30,
+        description="With autogiro: the account to debit, clearing and account number (one of "
+        "your accounts with us or one in your name at another bank); the mandate is created "
+        "when the policy is issued. Empty: register the mandate later",
+    )
     start_date: dt.date | None = Field(None, description="Empty: the day after today")
     replaces_other: bool
     replaced_policy_number: str = Field("", max_length=20)
@@ -179,6 +186,7 @@ def _application_in(payload: ApplicationIn) -> ApplicationInput:
         policy_number=payload.policy_number,
         answers={k: AnswerInput(a.yes, a.detail) for k, a in payload.answers.items()},
         privacy_notice_shown=payload.privacy_notice_shown,
+        autogiro_account=payload.autogiro_account,
     )
 
 

@@ -47,7 +47,9 @@ class Tariff(models.Model):
     """One version of the product's price sheet and cover, valid from a date. A quote and every
     policy term record the version they used."""
 
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="tariffs")
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="tariffs", verbose_name=_("product")
+    )
     version = models.CharField(_("version"), max_length=20)
     valid_from = models.DateField(_("valid from"))
     price_from_age = models.PositiveSmallIntegerField(_("price applies from age"), default=19)
@@ -91,7 +93,9 @@ class Tariff(models.Model):
 
 
 class TariffPrice(models.Model):
-    tariff = models.ForeignKey(Tariff, on_delete=models.CASCADE, related_name="prices")
+    tariff = models.ForeignKey(
+        Tariff, on_delete=models.CASCADE, related_name="prices", verbose_name=_("tariff")
+    )
     level = models.PositiveSmallIntegerField(_("insured level (PBB)"))
     annual_price = models.DecimalField(_("annual price (kr)"), max_digits=10, decimal_places=2)
 
@@ -111,7 +115,9 @@ class TariffPrice(models.Model):
 class HealthQuestion(models.Model):
     """A question of the health declaration "Min hälsa", as data with its underwriting rule."""
 
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="questions")
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="questions", verbose_name=_("product")
+    )
     code = models.CharField(_("code"), max_length=30)
     position = models.PositiveSmallIntegerField(_("position"))
     text_sv = models.TextField(_("question (Swedish)"))
@@ -177,20 +183,35 @@ class Application(models.Model):
     are returned and kept, declined ones archived."""
 
     number = models.CharField(_("application number"), max_length=12, unique=True)
-    product = models.ForeignKey(Product, on_delete=models.PROTECT)
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, verbose_name=_("product"))
     kind = models.CharField(_("kind"), max_length=16, choices=ApplicationKind.choices)
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     state = models.CharField(
         _("state"), max_length=20, choices=ApplicationState.choices, db_index=True
     )
     policy = models.ForeignKey(
-        "Policy", on_delete=models.PROTECT, null=True, blank=True, related_name="applications"
+        "Policy",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+        verbose_name=_("policy"),
     )
     policyholder = models.ForeignKey(
-        Party, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Party,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("policyholder"),
     )
     insured = models.ForeignKey(
-        Party, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Party,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("insured"),
     )
     # The form's personal fields as written (the parties are found or registered on issue).
     holder_id_number = models.CharField(_("policyholder's personal identity number"), max_length=12)
@@ -217,6 +238,10 @@ class Application(models.Model):
         _("payment"), max_length=20, choices=PaymentMethodChoice.choices
     )
     period = models.CharField(_("payment period"), max_length=12, choices=PeriodChoice.choices)
+    # Autogiro (a new mandate): the account the mandate created at the policy's issue debits.
+    autogiro_clearing = models.CharField(_("autogiro clearing number"), max_length=5, blank=True)
+    autogiro_account = models.CharField(_("autogiro account number"), max_length=15, blank=True)
+    autogiro_bank = models.CharField(_("autogiro bank"), max_length=60, blank=True)
     start_date = models.DateField(_("start date"), null=True, blank=True)
     replaces_other = models.BooleanField(_("replaces another insurance"), null=True, blank=True)
     replaced_policy_number = models.CharField(
@@ -227,7 +252,7 @@ class Application(models.Model):
     signed_on = models.DateField(_("application signed on"), null=True, blank=True)
     health_signed_on = models.DateField(_("health declaration signed on"), null=True, blank=True)
     signing_method = models.CharField(_("signed with"), max_length=10, blank=True)
-    signing_id = models.CharField(max_length=32, blank=True)
+    signing_id = models.CharField(max_length=32, blank=True, verbose_name=_("signing order"))
     privacy_notice_shown = models.BooleanField(_("personal-data notice shown"), default=False)
     seller_code = models.CharField(_("seller code"), max_length=20, blank=True)
     seller_name = models.CharField(_("seller's name"), max_length=100, blank=True)
@@ -235,7 +260,9 @@ class Application(models.Model):
     letter_via_seller = models.BooleanField(_("policy letter via the seller"), default=False)
     seller_address = models.CharField(_("seller's address"), max_length=200, blank=True)
     company_code = models.CharField(_("company code"), max_length=4)
-    tariff = models.ForeignKey(Tariff, on_delete=models.PROTECT, related_name="+")
+    tariff = models.ForeignKey(
+        Tariff, on_delete=models.PROTECT, related_name="+", verbose_name=_("tariff")
+    )
     annual_price = models.DecimalField(_("annual price (kr)"), max_digits=10, decimal_places=2)
     missing = models.JSONField(_("missing"), default=list, blank=True)
     referrals = models.JSONField(_("answers for an underwriter"), default=list, blank=True)
@@ -332,9 +359,16 @@ class PolicyState(models.TextChoices):
 
 class Policy(models.Model):
     number = models.CharField(_("policy number"), max_length=12, unique=True)
-    product = models.ForeignKey(Product, on_delete=models.PROTECT)
-    policyholder = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="policies_held")
-    insured = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="policies_insured")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, verbose_name=_("product"))
+    policyholder = models.ForeignKey(
+        Party,
+        on_delete=models.PROTECT,
+        related_name="policies_held",
+        verbose_name=_("policyholder"),
+    )
+    insured = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="policies_insured", verbose_name=_("insured")
+    )
     level = models.PositiveSmallIntegerField(_("insured level (PBB)"))
     start_date = models.DateField(_("start date"))
     # Not indexed: the yearly renewal moves every policy's date, and a change of an indexed

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from stdnum import luhn
 
 from trygg.insurance import rules
+from trygg.insurance.autogiro import autogiro_billing
 from trygg.insurance.models import (
     Application,
     ApplicationKind,
@@ -98,7 +99,9 @@ def policy_issue(*, ctx: AuditContext, application: Application) -> Policy:
     the running term ends there and a new one begins with the new level, exclusion or payment."""
     with transaction.atomic():
         if application.kind != ApplicationKind.NEW and application.policy_id is not None:
-            return _amend(ctx, application)
+            amended = _amend(ctx, application)
+            _autogiro_from_application(ctx, amended, application)
+            return amended
         holder = application.policyholder or _person(
             ctx,
             application.holder_id_number,
@@ -155,7 +158,16 @@ def policy_issue(*, ctx: AuditContext, application: Application) -> Policy:
             object_id=policy.pk,
             detail={"application": application.number},
         )
+        _autogiro_from_application(ctx, policy, application)
     return policy
+
+
+def _autogiro_from_application(ctx: AuditContext, policy: Policy, application: Application) -> None:
+    """An application paid by a new autogiro carries the account: premium billing creates the
+    mandate (or puts the policy on the payer's mandate of that account) as the policy is issued."""
+    billing = autogiro_billing()
+    if billing is not None and application.autogiro_account:
+        billing.policy_issued(ctx, policy, application)
 
 
 def _cut_term(policy: Policy, on: dt.date) -> None:

@@ -185,6 +185,41 @@ def price(
     return annual, total, instalments(total, period)
 
 
+@dataclass(frozen=True)
+class LevelPrice:
+    """One insured level of a tariff in kronor: what it pays and what it costs per period."""
+
+    level: int
+    base_amount: Decimal  # the disability base amount: level × the price base amount
+    max_disability: Decimal  # 200 % of the base amount
+    annual_price: Decimal
+    monthly: Decimal  # each of twelve instalments, surcharge included
+    half_yearly: Decimal
+    yearly: Decimal
+    limited: bool  # not open to an insured past ``tariff.limited_from_age``
+
+
+def price_table(tariff: Tariff, pbb: Decimal) -> list[LevelPrice]:
+    """Every level of the tariff side by side, the public price page's comparison."""
+    rows = []
+    for level in sorted(tariff.prices):
+        base = pbb * level
+        parts = {period: price(tariff, level, period)[2] for period in Period}
+        rows.append(
+            LevelPrice(
+                level=level,
+                base_amount=base,
+                max_disability=base * 2,
+                annual_price=tariff.prices[level],
+                monthly=parts[Period.MONTHLY][0],
+                half_yearly=parts[Period.HALF_YEARLY][0],
+                yearly=parts[Period.YEARLY][0],
+                limited=level > tariff.limited_max_level,
+            )
+        )
+    return rows
+
+
 def quote(
     tariff: Tariff,
     *,

@@ -8,11 +8,11 @@ from collections.abc import Callable
 from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext as _
 
-from trygg.insurance.models import PeriodChoice, Policy
+from trygg.insurance.models import PeriodChoice, Policy, PolicyTerm
 from trygg.kernel.audit import AuditContext, audit_record
 from trygg.kernel.errors import NotFound
 from trygg.kernel.models import AuditAction
-from trygg.kernel.statements import PreparedRead
+from trygg.kernel.statements import PreparedRead, prefetched
 from trygg.parties.models import Party
 
 # Whether a payer has an autogiro mandate in force that a new insurance can be paid with
@@ -62,6 +62,9 @@ def _visible_to(person: Party) -> QuerySet[Policy]:
 _VISIBLE = PreparedRead(
     lambda person_id: Policy.objects.filter(_visible_q(person_id)).order_by("number")
 )
+# The terms of the policies read (compiled once per number of policies), as a prefetch of
+# ``terms`` would read them.
+_TERMS = PreparedRead(lambda *policy_ids: PolicyTerm.objects.filter(policy_id__in=policy_ids))
 
 
 def policy_of(*, ctx: AuditContext, person: Party, number: str) -> Policy:
@@ -83,7 +86,19 @@ def policies_of(*, ctx: AuditContext, person: Party) -> list[Policy]:
     """The policies the person holds or is insured by, with their current term."""
     rows = _VISIBLE(person.pk)
     if rows:
-        prefetch_related_objects(rows, "insured", "policyholder", "terms")
+        # The person holds or is insured by each of these: where it is them, the person at
+        # hand stands in, and only the other parties are read.
+        for policy in rows:
+            if policy.policyholder_id == person.pk:
+                Policy.policyholder.field.set_cached_value(policy, person)
+            if policy.insured_id == person.pk:
+                Policy.insured.field.set_cached_value(policy, person)
+        prefetch_related_objects(rows, "insured", "policyholder")
+        terms: dict[int, list[PolicyTerm]] = {}
+        for term in _TERMS(*[policy.pk for policy in rows]):
+            terms.setdefault(term.policy_id, []).append(term)
+        for policy in rows:
+            prefetched(policy, "terms", terms.get(policy.pk, []))
         audit_record(
             ctx=ctx,
             action=AuditAction.READ,

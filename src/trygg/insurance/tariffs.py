@@ -153,3 +153,37 @@ def quote_for(*, insured: object, level: object, period: object, on: dt.date) ->
     except rules.RuleError as error:
         raise refusal(error, field="insured" if error.field == "birth_date" else None) from None
     return QuoteResult(quote, row)
+
+
+@dataclass(frozen=True)
+class PriceList:
+    """The public comparison of every level for a start on ``on``. When the price base amount
+    of ``on``'s year is not yet entered, the latest entered one stands in (``preliminary``):
+    the insured amounts follow each year's price base amount anyway, so only the kronor shown
+    change once the new amount is set (decision 0087)."""
+
+    on: dt.date
+    tariff: Tariff
+    rules_tariff: rules.Tariff
+    pbb_year: int
+    pbb: Decimal
+    preliminary: bool
+    levels: list[rules.LevelPrice]
+
+
+def price_list(on: dt.date) -> PriceList:
+    row, tariff = tariff_on(on)
+    known = _catalogue().pbb
+    year = on.year if on.year in known else max((y for y in known if y <= on.year), default=0)
+    if not year:
+        pbb_for(on.year)  # refuses: no amount at all for this year or before
+    pbb = known[year]
+    return PriceList(
+        on=on,
+        tariff=row,
+        rules_tariff=tariff,
+        pbb_year=year,
+        pbb=pbb,
+        preliminary=year != on.year,
+        levels=rules.price_table(tariff, pbb),
+    )

@@ -8,6 +8,7 @@ from trygg.insurance import views
 urlpatterns = [
     path("insurance/", views.insurance_view, name="insurance"),
     path("insurance/quote/", views.quote_view, name="insurance_quote"),
+    path("insurance/prices/", views.prices_view, name="insurance_prices"),
     path("insurance/apply/", views.apply_view, name="insurance_apply"),
     path(
         "insurance/policies/<str:number>/letter/",

@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -25,6 +26,7 @@ from trygg.identity.portal import (
 )
 from trygg.identity.requests import PortalRequest
 from trygg.identity.sca import Function
+from trygg.identity.sessions import account_information_shown
 from trygg.identity.signing import signing_completion_register
 from trygg.insurance.applications import (
     AnswerInput,
@@ -34,6 +36,7 @@ from trygg.insurance.applications import (
     applications_of,
     questions,
 )
+from trygg.insurance.autogiro import autogiro_billing
 from trygg.insurance.letters import policy_letter
 from trygg.insurance.policies import current_term, policy_cancel
 from trygg.insurance.selectors import (
@@ -44,15 +47,16 @@ from trygg.insurance.selectors import (
     policies_of,
     policy_of,
 )
-from trygg.insurance.tariffs import QuoteResult, quote_for
+from trygg.insurance.tariffs import QuoteResult, price_list, quote_for
 from trygg.kernel import clock
-from trygg.kernel.audit import audit_read_batch
+from trygg.kernel.audit import AuditContext, audit_read_batch
 from trygg.kernel.errors import DomainError
 from trygg.kernel.forms import apply_problems
 from trygg.kernel.models import AuditChannel
+from trygg.kernel.numbertext import account_text
 
 if TYPE_CHECKING:
-    from trygg.insurance.models import HealthQuestion
+    from trygg.insurance.models import Application, HealthQuestion
 
 LEVEL_CHOICES = [
     (str(n), gettext_lazy("%(n)s price base amounts") % {"n": n}) for n in (10, 20, 30, 40, 50)
@@ -106,6 +110,43 @@ def quote_view(request: PortalRequest) -> HttpResponse:
     )
 
 
+class PriceDateForm(forms.Form):
+    date = forms.DateField(
+        label=gettext_lazy("Start date"),
+        required=False,
+        help_text=gettext_lazy("At the earliest tomorrow. Empty: tomorrow."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+@require_GET
+def prices_view(request: PortalRequest) -> HttpResponse:
+    """Every level side by side in kronor, for anyone: reached from the log-in page."""
+    tomorrow = clock.today() + dt.timedelta(days=1)
+    form = PriceDateForm(request.GET or None, initial={"date": tomorrow})
+    on = tomorrow
+    if form.is_bound and form.is_valid() and form.cleaned_data["date"]:
+        on = form.cleaned_data["date"]
+        if on < tomorrow:
+            form.add_error(
+                "date",
+                _("An insurance can start tomorrow at the earliest (%(date)s).")
+                % {"date": tomorrow.isoformat()},
+            )
+            on = tomorrow
+    try:
+        prices = price_list(on)
+    except DomainError as error:
+        apply_problems(form, error)
+        prices = None
+    return render(
+        request,
+        "insurance/insurance_prices.html",
+        {"form": form, "prices": prices},
+        status=422 if form.errors else 200,
+    )
+
+
 class ApplyForm(forms.Form):
     kind = forms.ChoiceField(
         label=gettext_lazy("Kind of application"),
@@ -144,6 +185,18 @@ class ApplyForm(forms.Form):
             ("existing_autogiro:half_yearly", gettext_lazy("My existing autogiro, half-yearly")),
             ("existing_autogiro:yearly", gettext_lazy("My existing autogiro, yearly")),
         ],
+    )
+    autogiro_own = forms.ChoiceField(
+        label=gettext_lazy("One of my accounts with you"), required=False
+    )
+    autogiro_account = forms.CharField(
+        label=gettext_lazy("Or an account in my name at another bank: clearing and account number"),
+        max_length=30,
+        required=False,
+        help_text=gettext_lazy(
+            "A transaction account, not a savings account. The autogiro mandate is created when "
+            "the insurance is issued. Empty: you register the mandate on the autogiro page later."
+        ),
     )
     start_date = forms.DateField(
         label=gettext_lazy("Start date"),
@@ -220,11 +273,20 @@ def application_input(data: dict[str, Any]) -> ApplicationInput:
         policy_number=str(data.get("policy_number", "")),
         answers=answers,
         privacy_notice_shown=data.get("privacy_notice") in ("on", True, "true"),
+        autogiro_account=str(data.get("autogiro_account", "")),
     )
 
 
-def _posted(request: PortalRequest) -> dict[str, str]:
-    return {k: str(v) for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+def _posted(request: PortalRequest, own_accounts: list[tuple[int, str, str]]) -> dict[str, str]:
+    """The form as posted; one of the customer's own accounts chosen for autogiro is kept as
+    its number, which the signature covers (the list shows it by name only without the
+    account information check, and the form sends its id)."""
+    data = {k: str(v) for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+    chosen = data.pop("autogiro_own", "")
+    numbers = {str(pk): number for pk, number, _name in own_accounts}
+    if chosen in numbers:
+        data["autogiro_account"] = numbers[chosen]
+    return data
 
 
 @require_http_methods(["GET", "POST"])
@@ -255,8 +317,14 @@ def apply_view(request: PortalRequest) -> HttpResponseBase:
     form.fields["policy_number"].choices = [("", "–")] + [  # type: ignore[attr-defined]
         (p.number, f"{p.number} ({p.level} PBB, {p.insured.display_name})") for p in own
     ]
+    billing = autogiro_billing()
+    own_accounts = billing.own_accounts(ctx, me) if billing is not None else []
+    shown = account_information_shown(request.customer_session)
+    form.fields["autogiro_own"].choices = [("", "–")] + [  # type: ignore[attr-defined]
+        (str(pk), f"{name} {number}" if shown else name) for pk, number, name in own_accounts
+    ]
     if request.method == "POST" and form.is_valid():
-        data = _posted(request)
+        data = _posted(request, own_accounts)
         if str(data.get("payment", "")).startswith("existing_autogiro:") and not autogiro_in_force(
             me
         ):
@@ -269,7 +337,7 @@ def apply_view(request: PortalRequest) -> HttpResponseBase:
                 ),
             )
     if request.method == "POST" and form.is_valid():
-        data = _posted(request)
+        data = _posted(request, own_accounts)
         try:
             order = application_start(ctx=ctx, person=me, data=application_input(data))
         except DomainError as error:
@@ -280,7 +348,7 @@ def apply_view(request: PortalRequest) -> HttpResponseBase:
     return render(
         request,
         "insurance/insurance_apply.html",
-        {"form": form},
+        {"form": form, "autogiro_asked": billing is not None},
         status=422 if form.errors else 200,
     )
 
@@ -320,6 +388,41 @@ def _submit_signed_application(request: PortalRequest, order: SigningOrder) -> H
     return redirect("web:insurance")
 
 
+WITHDRAWAL_DAYS = 14
+"""The right of withdrawal of a distance contract (the policy letter tells it in full)."""
+
+
+def _next_steps(
+    ctx: AuditContext, application: Application, *, accounts_shown: bool
+) -> dict[str, Any] | None:
+    """What happens after an accepted application, while its right of withdrawal runs: the
+    policy letter, the first premium (debited by autogiro, or invoiced) and the withdrawal."""
+    policy = application.policy
+    if application.state != "accepted" or policy is None or application.kind != "new":
+        return None
+    # Taken out when accepted: by an underwriter, or at once when signed.
+    if application.decided_at is not None:
+        taken_out = timezone.localdate(application.decided_at)
+    else:
+        taken_out = application.signed_on or application.applied_on
+    until = taken_out + dt.timedelta(days=WITHDRAWAL_DAYS)
+    if clock.today() > until:
+        return None
+    billing = autogiro_billing()
+    first = billing.first_debit(ctx, policy) if billing is not None else None
+    account = ""
+    if application.autogiro_account and accounts_shown:
+        account = account_text(application.autogiro_clearing, application.autogiro_account)
+    return {
+        "application": application,
+        "policy": policy,
+        "first": first,
+        "account": account,
+        "taken_out": taken_out,
+        "until": until,
+    }
+
+
 @require_GET
 @customer_required(function=Function.INSURANCE)
 def insurance_view(request: PortalRequest) -> HttpResponse:
@@ -328,11 +431,17 @@ def insurance_view(request: PortalRequest) -> HttpResponse:
     with audit_read_batch():
         policies = policies_of(ctx=ctx, person=me)
         applications = applications_of(ctx=ctx, person=me)
-    rows = [(p, current_term(p)) for p in policies]
+        rows = [(p, current_term(p)) for p in policies]
+        shown = account_information_shown(request.customer_session)
+        steps = [
+            step
+            for step in (_next_steps(ctx, a, accounts_shown=shown) for a in applications)
+            if step is not None
+        ]
     return render(
         request,
         "insurance/insurance.html",
-        {"policies": rows, "applications": applications, "me": me},
+        {"policies": rows, "applications": applications, "me": me, "next_steps": steps},
     )
 
 
@@ -363,6 +472,16 @@ def policy_cancel_view(request: PortalRequest, number: str) -> HttpResponseBase:
         on = dt.date.fromisoformat(request.POST.get("on", ""))
     except ValueError:
         messages.error(request, _("Give the date the insurance shall end, as YYYY-MM-DD."))
+        return redirect("web:insurance")
+    if request.POST.get("confirm") != "yes":
+        messages.error(
+            request,
+            _(
+                "Policy %(number)s is not cancelled: tick the box to confirm that you "
+                "understand the cancellation."
+            )
+            % {"number": number},
+        )
         return redirect("web:insurance")
     try:
         policy_cancel(

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import admin
+from django.db import transaction
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from trygg.kernel import auditwords, idnumbers
 from trygg.kernel.audit import audit_record, audit_record_many, staff_context
@@ -218,3 +225,96 @@ def admin_page(
             **context,
         },
     )
+
+
+# -- destructive and irreversible actions: previewed, then confirmed ----------------------------
+
+CONFIRM = "confirm"
+PREVIEWED = "previewed"
+T = TypeVar("T")
+
+
+def _digest(data: dict[str, Any]) -> str:
+    """A fingerprint of the input that was previewed (not a secret: the service checks all)."""
+    shown = sorted((key, str(value)) for key, value in data.items() if key != "action")
+    return hashlib.sha256(repr(shown).encode()).hexdigest()[:32]
+
+
+def confirmed(request: HttpRequest, form: forms.Form, *, consequence: str | Promise) -> bool:
+    """Whether a valid ``form`` for a destructive or irreversible action may be carried out.
+
+    The first submission only checks the input and shows ``consequence`` (what will happen,
+    in words) with a box to tick; the action is made when the same input comes back with the
+    box ticked. Input changed after the preview is previewed again; nothing changes before.
+    The page shows the box through ``admin/_confirm.html`` (``form.confirmation``)."""
+    digest = _digest(form.cleaned_data)
+    previewed = request.POST.get(PREVIEWED) == digest
+    if previewed and request.POST.get(CONFIRM) == "yes":
+        return True
+    if previewed:
+        form.add_error(None, gettext("Tick the box to confirm, or change the input."))
+    form.confirmation = {"digest": digest, "consequence": consequence}  # type: ignore[attr-defined]
+    return False
+
+
+# -- work queues: what waits for each role, on the back office's first page ---------------------
+
+
+@dataclass(frozen=True)
+class WorkQueue:
+    """Records of ``model`` matching ``lookups`` wait for someone with ``permission``; the
+    queue links to the change list filtered by ``query`` (by default the lookups themselves,
+    which the admin's filters read alike: ``state__exact``)."""
+
+    label: str | Promise
+    permission: str
+    model: type[Model]
+    lookups: dict[str, Any] = field(default_factory=dict)
+    query: dict[str, str] | None = None
+
+
+WORK_QUEUES: list[WorkQueue] = []
+
+
+def work_queue_register(queue: WorkQueue) -> None:
+    """Add a queue to the back office's first page (each domain's ``admin.py`` adds its own)."""
+    if queue not in WORK_QUEUES:
+        WORK_QUEUES.append(queue)
+
+
+def work_queues_for(user: Any) -> list[dict[str, Any]]:
+    """The queues ``user``'s roles work on: label, how many wait, and the link to them."""
+    shown = []
+    for queue in WORK_QUEUES:
+        if not user.has_perm(queue.permission):
+            continue
+        opts = queue.model._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        query = queue.query if queue.query is not None else queue.lookups
+        shown.append(
+            {
+                "label": queue.label,
+                "count": queue.model._default_manager.filter(**queue.lookups).count(),
+                "url": f"{url}?{urlencode(query)}" if query else url,
+            }
+        )
+    return shown
+
+
+def carried_out_if_confirmed(
+    request: HttpRequest,
+    form: forms.Form,
+    action: Callable[[], T],
+    consequence: Callable[[T], str | Promise],
+) -> tuple[bool, T]:
+    """Run the service call ``action`` for a valid ``form``; keep what it did only when the
+    clerk has confirmed it (``confirmed``), else undo it and show ``consequence(result)``: the
+    preview is what the service itself would do, its refusals included (a ``DomainError``
+    passes through, nothing kept). The services put their side effects after the commit, so
+    an undone call leaves nothing behind. Returns (kept, the service's result)."""
+    with transaction.atomic():
+        result = action()
+        kept = confirmed(request, form, consequence=consequence(result))
+        if not kept:
+            transaction.set_rollback(True)
+    return kept, result

@@ -1,11 +1,12 @@
 from django.apps import AppConfig
 from django.core.signals import request_finished, request_started
+from django.utils.translation import gettext_lazy as _
 
 
 class KernelConfig(AppConfig):
     name = "trygg.kernel"
     label = "kernel"
-    verbose_name = "Kernel"
+    verbose_name = _("Audit log and jobs")
 
     def ready(self) -> None:
         from django.urls import register_converter

@@ -44,6 +44,10 @@ ACTION_NAMES: dict[str, Promise] = {
 
 _OBJECTS: dict[str, Promise] = {
     "account": gettext_lazy("an account"),
+    "door-passage": gettext_lazy("a door passage"),
+    "holdings_share": gettext_lazy("the share holdings"),
+    "payments_scheduled": gettext_lazy("the scheduled payments"),
+    "recipient-notice": gettext_lazy("a notice to a recipient"),
     "accounts": gettext_lazy("the accounts"),
     "account_transactions": gettext_lazy("an account's transactions"),
     "application": gettext_lazy("an insurance application"),
@@ -95,6 +99,12 @@ _OBJECTS: dict[str, Promise] = {
     "transfer": gettext_lazy("a transfer"),
     "billing_notices": gettext_lazy("the premium notices"),
     "found_keys_case": gettext_lazy("a found-keys case"),
+    "found_keys_cases": gettext_lazy("the found-keys cases"),
+    "key_tags": gettext_lazy("the key tags"),
+    "protection_claim": gettext_lazy("a claim on a protection insurance"),
+    "protection_claims": gettext_lazy("the claims on protection insurances"),
+    "protection_claim_document": gettext_lazy("a claim's document"),
+    "protection_payments": gettext_lazy("the protection payments"),
     "id_theft_case": gettext_lazy("an ID-theft case"),
     "id_theft_cases": gettext_lazy("the ID-theft cases"),
     "key_tag": gettext_lazy("a key tag"),

@@ -39,7 +39,13 @@ def today() -> dt.date:
     """The business date: the fixed one if set, else today's date in the business time zone."""
     if _fixed_date is not None:
         return _fixed_date
-    return now().astimezone(_BUSINESS_TZ).date()
+    return date_of(now())
+
+
+def date_of(instant: dt.datetime) -> dt.date:
+    """The business time zone's date of an instant (a UTC instant near midnight is the next or
+    the previous day there)."""
+    return instant.astimezone(_BUSINESS_TZ).date()
 
 
 def parse_date(text: str) -> dt.date:

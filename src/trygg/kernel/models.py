@@ -36,26 +36,35 @@ class AuditEvent(models.Model):
     gives it ``seq`` and ``chain`` once, and database triggers refuse every other update and
     every delete."""
 
-    seq = models.BigIntegerField(unique=True, null=True, blank=True)
-    occurred_at = models.DateTimeField()
-    actor_kind = models.CharField(max_length=16)
-    actor_id = models.CharField(max_length=64, blank=True)
-    actor_label = models.CharField(max_length=200, blank=True)
-    action = models.CharField(max_length=16, choices=AuditAction.choices)
-    channel = models.CharField(max_length=16, choices=AuditChannel.choices)
+    seq = models.BigIntegerField(
+        unique=True, null=True, blank=True, verbose_name=_("sequence number")
+    )
+    occurred_at = models.DateTimeField(verbose_name=_("occurred at"))
+    actor_kind = models.CharField(max_length=16, verbose_name=_("actor kind"))
+    actor_id = models.CharField(max_length=64, blank=True, verbose_name=_("actor ID"))
+    actor_label = models.CharField(max_length=200, blank=True, verbose_name=_("actor label"))
+    action = models.CharField(max_length=16, choices=AuditAction.choices, verbose_name=_("action"))
+    channel = models.CharField(
+        max_length=16, choices=AuditChannel.choices, verbose_name=_("channel")
+    )
     # Looked up by equality, newest first: the index (subject_id, -id) below serves that; a
     # second and third index on the column would only cost every append and every seal.
     subject_id = models.CharField(
-        max_length=64, blank=True, help_text="The data subject (a person's id)."
+        max_length=64,
+        blank=True,
+        help_text=_("The data subject (a person's id)."),
+        verbose_name=_("data subject"),
     )
-    object_type = models.CharField(max_length=64, blank=True)
-    object_id = models.CharField(max_length=64, blank=True)
-    ip = models.GenericIPAddressField(null=True, blank=True)
-    detail = models.JSONField(default=dict, blank=True)
-    hash = models.CharField(max_length=64)
-    chain = models.CharField(max_length=64, blank=True)
+    object_type = models.CharField(max_length=64, blank=True, verbose_name=_("object type"))
+    object_id = models.CharField(max_length=64, blank=True, verbose_name=_("object ID"))
+    ip = models.GenericIPAddressField(null=True, blank=True, verbose_name=_("IP address"))
+    detail = models.JSONField(default=dict, blank=True, verbose_name=_("details"))
+    hash = models.CharField(max_length=64, verbose_name=_("hash value"))
+    chain = models.CharField(max_length=64, blank=True, verbose_name=_("chain value"))
 
     class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
         ordering = ["-id"]
         indexes = [
             models.Index(fields=["subject_id", "-id"], name="audit_subject_id"),

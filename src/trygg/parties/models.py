@@ -155,8 +155,12 @@ class SoleTrader(models.Model):
     and ``decided_by`` are actors (``staff:<id>``, or ``system:<label>`` for registrations by
     trygg itself, where ``proposed_by`` stays empty)."""
 
-    person = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="firms")
-    firm = models.OneToOneField(Party, on_delete=models.CASCADE, related_name="sole_trader")
+    person = models.ForeignKey(
+        Party, on_delete=models.CASCADE, related_name="firms", verbose_name=_("person")
+    )
+    firm = models.OneToOneField(
+        Party, on_delete=models.CASCADE, related_name="sole_trader", verbose_name=_("firm")
+    )
     since = models.DateField(_("since"))
     state = models.CharField(
         _("state"), max_length=10, choices=FirmLinkState.choices, default=FirmLinkState.PROPOSED

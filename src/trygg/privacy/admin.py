@@ -14,11 +14,20 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from trygg.kernel import clock
-from trygg.kernel.admin import AuditedReadAdmin, ReadOnlyAdminMixin, admin_page
+from trygg.kernel.admin import (
+    AuditedReadAdmin,
+    ReadOnlyAdminMixin,
+    WorkQueue,
+    admin_page,
+    work_queue_register,
+)
 from trygg.kernel.audit import staff_context
 from trygg.kernel.errors import DomainError
 from trygg.kernel.forms import apply_problems
@@ -29,6 +38,7 @@ from trygg.privacy.models import (
     HoldState,
     LegalHold,
     Processing,
+    RecipientNotice,
     RequestChannel,
     RequestKind,
     RetentionRun,
@@ -287,6 +297,28 @@ class CompleteForm(forms.Form):
     )
 
 
+def _notice_line(notice: RecipientNotice) -> str:
+    """One recipient's notice as staff read it: whether, when and where it was told, or why
+    it could not be."""
+    values = {
+        "recipient": notice.recipient_name,
+        "address": notice.address,
+        "state": notice.get_state_display(),
+        "reason": notice.get_reason_display(),
+        "sent": timezone.localtime(notice.sent_at).strftime("%Y-%m-%d %H:%M")
+        if notice.sent_at
+        else "",
+        "error": notice.message.error if notice.message else "",
+    }
+    if notice.state == rules.NoticeState.SENT:
+        return _("%(recipient)s: sent to %(address)s on %(sent)s") % values
+    if notice.state == rules.NoticeState.NOT_POSSIBLE:
+        return _("%(recipient)s: not possible. %(reason)s") % values
+    if notice.state == rules.NoticeState.FAILED:
+        return _("%(recipient)s: not delivered to %(address)s (%(error)s)") % values
+    return _("%(recipient)s: %(state)s, to %(address)s") % values
+
+
 @admin.register(SubjectRequest)
 class SubjectRequestAdmin(AuditedReadAdmin):
     """The queue of data subject requests: what is due and overdue first; each step on its
@@ -310,8 +342,18 @@ class SubjectRequestAdmin(AuditedReadAdmin):
     exclude = ("export",)
     readonly_fields = [
         f.name for f in SubjectRequest._meta.fields if f.name not in ("export", "id")
-    ] + ["export_summary"]
+    ] + ["export_summary", "recipient_notices"]
     change_form_template = "admin/privacy/subjectrequest/change_form.html"
+
+    @admin.display(description=gettext_lazy("notices to the recipients (Art. 19)"))
+    def recipient_notices(self, obj: SubjectRequest) -> SafeString | str:
+        found = list(obj.notices.select_related("message"))
+        if not found:
+            return "-"
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join("", "<li>{}</li>", ((_notice_line(n),) for n in found)),
+        )
 
     @admin.display(description=gettext_lazy("deadline"))
     def urgency(self, obj: SubjectRequest) -> str:
@@ -452,3 +494,22 @@ class SubjectRequestAdmin(AuditedReadAdmin):
             steps = [s for s, to in targets.items() if to in allowed]
         context["steps"] = steps
         return super().render_change_form(request, context, *args, **kwargs)
+
+
+work_queue_register(
+    WorkQueue(
+        gettext_lazy("Data subject requests: identity to verify"),
+        "privacy.change_subjectrequest",
+        SubjectRequest,
+        {"state__exact": rules.RequestState.RECEIVED.value},
+    )
+)
+work_queue_register(
+    WorkQueue(
+        gettext_lazy("Data subject requests being handled"),
+        "privacy.change_subjectrequest",
+        SubjectRequest,
+        {"state__in": [rules.RequestState.VERIFIED.value, rules.RequestState.EXTENDED.value]},
+        {"state__in": f"{rules.RequestState.VERIFIED.value},{rules.RequestState.EXTENDED.value}"},
+    )
+)

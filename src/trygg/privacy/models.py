@@ -171,6 +171,7 @@ class SubjectRequest(models.Model):
         null=True,
         blank=True,
         related_name="subject_requests",
+        verbose_name=_("party"),
     )
     subject_ref = models.CharField(_("customer number"), max_length=12)
     kind = models.CharField(_("kind"), max_length=16, choices=RequestKind.choices)
@@ -227,6 +228,83 @@ class SubjectRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in rules.OPEN_REQUEST_STATES
+
+
+class NoticeState(models.TextChoices):
+    QUEUED = rules.NoticeState.QUEUED, _("Being sent")
+    SENT = rules.NoticeState.SENT, _("Sent")
+    FAILED = rules.NoticeState.FAILED, _("Could not be delivered")
+    NOT_POSSIBLE = rules.NoticeState.NOT_POSSIBLE, _("Not possible")
+
+
+class NoticeReason(models.TextChoices):
+    CATEGORY = (
+        rules.NoticeReason.CATEGORY,
+        _("A category of recipients, not one recipient: there is no one address to tell."),
+    )
+    NO_ADDRESS = rules.NoticeReason.NO_ADDRESS, _("No notice address is set for this recipient.")
+
+
+class RecipientNotice(models.Model):
+    """The notice of a rectification to one recipient of the corrected data (GDPR Art. 19),
+    written with the answer: its e-mail queued in the outbox (``message``) and settled as the
+    outbox sends it, or not possible, and why. Changes state only through
+    ``privacy.notices`` and ``rules.NOTICE_TRANSITIONS``."""
+
+    request = models.ForeignKey(SubjectRequest, on_delete=models.CASCADE, related_name="notices")
+    recipient_key = models.CharField(_("recipient"), max_length=40)
+    recipient = models.CharField(_("recipient's name"), max_length=200)
+    address = models.EmailField(_("notice address"), blank=True)
+    fields = models.JSONField(_("corrected fields told"), default=list)
+    state = models.CharField(_("state"), max_length=12, choices=NoticeState.choices)
+    reason = models.CharField(
+        _("why not possible"), max_length=12, choices=NoticeReason.choices, blank=True
+    )
+    message = models.OneToOneField(
+        "contact.OutboxMessage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notice",
+        verbose_name=_("e-mail"),
+    )
+    created_at = models.DateTimeField(_("written"))
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notice to a recipient")
+        verbose_name_plural = _("notices to recipients")
+        ordering = ["request", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="recipient_notice_state_valid",
+                condition=Q(state__in=[s.value for s in rules.NoticeState]),
+            ),
+            models.CheckConstraint(
+                name="recipient_notice_not_possible_with_reason",
+                condition=Q(state="not-possible", address="") & ~Q(reason="")
+                | ~Q(state="not-possible") & ~Q(address="") & Q(reason=""),
+            ),
+            models.CheckConstraint(
+                name="recipient_notice_sent_with_when",
+                condition=Q(state="sent", sent_at__isnull=False)
+                | ~Q(state="sent") & Q(sent_at__isnull=True),
+            ),
+            models.UniqueConstraint(
+                fields=["request", "recipient_key"], name="recipient_notice_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_name} ({self.get_state_display()})"
+
+    @property
+    def recipient_name(self) -> str:
+        """The recipient's name in the active language (the register's), else as written."""
+        from trygg.privacy.register import RECIPIENTS
+
+        found = RECIPIENTS.get(self.recipient_key)
+        return str(found) if found is not None else self.recipient
 
 
 class DatabaseMark(models.Model):

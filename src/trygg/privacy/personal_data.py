@@ -60,6 +60,18 @@ MAP = (
         other=("kind", "channel", "state"),
     ),
     model_map(
+        "privacy.RecipientNotice",
+        P.PRIVACY_RIGHTS,
+        {
+            "request": C.ACTIVITY,
+            "fields": C.ACTIVITY,  # which fields were corrected; the values go in the e-mail
+            "message": C.ACTIVITY,
+            "created_at": C.ACTIVITY,
+            "sent_at": C.ACTIVITY,
+        },
+        other=("recipient_key", "recipient", "address", "state", "reason"),
+    ),
+    model_map(
         "privacy.BlockedRequest",
         P.INTRUSION,
         {"ip": C.ONLINE, "user_agent": C.ONLINE, "blocked_at": C.ONLINE},
@@ -67,11 +79,23 @@ MAP = (
     ),
 )
 
-RETENTION = (Purge("blocked-request", "privacy.BlockedRequest", "blocked_at"),)
+RETENTION = (
+    Purge("blocked-request", "privacy.BlockedRequest", "blocked_at"),
+    # A rectification notice's e-mail carries the corrected values: once sent (or given up),
+    # its text goes after 30 days; the notice itself, who was told and when, stays.
+    Purge(
+        "notice-text",
+        "contact.OutboxMessage",
+        "created_at",
+        when={"notice__isnull": False, "state__in": ("sent", "failed", "stopped")},
+        clear=("subject", "body"),
+    ),
+)
 
 # An erasure leaves the records of the person's requests and of holds on their data: they show
 # that the request was answered and why data was kept (GDPR Art. 5(2), 17(3)(e)).
 KEEP = (
     Keep("privacy-rights", "privacy.SubjectRequest"),
     Keep("privacy-rights", "privacy.LegalHold"),
+    Keep("privacy-rights", "privacy.RecipientNotice"),
 )

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +25,31 @@ from trygg.privacy import rules
 from trygg.privacy.discovery import personal_data_modules
 
 Text = str | Promise
+
+
+# What a retention period is counted from, in the staff member's language (the pure rules in
+# ``privacy.rules`` word it in English).
+COUNTED_FROM: dict[str, Promise] = {
+    "the answer": _("the answer"),
+    "the backup was taken": _("the backup was taken"),
+    "the case was closed": _("the case was closed"),
+    "the day of the visit": _("the day of the visit"),
+    "the day of the visit (Tegeluddsvägen)": _("the day of the visit (Tegeluddsvägen)"),
+    "the decision": _("the decision"),
+    "the end of the calendar year of the record": _("the end of the calendar year of the record"),
+    "the event": _("the event"),
+    "the image was recorded": _("the image was recorded"),
+    "the image was recorded (Tegeluddsvägen)": _("the image was recorded (Tegeluddsvägen)"),
+    "the interaction": _("the interaction"),
+    "the notice was written": _("the notice was written"),
+    "the request was blocked": _("the request was blocked"),
+    "the test ended": _("the test ended"),
+    "the ticket was closed": _("the ticket was closed"),
+}
+
+
+def counted_from_text(counted_from: str) -> str:
+    return str(COUNTED_FROM.get(counted_from, counted_from))
 
 
 @dataclass(frozen=True)
@@ -40,6 +66,36 @@ class Transfer:
 
 
 @dataclass(frozen=True)
+class Recipient:
+    """A recipient of a processing's data, and where a rectification is told to it (Art. 19):
+    the e-mail of its data protection contact (``TRYGG_PRIVACY_NOTICE_ADDRESSES`` overrides it
+    by ``key``). A category of recipients has no address, ``no_address`` saying why."""
+
+    key: str
+    name: Text
+    address: str = ""
+    no_address: Text = ""
+
+    def __str__(self) -> str:
+        return str(self.name)
+
+    def notice_address(self) -> str:
+        configured: dict[str, str] = getattr(settings, "TRYGG_PRIVACY_NOTICE_ADDRESSES", {})
+        return str(configured.get(self.key, self.address)).strip()
+
+
+A_CATEGORY = _("a category of recipients, not one recipient")
+
+
+def one(key: str, name: Text, address: str) -> Recipient:
+    return Recipient(key, name, address=address)
+
+
+def category(key: str, name: Text) -> Recipient:
+    return Recipient(key, name, no_address=A_CATEGORY)
+
+
+@dataclass(frozen=True)
 class Activity:
     code: P
     name: Text
@@ -53,18 +109,23 @@ class Activity:
     controllers: tuple[Controller, ...]
     joint: bool
     processors: tuple[Text, ...] = ()
-    recipients: tuple[Text, ...] = ()
+    recipients: tuple[Recipient, ...] = ()
     transfers: tuple[Transfer, ...] = ()
     source: Text = ""
     direct_marketing: bool = False
     seed: str = ""
 
     def as_dict(self, on: dt.date | None = None) -> dict[str, Any]:
-        """The record in plain values (the active language's texts). On a date, controllers an
-        app keeps as data (the sites' controllers) replace the ones written here."""
+        """The record in plain values (the active language's texts). On a date, what an app
+        keeps as data (the sites' controllers, processors and retention) replaces the text
+        written here."""
         controllers = [{"name": str(c.name), "scope": str(c.scope)} for c in self.controllers]
+        processors = [str(p) for p in self.processors]
+        retention = str(self.retention)
         if on is not None:
             controllers = controllers_from_data(self.code, on) or controllers
+            processors = _from_data("PROCESSORS", self.code, on) or processors
+            retention = _from_data("RETENTIONS", self.code, on) or retention
         return {
             "code": str(self.code),
             "name": str(self.name),
@@ -74,19 +135,19 @@ class Activity:
             "categories": [str(c) for c in self.categories],
             "special_categories": any(c.special for c in self.categories),
             "subjects": str(self.subjects),
-            "retention": str(self.retention),
+            "retention": retention,
             "retention_rules": [
                 {
                     "code": code,
                     "period": str(rules.RULES[code].period),
-                    "counted_from": rules.RULES[code].counted_from,
+                    "counted_from": counted_from_text(rules.RULES[code].counted_from),
                     "action": str(rules.RULES[code].action),
                 }
                 for code in self.rules
             ],
             "controllers": controllers,
             "joint_controllers": self.joint,
-            "processors": [str(p) for p in self.processors],
+            "processors": processors,
             "recipients": [str(r) for r in self.recipients],
             "transfers": [
                 {
@@ -133,7 +194,33 @@ INDIA = Transfer(
     ),
 )
 IT_CONSULTANCIES = _("IT consultancies (administration, development, testing and support)")
-POLICE = _("Law-enforcement authorities on suspected crime")
+# The recipients. Fictitious addresses for the demo; production sets the real ones in
+# ``TRYGG_PRIVACY_NOTICE_ADDRESSES`` (decision 0099).
+POLICE = category("police", _("Law-enforcement authorities on suspected crime"))
+GROUP_COMPANIES = category("lf-group", _("Companies of the Länsförsäkringar group"))
+PAYEES_BANKS = category("payees-banks", _("Payees' banks, Bankgirot"))
+PARTNERS = category("partners", _("Partners we work with (reinsurers, claims partners)"))
+MEDICAL = category("medical-advisers", _("Medical advisers and claims partners"))
+BANKGIROT = one("bankgirot", _("Bankgirocentralen BGC AB"), "dataskydd@bankgirot.example.org")
+PAYERS_PSP = category("payers-psp", _("The payer's payment service provider"))
+OUR_PSP = one(
+    "lf-psp",
+    _("Länsförsäkringar's payment service provider"),
+    "dataskydd@betaltjanst.example.org",
+)
+AUDITORS = category("auditors-tax-agency", _("Auditors, the Swedish Tax Agency"))
+CLAIMS_PARTNERS = category("claims-partners", _("Partners in the claims process"))
+IT_ATTACK_AUTHORITIES = category(
+    "it-attack-authorities", _("Law-enforcement authorities investigating suspected IT attacks")
+)
+VISIT_HOST = category("visit-host", _("The host, who is told of the arrival"))
+RESCUE = category("rescue-service", _("The rescue service at an incident"))
+VISIT_AUTHORITIES = category(
+    "visit-authorities",
+    _("Authorities at a police report, preliminary investigation or supervision"),
+)
+COACH = category("employee-coach", _("The employee and their coach (random files)"))
+ISSUERS = category("issuers", _("Card, phone and document issuers"))
 CUSTOMERS = _("Customers and their representatives")
 VISITORS_AND_CALLERS = _("Visitors, callers and anyone in contact with us")
 
@@ -156,7 +243,7 @@ REGISTER: tuple[Activity, ...] = (
         rules=(),
         controllers=INSURER + BANK,
         joint=False,
-        recipients=(_("Companies of the Länsförsäkringar group"),),
+        recipients=(GROUP_COMPANIES,),
         source=_("The customer; updates from the population register (SPAR)."),
         seed="001",
     ),
@@ -204,7 +291,7 @@ REGISTER: tuple[Activity, ...] = (
         rules=("bookkeeping",),
         controllers=BANK,
         joint=False,
-        recipients=(_("Payees' banks, Bankgirot"),),
+        recipients=(PAYEES_BANKS,),
         source=_("The customer."),
         seed="000",
     ),
@@ -233,10 +320,7 @@ REGISTER: tuple[Activity, ...] = (
         rules=("application-archive",),
         controllers=INSURER,
         joint=False,
-        recipients=(
-            _("Companies of the Länsförsäkringar group"),
-            _("Partners we work with (reinsurers, claims partners)"),
-        ),
+        recipients=(GROUP_COMPANIES, PARTNERS),
         source=_("The applicant; for some insurances the employer or another party."),
         seed="001",
     ),
@@ -252,7 +336,7 @@ REGISTER: tuple[Activity, ...] = (
         rules=(),
         controllers=INSURER,
         joint=False,
-        recipients=(_("Medical advisers and claims partners"),),
+        recipients=(MEDICAL,),
         source=_("The claimant, care providers, the policy."),
         seed="001",
     ),
@@ -273,7 +357,7 @@ REGISTER: tuple[Activity, ...] = (
         rules=(),
         controllers=INSURER,
         joint=False,
-        recipients=(_("Bankgirocentralen BGC AB"),),
+        recipients=(BANKGIROT,),
         source=_("The policy and the payer."),
         seed="001",
     ),
@@ -299,11 +383,7 @@ REGISTER: tuple[Activity, ...] = (
             Controller(_("Länsförsäkringar's payment service provider")),
         ),
         joint=True,
-        recipients=(
-            _("The payer's payment service provider"),
-            _("Länsförsäkringar's payment service provider"),
-            _("Bankgirocentralen BGC AB"),
-        ),
+        recipients=(PAYERS_PSP, OUR_PSP, BANKGIROT),
         source=_("The payer."),
         seed="001",
     ),
@@ -321,7 +401,7 @@ REGISTER: tuple[Activity, ...] = (
         rules=("bookkeeping",),
         controllers=INSURER + BANK,
         joint=False,
-        recipients=(_("Auditors, the Swedish Tax Agency"),),
+        recipients=(AUDITORS,),
         source=_("Our own records."),
         seed="001",
     ),
@@ -347,8 +427,11 @@ REGISTER: tuple[Activity, ...] = (
         data=_("Requests, legal holds (who, why, when), retention reports."),
         categories=(Category.ACTIVITY, Category.IDENTITY),
         subjects=CUSTOMERS,
-        retention=_("As long as the hold, then with the data it held."),
-        rules=(),
+        retention=_(
+            "As long as the hold, then with the data it held. The text of a notice to a "
+            "recipient (the corrected values) 30 days after it was written."
+        ),
+        rules=("notice-text",),
         controllers=INSURER,
         joint=False,
         source=_("The data subject; staff."),
@@ -408,7 +491,7 @@ REGISTER: tuple[Activity, ...] = (
         rules=("test-data",),
         controllers=GROUP,
         joint=True,
-        recipients=(_("Partners in the claims process"),),
+        recipients=(CLAIMS_PARTNERS,),
         source=_("Our systems."),
         seed="002",
     ),
@@ -448,7 +531,7 @@ REGISTER: tuple[Activity, ...] = (
         rules=("access-log",),
         controllers=GROUP,
         joint=True,
-        recipients=(_("Law-enforcement authorities investigating suspected IT attacks"),),
+        recipients=(IT_ATTACK_AUTHORITIES,),
         source=_("Our systems."),
         seed="002",
     ),
@@ -472,7 +555,7 @@ REGISTER: tuple[Activity, ...] = (
         rules=("blocked-request",),
         controllers=GROUP,
         joint=True,
-        recipients=(_("Law-enforcement authorities investigating suspected IT attacks"),),
+        recipients=(IT_ATTACK_AUTHORITIES,),
         source=_("The request; security vendors' lists."),
         seed="002",
     ),
@@ -525,11 +608,7 @@ REGISTER: tuple[Activity, ...] = (
             _("Provider of the visitor system"),
             _("Provider and maintainer of the access-card system (Tegeluddsvägen)"),
         ),
-        recipients=(
-            _("The host, who is told of the arrival"),
-            _("The rescue service at an incident"),
-            _("Authorities at a police report, preliminary investigation or supervision"),
-        ),
+        recipients=(VISIT_HOST, RESCUE, VISIT_AUTHORITIES),
         source=_("The visitor."),
         seed="003",
     ),
@@ -581,7 +660,7 @@ REGISTER: tuple[Activity, ...] = (
         ),
         joint=False,
         processors=(_("Provider of the recording system"),),
-        recipients=(_("The employee and their coach (random files)"),),
+        recipients=(COACH,),
         source=_("The interaction."),
         seed="003",
     ),
@@ -636,11 +715,23 @@ REGISTER += (
         rules=("blocking-report",),
         controllers=(Controller(_("The protection-service provider")),),
         joint=False,
-        recipients=(_("Card, phone and document issuers"), POLICE),
+        recipients=(ISSUERS, POLICE),
         source=_("The customer."),
         seed="004",
     ),
 )
+
+
+def _from_data(attribute: str, code: P, on: dt.date) -> Any:
+    """What an app's ``personal_data`` module keeps as data for a processing on a date (a
+    ``PROCESSORS`` or ``RETENTIONS`` mapping: processing → function of the date)."""
+    for _label, module in personal_data_modules():
+        provider = getattr(module, attribute, {}).get(code)
+        if provider is not None:
+            found = provider(on)
+            if found:
+                return found
+    return None
 
 
 def controllers_from_data(code: P, on: dt.date) -> list[dict[str, str]]:
@@ -656,6 +747,7 @@ def controllers_from_data(code: P, on: dt.date) -> list[dict[str, str]]:
 
 
 BY_CODE = {activity.code: activity for activity in REGISTER}
+RECIPIENTS = {r.key: r for activity in REGISTER for r in activity.recipients}
 
 
 def activities() -> Sequence[Activity]:

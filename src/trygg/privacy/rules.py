@@ -128,6 +128,13 @@ RULES: Final[Mapping[str, RetentionRule]] = dict(
         ),
         _rule("application-archive", P.APPLICATION, Period(years=10), "the decision"),
         _rule("blocking-report", P.PROTECTION, Period(years=3), "the case was closed"),
+        _rule(
+            "notice-text",
+            P.PRIVACY_RIGHTS,
+            Period(days=30),
+            "the notice was written",
+            Action.ANONYMISE,
+        ),
     ]
 )
 
@@ -337,4 +344,55 @@ def check_extension(received: dt.date, today: dt.date, reason: str) -> None:
             "request.extension_late",
             "reason",
             "The extension must be decided within one month of receipt.",
+        )
+
+
+# -- notices of a rectification to the recipients (Art. 19) -------------------------------------
+#
+# A rectification is told to every recipient of the corrected fields' processings: one notice
+# per recipient, written with the answer. A recipient with a notice address gets an e-mail
+# through the outbox (queued, then sent or failed as the outbox settles it); a category of
+# recipients, or a recipient whose address is not set, cannot be told (not possible), the reason
+# kept for the person to read (decision 0099).
+
+
+class NoticeState(enum.StrEnum):
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"
+    NOT_POSSIBLE = "not-possible"
+
+
+class NoticeReason(enum.StrEnum):
+    CATEGORY = "category"  # a category of recipients, not one recipient
+    NO_ADDRESS = "no-address"  # one recipient, but no notice address is set
+
+
+NOTICE_TRANSITIONS: Final[Mapping[NoticeState, frozenset[NoticeState]]] = {
+    NoticeState.QUEUED: frozenset({NoticeState.SENT, NoticeState.FAILED}),
+    NoticeState.SENT: frozenset(),
+    NoticeState.FAILED: frozenset(),
+    NoticeState.NOT_POSSIBLE: frozenset(),
+}
+
+
+def notice_start(*, address: str, is_category: bool) -> tuple[NoticeState, str]:
+    """(state, reason) of a new notice: queued to its address, or not possible and why."""
+    if address:
+        return NoticeState.QUEUED, ""
+    if is_category:
+        return NoticeState.NOT_POSSIBLE, NoticeReason.CATEGORY
+    return NoticeState.NOT_POSSIBLE, NoticeReason.NO_ADDRESS
+
+
+def check_notice_move(now: str, to: str) -> None:
+    """Refuse a change of a notice's state that the table does not allow."""
+    allowed = {str(s) for s in NOTICE_TRANSITIONS.get(NoticeState(now), frozenset())}
+    if to not in allowed:
+        raise RuleError(
+            "notice.transition",
+            "state",
+            f"A notice cannot go from {now} to {to}.",
+            state_from=now,
+            state_to=to,
         )

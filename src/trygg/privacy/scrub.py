@@ -139,7 +139,10 @@ def _scrub_model(model: type[models.Model], fields: list[Any]) -> int:
 
 def _scrub_fields(model: type[models.Model], fields: list[Any]) -> int:
     manager = model._default_manager
-    texts = [f for f in fields if isinstance(f, models.CharField | models.TextField)]
+    # A stored file's name is text too (the copy keeps no path to a real document).
+    texts = [
+        f for f in fields if isinstance(f, models.CharField | models.TextField | models.FileField)
+    ]
     ips = [f for f in fields if isinstance(f, models.GenericIPAddressField)]
     jsons = [f for f in fields if isinstance(f, models.JSONField)]
     binaries = [f for f in fields if isinstance(f, models.BinaryField)]

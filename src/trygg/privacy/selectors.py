@@ -21,8 +21,13 @@ SALT = "trygg.privacy.export"
 
 
 def requests_of(*, ctx: AuditContext, party: Party) -> list[SubjectRequest]:
-    """The person's requests, newest first (one audited read)."""
-    found = list(SubjectRequest.objects.filter(party=party).order_by("-created_at", "-pk"))
+    """The person's requests, newest first, with the notices of their rectifications to the
+    recipients (one audited read)."""
+    found = list(
+        SubjectRequest.objects.filter(party=party)
+        .prefetch_related("notices")
+        .order_by("-created_at", "-pk")
+    )
     audit_record(
         ctx=ctx,
         action=AuditAction.READ,

@@ -32,7 +32,7 @@ from trygg.kernel.models import AuditAction
 from trygg.kernel.money import round_amount
 from trygg.parties.models import Party
 from trygg.parties.selectors import person_by_id_number
-from trygg.privacy import register, rules, subject
+from trygg.privacy import notices, rules, subject
 from trygg.privacy.discovery import data_map
 from trygg.privacy.models import (
     HoldKind,
@@ -241,9 +241,11 @@ def _apply(purge: Purge, cut: dt.date, holds: list[LegalHold], dry_run: bool) ->
     if dry_run or not count:
         return count, kept
     if purge.clear:
-        return model._default_manager.filter(pk__in=todo.values("pk")).update(
-            **{name: "" for name in purge.clear}
-        ), kept
+        # An update has no children: its own predicate (Django names the rows by key only when
+        # the predicate joins another table). Through ``pk IN (subquery)`` PostgreSQL, which
+        # cannot see how few of the old rows still have the field filled, hashed the subquery
+        # and read the whole table.
+        return todo.update(**{name: "" for name in purge.clear}), kept
     return _delete_set(model, model._default_manager.filter(pk__in=todo.values("pk"))), kept
 
 
@@ -313,8 +315,15 @@ def request_deadline(received: dt.date, *, extended: bool = False) -> dt.date:
     return rules.answer_by(received, extended=extended, is_holiday=_is_holiday)
 
 
-def _copy_terms(party_id: int, received: dt.date) -> tuple[bool, Decimal]:
-    """(free, fee) of a copy asked for on ``received``: one free copy a year (seed 001)."""
+def copy_fee() -> Decimal:
+    """What a further copy within the year costs (Art. 15(3), decision 0099)."""
+    return round_amount(Decimal(str(settings.TRYGG_PRIVACY_COPY_FEE)))
+
+
+def copy_terms(party_id: int, received: dt.date) -> tuple[bool, Decimal, dt.date | None]:
+    """(free, fee, the first day a copy is free again) of a copy asked for on ``received``:
+    one free copy a year (seed 001); a further one costs ``TRYGG_PRIVACY_COPY_FEE``
+    (Art. 15(3), decision 0099)."""
     last = (
         SubjectRequest.objects.filter(party_id=party_id, kind=RequestKind.ACCESS, free_copy=True)
         .exclude(state__in=[RequestState.REFUSED, RequestState.WITHDRAWN])
@@ -323,8 +332,9 @@ def _copy_terms(party_id: int, received: dt.date) -> tuple[bool, Decimal]:
         .first()
     )
     free = rules.copy_is_free(received, last)
-    fee = Decimal(0) if free else round_amount(Decimal(str(settings.TRYGG_PRIVACY_COPY_FEE)))
-    return free, fee
+    fee = Decimal(0) if free else copy_fee()
+    again = None if free or last is None else rules.months_after(last, rules.FREE_COPY_MONTHS)
+    return free, fee, again
 
 
 def _check_kind(kind: str, details: str) -> None:
@@ -363,7 +373,9 @@ def _new_request(
     received: dt.date,
     verified_how: str,
 ) -> SubjectRequest:
-    free, fee = _copy_terms(party.pk, received) if kind == RequestKind.ACCESS else (True, 0)
+    free, fee, _again = (
+        copy_terms(party.pk, received) if kind == RequestKind.ACCESS else (True, 0, None)
+    )
     now = clock.now()
     actor = ctx.actor_label or ctx.actor_kind
     request = SubjectRequest.objects.create(
@@ -586,16 +598,6 @@ def _field_labels() -> dict[str, str]:
     }
 
 
-def _recipients(processings: set[str]) -> list[str]:
-    found: list[str] = []
-    for code in sorted(processings):
-        activity = register.BY_CODE.get(code)  # type: ignore[call-overload]
-        for recipient in activity.recipients if activity else ():
-            if str(recipient) not in found:
-                found.append(str(recipient))
-    return found
-
-
 def subject_request_complete(
     *,
     ctx: AuditContext,
@@ -604,8 +606,9 @@ def subject_request_complete(
     corrected: Iterable[str] = (),
 ) -> SubjectRequest:
     """Answer a verified request. Access: the complete export is made and kept for the person
-    to download. Rectification: the corrected fields are named ("app.Model.field"), and the
-    recipients of their processings are recorded as notified (Art. 19). Erasure: what the law
+    to download. Rectification: the corrected fields are named ("app.Model.field"), and each
+    recipient of their processings is told, or recorded as not possible and why (Art. 19,
+    ``privacy.notices``). Erasure: what the law
     allows is erased at once, every kept part explained by its rule; a legal hold or a contract
     in force refuses the erasure and nothing changes."""
     request = SubjectRequest.objects.filter(pk=request_id).first()
@@ -643,10 +646,8 @@ def subject_request_complete(
                     )
                     % {"unknown": ", ".join(unknown) or "-"},
                 )
-            recipients = _recipients({known[n] for n in names})
             changes["outcome"] = {
                 "corrected": names,
-                "recipients_notified": recipients,
                 "notified_on": clock.today().isoformat(),
             }
         else:
@@ -657,6 +658,8 @@ def subject_request_complete(
             changes=changes,
             message=_("Only a verified request being handled can be answered."),
         )
+        if request.kind == RequestKind.RECTIFICATION:
+            notices.notices_write(ctx=ctx, request=request, fields=changes["outcome"]["corrected"])
         _audit_request(ctx, request, outcome=_outcome_summary(request))
     return request
 

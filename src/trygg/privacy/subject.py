@@ -185,7 +185,7 @@ def person_export(party_id: int, language: str) -> dict[str, Any]:
                 section.rows.append({"id": _value(key), "fields": values})
             sections.append(section.__dict__)
         info = [
-            _art15(register.BY_CODE[Processing(code)].as_dict())
+            _art15(register.BY_CODE[Processing(code)].as_dict(on=clock.today()))
             for code in sorted(processings)
             if Processing(code) in register.BY_CODE
         ]

@@ -20,12 +20,13 @@ from trygg.identity.actors import audit_context
 from trygg.identity.requests import PortalRequest
 from trygg.identity.sca import Function
 from trygg.identity.sessions import StepUpRequired, account_information_check
+from trygg.kernel import clock
 from trygg.kernel.errors import DomainError
 from trygg.kernel.forms import apply_problems
 from trygg.kernel.models import AuditChannel
 from trygg.privacy import export, selectors
 from trygg.privacy.models import RequestKind, RequestState
-from trygg.privacy.services import subject_request_ask
+from trygg.privacy.services import copy_fee, copy_terms, subject_request_ask
 
 View = Callable[..., HttpResponseBase]
 
@@ -107,8 +108,12 @@ def my_data_view(request: PortalRequest) -> HttpResponse:
         }
         for r in found
     ]
+    free, _fee, again = copy_terms(request.customer.pk, clock.today())
+    copy = {"free": free, "fee": copy_fee(), "again": again}
     status = 422 if request.method == "POST" else 200
-    return render(request, "privacy/my_data.html", {"rows": rows, "form": form}, status=status)
+    return render(
+        request, "privacy/my_data.html", {"rows": rows, "form": form, "copy": copy}, status=status
+    )
 
 
 def _kept_explained(kept: dict[str, dict[str, int]]) -> list[str]:

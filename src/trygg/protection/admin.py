@@ -23,13 +23,15 @@ from trygg.kernel.admin import (
     AuditedReadAdmin,
     IdNumberSearchMixin,
     ReadOnlyAdminMixin,
+    WorkQueue,
     admin_page,
+    work_queue_register,
 )
 from trygg.kernel.audit import audit_record, staff_context
 from trygg.kernel.errors import DomainError
 from trygg.kernel.forms import apply_problems
 from trygg.kernel.models import AuditAction
-from trygg.parties.models import Letter
+from trygg.parties.models import Letter, Party
 from trygg.protection import keytags, rules, selectors, services
 from trygg.protection.forms import refuse
 from trygg.protection.letters import registration_form_pdf, report_of, report_pdf
@@ -556,6 +558,13 @@ class CallbackAdmin(ReadOnlyAdminMixin, AuditedReadAdmin):
         )
 
 
+class CustomerSearchForm(forms.Form):
+    customer = forms.CharField(
+        label=gettext_lazy("Personal identity number, organisation number or customer number"),
+        max_length=40,
+    )
+
+
 class PaperCustomerForm(forms.Form):
     customer = forms.CharField(
         label=gettext_lazy("Identity number, organisation number or customer number"),
@@ -609,8 +618,63 @@ class ItemAdmin(IdNumberSearchMixin, ReadOnlyAdminMixin, AuditedReadAdmin):
                 self.admin_site.admin_view(self.form_view),
                 name="protection_item_form",
             ),
+            path(
+                "customer/",
+                self.admin_site.admin_view(self.customer_find_view),
+                name="protection_item_customer_find",
+            ),
+            path(
+                "customer/<id:party_id>/",
+                self.admin_site.admin_view(self.customer_view),
+                name="protection_customer",
+            ),
         ]
         return own + super().get_urls()
+
+    @staticmethod
+    def _may_see_customers(request: HttpRequest) -> None:
+        if not request.user.has_perm("protection.view_agreement"):
+            raise DjangoPermissionDenied
+
+    def customer_find_view(self, request: HttpRequest) -> HttpResponse:
+        """Customer service's search: a personal identity number (Norwegian or Swedish, as
+        typed), organisation number or customer number leads to the customer's page."""
+        self._may_see_customers(request)
+        form = CustomerSearchForm(request.GET or None)
+        if request.GET and form.is_valid():
+            try:
+                customer = selectors.customer_find(
+                    ctx=staff_context(request), text=form.cleaned_data["customer"]
+                )
+            except DomainError as error:
+                apply_problems(form, error)
+            else:
+                return HttpResponseRedirect(
+                    reverse("admin:protection_customer", args=[customer.pk])
+                )
+        return admin_page(
+            self,
+            request,
+            "admin/protection/customer_find.html",
+            _("Find a customer of the protection service"),
+            form=form,
+        )
+
+    def customer_view(self, request: HttpRequest, party_id: int) -> HttpResponse:
+        """The customer's whole engagement with the protection service on one page: registered
+        items, blocking calls and their reports, key tags and found-keys cases, ID theft cases,
+        agreements with their invoices and payments, and claims. Every read audited."""
+        self._may_see_customers(request)
+        customer = get_object_or_404(Party, pk=party_id)
+        engagement = selectors.engagement_of(ctx=staff_context(request), customer=customer)
+        return admin_page(
+            self,
+            request,
+            "admin/protection/customer.html",
+            _("Protection service: %(name)s") % {"name": customer.display_name},
+            engagement=engagement,
+            customer=customer,
+        )
 
     def form_view(self, request: HttpRequest) -> HttpResponse:
         language = request.GET.get("language", "nb")
@@ -731,6 +795,7 @@ class AgreementAdmin(IdNumberSearchMixin, ReadOnlyAdminMixin, AuditedReadAdmin):
     audit_subject_path = "customer_id"
     list_display = ("number", "customer", "product", "entity", "state", "term_start", "term_end")
     list_filter = ("state", "plan", "product")
+    change_list_template = "admin/protection/agreement/change_list.html"
     search_fields = ("=number", "=customer__id_number", "=customer__customer_number")
     id_number_search_fields = ("customer__id_number",)
     list_select_related = ("customer", "product", "entity")
@@ -1014,3 +1079,17 @@ class IdTheftCaseAdmin(IdNumberSearchMixin, ReadOnlyAdminMixin, AuditedReadAdmin
     list_select_related = ("customer",)
     readonly_fields = [f.name for f in IdTheftCase._meta.fields]
     inlines = [DisputedClaimInline, CaseStepInline]
+
+
+work_queue_register(
+    WorkQueue(
+        gettext_lazy("Customers to call back"),
+        "protection.change_callback",
+        Callback,
+        {"done_at__isnull": True},
+        {"done_at__isempty": "1"},
+    )
+)
+
+# The claims on the protection insurances have a back office of their own.
+from trygg.protection import claims_admin as claims_admin  # noqa: E402

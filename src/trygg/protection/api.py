@@ -123,7 +123,7 @@ def _agent_ctx(request: HttpRequest, username: str) -> tuple[AuditContext, int]:
         raise PermissionDenied(
             _("No agent of the blocking line with that user name."), code="agent.unknown"
         )
-    platform = getattr(request, "telephony_platform", "")
+    platform = getattr(request, "platform", "")
     return (
         AuditContext(
             actor_kind="staff",

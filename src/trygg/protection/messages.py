@@ -43,6 +43,11 @@ MESSAGES: dict[str, Promise] = {
     "reward.keys_not_in": _("The finder's reward is paid once the keys are with us or the police."),
     "dispute.transition": _("The claim cannot go from %(state_from)s to %(state_to)s."),
     "account.invalid": _("A Norwegian account number has 11 digits and a valid check digit."),
+    "protection_claim.transition": _("The claim cannot go from %(state_from)s to %(state_to)s."),
+    "document.type": _("A document must be a PDF, JPEG or PNG file."),
+    "document.empty": _("The file is empty."),
+    "document.size": _("A document can be at most %(max_mb)s MB."),
+    "document.count": _("A claim can have at most %(max)s documents."),
 }
 
 

@@ -1,8 +1,8 @@
 """The protection service's entries in the personal-data map (see ``trygg.kernel.datamap``)."""
 
 from trygg.kernel.datamap import Category as C
+from trygg.kernel.datamap import Keep, Purge, model_map
 from trygg.kernel.datamap import Processing as P
-from trygg.kernel.datamap import Purge, model_map
 
 MAP = (
     model_map(
@@ -284,6 +284,49 @@ MAP = (
             "deadline": C.ACTIVITY,
         },
     ),
+    # Claims on the insurances the provider distributes (issue 19, point 6): the claims
+    # processing, on the insurer's behalf.
+    model_map(
+        "protection.ProtectionClaim",
+        P.CLAIMS,
+        {
+            "number": C.CLAIM,
+            "agreement": C.INSURANCE,
+            "customer": C.IDENTITY,
+            "channel": C.CLAIM,
+            "incident_on": C.CLAIM,
+            "description": C.FREE_TEXT,  # the loss in the customer's words, may hold anything
+            "amount_claimed": C.CLAIM,
+            "payout_account": C.FINANCIAL,
+            "state": C.CLAIM,
+            "reported_at": C.CLAIM,
+            "reported_on": C.CLAIM,
+            "due_on": C.CLAIM,
+            "waiting_since": C.CLAIM,
+            "paused_days": C.CLAIM,
+            "information_asked": C.FREE_TEXT,
+            "amount_approved": C.FINANCIAL,
+            "rejection_reason": C.FREE_TEXT,
+            "decided_by": (C.EMPLOYEE, P.STAFF),
+            "decided_at": C.CLAIM,
+            "paid_at": C.FINANCIAL,
+            "payout_transaction_id": C.FINANCIAL,
+        },
+    ),
+    model_map(
+        "protection.ClaimDocument",
+        P.CLAIMS,
+        {
+            "claim": C.CLAIM,
+            "kind": C.CLAIM,
+            "file": C.FREE_TEXT,  # receipts, police reports, photographs: anything on paper
+            "name": C.FREE_TEXT,
+            "content_type": C.CLAIM,
+            "size": C.CLAIM,
+            "uploaded_at": C.CLAIM,
+            "by_customer": C.CLAIM,
+        },
+    ),
 )
 
 # A blocking call and its report: 3 years after the case is closed (decision 0032), with its
@@ -318,4 +361,17 @@ RETENTION = (
     Purge("blocking-report", "protection.FoundKeysCase", "closed_at", subjects=("owner",)),
     # An ID theft case with its claims and log: 3 years after it closed (decision 0032).
     Purge("blocking-report", "protection.IdTheftCase", "closed_at", subjects=("customer",)),
+)
+
+# A claim and its documents are kept like the insurer's other claims (the claims app's rule): an
+# erasure request leaves a claim being handled or awaiting its payout (a contract being
+# performed), and every claim as long as later legal claims need it (10 years, decision 0083).
+KEEP = (
+    Keep(
+        "contract",
+        "protection.ProtectionClaim",
+        when={"state__in": ["reported", "waiting", "approved"]},
+    ),
+    Keep("insurance-archive", "protection.ProtectionClaim"),
+    Keep("insurance-archive", "protection.ClaimDocument"),
 )

@@ -643,3 +643,80 @@ class StepKind(enum.StrEnum):
     POLICE_REPORT = "police_report"
     CALL = "call"
     NOTE = "note"
+
+
+# -- claims on the protection insurances (seed 004, "Skade") -------------------------------------
+#
+# "Skaden anmeldes ved at du fyller ut en skadeanmeldelse og sender den sammen med nødvendige
+# dokumenter ... Gir skaden rett til erstatning, betaler vi til det kontonummeret som er angitt i
+# skadeanmeldelsen ... Behandlingstiden for skadeanmeldelser er maksimum én måned med forbehold
+# om at det er nødvendig med komplettering av opplysninger."
+#
+# The one-month clock and its pause are the claims app's (``trygg.claims.rules.handling_due``);
+# this table is the protection claim's life: reported (the clock runs), waiting for information
+# (it stands still), approved (the payout pending), paid, or rejected.
+
+
+class ClaimState(enum.StrEnum):
+    REPORTED = "reported"
+    WAITING = "waiting"
+    APPROVED = "approved"
+    PAID = "paid"
+    REJECTED = "rejected"
+
+
+CLAIM_TRANSITIONS: Final[Mapping[ClaimState, frozenset[ClaimState]]] = {
+    ClaimState.REPORTED: frozenset({ClaimState.WAITING, ClaimState.APPROVED, ClaimState.REJECTED}),
+    # The information arrives (the clock runs again), or it never does and the claim is refused.
+    ClaimState.WAITING: frozenset({ClaimState.REPORTED, ClaimState.REJECTED}),
+    ClaimState.APPROVED: frozenset({ClaimState.PAID}),
+    ClaimState.PAID: frozenset(),
+    ClaimState.REJECTED: frozenset(),
+}
+OPEN_CLAIM_STATES: Final = frozenset({ClaimState.REPORTED, ClaimState.WAITING})
+"""Claims the handling time runs (or stands still) for."""
+
+# Documents sent with a claim: receipts, police reports, photographs, a scanned claim form.
+# Each file's first bytes must match its type, whatever its name says.
+DOCUMENT_TYPES: Final[Mapping[str, tuple[str, tuple[bytes, ...]]]] = {
+    "pdf": ("application/pdf", (b"%PDF-",)),
+    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+}
+DOCUMENT_MAX_BYTES: Final = 10 * 1024 * 1024
+DOCUMENTS_PER_CLAIM: Final = 20
+CLAIM_MAX_AMOUNT: Final = 10_000_000
+
+
+def check_document(name: str, size: int, head: bytes) -> str:
+    """A claim document's content type, if its name, size and first bytes pass: PDF, JPEG or
+    PNG, at most 10 MB, not empty."""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    kind = DOCUMENT_TYPES.get(extension)
+    if kind is None or not head.startswith(kind[1]):
+        raise RuleError(
+            "document.type",
+            "document",
+            "A document must be a PDF, JPEG or PNG file.",
+        )
+    if size <= 0:
+        raise RuleError("document.empty", "document", "The file is empty.")
+    if size > DOCUMENT_MAX_BYTES:
+        raise RuleError(
+            "document.size",
+            "document",
+            "A document can be at most 10 MB.",
+            max_mb=DOCUMENT_MAX_BYTES // (1024 * 1024),
+        )
+    return kind[0]
+
+
+def check_documents_count(count: int) -> None:
+    if count >= DOCUMENTS_PER_CLAIM:
+        raise RuleError(
+            "document.count",
+            "document",
+            "A claim can have at most 20 documents.",
+            max=DOCUMENTS_PER_CLAIM,
+        )

@@ -407,7 +407,10 @@ def _advance(agreements: QuerySet[Agreement], result: RunResult, name: str) -> N
     day. Grouped by the old end date and the term's length, so each group is one UPDATE."""
     while True:
         groups = list(
-            agreements.values_list("term_end", "plan", "product__period_months").distinct()
+            # order_by(): the model's ordering would make every row distinct
+            agreements.order_by()
+            .values_list("term_end", "plan", "product__period_months")
+            .distinct()
         )
         if not groups:
             return
@@ -509,15 +512,114 @@ def _issue_next(day: dt.date, result: RunResult) -> None:
                 end = rules.term_end(start, period)
                 entity = entity_on(start)
                 group = agreements.filter(invoiced_until=until, product__period_months=period)
+                # A period cut short by a notice's end is charged by the day, one by one; the
+                # rest (nearly all) pay the product's price, in one INSERT ... SELECT.
+                short = group.filter(end_on__lt=end)
                 rows = [
                     _NewInvoice(pk, entity.pk, *_share(price, start, end, end_on), start)
-                    for pk, price, end_on in group.values_list(
+                    for pk, price, end_on in short.values_list(
                         "pk", "product__price", "end_on"
                     ).order_by("pk")
                 ]
                 _issue(rows, kind=kind, letter=letter, on=day)
+                issued = _issue_at_price(
+                    group.exclude(end_on__lt=end),
+                    kind=kind,
+                    letter=letter,
+                    on=day,
+                    period=(start, end),
+                    entity_id=entity.pk,
+                )
                 group.update(invoiced_until=end)  # the same rows, still in this transaction
-                result.add(name, len(rows))
+                result.add(name, len(rows) + issued)
+
+
+NEW_KIDS = "protection_new_kid"
+
+
+def _issue_at_price(
+    agreements: QuerySet[Agreement],
+    *,
+    kind: InvoiceKind,
+    letter: LetterKind,
+    on: dt.date,
+    period: tuple[dt.date, dt.date],
+    entity_id: int,
+) -> int:
+    """An invoice at the product's price for each of ``agreements`` for ``period``, due on its
+    first day, and its letter: numbers reserved in one step, their KIDs made by
+    :func:`kid_for` and staged (``COPY`` on PostgreSQL), the invoices and letters each one
+    INSERT ... SELECT."""
+    count = agreements.count()
+    if not count:
+        return 0
+    numbers = _numbers(count)
+    start, end = period
+    action_on = (
+        start + dt.timedelta(days=rules.OFFER_OPEN_DAYS)
+        if kind == InvoiceKind.OFFER
+        else _action_after(start)
+    )
+    postgresql = connection.vendor == "postgresql"
+    selected, params = (
+        agreements.order_by()
+        .annotate(new_id=F("pk"), new_price=F("product__price"))
+        .values_list("new_id", "new_price")
+        .query.sql_with_params()
+    )
+    date = connection.ops.adapt_datefield_value
+    invoice, letters = Invoice._meta.db_table, AgreementLetter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {NEW_KIDS}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {NEW_KIDS} (number bigint NOT NULL, kid varchar(25) "
+            f"NOT NULL){' ON COMMIT DROP' if postgresql else ''}"
+        )
+        kids = [(number, kid_for(number)) for number in numbers]
+        if postgresql:
+            with (
+                connection.connection.cursor() as copying,
+                copying.copy(f"COPY {NEW_KIDS} (number, kid) FROM STDIN") as copy,
+            ):
+                copy.write("".join(f"{number}\t{kid}\n" for number, kid in kids))
+        else:
+            cursor.executemany(f"INSERT INTO {NEW_KIDS} (number, kid) VALUES (%s, %s)", kids)  # noqa: S608
+        cursor.execute(
+            f"INSERT INTO {invoice} (number, agreement_id, entity_id, kind, state, kid, amount, "  # noqa: S608
+            "currency, period_start, period_end, issued_on, original_due_on, due_on, due_moves, "
+            "reminders, action_on) "
+            "SELECT k.number, g.id, %s, %s, %s, k.kid, g.price, 'NOK', %s, %s, %s, %s, %s, 0, 0, "
+            f"%s FROM (SELECT a.new_id AS id, a.new_price AS price, "
+            "row_number() OVER (ORDER BY a.new_id) AS n "
+            f"FROM ({selected}) a) g JOIN {NEW_KIDS} k ON k.number = g.n + %s",
+            [
+                entity_id,
+                str(kind),
+                str(InvoiceState.OPEN),
+                date(start),
+                date(end),
+                date(on),
+                date(start),
+                date(start),
+                date(action_on),
+                *params,
+                numbers.start - 1,
+            ],
+        )
+        if cursor.rowcount != count:  # the agreements changed meanwhile: nothing is kept
+            raise ValidationFailed(
+                code="run.changed",
+                field="day",
+                message=_("The agreements changed during the run: run it again."),
+            )
+        cursor.execute(
+            f"INSERT INTO {letters} (agreement_id, invoice_id, entity_id, kind, seq, sent_on) "  # noqa: S608
+            f"SELECT agreement_id, id, entity_id, %s, 0, %s FROM {invoice} "
+            "WHERE number >= %s AND number < %s",
+            [str(letter), date(on), numbers.start, numbers.stop],
+        )
+        cursor.execute(f"DROP TABLE {NEW_KIDS}")
+    return count
 
 
 def _share(

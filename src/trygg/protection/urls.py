@@ -30,4 +30,11 @@ urlpatterns = [
         views.protection_invoice_move_view,
         name="protection_invoice_move",
     ),
+    path("protection/claims/new/", views.protection_claim_new_view, name="protection_claim_new"),
+    path("protection/claims/<str:number>/", views.protection_claim_view, name="protection_claim"),
+    path(
+        "protection/claims/<str:number>/documents/<id:document_id>/",
+        views.protection_claim_document_view,
+        name="protection_claim_document",
+    ),
 ]

@@ -8,8 +8,9 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpResponse, HttpResponseBase
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,12 +20,21 @@ from trygg.identity.portal import current_customer, customer_required
 from trygg.identity.requests import PortalRequest
 from trygg.kernel.audit import audit_read_batch
 from trygg.kernel.errors import DomainError
+from trygg.kernel.forms import portal_confirmation
 from trygg.kernel.models import AuditChannel
 from trygg.parties.selectors import accessible_parties
-from trygg.protection import selectors, services, subscriptions
+from trygg.protection import claims, selectors, services, subscriptions
 from trygg.protection.forms import refuse
 from trygg.protection.letters import registration_form_pdf, report_of, report_pdf
-from trygg.protection.models import BlockingCall, CallState, DocumentKind, ItemKind
+from trygg.protection.models import (
+    Agreement,
+    BlockingCall,
+    CallState,
+    ClaimDocumentKind,
+    ClaimState,
+    DocumentKind,
+    ItemKind,
+)
 from trygg.protection.report_letters import report_letters
 from trygg.protection.services import ItemInput
 
@@ -105,22 +115,24 @@ def protection_view(request: PortalRequest) -> HttpResponseBase:
             messages.success(request, _("%(item)s is registered.") % {"item": item})
             return redirect("web:protection")
     with audit_read_batch():
-        items = selectors.items_of(ctx=ctx, customer=me)
-        calls = selectors.calls_of(ctx=ctx, customer=me)
-        agreements = selectors.agreements_of(ctx=ctx, customer=me)
-        id_theft_cases = selectors.id_theft_cases_of(ctx=ctx, customer=me)
-        letters = report_letters(ctx=ctx, customer=me) if calls else {}
-    for call in calls:
+        engagement = selectors.engagement_of(ctx=ctx, customer=me)
+        letters = report_letters(ctx=ctx, customer=me) if engagement.calls else {}
+    for call in engagement.calls:
         call.report_letter = letters.get(call.number)  # type: ignore[attr-defined]
     return render(
         request,
         "protection/protection.html",
         {
             "form": form,
-            "items": items,
-            "calls": calls,
-            "agreements": agreements,
-            "id_theft_cases": id_theft_cases,
+            "items": engagement.items,
+            "calls": engagement.calls,
+            "agreements": engagement.agreements,
+            "id_theft_cases": engagement.id_theft_cases,
+            "key_tags": engagement.key_tags,
+            "found_cases": engagement.found_cases,
+            "payments": engagement.payments,
+            "claims": engagement.claims,
+            "can_claim": any(a.product.kind == "insurance" for a in engagement.agreements),
             "due_form": DueDateForm(),
         },
         status=422 if form.errors else 200,
@@ -198,23 +210,46 @@ class DueDateForm(forms.Form):
     )
 
 
+def _cancel_consequence(agreement: Agreement) -> str:
+    return _(
+        "Agreement %(number)s (%(product)s) will end on %(end)s, as early as the notice allows. "
+        "Invoices for periods after that day are cancelled, and no renewal offer is sent."
+    ) % {
+        "number": agreement.number,
+        "product": agreement.product.name,
+        "end": agreement.end_on.isoformat() if agreement.end_on else "",
+    }
+
+
 @require_POST
 @customer_required(service_page=True)
 def protection_agreement_cancel_view(request: PortalRequest, agreement_id: int) -> HttpResponseBase:
-    """The customer cancels an agreement: it ends as early as the notice allows."""
+    """The customer cancels an agreement: it ends as early as the notice allows. The first POST
+    shows the day it ends; the confirmation cancels it."""
     me = current_customer(request)
     try:
-        agreement = subscriptions.agreement_cancel(
-            ctx=audit_context(request, AuditChannel.WEB), agreement_id=agreement_id, customer=me
+        agreement, preview = portal_confirmation(
+            request,
+            action=lambda: subscriptions.agreement_cancel(
+                ctx=audit_context(request, AuditChannel.WEB),
+                agreement_id=agreement_id,
+                customer=me,
+            ),
+            consequence=_cancel_consequence,
+            title=_("Cancel the agreement"),
+            confirm_label=_("Cancel the agreement"),
+            back=reverse("web:protection"),
         )
     except DomainError as error:
         messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _("Cancelled: the agreement ends on %(end)s.")
-            % {"end": agreement.end_on.isoformat() if agreement.end_on else ""},
-        )
+        return redirect("web:protection")
+    if preview is not None:
+        return preview
+    messages.success(
+        request,
+        _("Cancelled: the agreement ends on %(end)s.")
+        % {"end": agreement.end_on.isoformat() if agreement.end_on else ""},
+    )
     return redirect("web:protection")
 
 
@@ -271,8 +306,188 @@ def protection_form_view(request: PortalRequest) -> HttpResponseBase:
     return response
 
 
+# -- claims on the protection insurances ----------------------------------------------------------
+
+
+class DocumentForm(forms.Form):
+    document_kind = forms.ChoiceField(
+        label=gettext_lazy("Kind of document"), choices=ClaimDocumentKind.choices
+    )
+    document = forms.FileField(
+        label=gettext_lazy("Document"),
+        help_text=gettext_lazy("A PDF, JPEG or PNG file of at most 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+
+
+class ClaimForm(forms.Form):
+    """The claim form ("skadeanmeldelse"), on Mine sider and as staff type in a paper one."""
+
+    agreement = forms.ChoiceField(label=gettext_lazy("Insurance"), choices=())
+    incident_on = forms.DateField(
+        label=gettext_lazy("Date of the loss"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    description = forms.CharField(
+        label=gettext_lazy("What happened"),
+        max_length=claims.DESCRIPTION_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    amount_claimed = forms.CharField(
+        label=gettext_lazy("Amount claimed (NOK)"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    payout_account = forms.CharField(
+        label=gettext_lazy("Account number for the payout"),
+        max_length=20,
+        help_text=gettext_lazy(
+            "A Norwegian account number, 11 digits. We pay to this account: check that it is right."
+        ),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    document_kind = forms.ChoiceField(
+        label=gettext_lazy("Kind of document"), choices=ClaimDocumentKind.choices, required=False
+    )
+    document = forms.FileField(
+        label=gettext_lazy("Document"),
+        required=False,
+        help_text=gettext_lazy(
+            "A PDF, JPEG or PNG file of at most 10 MB: a receipt, a police report ... You can "
+            "send more documents once the claim is reported."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+
+    def __init__(self, *args: Any, agreements: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agreement"].choices = [  # type: ignore[attr-defined]
+            (a.number, f"{a.product.name} ({a.number})") for a in agreements
+        ]
+
+    def claim(self) -> claims.ClaimInput:
+        data = self.cleaned_data
+        return claims.ClaimInput(
+            agreement=data["agreement"],
+            incident_on=data["incident_on"],
+            description=data["description"],
+            amount_claimed=data["amount_claimed"],
+            payout_account=data["payout_account"],
+        )
+
+    def documents(self) -> list[tuple[str, Any]]:
+        upload = self.cleaned_data.get("document")
+        if not upload:
+            return []
+        return [(self.cleaned_data.get("document_kind") or ClaimDocumentKind.OTHER, upload)]
+
+
+@require_http_methods(["GET", "POST"])
+@customer_required(service_page=True)
+def protection_claim_new_view(request: PortalRequest) -> HttpResponseBase:
+    """Report a loss on one of the customer's insurances, with a first document."""
+    me = current_customer(request)
+    ctx = audit_context(request, AuditChannel.WEB)
+    form = ClaimForm(
+        request.POST or None,
+        request.FILES or None,
+        agreements=selectors.insurance_agreements_of(ctx=ctx, customer=me),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            claim = claims.claim_report(
+                ctx=ctx,
+                customer=me,
+                data=form.claim(),
+                documents=form.documents(),
+            )
+        except DomainError as error:
+            refuse(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Claim %(number)s is reported. We decide it by %(due)s at the latest, unless "
+                    "we need more information from you."
+                )
+                % {"number": claim.number, "due": claim.due_on.isoformat()},
+            )
+            return redirect("web:protection_claim", number=claim.number)
+    return render(
+        request,
+        "protection/claim_new.html",
+        {"form": form},
+        status=422 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@customer_required(service_page=True)
+def protection_claim_view(request: PortalRequest, number: str) -> HttpResponseBase:
+    """One of the customer's claims: where it stands, what we asked for, its documents; a
+    document sent here while we wait for information lets the handling time run again."""
+    me = current_customer(request)
+    ctx = audit_context(request, AuditChannel.WEB)
+    try:
+        claim = selectors.claim_read(ctx=ctx, number=number, customer=me)
+    except DomainError:
+        raise Http404 from None
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            claims.document_add(
+                ctx=ctx,
+                claim_id=claim.pk,
+                kind=form.cleaned_data["document_kind"],
+                upload=form.cleaned_data["document"],
+                customer=me,
+            )
+        except DomainError as error:
+            refuse(form, error)
+        else:
+            messages.success(request, _("Thank you: the document is received."))
+            return redirect("web:protection_claim", number=claim.number)
+    return render(
+        request,
+        "protection/claim.html",
+        {
+            "claim": claim,
+            "documents": list(claim.documents.all()),
+            "form": form,
+            "open": claim.state not in (ClaimState.PAID, ClaimState.REJECTED),
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@require_GET
+@customer_required(service_page=True)
+def protection_claim_document_view(
+    request: PortalRequest, number: str, document_id: int
+) -> HttpResponseBase:
+    me = current_customer(request)
+    ctx = audit_context(request, AuditChannel.WEB)
+    try:
+        claim = selectors.claim_read(ctx=ctx, number=number, customer=me)
+        document = selectors.claim_document_read(ctx=ctx, claim=claim, document_id=document_id)
+    except DomainError:
+        raise Http404 from None
+    return document_response(document)
+
+
+def document_response(document: Any) -> FileResponse:
+    """A claim document as a download, with the type it was checked to be."""
+    response = FileResponse(
+        document.file.open("rb"), content_type=document.content_type, filename=document.name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 __all__ = [
     "protection_agreement_cancel_view",
+    "protection_claim_document_view",
+    "protection_claim_new_view",
+    "protection_claim_view",
     "protection_form_view",
     "protection_invoice_move_view",
     "protection_item_remove_view",

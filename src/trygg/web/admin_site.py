@@ -55,4 +55,12 @@ class TryggAdminSite(OTPAdminSite):  # type: ignore[misc]
     site_title = _("trygg back office")
     index_title = _("Back office")
     login_template = "admin/trygg_login.html"
+    index_template = "admin/trygg_index.html"
     login_form = StaffLoginForm
+
+    def index(self, request: Any, extra_context: dict[str, Any] | None = None) -> Any:
+        """The first page opens on the work waiting for the user's roles."""
+        from trygg.kernel.admin import work_queues_for  # a model module: not before apps load
+
+        queues = work_queues_for(request.user)
+        return super().index(request, {**(extra_context or {}), "work_queues": queues})

@@ -21,6 +21,7 @@ from stdnum import isin
 
 from trygg.banking.models import Account, AccountKind, Holding, HoldingKind
 from trygg.banking.services import account_open, holding_record, incoming_payment_book
+from trygg.banking.trading import instrument_price_record
 from trygg.identity.models import (
     LoginChannel,
     LoginEvent,
@@ -35,7 +36,9 @@ from trygg.identity.services import pin_credential_set
 from trygg.identity.tokens import token_dispatch, token_hand_over, token_order
 from trygg.kernel import clock, idnumbers
 from trygg.kernel.audit import AuditContext
+from trygg.kernel.bankdays import calendar_for
 from trygg.kernel.models import AuditChannel
+from trygg.kernel.money import at_scale
 from trygg.parties.models import Party, PartyKind, SoleTrader
 from trygg.parties.selectors import person_by_id_number
 from trygg.parties.services import ContactInput, person_register, sole_trader_firm_register
@@ -167,6 +170,15 @@ def _demo_holdings(party: Party) -> None:
         )
     holding_record(
         party=party,
+        kind=HoldingKind.SHARE,
+        name="Ericsson B",
+        identifier="SE0000108656",
+        units=Decimal(40),
+        price=Decimal("74.50"),
+        valued_on=valued,
+    )
+    holding_record(
+        party=party,
         kind=HoldingKind.PENSION,
         name="Trygg Traditionell Pension",
         identifier=f"P{party.customer_number}",
@@ -174,6 +186,33 @@ def _demo_holdings(party: Party) -> None:
         price=Decimal("284310.55"),
         valued_on=valued,
     )
+
+
+# The demo's market: shares with a month of closing prices, each wandering a few per cent.
+_MARKET = (
+    ("SE0000108656", "Ericsson B", "74.50"),
+    ("SE0000115446", "Volvo B", "268.40"),
+    ("SE0000106205", "H & M B", "171.85"),
+    ("SE0015811963", "Investor B", "301.20"),
+)
+
+
+def _demo_market() -> None:
+    """A month of closing prices (bank days) up to today for the demo's shares."""
+    today = clock.today()
+    days: list[dt.date] = []
+    day = today
+    bank_days = calendar_for("SE")
+    while len(days) < 22:
+        if bank_days.is_bank_day(day):
+            days.append(day)
+        day -= dt.timedelta(days=1)
+    for number, (code, name, last) in enumerate(_MARKET):
+        for back, on in enumerate(days):
+            # A fixed wiggle (no randomness): the same demo on every run.
+            step = Decimal(((back * 7 + number * 3) % 11) - 5) / Decimal(400)
+            price = at_scale(Decimal(last) * (1 + step), 2)
+            instrument_price_record(isin=code, name=name, kind="share", on=on, price=price)
 
 
 def _demo_two_factor_login(party: Party, *, days_ago: int) -> None:
@@ -213,6 +252,7 @@ def load_demo() -> tuple[list[DemoCustomer], list[DemoStaff], list[DemoToken]]:
     customers: list[DemoCustomer] = []
     tokens: list[DemoToken] = []
     with transaction.atomic():
+        _demo_market()
         for index, (born, serial, country, pin, must_change, note) in enumerate(_CUSTOMERS):
             if country == "SE":
                 number = idnumbers.generate_swedish_personal(born, serial)

@@ -1,7 +1,7 @@
 """Demo data of contact and premises, through the services and idempotently: a recorded call
 for quality and a threat reported to the police, a satisfaction survey sent to the first
 customer (its link printed by the development e-mail backend), a support ticket, and two
-visitors signed in today at the reception of Telegrafgatan."""
+visitors signed in today at the reception of Telegrafgatan, each with a visitor card."""
 
 from __future__ import annotations
 
@@ -16,8 +16,11 @@ from trygg.kernel import clock
 from trygg.kernel.audit import AuditContext
 from trygg.parties.models import Party
 
+DEMO_SITE = "telegrafgatan"
+DEMO_CARDS = ("B-101", "B-102")
 
-def _wav(seconds: float = 1.0, rate: int = 8000) -> bytes:
+
+def silent_wav(seconds: float = 1.0, rate: int = 8000) -> bytes:
     """A silent mono 8 kHz 16-bit WAV file: a stand-in for the recording system's audio."""
     frames = int(seconds * rate)
     data = b"\x00\x00" * frames
@@ -54,7 +57,7 @@ def load_demo_contact(
             services.interaction_store(
                 ctx=ctx,
                 interaction_id=interaction.pk,
-                content=io.BytesIO(_wav()),
+                content=io.BytesIO(silent_wav()),
                 content_type="audio/wav",
             )
             if purpose == "threat":
@@ -80,10 +83,14 @@ def load_demo_contact(
         services.ticket_open(
             ctx=ctx, problem="The BankID app does not open from the portal.", party=customer
         )
-    site = Site.objects.filter(code="telegrafgatan").first()
+    site = Site.objects.filter(code=DEMO_SITE).first()
     if site is not None and not Visit.objects.filter(site=site, visited_on=clock.today()).exists():
-        for name, company in (("Karin Konsult", "Konsultbolaget AB"), ("Erik Elektriker", "")):
-            services.visit_sign_in(
+        for (name, company), card in zip(
+            (("Karin Konsult", "Konsultbolaget AB"), ("Erik Elektriker", "")),
+            DEMO_CARDS,
+            strict=True,
+        ):
+            visit = services.visit_sign_in(
                 ctx=ctx,
                 site_id=site.pk,
                 name=name,
@@ -91,4 +98,6 @@ def load_demo_contact(
                 company=company,
                 host=agent,
             )
+            # The card system reports these cards' passages (trygg run's card system).
+            services.visit_card_issue(ctx=ctx, visit_id=visit.pk, card=card)
     services.outbox_send()

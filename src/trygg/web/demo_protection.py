@@ -5,7 +5,8 @@ two disputed claims, a completed
 blocking call for a lost wallet, its blocks answered by the issuer simulator, and agreements:
 a monthly SperreService and a card insurance (as the insurer's tied agent) started 40 days ago,
 the days since played through the daily run, the invoices paid by an OCR giro file that the
-payment partner's simulator writes to ``var/nets/`` and trygg reads."""
+payment partner's simulator writes to ``var/nets/`` and trygg reads; two claims on the card
+insurance, one paid after the police report was asked for, one still being handled."""
 
 from __future__ import annotations
 
@@ -14,12 +15,13 @@ import threading
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from trygg.identity.passwords import has_password, password_credential_set
 from trygg.kernel import clock
 from trygg.kernel.audit import AuditContext
 from trygg.parties.models import Party
-from trygg.protection import idtheft, keytags, services, subscriptions
+from trygg.protection import claims, idtheft, keytags, services, subscriptions
 from trygg.protection.dispatch import block_attempt
 from trygg.protection.models import (
     Agreement,
@@ -28,6 +30,7 @@ from trygg.protection.models import (
     Invoice,
     Item,
     KeyTag,
+    ProtectionClaim,
 )
 from trygg.protection.payments import ocr_import
 from trygg.protection.services import ItemInput, ReportAnswers
@@ -43,6 +46,7 @@ def load_demo_protection(ctx: AuditContext, customer: Party, *, agent_username: 
     if not has_password(customer):
         password_credential_set(ctx=ctx, party=customer, password=DEMO_PASSWORD)
     _agreements(ctx, customer)
+    _claims(ctx, customer, agent_username=agent_username)
     _key_tag(ctx, customer)
     _id_theft(ctx, customer)
     if not Item.objects.filter(customer=customer).exists():
@@ -135,6 +139,64 @@ def _pay(ctx: AuditContext, customer: Party, *, paid_on: dt.date, nets_date: dt.
     )
     with clock.business_date(nets_date):
         ocr_import(ctx=ctx, text=path.read_text(), name=path.name)
+
+
+# A one-page PDF, as a scanned receipt would be (the demo's documents go to the default storage,
+# var/documents/).
+_DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def _claims(ctx: AuditContext, customer: Party, *, agent_username: str) -> None:
+    """Two claims on the card insurance, reported on Mine sider with a receipt: one where the
+    police report was asked for (the clock stood still 4 days), then approved and paid to the
+    account in the claim; one still being handled, due within the week."""
+    if ProtectionClaim.objects.filter(customer=customer).exists():
+        return
+    insurance = Agreement.objects.filter(customer=customer, product__code="kortforsikring").first()
+    if insurance is None:
+        return
+    handler = get_user_model().objects.filter(username=agent_username).first()
+    today = clock.today()
+
+    def report(days_ago: int, text: str, amount: str) -> ProtectionClaim:
+        with clock.business_date(today - dt.timedelta(days=days_ago)):
+            return claims.claim_report(
+                ctx=ctx,
+                customer=customer,
+                data=claims.ClaimInput(
+                    agreement=insurance.number,
+                    incident_on=today - dt.timedelta(days=days_ago + 2),
+                    description=text,
+                    amount_claimed=amount,
+                    payout_account="86011117947",
+                ),
+                documents=[("receipt", SimpleUploadedFile("kvittering.pdf", _DEMO_PDF))],
+            )
+
+    paid = report(
+        20, "Kortet ble misbrukt i en nettbutikk etter at lommeboka ble stjålet.", "2450.50"
+    )
+    with clock.business_date(today - dt.timedelta(days=15)):
+        claims.claim_ask_information(
+            ctx=ctx, claim_id=paid.pk, text="Send oss politianmeldelsen, takk."
+        )
+    with clock.business_date(today - dt.timedelta(days=11)):
+        claims.document_add(
+            ctx=ctx,
+            claim_id=paid.pk,
+            kind="police_report",
+            upload=SimpleUploadedFile("politianmeldelse.pdf", _DEMO_PDF),
+            customer=customer,
+        )
+    with clock.business_date(today - dt.timedelta(days=5)):
+        claims.claim_approve(ctx=ctx, user=handler, claim_id=paid.pk, amount="2450.50")
+        claims.claim_pay(ctx=ctx, claim_id=paid.pk)
+    report(26, "Nytt bankkort måtte bestilles etter tyveri; gebyr fra banken.", "350")
 
 
 def _key_tag(ctx: AuditContext, customer: Party) -> None:

@@ -21,6 +21,7 @@ urlpatterns = [
     path("password/", password_views.password_change_view, name="password_change"),
     path("logout/", views.logout_view, name="logout"),
     path("overview/", views.overview_view, name="overview"),
+    path("letters/", views.letters_view, name="letters"),
     path("identify/", views.step_up_view, name="step_up"),
     path("profile/", views.profile_view, name="profile"),
     path("profile/<id:party_id>/", views.profile_view, name="profile_party"),

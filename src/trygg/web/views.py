@@ -26,7 +26,7 @@ from trygg.identity.sessions import (
 from trygg.kernel.audit import audit_record
 from trygg.kernel.errors import DomainError
 from trygg.kernel.models import AuditAction, AuditChannel
-from trygg.overview.selectors import customer_overview
+from trygg.overview.selectors import customer_overview, letters_inbox
 from trygg.parties.models import Party
 from trygg.parties.selectors import contact_details_read, party_for_viewer
 from trygg.parties.services import ContactInput, contact_details_update
@@ -135,6 +135,16 @@ def overview_view(request: PortalRequest) -> HttpResponse:
         ctx=audit_context(request, AuditChannel.WEB), person=current_customer(request)
     )
     return render(request, "web/overview.html", {"overview": overview})
+
+
+@require_GET
+@customer_required(function=Function.OVERVIEW)
+def letters_view(request: PortalRequest) -> HttpResponse:
+    """Every letter and document the customer has been sent, newest first."""
+    letters = letters_inbox(
+        ctx=audit_context(request, AuditChannel.WEB), person=current_customer(request)
+    )
+    return render(request, "web/letters.html", {"letters": letters})
 
 
 def _contact_initial(request: PortalRequest, party: Party) -> dict[str, str]:

@@ -82,5 +82,13 @@ def account_problem(account: BankAccount, extra_banks: Sequence[ExtraBank] = ())
     try:
         parse_account(f"{account.clearing} {account.number}", extra_banks=extra_banks)
     except AccountNumberError as error:
-        return f"bank account: {error.message}"
+        if error.code != "account.format":
+            return f"bank account: {error.message}"
+        # ``BankAccount`` keeps the number without its leading zeros, as the zero-filled field
+        # does not tell them apart; a fixed-length number may begin with one (a Nordea
+        # personkonto of a person born 2000-2009): read again as the field holds it.
+        try:
+            parse_account(f"{account.clearing} {account.number.zfill(12)}", extra_banks=extra_banks)
+        except AccountNumberError:
+            return f"bank account: {error.message}"
     return None

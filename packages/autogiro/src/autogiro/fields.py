@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
@@ -59,6 +59,21 @@ PaymentDate = date | Literal["GENAST"]
 """A payment date in a payment order: a calendar date or :data:`GENAST`."""
 
 _NOT_TEXT = re.compile("[^\x20-\x7e\xa0-\xff]")
+_TEXT_CHAR: Final = "[\x20-\x7e\xa0-\xff]"
+_DIGIT: Final = "[0-9]"
+
+# Regular expressions (as source text) for the day of a year YYYY: MMDD of every
+# month but February 29, which only leap years have (divisible by 4, and by 400
+# when divisible by 100). Year 0000 does not exist (``datetime.date`` starts at 1).
+_MONTH_DAY: Final = (
+    "(?:(?:0[13578]|1[02])(?:0[1-9]|[12][0-9]|3[01])"
+    "|(?:0[469]|11)(?:0[1-9]|[12][0-9]|30)"
+    "|02(?:0[1-9]|1[0-9]|2[0-8]))"
+)
+_LEAP_TAIL: Final = "(?:0[48]|[2468][048]|[13579][26])"
+_DATE8_PATTERN: Final = (
+    f"(?:(?!0000){_DIGIT}{{4}}{_MONTH_DAY}|{_DIGIT}{{2}}{_LEAP_TAIL}0229|{_LEAP_TAIL}000229)"
+)
 _HUNDRED = Decimal(100)
 
 
@@ -185,6 +200,16 @@ class BankAccount:
         return f"{self.clearing}-{self.number}"
 
 
+def _one_of(texts: Iterable[str], *patterns: str) -> str:
+    """A pattern matching any of ``texts`` literally, or any of ``patterns``."""
+    choices = [re.escape(text) for text in sorted(texts)] + list(patterns)
+    return "(?:" + "|".join(choices) + ")" if choices else "(?!)"
+
+
+def _optional(pattern: str, blank: str | None) -> str:
+    return pattern if blank is None else _one_of([blank], pattern)
+
+
 class Codec(ABC):
     """Turns the characters of one field into a value and back.
 
@@ -196,6 +221,13 @@ class Codec(ABC):
 
     kind: str = "A"
     """``N`` numeric, ``A`` alphanumeric, ``D`` date, as in Bankgirot's tables."""
+
+    pattern: str | None = None
+    """A regular expression (source text) that matches, of the texts of
+    printable ISO-8859-1 characters (the reader refuses any other character
+    before a field is read), exactly those :meth:`decode` accepts; None when a
+    codec cannot say. The reader checks runs of well-formed records with it
+    (see :func:`autogiro.lines.run_pattern`)."""
 
     def __init__(self, length: int) -> None:
         self.length = length
@@ -241,6 +273,7 @@ class Numeric(Codec):
         self._zeros = "0" * length
         if not optional:
             self.fast = _full_digits if keep_zeros else _digits
+        self.pattern = _optional(f"{_DIGIT}{{{length}}}", self._blank if optional else None)
 
     def decode(self, text: str) -> str | None:
         if text.isdigit() and text.isascii():
@@ -304,6 +337,9 @@ class Integer(Codec):
             if optional:
                 table[self._blank] = None
             self.fast = table.__getitem__
+            self.pattern = _one_of([text for text in table if len(text) == length])
+        elif minimum == 0 and self.maximum == 10**length - 1:
+            self.pattern = _optional(f"{_DIGIT}{{{length}}}", self._blank if optional else None)
 
     def decode(self, text: str) -> int | None:
         if text.isdigit() and text.isascii():
@@ -344,6 +380,7 @@ class Amount(Codec):
         super().__init__(length)
         self._max = 10**length
         self.fast = _amount
+        self.pattern = f"{_DIGIT}{{{length}}}"
 
     def decode(self, text: str) -> Decimal:
         return _amount(text)
@@ -377,6 +414,11 @@ class Date8(Codec):
         self._empty = empty * 8
         if not optional:
             self.fast = _date8
+            self.pattern = _DATE8_PATTERN
+        else:
+            self.pattern = _one_of(
+                ["        ", "00000000"] if zeros_are_empty else ["        "], _DATE8_PATTERN
+            )
 
     def decode(self, text: str) -> date | None:
         if self.optional and (text == "        " or (self.zeros_are_empty and text == "00000000")):
@@ -410,6 +452,12 @@ class Date6(Codec):
 
     def __init__(self) -> None:
         super().__init__(6)
+        # Years 2000-2099: those whose two digits divide by 4 are leap years.
+        self.pattern = _one_of(
+            ["      ", "000000"],
+            f"{_DIGIT}{{2}}{_MONTH_DAY}",
+            "(?:[02468][048]|[13579][26])0229",
+        )
 
     def decode(self, text: str) -> date | None:
         if text == "      " or text == "000000":
@@ -442,6 +490,9 @@ class PaymentDateCodec(Codec):
         self.optional = optional
         if not optional:
             self.fast = _payment_date8
+        self.pattern = _one_of(
+            ["GENAST  ", "        "] if optional else ["GENAST  "], _DATE8_PATTERN
+        )
 
     def decode(self, text: str) -> PaymentDate | None:
         if text == "GENAST  ":
@@ -472,6 +523,9 @@ class Timestamp(Codec):
 
     def __init__(self) -> None:
         super().__init__(12)
+        self.pattern = _one_of(
+            ["            "], f"(?:[01][0-9]|2[0-3])[0-5][0-9][0-5][0-9]{_DIGIT}{{6}}"
+        )
 
     def decode(self, text: str) -> time | None:
         if text == "            ":
@@ -511,6 +565,15 @@ class Text(Codec):
         self.label = label
         if choices is None:
             self.fast = methodcaller("rstrip", " ")
+            self.pattern = f"{_TEXT_CHAR}{{{length}}}"
+        else:
+            self.pattern = _one_of(
+                [
+                    choice.ljust(length)
+                    for choice in choices
+                    if len(choice) <= length and choice == choice.rstrip(" ")
+                ]
+            )
 
     def decode(self, text: str) -> str:
         if self.choices is None:
@@ -567,6 +630,7 @@ class Code(Codec):
         if optional:
             lookup[self.empty] = None
         self.fast = lookup.__getitem__
+        self.pattern = _one_of([code for code in lookup if len(code) == length])
 
     def decode(self, text: str) -> str | None:
         if text in self.table:
@@ -604,6 +668,7 @@ class OldStatus(Codec):
         super().__init__(1)
         self.table = frozenset(self._TABLE.values())
         self.fast = self._TABLE.__getitem__
+        self.pattern = _one_of(self._TABLE)
 
     def decode(self, text: str) -> str:
         value = self._TABLE.get(text)
@@ -633,6 +698,7 @@ class Account(Codec):
 
     def __init__(self) -> None:
         super().__init__(16)
+        self.pattern = _one_of([" " * 16], f"{_DIGIT}{{16}}")
 
     def decode(self, text: str) -> BankAccount | None:
         if text == "                " or text == "0000000000000000":
@@ -658,6 +724,7 @@ class Fixed(Codec):
     def __init__(self, value: str) -> None:
         super().__init__(len(value))
         self.value = value
+        self.pattern = re.escape(value)
 
     def decode(self, text: str) -> str:
         if text != self.value:
@@ -690,6 +757,7 @@ class Filler(Codec):
         self.fill = fill
         self._blank = " " * length
         self._fill = fill * length
+        self.pattern = re.escape(self._blank) if checked else f"{_TEXT_CHAR}{{{length}}}"
 
     def decode(self, text: str) -> None:
         if self.checked and text != self._blank:

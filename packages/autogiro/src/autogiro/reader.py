@@ -39,7 +39,7 @@ from typing import IO, Final
 from .accountnumbers import ExtraBank
 from .errors import AutogiroError, AutogiroValidationError
 from .fields import utf8_offset
-from .lines import RECORD_LENGTH, decode_line
+from .lines import RECORD_LENGTH, decode_line, run_decoder
 from .records import (
     InternetMandateOpening,
     ListOpening,
@@ -55,6 +55,7 @@ __all__ = ["iter_records", "read_bytes", "read_file", "validate"]
 _MAX_LINE: Final = 4096
 _FULL: Final = RECORD_LENGTH + 2  # a record and CR LF
 _BLOCK_LINES: Final = 2048
+_RUN_RECORDS: Final = 256  # records of a run built at once
 _PRINTABLE_ASCII: Final = bytes(range(0x20, 0x7F))
 _CONTROL = re.compile(rb"[\x00-\x1f\x7f-\x9f]")
 
@@ -242,14 +243,18 @@ class _Rest:
         return raw + self._stream.readline(limit - len(raw))
 
 
-def _texts(stream: BinaryStream, strict: bool) -> Iterator[tuple[str | None, list[AutogiroError]]]:
-    """Yield ``(text or None, errors)`` for every line of ``stream``.
+_Line = tuple[str | None, list[AutogiroError]]
+
+
+def _pieces(stream: BinaryStream, strict: bool) -> Iterator[str | _Line]:
+    """Yield the lines of ``stream``: blocks of clean lines, or one line at a time.
 
     The stream is read in blocks of whole records. A block whose every line
     is 80 printable ASCII characters and CR LF is checked at once (line ends
-    by position, all other bytes by deleting the printable ones) and split by
-    position. From the first block that is not plainly right, lines are read
-    one by one and each is checked and reported on its own.
+    by position, all other bytes by deleting the printable ones) and yielded
+    whole, as text with its line ends. From the first block that is not
+    plainly right, lines are read one by one and each is checked and yielded
+    on its own as ``(text or None, errors)``.
     """
     read = stream.read
     block_size = _FULL * _BLOCK_LINES
@@ -273,9 +278,7 @@ def _texts(stream: BinaryStream, strict: bool) -> Iterator[tuple[str | None, lis
             and view[RECORD_LENGTH + 1 :: _FULL] == b"\n" * records
             and len(view.translate(None, _PRINTABLE_ASCII)) == 2 * records
         ):
-            text = view.decode("ascii")
-            for start in range(0, whole, _FULL):
-                yield text[start : start + RECORD_LENGTH], []
+            yield view.decode("ascii")
             done += records
             pending = data[whole:]
             continue
@@ -369,73 +372,119 @@ def _blank_lines(lines: list[int]) -> Iterator[tuple[str | None, list[AutogiroEr
 
 
 def _scan(
-    stream: BinaryStream, strict: bool, check_digits: bool, extra_banks: Sequence[ExtraBank] = ()
-) -> Iterator[tuple[Record | None, list[AutogiroError]]]:
-    """Yield ``(record or None, errors)`` for every line, then final errors."""
+    stream: BinaryStream,
+    strict: bool,
+    check_digits: bool,
+    extra_banks: Sequence[ExtraBank] = (),
+    records: bool = True,
+) -> Iterator[tuple[Sequence[Record], list[AutogiroError]]]:
+    """Yield ``(records, errors)`` for every line (no record or one), then final
+    errors.
+
+    In a block of clean lines, a run of lines that the section only counts and
+    sums is confirmed by one pattern match (:meth:`StructureChecker.run`); its
+    records are built at once, without further checks, and yielded together,
+    or (``records=False``, for :func:`validate`) not built at all: such lines
+    have no errors to report. The first line the pattern does not take is read
+    on its own, as every line of a file that is not clean.
+    """
     checker = StructureChecker(check_digits=check_digits, extra_banks=extra_banks)
     line = 0
-    for text, errors in _texts(stream, strict):
-        line += 1
-        if text is None:
-            checker.damage()
-            yield None, errors
+    for piece in _pieces(stream, strict):
+        if not isinstance(piece, str):
+            line += 1
+            record, errors = _step(checker, piece[0], piece[1], line)
+            yield _NO_RECORDS if record is None else (record,), errors
             continue
-        tk = text[:2]
-        if tk == "01" or tk == "51":
-            family, family_error = detect_family(text)
-            if family_error is not None:
-                errors.append(family_error.located(line))
-            record = None
-            if family is not None:
-                record, field_errors = decode_line(_opening_class(family), text, line)
-                errors.extend(field_errors)
-            errors.extend(checker.open(family, record, line))
-            yield record, errors
-            continue
-        if checker.skipping:
-            yield None, errors
-            continue
-        cls = checker.record_class(tk, text)
-        if cls is None:
-            if checker.family is None:
-                errors.append(
-                    AutogiroError(
-                        "a file must begin with an opening record (TK01 or TK51)",
-                        line=line,
-                        column=1,
-                        field="tk",
-                        got=tk,
-                    )
-                )
-                checker.open(None, None, line)
-            else:
-                errors.append(
-                    AutogiroError(
-                        f"unknown transaction code in a {checker.family.value}",
-                        line=line,
-                        column=1,
-                        field="tk",
-                        got=tk,
-                    )
-                )
-                checker.damage()
-            yield None, errors
-            continue
-        record, field_errors = decode_line(cls, text, line)
-        if record is None:
-            checker.damage()
-            errors.extend(field_errors)
-            yield None, errors
-            continue
-        problems = checker.accept(record, line)
-        if errors:
-            errors.extend(problems)
-            yield record, errors
-        else:
-            yield record, problems
+        start, size = 0, len(piece)
+        while start < size:
+            run = checker.run(piece[start : start + 2])
+            if run is not None:
+                matched = run.pattern.match(piece, start)  # a run may be empty
+                stop = start if matched is None else matched.end()
+                if stop > start:
+                    checker.accept_run(run, piece, start, stop, _FULL)
+                    if records:
+                        decode = run_decoder(run.cls)
+                        for first in range(start, stop, _FULL * _RUN_RECORDS):
+                            last = min(stop, first + _FULL * _RUN_RECORDS)
+                            texts = [
+                                piece[at : at + RECORD_LENGTH] for at in range(first, last, _FULL)
+                            ]
+                            yield decode(texts, line + 1), _NO_ERRORS
+                            line += len(texts)
+                    else:
+                        line += (stop - start) // _FULL
+                    start = stop
+                    continue
+            line += 1
+            record, errors = _step(checker, piece[start : start + RECORD_LENGTH], [], line)
+            yield _NO_RECORDS if record is None else (record,), errors
+            start += _FULL
     final = checker.finish(line + 1)
     if final:
-        yield None, final
+        yield _NO_RECORDS, final
+
+
+_NO_ERRORS: Final[list[AutogiroError]] = []
+_NO_RECORDS: Final[tuple[Record, ...]] = ()
+
+
+def _step(
+    checker: StructureChecker, text: str | None, errors: list[AutogiroError], line: int
+) -> tuple[Record | None, list[AutogiroError]]:
+    """Read one line (``text`` None: unreadable, with ``errors``) at ``line``."""
+    if text is None:
+        checker.damage()
+        return None, errors
+    tk = text[:2]
+    if tk == "01" or tk == "51":
+        family, family_error = detect_family(text)
+        if family_error is not None:
+            errors.append(family_error.located(line))
+        record = None
+        if family is not None:
+            record, field_errors = decode_line(_opening_class(family), text, line)
+            errors.extend(field_errors)
+        errors.extend(checker.open(family, record, line))
+        return record, errors
+    if checker.skipping:
+        return None, errors
+    cls = checker.record_class(tk, text)
+    if cls is None:
+        if checker.family is None:
+            errors.append(
+                AutogiroError(
+                    "a file must begin with an opening record (TK01 or TK51)",
+                    line=line,
+                    column=1,
+                    field="tk",
+                    got=tk,
+                )
+            )
+            checker.open(None, None, line)
+        else:
+            errors.append(
+                AutogiroError(
+                    f"unknown transaction code in a {checker.family.value}",
+                    line=line,
+                    column=1,
+                    field="tk",
+                    got=tk,
+                )
+            )
+            checker.damage()
+        return None, errors
+    record, field_errors = decode_line(cls, text, line)
+    if record is None:
+        checker.damage()
+        errors.extend(field_errors)
+        return None, errors
+    problems = checker.accept(record, line)
+    if errors:
+        errors.extend(problems)
+        return record, errors
+    return record, problems
 
 
 def iter_records(
@@ -450,11 +499,10 @@ def iter_records(
     Raises :class:`AutogiroValidationError` with the problems of the first
     line that has any (or of a closing record whose totals are wrong).
     """
-    for record, errors in _scan(stream, strict, check_digits, extra_banks):
+    for records, errors in _scan(stream, strict, check_digits, extra_banks):
         if errors:
             raise AutogiroValidationError(errors)
-        if record is not None:
-            yield record
+        yield from records
 
 
 def validate(
@@ -470,7 +518,7 @@ def validate(
     Reading stops after ``max_errors`` problems when given.
     """
     found: list[AutogiroError] = []
-    for _record, errors in _scan(stream, strict, check_digits, extra_banks):
+    for _records, errors in _scan(stream, strict, check_digits, extra_banks, records=False):
         if errors:
             found.extend(errors)
             if max_errors is not None and len(found) >= max_errors:
@@ -485,11 +533,11 @@ def _read_all(
 ) -> list[Record]:
     records: list[Record] = []
     found: list[AutogiroError] = []
-    for record, errors in _scan(stream, strict, check_digits, extra_banks):
+    for read, errors in _scan(stream, strict, check_digits, extra_banks):
         if errors:
             found.extend(errors)
-        elif record is not None:
-            records.append(record)
+        else:
+            records.extend(read)
     if found:
         found.sort(key=lambda error: (error.line or 0, error.column or 0))
         raise AutogiroValidationError(found)

@@ -17,13 +17,19 @@ whose layout tells the kind of file (the *family*):
 
 The :class:`StructureChecker` consumes typed records one by one, in constant
 memory, and reports records in the wrong place and closing records whose
-counts or sums do not match the file.
+counts or sums do not match the file. For the records that a section only
+counts and sums (payments in a payment specification, a register extract) it
+also hands out a :class:`Run`: a pattern that confirms many such lines at
+once, whose count and sum :meth:`StructureChecker.accept_run` then adds as
+:meth:`StructureChecker.accept` would have added them line by line.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
-from decimal import Decimal
+from dataclasses import dataclass
+from decimal import Decimal, getcontext
 from enum import Enum
 from types import MappingProxyType
 from typing import Any, Final, cast
@@ -32,6 +38,8 @@ from . import codes
 from .accountnumbers import ExtraBank
 from .checkdigits import account_problem, bankgiro_problem, identity_problem
 from .errors import AutogiroError
+from .fields import Amount, FieldError
+from .lines import column_total, run_pattern
 from .records import (
     AllPaymentsCancelled,
     AllPaymentsMoved,
@@ -94,7 +102,14 @@ from .records import (
     Withdrawal,
 )
 
-__all__ = ["Family", "StructureChecker", "column_of", "detect_family", "family_of_opening"]
+__all__ = [
+    "Family",
+    "Run",
+    "StructureChecker",
+    "column_of",
+    "detect_family",
+    "family_of_opening",
+]
 
 
 class Family(Enum):
@@ -361,6 +376,28 @@ def family_of_opening(record: Record) -> tuple[Family | None, AutogiroError | No
     return None, None
 
 
+RUN_LINE_END: Final = "\r\n"
+"""What follows each line of a run: runs are checked in blocks of CR LF lines."""
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """Consecutive lines of one record type that the current section counts and sums.
+
+    ``pattern`` matches such lines (each with :data:`RUN_LINE_END`) only when
+    :meth:`StructureChecker.accept` would accept each without an error, given
+    the section as it stands (the payee's bankgiro number, the sub-section).
+    """
+
+    cls: type[Record]
+    pattern: re.Pattern[str]
+    amount: tuple[int, int] | None
+    """0-based offset and length of the amount that the section sums, if any."""
+    in_sub_section: bool
+    """Counted in the payment specification's deposit, withdrawal or refund section
+    (else per transaction code, for the closing record)."""
+
+
 class StructureChecker:
     """Checks record order and closing totals, one record at a time."""
 
@@ -383,6 +420,7 @@ class StructureChecker:
             StructureChecker._request
         )
         self._ready = False
+        self._runs: dict[tuple[str, type[Record] | None], Run | None] = {}
         self._reset_counters()
 
     # -- counters ---------------------------------------------------------
@@ -448,6 +486,7 @@ class StructureChecker:
             self._handler = _HANDLERS[family]
             self._ready = True
         self._reset_counters()
+        self._runs = {}
         self._bankgiro = None
         if opening is not None:
             errors.extend(self._opening_numbers(opening, line))
@@ -464,6 +503,78 @@ class StructureChecker:
                 return errors + self._record_numbers(record, line)
             return errors
         return self._accept_slowly(record, line)
+
+    # -- runs: many lines of one record type at once ----------------------
+
+    def run(self, tk: str) -> Run | None:
+        """The run of records with transaction code ``tk`` that may come next, if
+        the section only counts and sums them (None: check line by line)."""
+        if not self._ready:
+            return None
+        key = (tk, None if self._sub is None else type(self._sub))
+        try:
+            return self._runs[key]
+        except KeyError:
+            run = self._runs[key] = self._make_run(tk)
+            return run
+
+    def accept_run(self, run: Run, block: str, start: int, stop: int, stride: int) -> None:
+        """Count (and sum) the lines of ``block[start:stop]`` that ``run.pattern``
+        matched, ``stride`` characters apart, as :meth:`accept` counts them."""
+        count = (stop - start) // stride
+        total: Decimal | None = None
+        if run.amount is not None:
+            offset, length = run.amount
+            total = Decimal(column_total(block, start, stop, stride, offset, length)).scaleb(-2)
+        if run.in_sub_section:
+            assert total is not None
+            self._sub_count += count
+            self._sub_sum += total
+            return
+        tk = run.cls.TK
+        self._counts[tk] = self._counts.get(tk, 0) + count
+        if total is not None:
+            self._sums[tk] = self._sums.get(tk, Decimal(0)) + total
+
+    def _make_run(self, tk: str) -> Run | None:
+        entry = self._dispatch.get(tk)
+        if not isinstance(entry, type) or entry not in self._allowed:
+            return None
+        cls: type[Record] = entry
+        if (self.check_digits and cls in _NUMBERS_CHECKED) or getcontext().prec < 28:
+            return None  # numbers checked one by one; sums that a context would round
+        fields = {item.name: item for item in cls.LAYOUT if item.attribute}
+        fixed: dict[str, str] = {}
+        bankgiro = fields.get("bankgiro")
+        if bankgiro is not None and self._bankgiro is not None:
+            try:
+                text = bankgiro.codec.encode(self._bankgiro)
+            except FieldError:
+                return None
+            if bankgiro.codec.decode(text) != self._bankgiro:
+                return None
+            fixed["bankgiro"] = text  # the one text that reads as the section's number
+        amount = fields.get("amount")
+        position = None
+        if amount is not None and isinstance(amount.codec, Amount):
+            position = (amount.start - 1, amount.length)
+        if self.family is Family.PAYMENT_SPECIFICATION:
+            section = _SECTION_OF.get(cls)
+            if section is None or type(self._sub) is not section or position is None:
+                return None
+            if cls is not Refund:  # the payments: only approved ones are counted
+                fixed["status"] = codes.PAYMENT_STATUS_APPROVED
+            in_sub_section = True
+        elif self._handler is StructureChecker._totals and not issubclass(cls, TotalsClosing):
+            if amount is not None and position is None:
+                return None
+            in_sub_section = False
+        else:
+            return None
+        pattern = run_pattern(cls, RUN_LINE_END, fixed)
+        if pattern is None:
+            return None
+        return Run(cls, pattern, position, in_sub_section)
 
     # -- numbers: check digits, and the same payee throughout the file ----
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from trygg.billing.runs import billing_run, run_message
+from trygg.billing.runs import billing_run, run_date_check, run_message
 from trygg.kernel import clock
 from trygg.kernel.audit import SYSTEM
 from trygg.kernel.errors import DomainError
@@ -26,6 +26,8 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(f"--date: {error}") from error
         try:
+            if options["date"]:
+                run_date_check(on)
             result = billing_run(ctx=SYSTEM, on=on)
         except DomainError as error:
             raise CommandError(f"{error.field or 'run'}: {error.message} [{error.code}]") from error

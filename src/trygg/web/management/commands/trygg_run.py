@@ -22,10 +22,13 @@ from trygg.parties.letters import post_desk
 from trygg.protection.dispatch import Dispatcher
 from trygg.simulators.bankgirot import serve_in_thread
 from trygg.simulators.bankid import make_server
+from trygg.simulators.contact import demo as intake_demo
+from trygg.simulators.contact import wait_until_up
 from trygg.simulators.issuers import serve_in_thread as issuer_simulator
 from trygg.simulators.post import serve_in_thread as post_simulator
 from trygg.simulators.sms.server import SmsGateway
 from trygg.web.demo_billing import BillingDesk
+from trygg.web.demo_contact import DEMO_CARDS, DEMO_SITE, silent_wav
 
 
 class Command(BaseCommand):
@@ -41,6 +44,7 @@ class Command(BaseCommand):
         self._start_simulators()
         self._start_worker()
         addr = options["addr"]
+        self._start_intake(addr)
         self.stdout.write(
             f"\nPortal:       http://{addr}/\nBack office:  http://{addr}/backoffice/\n"
             f"API:          http://{addr}/api/v1/openapi.json\n"
@@ -113,6 +117,7 @@ class Command(BaseCommand):
                     "posted; tracked to delivery a minute a step)"
                 )
         threading.Thread(target=post_desk, daemon=True, name="post").start()
+
     def _start_sms(self) -> None:
         """The SMS gateway (46elks API) on this machine when trygg is set to send to it."""
         url = urlsplit(settings.TRYGG_SMS_URL)
@@ -126,6 +131,37 @@ class Command(BaseCommand):
         self.stdout.write(
             f"\nSMS gateway simulator: {settings.TRYGG_SMS_URL}/a1/sms  (surveys and visitor "
             "messages sent by SMS; user and password from TRYGG_SMS_USER/PASSWORD)"
+        )
+
+    def _start_intake(self, addr: str) -> None:
+        """The door card system and the recording platform, which call trygg: once the portal
+        answers, the demo visitors' cards pass the doors and two calls are recorded."""
+        card_key = settings.TRYGG_CARD_SYSTEM_KEYS.get("dev")
+        recording_key = settings.TRYGG_RECORDING_KEYS.get("dev")
+        if settings.PRODUCTION or not card_key or not recording_key:
+            return
+        base_url = f"http://{addr}"
+
+        def run() -> None:
+            if not wait_until_up(f"{base_url}/api/v1/openapi.json"):
+                return
+            lines = intake_demo(
+                base_url,
+                recording_key=recording_key,
+                card_key=card_key,
+                site=DEMO_SITE,
+                cards=list(DEMO_CARDS),
+                employee="kundtjanst",
+                now=clock.now(),
+                audio=silent_wav(),
+            )
+            self.stdout.write("\n".join(lines))
+
+        threading.Thread(target=run, daemon=True, name="intake-sim").start()
+        self.stdout.write(
+            "\nDoor card system and recording platform: post to /api/v1/door-passages and "
+            "/api/v1/recordings/interactions once the portal answers (back office: Contact → "
+            "Visits → Reception)"
         )
 
     def _start_worker(self) -> None:
