@@ -167,3 +167,29 @@ def test_the_database_keeps_every_payment_with_its_file_and_invoice(norwegian: P
         cursor.execute(insert, row)
     assert Payment.objects.count() == 2
     assert Invoice.objects.filter(pk=invoice.pk, state="paid").exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="work_mem is PostgreSQL's")
+def test_the_imports_working_memory_ends_with_its_transaction(norwegian: Party) -> None:
+    invoice = start(norwegian, D(2026, 1, 22)).invoices.get()
+    text = ocr_file(
+        [OcrPayment(invoice.kid, invoice.amount, D(2026, 2, 3))],
+        transmission=53,
+        nets_date=D(2026, 2, 5),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW work_mem")
+        before = cursor.fetchone()[0]
+        seen: list[str] = []
+
+        def during(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+            result = execute(sql, params, many, context)
+            if sql.startswith("UPDATE protection_invoice SET state"):
+                cursor.execute("SHOW work_mem")
+                seen.append(cursor.fetchone()[0])
+            return result
+
+        with connection.execute_wrapper(during), clock.business_date(D(2026, 2, 5)):
+            ocr_import(ctx=SYSTEM, text=text, name="memory.txt")
+        cursor.execute("SHOW work_mem")
+        assert (seen, cursor.fetchone()[0]) == (["64MB"], before)

@@ -367,12 +367,18 @@ def ocr_import(*, ctx: AuditContext, text: str, name: str) -> ImportResult:
     return ImportResult(ocr_file, True, booked, len(read.payments) - booked)
 
 
+IMPORT_WORK_MEM = "64MB"  # per sort or hash of one import; imports run one at a time
+
+
 def _one_import_at_a_time() -> None:
     """Imports run one after another (until the end of the transaction), so each matches the
-    invoices as the previous one left them. SQLite serialises writers by itself."""
+    invoices as the previous one left them. SQLite serialises writers by itself. On PostgreSQL
+    the import's hashes and sorts get room for a file of a million payments (the server's
+    default, 4 MB, would spill them to disk in batches), for this transaction only."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+            cursor.execute("SELECT set_config('work_mem', %s, true)", [IMPORT_WORK_MEM])
 
 
 def _amount_text(ore: int) -> str:
