@@ -4,8 +4,11 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
+from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 from django.conf import settings
@@ -143,7 +146,104 @@ PDF_ROWS = 300
 
 
 def person_json(document: dict[str, Any]) -> str:
-    return json.dumps(document, ensure_ascii=False, indent=2)
+    """The machine-readable copy: exactly what ``json.dumps(document, ensure_ascii=False,
+    indent=2)`` writes. ``json`` writes indented text in pure Python, value by value (seconds
+    for a rich history); here each object or array of plain values (a record's fields) is
+    written by ``json``'s C encoder in one call, its item separator carrying the line break and
+    the indentation of its level."""
+    return _block(document, 0)
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+_CONTAINERS = frozenset({dict, list})
+_LITERALS = {None: "null", True: "true", False: "false"}
+
+
+@functools.cache
+def _encoder(level: int) -> json.JSONEncoder:
+    """The C encoder of one line per item at ``level``."""
+    return json.JSONEncoder(
+        ensure_ascii=False, check_circular=False, separators=(",\n" + "  " * level, ": ")
+    )
+
+
+def _plain(values: Any) -> bool:
+    """Whether every one of ``values`` fits on one line: a plain value or an empty object or
+    array (empty, like 0, "" and null, it is false and left out of the test). A subclass of those
+    goes the long way, as ``json`` would treat it."""
+    return _SCALARS.issuperset(map(type, filter(None, values)))
+
+
+def _block(value: Any, level: int) -> str:
+    """``value`` as ``json.dumps(indent=2)`` writes it ``level`` levels deep in a document."""
+    kind = type(value)
+    if kind is str:
+        return json.encoder.encode_basestring(value)
+    if kind is int:
+        return int.__repr__(value)
+    if kind in _CONTAINERS and value:
+        pad = "\n" + "  " * (level + 1)
+        if kind is dict:
+            if _plain(value.values()):
+                return "{" + pad + _encoder(level + 1).encode(value)[1:-1] + pad[:-2] + "}"
+            items = (f"{pad}{_key(k)}: {_block(v, level + 1)}" for k, v in value.items())
+            return "{" + ",".join(items) + pad[:-2] + "}"
+        if _plain(value):
+            return "[" + pad + _encoder(level + 1).encode(value)[1:-1] + pad[:-2] + "]"
+        records = _records(value, level)
+        if records is not None:
+            return records
+        return "[" + ",".join(pad + _block(v, level + 1) for v in value) + pad[:-2] + "]"
+    if value is None or value is True or value is False:
+        return _LITERALS[value]
+    # Anything else (numbers with a fraction, subclasses, empty containers) as ``json`` writes
+    # it, its own line breaks indented to the level.
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    return text.replace("\n", "\n" + "  " * level) if level else text
+
+
+_RECORD = ("id", "fields")
+_DICT = frozenset({dict})
+_KEYS = frozenset({int, str})
+
+
+def _records(rows: list[Any], level: int) -> str | None:
+    """A kind of data's records (``{"id": ..., "fields": {...}}``, the fields plain values), the
+    bulk of a copy, written by the C encoder in two calls: their keys, then their fields as one
+    array, split where one record's fields end and the next one's begin (a closing brace, the
+    separator, an opening brace: inside the fields the separator comes before a key, and a
+    string holds no line break). ``None`` when the rows are not all such records."""
+    if not _DICT.issuperset(map(type, rows)) or set(map(tuple, rows)) != {_RECORD}:
+        return None
+    keys = list(map(itemgetter("id"), rows))
+    fields = list(map(itemgetter("fields"), rows))
+    if not (
+        _KEYS.issuperset(map(type, keys))
+        and _DICT.issuperset(map(type, fields))
+        and all(fields)
+        and _plain(chain.from_iterable(map(dict.values, fields)))
+    ):
+        return None
+    outer, inner, deep = ("\n" + "  " * (level + n) for n in (1, 2, 3))
+    separator = _encoder(level + 3).item_separator
+    texts = _encoder(level + 3).encode(fields)[2:-2].split("}" + separator + "{")
+    ids = _encoder(0).encode(keys)[1:-1].split(",\n")
+    return (
+        "["
+        + ",".join(
+            f'{outer}{{{inner}"id": {key},{inner}"fields": {{{deep}{text}{inner}}}{outer}}}'
+            for key, text in zip(ids, texts, strict=True)
+        )
+        + outer[:-2]
+        + "]"
+    )
+
+
+def _key(key: Any) -> str:
+    """An object's key as ``json`` writes it (a number or literal key as text)."""
+    if type(key) is str:
+        return json.encoder.encode_basestring(key)
+    return _block({key: 0}, 0)[4:-5]
 
 
 def _cell(value: Any) -> str:
