@@ -99,6 +99,41 @@ def test_the_evacuation_list_is_who_is_inside_now(host: StaffUser, frozen: Any) 
         services.visit_sign_out(ctx=SYSTEM, visit_id=kalle.pk)
 
 
+def test_the_lists_show_each_visit_as_it_is_held(host: StaffUser, frozen: Any) -> None:
+    frozen(dt.timedelta(seconds=1, microseconds=250))
+    kalle = sign_in(host, "tegeluddsvagen", car="ABC123")
+    nameless = staff("host.utan.namn")
+    nameless.email = "utan@example.se"
+    nameless.save()
+    lisa = sign_in(nameless, "tegeluddsvagen", name="Lisa Lund", company="")
+    services.visit_card_issue(ctx=SYSTEM, visit_id=kalle.pk, card="B-17")
+    services.visit_card_issue(ctx=SYSTEM, visit_id=lisa.pk, card="B-18")
+    services.visit_host_coming(ctx=SYSTEM, visit_id=kalle.pk)
+    frozen(dt.timedelta(minutes=5))
+    at = clock.now() - dt.timedelta(microseconds=500)
+    for card, door, way in (("B-17", "Plan 3", "in"), ("B-18", "Garage", "out")):
+        services.door_passage_record(
+            ctx=SYSTEM, site_id=kalle.site_id, card=card, door=door, direction=way, passed_at=at
+        )
+    inside, left = selectors.reception_list(ctx=SYSTEM, site_id=kalle.site_id)
+    kalle.refresh_from_db()
+    lisa.refresh_from_db()
+    (listed,) = inside
+    assert listed.pk == kalle.pk and listed.host == "Hanna Värd" and listed.car == "ABC123"
+    assert (listed.name, listed.company, listed.phone, listed.card) == (
+        kalle.name,
+        kalle.company,
+        kalle.phone,
+        "B-17",
+    )
+    assert listed.signed_in_at == kalle.signed_in_at and listed.signed_in_at.microsecond == 250
+    assert listed.host_coming_at == kalle.host_coming_at is not None
+    assert (listed.last_door, listed.last_direction, listed.last_passed_at) == ("Plan 3", "in", at)
+    (gone,) = left
+    assert gone.pk == lisa.pk and gone.host == "host.utan.namn" and gone.host_coming_at is None
+    assert (gone.last_door, gone.last_direction, gone.last_passed_at) == ("Garage", "out", at)
+
+
 @pytest.mark.parametrize(
     ("where", "kept_until", "gone_on"),
     [

@@ -16,7 +16,14 @@ from django.utils import timezone
 from tests.conftest import Customer, make_customer
 from trygg.identity.models import LoginChannel, LoginEvent, LoginMethod
 from trygg.kernel import clock
-from trygg.kernel.statements import PreparedRead, PreparedRows, prefetched, reused_cursor
+from trygg.kernel.statements import (
+    PreparedRead,
+    PreparedRows,
+    TimeText,
+    prefetched,
+    reused_cursor,
+    time_of,
+)
 from trygg.parties.models import Address, Party
 
 LOGINS = PreparedRead(
@@ -239,6 +246,32 @@ def test_prepared_rows_of_a_union_with_computed_columns() -> None:
 def test_prepared_rows_are_of_a_values_list(build: object) -> None:
     with pytest.raises(TypeError, match="values_list"):
         PreparedRows(build)(1)  # type: ignore[arg-type]
+
+
+@pytest.mark.django_db
+def test_times_read_as_text_are_the_times_django_reads() -> None:
+    customer = make_customer()
+    zone = dt.timezone(dt.timedelta(hours=14))
+    for occurred in (
+        dt.datetime(2026, 12, 8, 9, 30, tzinfo=dt.UTC),
+        dt.datetime(2026, 12, 8, 9, 30, 5, 500000, tzinfo=dt.UTC),
+        dt.datetime(2026, 12, 8, 9, 30, 5, 50, tzinfo=zone),
+        dt.datetime(2026, 6, 30, 23, 59, 59, 999999, tzinfo=zone),
+    ):
+        login = LoginEvent.objects.create(
+            party=customer.party,
+            occurred_at=occurred,
+            method=LoginMethod.PIN,
+            channel=LoginChannel.WEB,
+            success=True,
+        )
+        read = LoginEvent.objects.filter(pk=login.pk).values_list(
+            "occurred_at", TimeText("occurred_at")
+        )
+        ((expected, text),) = read
+        assert time_of(text) == expected == occurred
+        assert time_of(text).tzinfo is expected.tzinfo  # type: ignore[union-attr]
+    assert time_of(None) is None
 
 
 @pytest.mark.django_db

@@ -15,7 +15,8 @@ of a small read's CPU.
 Only plain querysets of one model qualify: no ``select_related``, ``prefetch_related``,
 ``values`` or ``only``; the keys are integers (primary and foreign keys), strings (natural
 keys) or dates. :class:`PreparedRows` does the same for a ``values_list`` queryset, which may
-join, annotate and unite, and returns its rows as tuples.
+join, annotate and unite, and returns its rows as tuples; a read of thousands of rows with
+times in them reads them as :class:`TimeText` and :func:`time_of`.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from typing import Any, Generic, TypeVar
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorWrapper
-from django.db.models import Model, QuerySet
+from django.db.models import Func, Model, QuerySet, TextField
 from django.db.models.expressions import Col
 from django.db.models.query import ValuesListIterable
 from django.db.models.sql.compiler import SQLCompiler
@@ -227,6 +228,28 @@ class PreparedRows(_Prepared[tuple[Any, ...]]):
 
     def _result(self, compiled: _Compiled, using: str, rows: Any) -> list[tuple[Any, ...]]:
         return [tuple(row) for row in rows]
+
+
+class TimeText(Func):
+    """A time column read as ISO 8601 text in UTC (``2026-12-08 09:30:00.5+00:00``), which
+    :func:`time_of` turns back into the aware time Django reads from the column. For reads of
+    thousands of rows: on PostgreSQL Django loads every ``timestamptz`` in Python, some
+    microseconds a value and most of the CPU of such a read; the text and
+    ``datetime.fromisoformat`` cost a tenth of that. (SQLite keeps the UTC time as this text.)"""
+
+    template = "(%(expressions)s || '+00:00')"
+
+    def __init__(self, expression: Any) -> None:
+        super().__init__(expression, output_field=TextField())
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = "((%(expressions)s AT TIME ZONE 'UTC')::text || '+00:00')"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
+def time_of(text: str | None) -> dt.datetime | None:
+    """The aware time of a :class:`TimeText` (None for none)."""
+    return None if text is None else dt.datetime.fromisoformat(text)
 
 
 def prefetched(instance: Model, name: str, related: list[Any]) -> None:
