@@ -21,11 +21,18 @@ the police). The issuer simulator runs as a process of its own with every issuer
 3. A mass event: ``--mass`` calls arriving evenly within ``--window`` seconds; the time until
    every block of every call is answered, and the dispatchers' throughput against the
    simulator's ceiling measured in step 1.
+
+For the mass event it also prints what does not depend on the machine's load: the CPU seconds
+(``/proc/<pid>/stat``, user + system) of the dispatchers, of their PostgreSQL backends, of the
+simulator and of the agents' threads, per block answered and per call placed, and the statements
+each sent per block and per call (counted in the processes). From these and the cores it
+prints the blocks a second the machine could sustain with every party on it.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -39,10 +46,99 @@ import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from _common import ROOT, ensure_database, luhn_sql, machine_postgresql, one, setup_django, sql
+from _common import (
+    ROOT,
+    ensure_database,
+    luhn_sql,
+    machine_postgresql,
+    one,
+    setup_django,
+    sql,
+    vacuum,
+)
 
 FAMILY = "Blokkering"
 STOP_FILE = ROOT / "var" / "bench" / "blocking.stop"
+COUNTS = ROOT / "var" / "bench" / "blocking-statements-{pid}.json"
+DISPATCH_APP = "trygg-bench-dispatch"
+TICK = os.sysconf("SC_CLK_TCK")
+CORES = os.cpu_count() or 1
+
+
+# -- what the CPU does, independent of the load -----------------------------------------------
+
+_statements = [0]
+
+
+def count_statements() -> None:
+    """Count every statement this process's database connections execute."""
+    from django.db.backends.signals import connection_created
+
+    def counting(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        _statements[0] += 1
+        return execute(sql, params, many, context)
+
+    def installed(connection, **_kwargs):  # type: ignore[no-untyped-def]
+        if counting not in connection.execute_wrappers:  # a connection opened again
+            connection.execute_wrappers.append(counting)
+
+    connection_created.connect(installed, weak=False)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` (0 if it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def machine_busy() -> tuple[float, float]:
+    """The machine's busy and total CPU seconds since boot (every core; /proc/stat)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]
+    return (sum(values[:8]) - idle) / TICK, sum(values[:8]) / TICK
+
+
+def meter(workers: list[int], simulator: int) -> dict[str, float]:
+    """A reading of every party's CPU seconds and statements so far."""
+    backends = [
+        r[0]
+        for r in sql(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND application_name = %s",
+            [DISPATCH_APP],
+        )
+    ]
+    statements = 0
+    for pid in workers:
+        with contextlib.suppress(FileNotFoundError, ValueError):
+            statements += json.loads(COUNTS.with_name(COUNTS.name.format(pid=pid)).read_text())
+    busy, total = machine_busy()
+    return {
+        "dispatchers": sum(cpu_seconds(pid) for pid in workers),
+        "backends": sum(cpu_seconds(pid) for pid in backends),
+        "simulator": cpu_seconds(simulator),
+        "agents": time.process_time(),
+        "dispatch_statements": statements,
+        "agent_statements": _statements[0],
+        "machine_busy": busy,
+        "machine_total": total,
+        "wall": time.monotonic(),
+    }
+
+
+def report_counts() -> None:
+    """The dispatcher process's statements, written for the bench every quarter second."""
+    path = COUNTS.with_name(COUNTS.name.format(pid=os.getpid()))
+
+    def write() -> None:
+        while True:
+            path.write_text(str(_statements[0]))
+            time.sleep(0.25)
+
+    threading.Thread(target=write, daemon=True).start()
 
 
 def _issuer_env(port: int) -> dict[str, str]:
@@ -284,6 +380,8 @@ def dispatch(threads: int, slots: int) -> None:
     """One dispatcher until the stop file appears (a child process of the bench)."""
     from trygg.protection.dispatch import Dispatcher
 
+    count_statements()
+    report_counts()
     dispatcher = Dispatcher(threads=threads, poll_seconds=0.05, database_slots=slots)
     dispatcher.run(stop=STOP_FILE.exists)
     dispatcher.close()
@@ -310,6 +408,7 @@ def main() -> None:
     parser.add_argument("--dispatch", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.dispatch:
+        os.environ["PGAPPNAME"] = DISPATCH_APP  # its backends, told apart for the CPU count
         setup_django(args.database_url, **_issuer_env(args.port))
         dispatch(args.dispatch, args.database_slots)
         return
@@ -327,6 +426,8 @@ def main() -> None:
         sql("ANALYZE")
     if args.seed_only:
         return
+    vacuum(args.database_url)  # autovacuum is off here: no dead rows of earlier runs
+    count_statements()
     customers = [
         r[0]
         for r in sql(
@@ -383,8 +484,16 @@ def main() -> None:
         single_times, _span, _blocks = call_times(single)
 
         print(f"mass event: {args.mass} calls within {args.window:.0f} s ...", flush=True)
+        load = [Path("/proc/loadavg").read_text().split()[0]]
+        time.sleep(0.6)  # the dispatchers' counts written
+        before = meter([w.pid for w in workers], simulator.pid)
         mass = place_calls(agent.pk, customers, args.mass, args.window)
+        placed = meter([w.pid for w in workers], simulator.pid)
+        load.append(Path("/proc/loadavg").read_text().split()[0])
         wait_completed(mass, 900)
+        time.sleep(0.6)
+        after = meter([w.pid for w in workers], simulator.pid)
+        load.append(Path("/proc/loadavg").read_text().split()[0])
         mass_times, span, blocks = call_times(mass)
     finally:
         STOP_FILE.touch()
@@ -393,6 +502,8 @@ def main() -> None:
         simulator.terminate()
         simulator.wait(timeout=10)
         STOP_FILE.unlink(missing_ok=True)
+        for worker in workers:
+            COUNTS.with_name(COUNTS.name.format(pid=worker.pid)).unlink(missing_ok=True)
 
     throughput = blocks / span
     letters = one(
@@ -432,6 +543,43 @@ def main() -> None:
         ),
         ("report letters queued (mass event)", f"{letters}", ""),
     ]
+    used = {k: after[k] - before[k] for k in after}
+    agents = placed["agents"] - before["agents"]
+    per_block = {
+        name: used[name] / blocks * 1000 for name in ("dispatchers", "backends", "simulator")
+    }
+    per_block["agents"] = agents / blocks * 1000  # placing, spread over the call's blocks
+    cores = used["machine_busy"] / used["wall"]
+    rows += [
+        (
+            "CPU per block: dispatchers",
+            f"{per_block['dispatchers']:.2f} ms",
+            f"{used['dispatch_statements'] / blocks:.2f} statements per block",
+        ),
+        ("CPU per block: their PostgreSQL backends", f"{per_block['backends']:.2f} ms", ""),
+        ("CPU per block: issuer simulator", f"{per_block['simulator']:.2f} ms", ""),
+        (
+            "CPU per call placed: agents (bench process)",
+            f"{agents / len(mass) * 1000:.1f} ms",
+            f"{(placed['agent_statements'] - before['agent_statements']) / len(mass):.1f} "
+            "statements per call",
+        ),
+        (
+            "machine during the mass event",
+            f"{cores:.2f} of {CORES} cores busy",
+            f"load average {' -> '.join(load)}",
+        ),
+    ]
+    # The agents' PostgreSQL backends come and go with each call and are not counted.
+    total = sum(per_block.values())
+    rows.append(
+        (
+            f"blocks/s the {CORES} cores sustain (all parties)",
+            f"{CORES * 1000 / total:.0f} blocks/s",
+            f"at {total:.2f} ms of CPU per block (dispatchers alone: "
+            f"{CORES * 1000 / (per_block['dispatchers'] + per_block['backends']):.0f} blocks/s)",
+        )
+    )
     width = max(len(r[0]) for r in rows)
     for name, value, extra in rows:
         print(f"  {name:<{width}}  {value:<26} {extra}")

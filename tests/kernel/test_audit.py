@@ -11,6 +11,7 @@ from trygg.kernel.audit import (
     GENESIS,
     AuditContext,
     audit_record,
+    audit_record_each,
     audit_seal,
     audit_verify,
     compute_chain,
@@ -250,4 +251,27 @@ def test_in_a_request_the_seal_waits_until_the_response_has_gone_out(
     with django_capture_on_commit_callbacks(execute=True):  # outside a request: at commit
         event = audit_record(ctx=CTX, action=AuditAction.UPDATE, subject_id=1, object_type="b")
     assert AuditEvent.objects.get(pk=event.pk).seq == 2
+    assert audit_verify().ok
+
+
+@pytest.mark.django_db
+def test_events_each_with_its_detail_are_one_insert_and_sealed_like_any() -> None:
+    with CaptureQueriesContext(connection) as queries:
+        audit_record_each(
+            ctx=CTX,
+            action=AuditAction.UPDATE,
+            object_type="block",
+            events=[
+                (42, 1, {"state": "confirmed"}),
+                (43, 2, {"state": "not_found"}),
+                (44, 3, None),
+            ],
+        )
+    assert len([q for q in queries if q["sql"].startswith("INSERT")]) == 1
+    stored = list(AuditEvent.objects.filter(object_type="block").order_by("object_id"))
+    assert [(e.subject_id, e.object_id, e.detail) for e in stored] == [
+        ("42", "1", {"state": "confirmed"}),
+        ("43", "2", {"state": "not_found"}),
+        ("44", "3", {}),
+    ]
     assert audit_verify().ok

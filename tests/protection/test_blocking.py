@@ -15,6 +15,7 @@ from trygg.parties.models import Party
 from trygg.protection import rules, services
 from trygg.protection.dispatch import block_attempt
 from trygg.protection.models import Block, BlockingCall, Callback, Item
+from trygg.protection.report_letters import report_letter
 from trygg.protection.services import ItemInput, ReportAnswers
 
 from .conftest import configure
@@ -330,3 +331,48 @@ def test_the_blocking_report_holds_every_answer_and_item(
     english = report_of(call, blocks_of(call), language="en")
     assert english.answers[5].value == "Yes"
     assert report_pdf(report).startswith(b"%PDF")
+
+
+def test_answers_recorded_together_move_each_block_as_one_at_a_time_would(
+    norwegian: Party, agent: Any
+) -> None:
+    items = _wallet(norwegian)
+    call = services.call_open(ctx=AGENT, agent_id=agent.pk, customer=norwegian, spoke_with="Kari")
+    outcome = services.call_close(
+        ctx=AGENT, call_id=call.pk, block_item_ids=[i.pk for i in items[:4]], answers=ANSWERS
+    )
+    claimed = services.blocks_claim(limit=10)
+    assert [b.pk for b in claimed] == [b.pk for b in outcome.blocks]
+    assert {b.state for b in claimed} == {"sent"} and services.blocks_claim(limit=10) == []
+    assert claimed[0].call.customer == norwegian  # what the request needs comes along
+    first, second, third, fourth = (b.pk for b in claimed)
+    events_before = AuditEvent.objects.filter(object_type="block").count()
+    recorded = services.blocks_record(
+        [
+            services.AttemptResult(block_id=first, found=True, reference="R-1"),
+            services.AttemptResult(block_id=second, found=False),
+            services.AttemptResult(block_id=third, error="HTTP 503"),
+            services.AttemptResult(block_id=fourth, found=True, replacement_ordered=True),
+        ]
+    )
+    assert [b.state for b in recorded] == ["confirmed", "not_found", "requested", "confirmed"]
+    stored = {b.pk: b for b in Block.objects.filter(call=call)}
+    assert stored[first].issuer_reference == "R-1" and stored[first].answered_at is not None
+    assert stored[fourth].replacement_ordered
+    assert stored[third].last_error == "HTTP 503" and stored[third].next_attempt_at is not None
+    assert stored[third].answered_at is None
+    assert list(Callback.objects.values_list("block_id", flat=True)) == [second]
+    # One audit event per answer, none for the attempt without one; the call is not complete.
+    assert AuditEvent.objects.filter(object_type="block").count() == events_before + 3
+    call.refresh_from_db()
+    assert call.state == "closed"
+    # A result recorded again (a repeated attempt after a crash) changes nothing.
+    services.blocks_record([services.AttemptResult(block_id=first, found=False)])
+    assert Block.objects.get(pk=first).state == "confirmed"
+    # The last answer completes the call and queues its report letter, once.
+    Block.objects.filter(pk=third).update(next_attempt_at=None)
+    (again,) = services.blocks_claim(limit=10)
+    services.blocks_record([services.AttemptResult(block_id=again.pk, found=True)])
+    call.refresh_from_db()
+    assert call.state == "completed" and call.completed_at is not None
+    assert report_letter(ctx=SYSTEM, call=call) is not None

@@ -71,18 +71,18 @@ def test_a_dispatcher_that_dies_loses_nothing_and_blocks_nothing_twice(
     norwegian: Party, agent: Any, issuers: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     blocks = _call_with(norwegian, agent, 6)
-    recorded = services.block_answered
+    recorded = services.blocks_record
 
-    def killed(**_kwargs: Any) -> Block:
+    def killed(*_args: Any, **_kwargs: Any) -> list[Block]:
         raise SystemExit("the dispatcher's process was killed")
 
     # The first dispatcher reaches the issuers and dies before it records any answer.
-    monkeypatch.setattr(services, "block_answered", killed)
+    monkeypatch.setattr(services, "blocks_record", killed)
     first = Dispatcher(threads=6)
     first.step()
     first.close()
     assert set(Block.objects.values_list("state", flat=True)) == {"sent"}
-    monkeypatch.setattr(services, "block_answered", recorded)
+    monkeypatch.setattr(services, "blocks_record", recorded)
     # Restarted, it finds the blocks without an answer and sends them again with their keys.
     second = Dispatcher(threads=6)
     assert second.resume(older_than=dt.timedelta(0)) == len(blocks)

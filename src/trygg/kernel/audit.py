@@ -18,7 +18,7 @@ import hashlib
 import hmac
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -370,6 +370,21 @@ def audit_record_many(
     """Append one event per (subject_id, object_id) pair in one insert (list views)."""
     _append([_event(ctx, action, subject, object_type, obj, detail) for subject, obj in items])
     return len(items)
+
+
+def audit_record_each(
+    *,
+    ctx: AuditContext,
+    action: AuditAction | str,
+    object_type: str,
+    events: Sequence[tuple[str | int | None, str | int | None, dict[str, Any] | None]],
+) -> int:
+    """Append one event per (subject_id, object_id, detail) in one insert (a batch of writes
+    each with its own detail, e.g. the answers of several blocks recorded together)."""
+    _append(
+        [_event(ctx, action, subject, object_type, obj, detail) for subject, obj, detail in events]
+    )
+    return len(events)
 
 
 def staff_context(request: Any, channel: str = AuditChannel.BACK_OFFICE) -> AuditContext:

@@ -1,8 +1,9 @@
 """The blocking dispatcher: sends every requested block to its issuer, many at once.
 
-Blocks wait in the database (state "requested"); the dispatcher claims each with one
-conditional update (:func:`services.block_take`), sends it from a pool of threads, and records
-the answer. Nothing lives only in memory: a dispatcher that dies loses nothing, and on start
+Blocks wait in the database (state "requested"); the dispatcher claims the due ones in one
+statement (:func:`services.blocks_claim`), sends each from a pool of threads, and records the
+answers, several in one transaction when they arrive together (:func:`services.blocks_record`).
+Nothing lives only in memory: a dispatcher that dies loses nothing, and on start
 (:meth:`Dispatcher.resume`) the blocks it left "sent" without a recorded answer go back to
 "requested" and are sent again with the same key, which the issuer answers without blocking
 twice. An issuer's answer takes 0.2–2 s; blocking 20 items one after the other would break the
@@ -124,13 +125,28 @@ def block_attempt(
 
 
 class Dispatcher:
+    """Claims due blocks in batches (:func:`services.blocks_claim`), sends each from a thread
+    of its own, and records the answers in batches (:func:`services.blocks_record`): a thread
+    whose answer arrives while another records takes it along with the next batch, so under
+    load one transaction records many answers and at rest each is recorded at once."""
+
     def __init__(
-        self, *, threads: int = 32, poll_seconds: float = 0.1, database_slots: int = 16
+        self,
+        *,
+        threads: int = 32,
+        poll_seconds: float = 0.1,
+        database_slots: int = 16,
+        recorders: int = 2,
+        batch: int = 100,
     ) -> None:
         self.threads = threads
         self.poll_seconds = poll_seconds
+        self.recorders = recorders
+        self.batch = batch
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="block")
-        self.in_flight: set[int] = set()
+        self.in_flight: set[int] = set()  # claimed, their result not yet recorded
+        self.results: list[services.AttemptResult] = []  # waiting to be recorded
+        self.recording = 0  # threads recording now
         self.lock = threading.Lock()
         self.sent = 0
         # SQLite has one writer at a time (and, in memory, readers wait for it too): the
@@ -150,38 +166,97 @@ class Dispatcher:
         """Blocks a stopped dispatcher left without an answer go back to requested."""
         return len(services.blocks_stuck(older_than=older_than))
 
-    def _done(self, block_id: int, future: Future[Block | None]) -> None:
-        with self.lock:
-            self.in_flight.discard(block_id)
-            self.sent += 1
+    def _at_database(self, work: Callable[[], T]) -> T:
+        if self.database is not None:
+            return self.database.run(work)
+        with self.writes or nullcontext():
+            return work()
+
+    def _done(self, block_id: int, future: Future[None]) -> None:
         error = future.exception()
         if error is not None:
             logger.error("block %s: %s", block_id, error)
 
-    def _finished(self, block_id: int) -> Callable[[Future[Block | None]], None]:
+    def _finished(self, block_id: int) -> Callable[[Future[None]], None]:
         return lambda future: self._done(block_id, future)
 
-    def _attempt(self, block_id: int) -> Block | None:
+    def _send(self, block: Block) -> None:
+        """One attempt at the issuer (never holding a database connection), then its result
+        recorded: by this thread, or by the one recording now."""
         try:
-            return block_attempt(block_id, writes=self.writes, database=self.database)
+            try:
+                answer = client_for(block.issuer.endpoint).block(request_for(block))
+            except IssuerUnavailable as error:
+                result = services.AttemptResult(block_id=block.pk, error=str(error))
+            else:
+                result = services.AttemptResult(
+                    block_id=block.pk,
+                    found=answer.found,
+                    reference=answer.reference,
+                    replacement_ordered=answer.replacement_ordered,
+                )
+        except BaseException:
+            with self.lock:
+                self.in_flight.discard(block.pk)
+            raise
+        with self.lock:
+            self.results.append(result)
+            if self.recording >= self.recorders:
+                return
+            self.recording += 1
+        try:
+            self._record()
         finally:
             close_old_connections()
+
+    def _record(self) -> None:
+        """Record waiting results, a batch at a time, until none wait. The recorder stops in
+        the same turn of the lock in which it finds nothing waiting, so that a result added
+        just after is recorded by the thread that adds it."""
+        batch: list[services.AttemptResult] = []
+        try:
+            while True:
+                with self.lock:
+                    self.in_flight.difference_update(result.block_id for result in batch)
+                    self.sent += len(batch)
+                    batch = self.results[: self.batch]
+                    del self.results[: self.batch]
+                    if not batch:
+                        self.recording -= 1
+                        return
+                self._record_batch(batch)
+        except BaseException:
+            with self.lock:
+                self.recording -= 1
+                # What it held stays sent: resumed on the dispatcher's next start.
+                self.in_flight.difference_update(result.block_id for result in batch)
+            raise
+
+    def _record_batch(self, batch: list[services.AttemptResult]) -> None:
+        try:
+            self._at_database(lambda: services.blocks_record(batch))
+        except Exception:
+            if len(batch) == 1:
+                logger.exception("block %s", batch[0].block_id)
+                return
+            # One at a time, so that a block that cannot be recorded keeps no other waiting.
+            for result in batch:
+                self._record_batch([result])
 
     def step(self) -> int:
         """Claim as many due blocks as there are free threads; returns how many were started."""
         with self.lock:
             free = self.threads - len(self.in_flight)
-            busy = set(self.in_flight)
         if free <= 0:
             return 0
         with self.writes or nullcontext():
-            due = services.blocks_due(limit=free, exclude=busy)
-        for block_id in due:
-            with self.lock:
-                self.in_flight.add(block_id)
-            future = self.pool.submit(self._attempt, block_id)
-            future.add_done_callback(self._finished(block_id))
-        return len(due)
+            claimed = services.blocks_claim(limit=free)
+        with self.lock:
+            self.in_flight.update(block.pk for block in claimed)
+        for block in claimed:
+            future = self.pool.submit(self._send, block)
+            future.add_done_callback(self._finished(block.pk))
+        return len(claimed)
 
     def idle(self) -> bool:
         with self.lock:

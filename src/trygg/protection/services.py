@@ -9,16 +9,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from trygg.kernel import clock
-from trygg.kernel.audit import AuditContext, audit_record
+from trygg.kernel.audit import AuditContext, audit_record, audit_record_each
 from trygg.kernel.counters import counter_next
 from trygg.kernel.errors import FieldProblem, NotFound, ValidationFailed
 from trygg.kernel.models import AuditAction
+from trygg.kernel.statements import reused_cursor
 from trygg.parties.models import Party, PartyKind
 from trygg.protection import rules
 from trygg.protection.messages import rule_message
@@ -422,7 +424,9 @@ def call_close(
             for item in chosen
         ]
         Block.objects.bulk_create(blocks)
-        blocks = list(Block.objects.filter(call=call).select_related("item", "issuer"))
+        if any(block.pk is None for block in blocks):  # SQLite before 3.35 returns no ids
+            blocks = list(Block.objects.filter(call=call).select_related("item", "issuer"))
+        blocks.sort(key=lambda block: block.pk)  # as the call's blocks are read: by id
         advice = rules.closing_advice(
             ((rules.ItemKind(b.item.kind), b.issuer.terms()) for b in blocks),
             replacement_wanted=bool(answers.replacement_wanted),
@@ -482,17 +486,64 @@ def _move(block: Block, to: rules.BlockState) -> None:
     block.state = to
 
 
-def _complete_call_if_done(call_id: int) -> None:
-    call = BlockingCall.objects.select_for_update().get(pk=call_id)
-    if call.state != CallState.CLOSED:
+def _complete_calls_if_done(call_ids: set[int]) -> None:
+    """Complete each of the calls whose blocks all have their final answer, and queue its
+    report letter, in the caller's transaction. The calls are locked first (in id order, so
+    that recorders working at once never wait for each other in a circle), then their blocks
+    are looked at: the last of two answers recorded at once sees the other's."""
+    if not call_ids:
+        return
+    calls = list(
+        BlockingCall.objects.select_for_update()
+        .filter(pk__in=call_ids, state=CallState.CLOSED)
+        .order_by("pk")
+    )
+    if not calls:
         return
     finals = {str(s) for s in rules.FINAL_BLOCK_STATES}
-    if Block.objects.filter(call_id=call_id).exclude(state__in=finals).exists():
-        return
-    _move_call(call, rules.CallState.COMPLETED)
-    call.completed_at = clock.now()
-    call.save(update_fields=["state", "completed_at"])
-    report_letter_queue(call)
+    waiting = set(
+        Block.objects.filter(call_id__in=[call.pk for call in calls])
+        .exclude(state__in=finals)
+        .values_list("call_id", flat=True)
+        .distinct()
+    )
+    now = clock.now()
+    for call in calls:
+        if call.pk in waiting:
+            continue
+        _move_call(call, rules.CallState.COMPLETED)
+        call.completed_at = now
+        call.save(update_fields=["state", "completed_at"])
+        report_letter_queue(call)
+
+
+def blocks_claim(*, limit: int) -> list[Block]:
+    """Claim up to ``limit`` due blocks for an attempt each (requested → sent), oldest first,
+    in one transaction for all: of several dispatchers each block goes to exactly one (on
+    PostgreSQL the rows another holds are skipped, ``FOR UPDATE SKIP LOCKED``, not waited for).
+    The blocks come with what their request needs (item, issuer, customer, company)."""
+    rules.check_move(
+        rules.BLOCK_TRANSITIONS, rules.BlockState.REQUESTED, rules.BlockState.SENT, "block"
+    )
+    now = clock.now()
+    with transaction.atomic():
+        ids = list(
+            Block.objects.select_for_update(skip_locked=True)
+            .filter(state=rules.BlockState.REQUESTED)
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+            .order_by("requested_at", "pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if not ids:
+            return []
+        Block.objects.filter(pk__in=ids).update(
+            state=rules.BlockState.SENT, attempts=F("attempts") + 1, sent_at=now
+        )
+        return list(
+            Block.objects.select_related("item", "issuer", "call__customer", "item__company")
+            .filter(pk__in=ids)
+            .order_by("requested_at", "pk")
+        )
 
 
 def block_take(block_id: int) -> Block | None:
@@ -529,54 +580,141 @@ def blocks_due(*, limit: int, exclude: set[int]) -> list[int]:
     return list(rows)
 
 
+@dataclass(frozen=True)
+class AttemptResult:
+    """What one attempt at the issuer gave: its answer, or (``error``) none."""
+
+    block_id: int
+    found: bool = False
+    reference: str = ""
+    replacement_ordered: bool = False
+    error: str | None = None
+
+
+# The columns an answer changes, as :func:`_store_answers` writes them.
+_ANSWER_FIELDS = (
+    "state",
+    "answered_at",
+    "issuer_reference",
+    "replacement_ordered",
+    "last_error",
+    "next_attempt_at",
+)
+
+
+def _store_answers(blocks: list[Block]) -> None:
+    """Write the answered blocks' changed columns: on PostgreSQL one statement for all."""
+    if not blocks:
+        return
+    connection = connections[DEFAULT_DB_ALIAS]
+    by_name = {f.name: f for f in Block._meta.concrete_fields}
+    fields = [by_name[name] for name in _ANSWER_FIELDS]
+    table = Block._meta.db_table
+    cursor = reused_cursor(connection)
+    if connection.vendor == "postgresql":
+        types = ("varchar", "timestamptz", "varchar", "boolean", "varchar", "timestamptz")
+        row = "(%s::bigint, " + ", ".join(f"%s::{t}" for t in types) + ")"
+        names = ", ".join(_ANSWER_FIELDS)
+        changes = ", ".join(f"{name} = v.{name}" for name in _ANSWER_FIELDS)
+        cursor.execute(
+            f"UPDATE {table} AS b SET {changes} "  # noqa: S608 (names from the model)
+            f"FROM (VALUES {', '.join([row] * len(blocks))}) AS v(id, {names}) "
+            "WHERE b.id = v.id",
+            [
+                value
+                for block in blocks
+                for value in (
+                    block.pk,
+                    *(f.get_db_prep_save(getattr(block, f.attname), connection) for f in fields),
+                )
+            ],
+        )
+    else:
+        changes = ", ".join(f"{name} = %s" for name in _ANSWER_FIELDS)
+        cursor.executemany(
+            f"UPDATE {table} SET {changes} WHERE id = %s",  # noqa: S608
+            [
+                [f.get_db_prep_save(getattr(block, f.attname), connection) for f in fields]
+                + [block.pk]
+                for block in blocks
+            ],
+        )
+
+
+def blocks_record(results: Sequence[AttemptResult]) -> list[Block]:
+    """Record the attempts' results in one transaction: an answer moves its block to confirmed
+    or not found ("not found" raises a callback task at once); no answer sends it back to
+    requested after the back-off, or to failed after the last attempt (a callback task: the
+    agent blocks by telephone). A block already past "sent" (a repeated attempt after a crash)
+    is left as it is. Each answer is one audit event; a call whose blocks are all answered is
+    completed and its report letter queued, in the same transaction. Returns the blocks."""
+    by_id = {result.block_id: result for result in results}
+    with transaction.atomic():
+        blocks: list[Block] = list(
+            Block.objects.select_for_update(of=("self",))
+            .annotate(customer=F("item__customer_id"))
+            .filter(pk__in=by_id)
+            .order_by("pk")
+        )
+        if len(blocks) != len(by_id):
+            raise Block.DoesNotExist(f"no block {sorted(set(by_id) - {b.pk for b in blocks})}")
+        now = clock.now()
+        moved: list[Block] = []
+        callbacks: list[Callback] = []
+        events: list[tuple[int, int, dict[str, Any] | None]] = []
+        for block in blocks:
+            if block.state != rules.BlockState.SENT:
+                continue  # answered already (a repeated attempt after a crash)
+            result = by_id[block.pk]
+            if result.error is None:
+                found = result.found
+                _move(block, rules.BlockState.CONFIRMED if found else rules.BlockState.NOT_FOUND)
+                block.answered_at = now
+                block.issuer_reference = result.reference[:60]
+                block.replacement_ordered = result.replacement_ordered
+                block.last_error = ""
+                detail = {
+                    "key": block.key,
+                    "state": block.state,
+                    "reference": block.issuer_reference,
+                }
+                events.append((block.customer, block.pk, detail))  # type: ignore[attr-defined]
+            else:
+                _move(block, rules.after_no_answer(block.attempts))
+                block.last_error = result.error[:200]
+                if block.state == rules.BlockState.REQUESTED:
+                    block.next_attempt_at = now + rules.retry_delay(block.attempts)
+                else:
+                    block.answered_at = now
+            if block.state in (rules.BlockState.NOT_FOUND, rules.BlockState.FAILED):
+                callbacks.append(Callback(block=block, created_at=now))
+            moved.append(block)
+        _store_answers(moved)
+        Callback.objects.bulk_create(callbacks)
+        audit_record_each(
+            ctx=_worker_ctx(), action=AuditAction.UPDATE, object_type="block", events=events
+        )
+        _complete_calls_if_done({block.call_id for block in moved})
+    return blocks
+
+
 def block_answered(
     *, block_id: int, found: bool, reference: str = "", replacement_ordered: bool = False
 ) -> Block:
     """Record the issuer's answer. "Not found" raises a callback task at once."""
-    with transaction.atomic():
-        block = Block.objects.select_for_update().get(pk=block_id)
-        if block.state != rules.BlockState.SENT:
-            return block  # answered already (a repeated attempt after a crash)
-        now = clock.now()
-        _move(block, rules.BlockState.CONFIRMED if found else rules.BlockState.NOT_FOUND)
-        block.answered_at = now
-        block.issuer_reference = reference[:60]
-        block.replacement_ordered = replacement_ordered
-        block.last_error = ""
-        block.save()
-        if not found:
-            Callback.objects.create(block=block, created_at=now)
-        audit_record(
-            ctx=_worker_ctx(),
-            action=AuditAction.UPDATE,
-            subject_id=block.item.customer_id,
-            object_type="block",
-            object_id=block.pk,
-            detail={"key": block.key, "state": block.state, "reference": block.issuer_reference},
-        )
-        _complete_call_if_done(block.call_id)
-    return block
+    result = AttemptResult(
+        block_id=block_id,
+        found=found,
+        reference=reference,
+        replacement_ordered=replacement_ordered,
+    )
+    return blocks_record([result])[0]
 
 
 def block_unanswered(*, block_id: int, error: str) -> Block:
     """The attempt got no answer: try again after the back-off, or give up after the last
     attempt (the agent gets a callback task to block by telephone)."""
-    with transaction.atomic():
-        block = Block.objects.select_for_update().get(pk=block_id)
-        if block.state != rules.BlockState.SENT:
-            return block
-        now = clock.now()
-        to = rules.after_no_answer(block.attempts)
-        _move(block, to)
-        block.last_error = error[:200]
-        if to == rules.BlockState.REQUESTED:
-            block.next_attempt_at = now + rules.retry_delay(block.attempts)
-        else:
-            block.answered_at = now
-            Callback.objects.create(block=block, created_at=now)
-        block.save()
-        _complete_call_if_done(block.call_id)
-    return block
+    return blocks_record([AttemptResult(block_id=block_id, error=error)])[0]
 
 
 def blocks_stuck(*, older_than: dt.timedelta) -> list[tuple[int, dt.datetime | None]]:
