@@ -26,6 +26,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Field
 
 from trygg.kernel import clock
 from trygg.kernel.models import (
@@ -166,6 +168,9 @@ def _insert(events: list[AuditEvent]) -> None:
     fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
     quote = db.ops.quote_name
     columns = ", ".join(quote(str(f.column)) for f in fields)
+    if not single and db.vendor == "postgresql":
+        _insert_as_json(db, fields, columns, events)
+        return
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     sql = (
         f"INSERT INTO {quote(AuditEvent._meta.db_table)} "  # noqa: S608 (names from the model)
@@ -182,6 +187,33 @@ def _insert(events: list[AuditEvent]) -> None:
         (event,) = events
         event.pk = cursor.fetchone()[0]
         event._state.adding, event._state.db = False, DEFAULT_DB_ALIAS
+
+
+def _insert_as_json(
+    db: BaseDatabaseWrapper, fields: list[Field[Any, Any]], columns: str, events: list[AuditEvent]
+) -> None:
+    """Several events on PostgreSQL: one INSERT of the rows of one JSON parameter. A VALUES
+    list binds every field of every event (a page's seven reads: 91 parameters), and past 50
+    the driver parses and converts the statement anew each time; one parameter it converts
+    once. The values are the fields' as the ORM prepares them; the database reads each column
+    from its JSON text with the column's own type (a time with its offset, the address as an
+    address, the detail as the JSON it is)."""
+    rows = [
+        {str(f.column): f.get_prep_value(f.pre_save(event, add=True)) for f in fields}
+        for event in events
+    ]
+    table = db.ops.quote_name(AuditEvent._meta.db_table)
+    sql = (
+        f"INSERT INTO {table} ({columns}) "  # noqa: S608 (names from the model)
+        f"SELECT {columns} FROM jsonb_populate_recordset(NULL::{table}, %s::jsonb)"
+    )
+    reused_cursor(db).execute(sql, [json.dumps(rows, default=_json_time)])
+
+
+def _json_time(value: object) -> str:
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} in an audit event")
 
 
 def audit_seal(*, wait: bool = True, limit: int = SEAL_BATCH) -> int:

@@ -31,6 +31,7 @@ from trygg.parties.models import Party
 from trygg.parties.selectors import contact_details_read, party_for_viewer
 from trygg.parties.services import ContactInput, contact_details_update
 from trygg.web.forms import ContactForm, LoginForm, PinChangeForm, apply_problems
+from trygg.web.overview_page import overview_content
 
 AFTER_LOGIN_KEY = "trygg.after_login"
 
@@ -134,7 +135,9 @@ def overview_view(request: PortalRequest) -> HttpResponse:
     overview = customer_overview(
         ctx=audit_context(request, AuditChannel.WEB), person=current_customer(request)
     )
-    return render(request, "web/overview.html", {"overview": overview})
+    return render(
+        request, "web/overview.html", {"overview": overview, "content": overview_content(overview)}
+    )
 
 
 @require_GET
