@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import NamedTuple
+
 from trygg.identity.models import LoginEvent, SecurityToken, SigningOrder, TokenState
 from trygg.kernel.audit import AuditContext, audit_record
 from trygg.kernel.models import AuditAction
-from trygg.kernel.statements import PreparedRead
+from trygg.kernel.statements import PreparedRead, PreparedRows
 from trygg.parties.models import Party
 
 _LOGINS = PreparedRead(
     lambda party_id, limit: LoginEvent.objects.filter(party_id=party_id).order_by(
         "-occurred_at", "-id"
     )[:limit]
+)
+_LOGIN_ROWS = PreparedRows(
+    lambda party_id, limit: (
+        LoginEvent.objects.filter(party_id=party_id)
+        .order_by("-occurred_at", "-id")
+        .values_list("occurred_at", "method", "channel", "success")[:limit]
+    )
 )
 _TOKENS_SENT = PreparedRead(
     lambda party_id: SecurityToken.objects.filter(party_id=party_id, state=TokenState.SENT)[:1]
@@ -21,6 +31,29 @@ _TOKENS_SENT = PreparedRead(
 def login_history(*, ctx: AuditContext, party: Party, limit: int = 20) -> list[LoginEvent]:
     """The newest log-ins and failed attempts of ``party`` (an audited read)."""
     rows = _LOGINS(party.pk, limit=limit)
+    audit_record(
+        ctx=ctx,
+        action=AuditAction.READ,
+        subject_id=party.pk,
+        object_type="login_history",
+        object_id=party.pk,
+    )
+    return rows
+
+
+class LoginLine(NamedTuple):
+    """A log-in or failed attempt as the overview shows it: a row, not a model instance (the
+    labels are the choices' of :class:`LoginEvent`'s method and channel)."""
+
+    occurred_at: dt.datetime
+    method: str
+    channel: str
+    success: bool
+
+
+def login_lines(*, ctx: AuditContext, party: Party, limit: int = 20) -> list[LoginLine]:
+    """:func:`login_history` as rows: the same read, the same audited event."""
+    rows = [LoginLine._make(row) for row in _LOGIN_ROWS(party.pk, limit=limit)]
     audit_record(
         ctx=ctx,
         action=AuditAction.READ,

@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 from trygg.banking.models import Account
 from trygg.billing.models import Charge, ChargeMethod, ChargeState, Notice, NoticeKind
 from trygg.claims.models import Claim, ClaimState
-from trygg.identity.models import LoginEvent
-from trygg.identity.selectors import login_history, token_to_activate
+from trygg.identity.selectors import LoginLine, login_lines, token_to_activate
 from trygg.insurance.models import Policy
 from trygg.insurance.policies import current_term
 from trygg.insurance.selectors import policies_of
@@ -106,7 +105,7 @@ class Overview:
     customer_number: str
     name: str
     engagements: list[Engagement]
-    logins: list[LoginEvent]
+    logins: list[LoginLine]
     token_to_activate: bool = False
     policies: list[PolicySummary] = field(default_factory=list)
     claims: list[ClaimLine] = field(default_factory=list)
@@ -157,7 +156,7 @@ def _overview(ctx: AuditContext, person: Party) -> Overview:
         customer_number=person.customer_number,
         name=person.display_name,
         engagements=engagements,
-        logins=login_history(ctx=ctx, party=person, limit=10),
+        logins=login_lines(ctx=ctx, party=person, limit=10),
         token_to_activate=token_to_activate(person),
         policies=[_policy_summary(p) for p in policies_of(ctx=ctx, person=person)],
         claims=_claims_in_progress(ctx, person, party_ids),

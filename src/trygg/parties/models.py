@@ -83,9 +83,15 @@ class Party(models.Model):
 
     @property
     def display_name(self) -> str:
-        if self.is_person:
-            return f"{self.given_name} {self.family_name}"
-        return self.legal_name
+        return Party.name_of(self.kind, self.given_name, self.family_name, self.legal_name)
+
+    @staticmethod
+    def name_of(kind: str, given_name: str, family_name: str, legal_name: str) -> str:
+        """A party's name as shown: a person's given and family name, an organisation's legal
+        name (for a read of the columns without the instance)."""
+        if kind == PartyKind.PERSON:
+            return f"{given_name} {family_name}"
+        return legal_name
 
 
 class AddressKind(models.TextChoices):

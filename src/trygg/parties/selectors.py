@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from trygg.kernel.audit import AuditContext, audit_record
 from trygg.kernel.errors import NotFound
 from trygg.kernel.models import AuditAction
-from trygg.kernel.statements import PreparedRead
+from trygg.kernel.statements import PreparedRead, PreparedRows
 from trygg.parties.models import (
     Address,
     AddressKind,
@@ -23,8 +23,6 @@ from trygg.parties.models import (
     PartyKind,
     SoleTrader,
 )
-
-_M = TypeVar("_M", bound=Model)
 
 
 def person_by_id_number(*, country: str, id_number: str) -> Party | None:
@@ -50,20 +48,58 @@ def _acting_for(person_id: int, field: str) -> tuple[Q, Q]:
     )
 
 
-def _of_person_and_firms(rows: QuerySet[_M], person_id: int) -> QuerySet[_M]:
-    """``rows`` (with a ``party`` foreign key) of the parties the person acts for, as a UNION
-    of two index lookups: the OR of :func:`accessible_q` across the join would scan the whole
-    table."""
-    own, firms = _acting_for(person_id, "party")
-    return rows.filter(own).order_by().union(rows.filter(firms).order_by(), all=True)
-
-
 _PARTY = PreparedRead(lambda party_id: Party.objects.filter(pk=party_id))
 _FIRMS = PreparedRead(lambda person_id: Party.objects.filter(_acting_for(person_id, "")[1]))
-_ADDRESSES = PreparedRead(lambda person_id: _of_person_and_firms(Address.objects.all(), person_id))
-_CONTACT_METHODS = PreparedRead(
-    lambda person_id: _of_person_and_firms(ContactMethod.objects.all(), person_id)
-)
+
+
+def _contact_rows(person_id: int) -> QuerySet[Any]:
+    """The parties the person acts for, one row each with the postal address (one per kind, by
+    constraint) and the e-mail and phones (one per kind), each a subquery on its ``(party,
+    kind)`` key: the person and their firms as a UNION of two index lookups."""
+    postal = Address.objects.filter(party_id=OuterRef("pk"), kind=AddressKind.POSTAL).order_by()
+
+    def address(field: str) -> Subquery:
+        return Subquery(postal.values(field)[:1])
+
+    def contact(kind: ContactKind) -> Subquery:
+        methods = ContactMethod.objects.filter(party_id=OuterRef("pk"), kind=kind).order_by()
+        return Subquery(methods.values("value")[:1])
+
+    rows = (
+        Party.objects.annotate(
+            postal_care_of=address("care_of"),
+            postal_street=address("street"),
+            postal_code_of=address("postal_code"),
+            postal_city=address("city"),
+            postal_country=address("country"),
+            contact_email=contact(ContactKind.EMAIL),
+            contact_mobile=contact(ContactKind.MOBILE),
+            contact_home_phone=contact(ContactKind.HOME_PHONE),
+        )
+        .order_by()
+        .values_list(
+            "pk",
+            "customer_number",
+            "kind",
+            "given_name",
+            "family_name",
+            "legal_name",
+            "country",
+            "postal_care_of",
+            "postal_street",
+            "postal_code_of",
+            "postal_city",
+            "postal_country",
+            "contact_email",
+            "contact_mobile",
+            "contact_home_phone",
+        )
+    )
+    own, firms = _acting_for(person_id, "")
+    return rows.filter(own).union(rows.filter(firms), all=True)
+
+
+_CONTACT_ROWS = PreparedRows(_contact_rows)
 
 
 def party_by_pk(party_id: int) -> Party | None:
@@ -140,23 +176,48 @@ def contact_details_read(*, ctx: AuditContext, party: Party) -> ContactDetails:
 
 def engagement_contact_details(*, ctx: AuditContext, person: Party) -> list[ContactDetails]:
     """The contact details of the person and then of the firms they own, by customer number, in
-    three statements however many firms; each party's read audited (the data subject of a
-    firm's details is its owner, the person)."""
-    parties = accessible_parties(person)
-    addresses: dict[int, list[Address]] = {}
-    for address in _ADDRESSES(person.pk):
-        addresses.setdefault(address.party_id, []).append(address)
-    methods: dict[int, list[ContactMethod]] = {}
-    for method in _CONTACT_METHODS(person.pk):
-        methods.setdefault(method.party_id, []).append(method)
-    details = [_details(p, addresses.get(p.pk, []), methods.get(p.pk, [])) for p in parties]
-    for party in parties:
+    one statement however many firms; each party's read audited (the data subject of a firm's
+    details is its owner, the person)."""
+    rows = sorted(_CONTACT_ROWS(person.pk), key=lambda row: (row[0] != person.pk, row[1]))
+    details = [
+        ContactDetails(
+            party_id=pk,
+            customer_number=customer_number,
+            name=Party.name_of(kind, given_name, family_name, legal_name),
+            care_of=care_of or "",
+            street=street or "",
+            postal_code=postal_code or "",
+            city=city or "",
+            country=country if postal_country is None else postal_country,
+            email=email or "",
+            mobile=mobile or "",
+            home_phone=home_phone or "",
+        )
+        for (
+            pk,
+            customer_number,
+            kind,
+            given_name,
+            family_name,
+            legal_name,
+            country,
+            care_of,
+            street,
+            postal_code,
+            city,
+            postal_country,
+            email,
+            mobile,
+            home_phone,
+        ) in rows
+    ]
+    for contact in details:
         audit_record(
             ctx=ctx,
             action=AuditAction.READ,
             subject_id=person.pk,
             object_type="contact_details",
-            object_id=party.pk,
+            object_id=contact.party_id,
         )
     return details
 

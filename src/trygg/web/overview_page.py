@@ -22,10 +22,11 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, gettext_noop
 
-from trygg.identity.models import LoginEvent
+from trygg.identity.models import LoginChannel, LoginMethod
+from trygg.identity.selectors import LoginLine
 from trygg.kernel.numbertext import money_text
 from trygg.kernel.templatetags.timestamps import timestamp
-from trygg.kernel.translated import per_language
+from trygg.kernel.translated import label, per_language
 from trygg.overview.selectors import Engagement, LetterLine, Overview
 
 _CHECK_LOGINS = gettext_noop(
@@ -111,6 +112,14 @@ _LETTER_URLS = {
 
 def _texts() -> dict[str, str]:
     return {msgid: gettext(msgid) for msgid in (*_TEXTS, *_MESSAGES)}
+
+
+def _login_labels() -> tuple[dict[str, str], dict[str, str]]:
+    """The log-in methods' and channels' labels, escaped (``label`` of each choice)."""
+    return (
+        {m.value: escape(label(m)) for m in LoginMethod},
+        {c.value: escape(label(c)) for c in LoginChannel},
+    )
 
 
 def _urls() -> dict[str, str]:
@@ -308,7 +317,7 @@ def _contact_card(w: Write, t: dict[str, str], u: dict[str, str], e: Engagement)
     )
 
 
-def _logins(w: Write, t: dict[str, str], logins: list[LoginEvent]) -> None:
+def _logins(w: Write, t: dict[str, str], logins: list[LoginLine]) -> None:
     check = t[_CHECK_LOGINS]
     w(
         '<section aria-labelledby="logins">\n'
@@ -321,11 +330,12 @@ def _logins(w: Write, t: dict[str, str], logins: list[LoginEvent]) -> None:
         "    <tbody>\n    "
     )
     logged_in, failed = t["Logged in"], f'<strong class="bad">{t["Failed"]}</strong>'
-    for login in logins:
+    methods, channels = per_language(("overview_page", "logins"), _login_labels)
+    for occurred_at, method, channel, success in logins:
         w(
-            f"\n      <tr><td>{escape(timestamp(login.occurred_at))}</td>"
-            f"<td>{escape(login.method_label)}</td><td>{escape(login.channel_label)}</td>"
-            f"<td>{logged_in if login.success else failed}</td></tr>\n    "
+            f"\n      <tr><td>{escape(timestamp(occurred_at))}</td>"
+            f"<td>{methods[method]}</td><td>{channels[channel]}</td>"
+            f"<td>{logged_in if success else failed}</td></tr>\n    "
         )
     if not logins:
         w(f'<tr><td colspan="4">{t["No log-ins yet."]}</td></tr>')
