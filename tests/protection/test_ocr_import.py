@@ -170,10 +170,10 @@ def test_the_database_keeps_every_payment_with_its_file_and_invoice(norwegian: P
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="work_mem is PostgreSQL's")
-def test_the_imports_working_memory_ends_with_its_transaction(norwegian: Party) -> None:
-    invoice = start(norwegian, D(2026, 1, 22)).invoices.get()
+@pytest.mark.django_db(transaction=True)  # the import's own transaction, not a savepoint
+def test_the_imports_working_memory_ends_with_its_transaction() -> None:
     text = ocr_file(
-        [OcrPayment(invoice.kid, invoice.amount, D(2026, 2, 3))],
+        [OcrPayment("1234567897", Decimal("25.00"), D(2026, 2, 3))],
         transmission=53,
         nets_date=D(2026, 2, 5),
     )
@@ -190,6 +190,7 @@ def test_the_imports_working_memory_ends_with_its_transaction(norwegian: Party) 
             return result
 
         with connection.execute_wrapper(during), clock.business_date(D(2026, 2, 5)):
-            ocr_import(ctx=SYSTEM, text=text, name="memory.txt")
+            result = ocr_import(ctx=SYSTEM, text=text, name="memory.txt")
         cursor.execute("SHOW work_mem")
         assert (seen, cursor.fetchone()[0]) == (["64MB"], before)
+    assert (result.booked, result.unmatched) == (0, 1)
