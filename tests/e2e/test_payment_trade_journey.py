@@ -134,16 +134,19 @@ def test_payment_with_review_and_receipt_then_a_trade_with_the_cover_check(
     # The payees: listed, changed without signing, removal asked before it is done.
     page.goto("/bank/payees/")
     _checked(page, "the payees")
-    page.get_by_role("link", name="Ändra Hyresvärden").click()
+    with page.expect_navigation():  # the new page, not the one it leaves
+        page.get_by_role("link", name="Ändra Hyresvärden").click()
     _checked(page, "a payee's change form")
     page.get_by_label("Namn").fill("Hyresvärden AB")
     page.get_by_role("button", name="Spara").click()
     page.wait_for_url("**/bank/payees/")
     assert "Mottagaren är ändrad" in page.get_by_role("status").inner_text()
-    page.get_by_role("link", name="Betala Hyresvärden AB").click()
+    with page.expect_navigation():  # the new page, not the one it leaves
+        page.get_by_role("link", name="Betala Hyresvärden AB").click()
     _checked(page, "a payee's payment form")
     page.goto("/bank/payees/")
-    page.get_by_role("link", name="Ta bort Hyresvärden AB").click()
+    with page.expect_navigation():  # the new page, not the one it leaves
+        page.get_by_role("link", name="Ta bort Hyresvärden AB").click()
     _checked(page, "a payee's removal")
     page.get_by_role("button", name="Ta bort").click()
     page.wait_for_url("**/bank/payees/")
