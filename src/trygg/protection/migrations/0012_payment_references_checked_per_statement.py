@@ -118,7 +118,7 @@ def _foreign_keys(schema_editor, column):
 def _run(schema_editor, script):
     """Run the SQL script through the driver without parameters: psycopg then sends it as one
     simple query (several statements allowed) and reads ``%`` in ``RAISE`` as text, not as a
-    placeholder, which ``schema_editor.execute`` (always with parameters) would not."""
+    parameter marker, which ``schema_editor.execute`` (always with parameters) would not."""
     with schema_editor.connection.cursor() as cursor:
         cursor.execute(script)
 
